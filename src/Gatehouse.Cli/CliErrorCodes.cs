@@ -1,0 +1,35 @@
+namespace Gatehouse.Cli;
+
+/// <summary>Stable IDs for failures the CLI detects itself (the server's own codes pass through unchanged).</summary>
+internal static class CliErrorCodes
+{
+    /// <summary>No server or token configured: run <c>gatehouse login</c> or set the environment variables.</summary>
+    public const string NotLoggedIn = "cli.not-logged-in";
+
+    /// <summary>The config file exists but cannot be read or parsed.</summary>
+    public const string ConfigUnreadable = "cli.config-unreadable";
+
+    /// <summary>The config file could not be written.</summary>
+    public const string ConfigUnwritable = "cli.config-unwritable";
+
+    /// <summary>The server could not be reached (DNS, TCP, TLS, timeout).</summary>
+    public const string Unreachable = "cli.server-unreachable";
+
+    /// <summary>The server answered 2xx with a body the CLI cannot use.</summary>
+    public const string BadResponse = "cli.bad-response";
+
+    /// <summary>The server answered with a redirect; the CLI does not follow redirects with a token.</summary>
+    public const string Redirected = "cli.redirected";
+
+    /// <summary>An argument that the parser accepted but the command cannot use.</summary>
+    public const string InvalidArgument = "cli.invalid-argument";
+
+    /// <summary>The command was cancelled (Ctrl+C).</summary>
+    public const string Cancelled = "cli.cancelled";
+
+    /// <summary>A bug: an exception nobody expected.</summary>
+    public const string Unexpected = "cli.unexpected";
+
+    /// <summary>Used when the server refuses a token (401) without saying why.</summary>
+    public const string InvalidToken = "auth.invalid-token";
+}

@@ -1,0 +1,6 @@
+namespace Gatehouse.Cli.Config;
+
+/// <summary>Where the server is and how to authenticate, after merging the config file and the environment.</summary>
+/// <param name="Server">Base URL of the server, with a trailing slash.</param>
+/// <param name="Token">Bearer token, if any.</param>
+internal sealed record CliConfig(Uri Server, string? Token);

@@ -1,0 +1,64 @@
+using Gatehouse.Analysis.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Errors;
+using Gatehouse.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.Audit;
+
+/// <summary>Reading and verifying the audit log (admins only).</summary>
+public static class AuditApi
+{
+    public const int MaxPage = 10_000;
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Admin);
+        g.MapGet("/", List);
+        g.MapGet("/verify", Verify);
+        return app;
+    }
+
+    /// <summary>
+    /// Entries after sequence <paramref name="after"/>, oldest first. Unfiltered pages are what
+    /// <c>gatehouse audit verify</c> checks independently; filters are for searching.
+    /// </summary>
+    public static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> List(
+        GatehouseDb db, CancellationToken ct, long after = 0, int limit = 100,
+        string? action = null, string? actor = null, string? org = null)
+    {
+        if (limit is < 1 or > MaxPage) return Problems.Invalid($"limit must be between 1 and {MaxPage}");
+        var q = db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after);
+        if (action is not null) q = q.Where(e => e.Action == action);
+        if (actor is not null) q = q.Where(e => e.Actor == actor);
+        if (org is not null) q = q.Where(e => e.OrganizationId == org);
+        var rows = await q.OrderBy(e => e.Sequence).Take(limit).ToListAsync(ct);
+        long? next = rows.Count == limit ? rows[^1].Sequence : null;
+        return TypedResults.Ok(new AuditPage(rows.Select(r => r.ToData()).ToList(), next));
+    }
+
+    /// <summary>Server-side check of the whole chain, streaming in pages.</summary>
+    public static async Task<Ok<AuditVerification>> Verify(GatehouseDb db, CancellationToken ct) =>
+        TypedResults.Ok(await VerifyChainAsync(db, ct));
+
+    internal static async Task<AuditVerification> VerifyChainAsync(GatehouseDb db, CancellationToken ct)
+    {
+        var verifier = AuditChain.CreateVerifier();
+        long after = 0;
+        while (true)
+        {
+            var page = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after)
+                .OrderBy(e => e.Sequence).Take(MaxPage).ToListAsync(ct);
+            foreach (var row in page)
+                if (!verifier.Add(row.ToData())) goto done;
+            if (page.Count < MaxPage) break;
+            after = page[^1].Sequence;
+        }
+    done:
+        return new AuditVerification(verifier.Break is null, verifier.Verified, verifier.HeadSequence, verifier.HeadHash, verifier.Break);
+    }
+}
+
+public sealed record AuditPage(IReadOnlyList<AuditEntryData> Entries, long? Next);
+public sealed record AuditVerification(bool Intact, long Verified, long HeadSequence, string HeadHash, ChainBreak? Break);

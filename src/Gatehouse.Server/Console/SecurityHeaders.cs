@@ -1,0 +1,23 @@
+namespace Gatehouse.Server.Console;
+
+/// <summary>Headers on every response; the CSP forbids inline script and framing.</summary>
+internal static class SecurityHeaders
+{
+    public static IApplicationBuilder UseGatehouseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((ctx, next) =>
+        {
+            ctx.Response.OnStarting(() =>
+            {
+                var h = ctx.Response.Headers;
+                h.XContentTypeOptions = "nosniff";
+                h["Referrer-Policy"] = "no-referrer";
+                h.XFrameOptions = "DENY";
+                if (!ctx.Request.Path.StartsWithSegments("/openapi/ui") && !ctx.Request.Path.StartsWithSegments("/hangfire"))
+                    h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+                if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/account"))
+                    h.CacheControl = "no-store";
+                return Task.CompletedTask;
+            });
+            return next(ctx);
+        });
+}

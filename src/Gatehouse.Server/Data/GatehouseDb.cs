@@ -1,0 +1,80 @@
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Developers;
+using Gatehouse.Server.Identity;
+using Gatehouse.Server.Jobs;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.Data;
+
+/// <summary>
+/// The one database. Provider-specific subclasses (<see cref="SqliteGatehouseDb"/>,
+/// <see cref="PostgresGatehouseDb"/>) exist only so that each provider has its own migrations.
+/// </summary>
+public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<GatehouseUser, IdentityRole, string>(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<OrganizationMember> OrganizationMembers => Set<OrganizationMember>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Organization>(e =>
+        {
+            e.ToTable("organizations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.OwnerUserId).HasMaxLength(450);
+            e.HasMany(x => x.Members).WithOne(m => m.Organization).HasForeignKey(m => m.OrganizationId);
+        });
+        builder.Entity<OrganizationMember>(e =>
+        {
+            e.ToTable("organization_members");
+            e.HasKey(x => new { x.OrganizationId, x.UserId });
+            e.Property(x => x.Role).HasMaxLength(20);
+            e.HasIndex(x => x.UserId);
+        });
+        builder.Entity<PersonalAccessToken>(e =>
+        {
+            e.ToTable("personal_access_tokens");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(32);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Scopes).HasMaxLength(200);
+            e.Property(x => x.Hmac).HasMaxLength(64);
+            e.Property(x => x.LastUsedFrom).HasMaxLength(64);
+            e.HasIndex(x => x.UserId);
+            e.Ignore(x => x.ScopeList);
+        });
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedNever();
+            e.Property(x => x.Actor).HasMaxLength(450);
+            e.Property(x => x.Action).HasMaxLength(100);
+            e.Property(x => x.OrganizationId).HasMaxLength(64);
+            e.Property(x => x.Subject).HasMaxLength(450);
+            e.Property(x => x.ClientAddress).HasMaxLength(64);
+            e.Property(x => x.PreviousHash).HasMaxLength(64);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.HasIndex(x => x.Action);
+            e.HasIndex(x => x.OrganizationId);
+        });
+        builder.Entity<WorkItem>(e =>
+        {
+            e.ToTable("work_items");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(100);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.LeaseOwner).HasMaxLength(200);
+            e.HasIndex(x => x.State);
+        });
+    }
+}

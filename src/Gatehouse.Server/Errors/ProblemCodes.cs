@@ -1,0 +1,39 @@
+namespace Gatehouse.Server.Errors;
+
+/// <summary>
+/// Stable error codes carried in every problem details response as <c>code</c>; the problem
+/// <c>type</c> is the doc page <c>/docs/errors/{code}</c> (see <c>docs/errors/</c>).
+/// </summary>
+public static class ProblemCodes
+{
+    public const string Unauthenticated = "auth.unauthenticated";
+    public const string Forbidden = "auth.forbidden";
+    public const string InvalidToken = "auth.invalid-token";
+    public const string InsufficientScope = "auth.insufficient-scope";
+    public const string LoginFailed = "auth.login-failed";
+    public const string LockedOut = "auth.locked-out";
+    public const string Antiforgery = "auth.antiforgery";
+    public const string NotFound = "request.not-found";
+    public const string Validation = "request.invalid";
+    public const string Conflict = "request.conflict";
+    public const string MethodNotAllowed = "request.method-not-allowed";
+    public const string TooLarge = "request.too-large";
+    public const string BlobTooLarge = "blob.too-large";
+    public const string ServerError = "server.error";
+
+    /// <summary>Default code for a status when the handler did not set one.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        400 => Validation,
+        401 => Unauthenticated,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        409 => Conflict,
+        413 => TooLarge,
+        _ when status >= 500 => ServerError,
+        _ => $"http.{status}",
+    };
+
+    public static string TypeFor(string code) => $"/docs/errors/{code}";
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gatehouse.Server;
+
+/// <summary>
+/// Top-level settings, section <c>Gatehouse</c>. Defaults suit a single machine with the embedded database.
+/// </summary>
+public sealed class GatehouseOptions
+{
+    public const string Section = "Gatehouse";
+
+    /// <summary>Where the database, blobs and keys live. Default: <c>$GATEHOUSE_DATA</c>, else <c>./data</c>.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// What this process does: <c>web</c> (APIs and console), <c>worker</c> (jobs), or both (default <c>web,worker</c>).
+    /// Separate workers need shared job storage, i.e. <c>Database:Provider=Postgres</c>.
+    /// </summary>
+    [Required]
+    public string Roles { get; set; } = "web,worker";
+
+    /// <summary>Seed a demo vendor organisation, a reviewer and sample data at start-up.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>E-mail (user name) of the first-run administrator.</summary>
+    [Required, EmailAddress]
+    public string BootstrapAdminEmail { get; set; } = "admin@gatehouse.local";
+
+    /// <summary>Password of the first-run administrator; if empty, one is generated and printed once.</summary>
+    public string? BootstrapAdminPassword { get; set; }
+
+    public bool IsWeb => HasRole("web");
+    public bool IsWorker => HasRole("worker");
+
+    private bool HasRole(string role) =>
+        Roles.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+             .Contains(role, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns the roles that are not known, for start-up validation.</summary>
+    public IEnumerable<string> UnknownRoles() =>
+        Roles.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+             .Where(r => !r.Equals("web", StringComparison.OrdinalIgnoreCase) && !r.Equals("worker", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Demo;
+using Gatehouse.Server.Developers;
+using Gatehouse.Server.Health;
+using Gatehouse.Server.Identity;
+using Gatehouse.Server.Jobs;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server;
+
+/// <summary>Settings read once at start-up to decide what to register.</summary>
+internal sealed record StartupSettings(GatehouseOptions Gatehouse, DatabaseOptions Database, JobsOptions Jobs, string DataDirectory);
+
+/// <summary>The pieces <c>Program.cs</c> lists, kept out of it so that it stays a table of contents.</summary>
+internal static class HostSetup
+{
+    /// <summary>
+    /// The README's environment variables are shortcuts for configuration keys:
+    /// <c>GATEHOUSE_URLS</c> → urls, <c>GATEHOUSE_DATA</c> → Gatehouse:DataDirectory,
+    /// <c>GATEHOUSE_ADMIN_PASSWORD</c> → Gatehouse:BootstrapAdminPassword.
+    /// </summary>
+    public static StartupSettings AddGatehouseConfiguration(this WebApplicationBuilder builder)
+    {
+        var shortcuts = new Dictionary<string, string?>();
+        void Map(string env, string key)
+        {
+            var v = Environment.GetEnvironmentVariable(env);
+            if (!string.IsNullOrEmpty(v) && string.IsNullOrEmpty(builder.Configuration[key])) shortcuts[key] = v;
+        }
+        Map("GATEHOUSE_DATA", "Gatehouse:DataDirectory");
+        Map("GATEHOUSE_ADMIN_PASSWORD", "Gatehouse:BootstrapAdminPassword");
+        Map("GATEHOUSE_URLS", "urls");
+        if (shortcuts.Count > 0) builder.Configuration.AddInMemoryCollection(shortcuts);
+
+        var services = builder.Services;
+        services.AddOptions<GatehouseOptions>().BindConfiguration(GatehouseOptions.Section).ValidateDataAnnotations()
+            .Validate(o => !o.UnknownRoles().Any(), "Gatehouse:Roles may contain only 'web' and 'worker'")
+            .Validate(o => o.IsWeb || o.IsWorker, "Gatehouse:Roles must name web, worker or both")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is required when Database:Provider is Postgres")
+            .ValidateOnStart();
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
+            .Validate(o => o.ReconcileInterval > TimeSpan.Zero && o.Lease > TimeSpan.Zero, "Jobs intervals must be positive")
+            .ValidateOnStart();
+
+        var gatehouse = builder.Configuration.GetSection(GatehouseOptions.Section).Get<GatehouseOptions>() ?? new();
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new();
+        var data = Path.GetFullPath(gatehouse.DataDirectory, builder.Environment.ContentRootPath);
+        if (!Directory.Exists(data)) Directory.CreateDirectory(data);
+        services.PostConfigure<BlobStoreOptions>(o => o.Path ??= Path.Combine(data, "blobs"));
+        services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section)
+            .Validate(o => o.MaxBytes > 0, "Blobs:MaxBytes must be positive").ValidateOnStart();
+        return new StartupSettings(gatehouse, database, jobs, data);
+    }
+
+    public static IServiceCollection AddGatehouseCore(this IServiceCollection services, IConfiguration configuration, StartupSettings s)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddDataProtection()
+            .SetApplicationName("gatehouse")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(s.DataDirectory, "keys", "dataprotection")));
+        services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
+        services.AddSingleton<AuditLog>();
+        services.AddScoped<OrgAccess>();
+        services.AddSingleton<FileSystemBlobStore>();
+        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+        services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
+        services.AddSingleton<IReadinessCheck, BlobStoreReadiness>();
+        services.AddSingleton<IReadinessCheck, JobStorageReadiness>();
+        return services;
+    }
+
+    /// <summary>Before serving: migrate, first-run admin, demo data, clean interrupted uploads.</summary>
+    public static async Task PrepareAsync(this WebApplication app, TextWriter console)
+    {
+        var ct = app.Lifetime.ApplicationStopping;
+        await app.Services.MigrateGatehouseDatabaseAsync(ct);
+        await app.Services.EnsureBootstrapAsync(console, ct);
+        if (app.Services.GetRequiredService<IOptions<GatehouseOptions>>().Value.Demo)
+            await app.Services.SeedDemoAsync(console, ct);
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Services.GetRequiredService<FileSystemBlobStore>().CleanStaleTemporaryFiles(TimeSpan.FromHours(1), time.GetUtcNow());
+    }
+}

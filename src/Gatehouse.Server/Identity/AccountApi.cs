@@ -1,0 +1,143 @@
+using System.Security.Claims;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Console;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Errors;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using static Gatehouse.Server.Console.HtmlPage;
+
+namespace Gatehouse.Server.Identity;
+
+/// <summary>Console sign-in (cookie + antiforgery), the account page, and who-am-I.</summary>
+public static class AccountApi
+{
+    public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account").ExcludeFromDescription();
+        account.MapGet("/login", LoginPage).AllowAnonymous();
+        account.MapPost("/login", Login).AllowAnonymous();
+        account.MapPost("/logout", Logout).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        account.MapGet("/", AccountPage);
+        account.MapPost("/tokens", CreateTokenFromForm).RequireAuthorization(Policies.Write);
+
+        var api = app.MapGroup("/api").WithTags("Account");
+        api.MapGet("/me", Me).RequireAuthorization(Policies.Read);
+        api.MapGet("/antiforgery", AntiforgeryToken);
+        return app;
+    }
+
+    /// <summary>The form a person signs in with.</summary>
+    public static IResult LoginPage(HttpContext http, IAntiforgery af, [FromQuery] string? error = null)
+    {
+        var tokens = af.GetAndStoreTokens(http);
+        var message = error is null ? "" : "<p role=\"alert\">Sign-in failed: check your e-mail and password, or wait if the account is locked.</p>";
+        return Render("Sign in", $"""
+            {message}
+            <form method="post" action="/account/login">
+              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
+              <p><label for="email">E-mail</label><br><input id="email" name="email" type="email" autocomplete="username" required></p>
+              <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+              <p><button type="submit">Sign in</button></p>
+            </form>
+            """);
+    }
+
+    /// <summary>Form post: antiforgery is validated by the framework for form-bound endpoints.</summary>
+    public static async Task<IResult> Login(
+        [FromForm] string email, [FromForm] string password, HttpContext http,
+        SignInManager<GatehouseUser> signIn, UserManager<GatehouseUser> users, AuditLog audit)
+    {
+        var user = await users.FindByEmailAsync(email);
+        var result = user is null
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        var client = http.Connection.RemoteIpAddress?.ToString();
+        if (result.Succeeded)
+        {
+            await audit.AppendAsync(new AuditEvent(AuditActions.LoginSucceeded, user!.Id, Subject: user.Id, ClientAddress: client));
+            return Results.Redirect("/account/");
+        }
+        var action = result.IsLockedOut ? AuditActions.LoginLockedOut : AuditActions.LoginFailed;
+        // Record the attempted name (not the password) so brute force shows up in the log.
+        await audit.AppendAsync(new AuditEvent(action, user?.Id ?? "anonymous", Subject: user?.Id, ClientAddress: client,
+            Data: new { email = email.Length > 200 ? email[..200] : email }));
+        return Results.Redirect("/account/login?error=1");
+    }
+
+    public static async Task<IResult> Logout(HttpContext http, SignInManager<GatehouseUser> signIn, AuditLog audit)
+    {
+        await audit.AppendAsync(AuditEvent.By(http, AuditActions.Logout));
+        await signIn.SignOutAsync();
+        return Results.Redirect("/account/login");
+    }
+
+    /// <summary>The signed-in person's page: who they are and a form to create a token for the CLI.</summary>
+    public static async Task<IResult> AccountPage(HttpContext http, IAntiforgery af, UserManager<GatehouseUser> users)
+    {
+        var user = await users.GetUserAsync(http.User);
+        if (user is null) return Results.Redirect("/account/login");
+        var roles = await users.GetRolesAsync(user);
+        var t = af.GetAndStoreTokens(http);
+        var scopeBoxes = string.Join("", Scopes.AllowedFor(roles).Select(s =>
+            $"<label><input type=\"checkbox\" name=\"scopes\" value=\"{E(s)}\" checked> {E(s)}</label> "));
+        return Render("Your account", $"""
+            <p>Signed in as <strong>{E(user.Email)}</strong> ({E(string.Join(", ", roles))}).</p>
+            <h2>Create a personal access token</h2>
+            <p>For <code>gatehouse login --server URL --token -</code>. The token is shown once.</p>
+            <form method="post" action="/account/tokens">
+              <input type="hidden" name="{E(t.FormFieldName)}" value="{E(t.RequestToken)}">
+              <p><label for="name">Name</label><br><input id="name" name="name" required maxlength="100" value="cli"></p>
+              <p><label for="days">Valid for (days)</label><br><input id="days" name="days" type="number" min="1" max="366" value="90"></p>
+              <fieldset><legend>Scopes</legend>{scopeBoxes}</fieldset>
+              <p><button type="submit">Create token</button></p>
+            </form>
+            <form method="post" action="/account/logout"><input type="hidden" name="{E(t.FormFieldName)}" value="{E(t.RequestToken)}"><button type="submit">Sign out</button></form>
+            """);
+    }
+
+    public static async Task<IResult> CreateTokenFromForm(
+        IFormCollection form, HttpContext http, TokenService tokens, AuditLog audit, CancellationToken ct)
+    {
+        // IFormCollection (not string[] binding) so antiforgery applies and multi-valued scopes bind.
+        int? days = int.TryParse(form["days"], System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
+        var issued = await TokensApi.IssueForCallerAsync(http, tokens, audit, form["name"], form["scopes"].Where(s => s is not null).Select(s => s!).ToList(), days, ct);
+        if (issued.Error is not null) return Render("Token not created", $"<p role=\"alert\">{E(issued.Error)}</p>", 400);
+        return Render("Token created", $"""
+            <p>Copy it now; it is not shown again.</p>
+            <p><code>{E(issued.Token)}</code></p>
+            <p>Expires {E(issued.Record!.ExpiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture))}; scopes: {E(issued.Record.Scopes)}.</p>
+            <p><a href="/account/">Back</a></p>
+            """);
+    }
+
+    /// <summary>Who is calling: user, roles, organisations, and the scopes of this session or token.</summary>
+    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Me(
+        ClaimsPrincipal principal, UserManager<GatehouseUser> users, GatehouseDb db, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(principal.Id());
+        if (user is null) return Problems.NotFound("User");
+        var roles = await users.GetRolesAsync(user);
+        var orgs = await db.OrganizationMembers.Where(m => m.UserId == user.Id)
+            .Select(m => new MeOrganization(m.OrganizationId, m.Organization!.Name, m.Role))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email ?? "", user.DisplayName, roles.Order().ToList(),
+            orgs, principal.ScopeClaims()));
+    }
+
+    /// <summary>Token for the <c>X-CSRF-TOKEN</c> header of cookie-authenticated API calls.</summary>
+    public static Ok<AntiforgeryResponse> AntiforgeryToken(HttpContext http, IAntiforgery af)
+    {
+        var t = af.GetAndStoreTokens(http);
+        return TypedResults.Ok(new AntiforgeryResponse(AuthSetup.AntiforgeryHeader, t.RequestToken!));
+    }
+}
+
+public sealed record MeOrganization(Guid Id, string Name, string Role);
+public sealed record MeResponse(string Id, string Email, string? DisplayName, IReadOnlyList<string> Roles,
+    IReadOnlyList<MeOrganization> Organizations, IReadOnlyList<string> Scopes);
+public sealed record AntiforgeryResponse(string HeaderName, string Token);

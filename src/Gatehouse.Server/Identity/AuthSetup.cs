@@ -1,0 +1,123 @@
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Errors;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+
+namespace Gatehouse.Server.Identity;
+
+/// <summary>
+/// Identity users and roles, two ways in (console cookie, personal access token), and the rule that
+/// every endpoint needs an authenticated caller unless it says otherwise.
+/// </summary>
+internal static class AuthSetup
+{
+    public const string SelectorScheme = "Gatehouse";
+    public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+
+    public static IServiceCollection AddGatehouseAuth(this IServiceCollection services)
+    {
+        services.AddIdentityCore<GatehouseUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                // NIST SP 800-63B §5.1.1.2: length, not composition rules.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<GatehouseDb>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<GatehouseClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SelectorScheme;
+                o.DefaultChallengeScheme = SelectorScheme;
+                o.DefaultForbidScheme = SelectorScheme;
+            })
+            .AddPolicyScheme(SelectorScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? PatAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, PatAuthenticationHandler>(PatAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "gatehouse.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.Events = new CookieAuthenticationEvents
+            {
+                // APIs answer 401/403 problem details; pages redirect to the login form.
+                OnRedirectToLogin = ctx => IsApi(ctx.Request)
+                    ? WriteProblemAsync(ctx.HttpContext, 401, ProblemCodes.Unauthenticated, "Authentication is required")
+                    : Redirect(ctx),
+                OnRedirectToAccessDenied = ctx => WriteProblemAsync(ctx.HttpContext, 403, ProblemCodes.Forbidden, "Forbidden"),
+            };
+        });
+        // A role change or lock-out reaches open console sessions within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = AntiforgeryHeader;
+            o.Cookie.Name = "gatehouse.af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+        });
+        services.AddAuthorization(Policies.Configure);
+        services.AddScoped<TokenService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Cookie-authenticated calls that change state must carry the antiforgery header: a browser
+    /// would otherwise send the session cookie for a forged cross-site request. Bearer calls need not.
+    /// </summary>
+    public static IApplicationBuilder UseCookieApiAntiforgery(this IApplicationBuilder app) =>
+        app.Use(async (ctx, next) =>
+        {
+            if (IsApi(ctx.Request)
+                && !HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method) && !HttpMethods.IsOptions(ctx.Request.Method)
+                && ctx.User.Identity is { IsAuthenticated: true, AuthenticationType: var type }
+                && type == IdentityConstants.ApplicationScheme)
+            {
+                var af = ctx.RequestServices.GetRequiredService<IAntiforgery>();
+                if (!await af.IsRequestValidAsync(ctx))
+                {
+                    await WriteProblemAsync(ctx, 400, ProblemCodes.Antiforgery,
+                        $"The antiforgery token is missing or wrong; send it in the {AntiforgeryHeader} header (GET /api/antiforgery).");
+                    return;
+                }
+            }
+            await next(ctx);
+        });
+
+    private static bool IsApi(HttpRequest r) => r.Path.StartsWithSegments("/api");
+
+    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> ctx)
+    {
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private static Task WriteProblemAsync(HttpContext ctx, int status, string code, string title, string? detail = null)
+    {
+        ctx.Response.StatusCode = status;
+        return Problems.Of(status, code, title, detail).ExecuteAsync(ctx);
+    }
+}

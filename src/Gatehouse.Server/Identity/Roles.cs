@@ -1,0 +1,11 @@
+namespace Gatehouse.Server.Identity;
+
+/// <summary>The three roles. Staff (admin, reviewer) see every organisation; developers see their own.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Reviewer = "reviewer";
+    public const string Developer = "developer";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Reviewer, Developer];
+}

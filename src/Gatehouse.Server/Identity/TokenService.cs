@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+using Gatehouse.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.Identity;
+
+/// <summary>
+/// Issues and checks personal access tokens: <c>gatehouse_pat_{id}_{secret}</c>, 12 + 40 random
+/// characters. The prefix lets secret scanners find leaked tokens; only an HMAC is stored.
+/// </summary>
+public sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider time)
+{
+    public const string Prefix = "gatehouse_pat_";
+    private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private const int IdLength = 12;
+    private const int SecretLength = 40;
+
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(366);
+
+    /// <summary>Creates a token; the clear value is returned here and never again.</summary>
+    public async Task<(string Token, PersonalAccessToken Record)> IssueAsync(
+        string userId, string name, IEnumerable<string> scopes, TimeSpan lifetime, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, MaxLifetime);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+        var id = RandomNumberGenerator.GetString(IdAlphabet, IdLength);
+        var token = $"{Prefix}{id}_{RandomNumberGenerator.GetString(SecretAlphabet, SecretLength)}";
+        var now = time.GetUtcNow();
+        var record = new PersonalAccessToken
+        {
+            Id = id,
+            UserId = userId,
+            Name = name,
+            Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+            Hmac = ComputeHmac(token),
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        db.PersonalAccessTokens.Add(record);
+        await db.SaveChangesAsync(ct);
+        return (token, record);
+    }
+
+    /// <summary>Checks a presented token. Returns the record, or null with a reason for the log.</summary>
+    public async Task<(PersonalAccessToken? Record, string? Failure)> ValidateAsync(string presented, CancellationToken ct)
+    {
+        if (!TryParseId(presented, out var id)) return (null, "malformed");
+        var record = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+        // Compare even when unknown, so timing does not tell which ids exist.
+        var expected = Convert.FromHexString(record?.Hmac ?? new string('0', 64));
+        var actual = Convert.FromHexString(ComputeHmac(presented));
+        if (!CryptographicOperations.FixedTimeEquals(expected, actual) || record is null) return (null, "unknown");
+        var now = time.GetUtcNow();
+        if (record.RevokedAt is not null) return (null, "revoked");
+        if (record.ExpiresAt <= now) return (null, "expired");
+        return (record, null);
+    }
+
+    /// <summary>Records use, at most once a minute per token so reads do not become writes.</summary>
+    public async Task TouchAsync(PersonalAccessToken record, string? from, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var now = time.GetUtcNow();
+        if (record.LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1) && record.LastUsedFrom == from) return;
+        record.LastUsedAt = now;
+        record.LastUsedFrom = from;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Strict syntax check: prefix, 12 id characters, underscore, 40 secret characters.</summary>
+    public static bool TryParseId(string presented, out string id)
+    {
+        id = "";
+        if (presented is null || presented.Length != Prefix.Length + IdLength + 1 + SecretLength) return false;
+        if (!presented.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        var span = presented.AsSpan(Prefix.Length);
+        if (span[IdLength] != '_') return false;
+        foreach (var c in span[..IdLength]) if (!IdAlphabet.Contains(c, StringComparison.Ordinal)) return false;
+        foreach (var c in span[(IdLength + 1)..]) if (!SecretAlphabet.Contains(c, StringComparison.Ordinal)) return false;
+        id = span[..IdLength].ToString();
+        return true;
+    }
+
+    private string ComputeHmac(string token) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(keys.TokenKey, Encoding.UTF8.GetBytes(token)));
+}

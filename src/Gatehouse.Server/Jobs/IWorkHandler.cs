@@ -1,0 +1,14 @@
+namespace Gatehouse.Server.Jobs;
+
+/// <summary>
+/// Runs one kind of work item. Must be idempotent: delivery is at least once.
+/// Registered in <see cref="WorkHandlers"/>.
+/// </summary>
+public interface IWorkHandler
+{
+    /// <summary>The <see cref="WorkItem.Kind"/> this handler runs.</summary>
+    string Kind { get; }
+
+    /// <summary>Does the work; the returned string (JSON) is stored as the item's result.</summary>
+    Task<string?> RunAsync(WorkItem item, CancellationToken ct);
+}

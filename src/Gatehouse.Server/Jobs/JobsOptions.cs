@@ -1,0 +1,19 @@
+namespace Gatehouse.Server.Jobs;
+
+/// <summary>Settings of section <c>Jobs</c>.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Concurrent jobs in this worker (default: number of cores).</summary>
+    public int WorkerCount { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>How often the reconciler looks for lost work (default 1 minute).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a worker's claim on an item lasts before another may take it over (default 30 minutes).</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the audit chain is verified in the background (default daily; zero disables).</summary>
+    public TimeSpan AuditVerifyInterval { get; set; } = TimeSpan.FromDays(1);
+}

@@ -1,0 +1,76 @@
+using Gatehouse.Server.Data;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server.Jobs;
+
+/// <summary>
+/// Makes the database the source of truth for work: at start-up it hands every unfinished item to
+/// the queue again (a restart with InMemory storage, a killed worker), then repeats periodically
+/// for items whose lease lapsed or that sat pending too long. Also schedules the periodic audit check.
+/// </summary>
+public sealed class Reconciler(
+    IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time,
+    IOptions<JobsOptions> options, ILogger<Reconciler> logger) : BackgroundService
+{
+    /// <summary>Completes after the first pass; tests and readiness wait on it.</summary>
+    public Task FirstPass => _firstPass.Task;
+    private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.ReconcileInterval;
+        try
+        {
+            await PassAsync(startup: true, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Start-up reconciliation failed; retrying in {Interval}", interval);
+        }
+        finally
+        {
+            _firstPass.TrySetResult();
+        }
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try { await PassAsync(startup: false, stoppingToken); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Reconciliation pass failed");
+            }
+        }
+    }
+
+    /// <summary>One pass; returns how many items were handed to the queue.</summary>
+    public async Task<int> PassAsync(bool startup, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
+        var now = time.GetUtcNow();
+        var stale = now - 2 * options.Value.ReconcileInterval;
+        var ids = await db.WorkItems
+            .Where(w => (w.State == WorkState.Pending && (startup || w.UpdatedAt < stale))
+                     || (w.State == WorkState.Running && w.LeaseUntil < now))
+            .OrderBy(w => w.CreatedAt)
+            .Select(w => w.Id)
+            .ToListAsync(ct);
+        foreach (var id in ids) WorkQueue.Dispatch(jobs, id, logger);
+        if (ids.Count > 0) logger.LogInformation("Reconciler handed {Count} unfinished work items to the queue", ids.Count);
+
+        await ScheduleAuditVerifyAsync(scope.ServiceProvider, db, now, ct);
+        return ids.Count;
+    }
+
+    private async Task ScheduleAuditVerifyAsync(IServiceProvider sp, GatehouseDb db, DateTimeOffset now, CancellationToken ct)
+    {
+        var every = options.Value.AuditVerifyInterval;
+        if (every <= TimeSpan.Zero) return;
+        var since = now - every;
+        var recent = await db.WorkItems.AnyAsync(w => w.Kind == AuditVerifyHandler.KindName && w.CreatedAt > since, ct);
+        if (!recent)
+            await sp.GetRequiredService<WorkQueue>().EnqueueAsync(AuditVerifyHandler.KindName, "{}", ct);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Gatehouse.Server.Jobs;
+
+/// <summary>The one list of background work kinds.</summary>
+internal static class WorkHandlers
+{
+    public static IServiceCollection AddWorkHandlers(this IServiceCollection services)
+    {
+        services.AddScoped<IWorkHandler, AuditVerifyHandler>();
+        return services;
+    }
+}

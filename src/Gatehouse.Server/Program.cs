@@ -1,0 +1,56 @@
+using Gatehouse.Server;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Console;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Developers;
+using Gatehouse.Server.Errors;
+using Gatehouse.Server.Health;
+using Gatehouse.Server.Identity;
+using Gatehouse.Server.Jobs;
+using Hangfire;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Configuration: appsettings, GATEHOUSE_* shortcuts, validated options.
+var settings = builder.AddGatehouseConfiguration();
+
+// Services, one line per feature.
+builder.Services.AddGatehouseCore(builder.Configuration, settings);
+builder.Services.AddGatehouseProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddGatehouseDatabase(settings.Database, settings.DataDirectory);
+builder.Services.AddGatehouseAuth();
+builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
+
+var app = builder.Build();
+
+// Start-up: migrations, bootstrap admin, demo data.
+await app.PrepareAsync(Console.Out);
+
+// Pipeline.
+app.UseGatehouseProblemDetails();
+app.UseGatehouseSecurityHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.UseCookieApiAntiforgery();
+
+// Endpoints.
+app.MapHealthApi();
+if (settings.Gatehouse.IsWeb)
+{
+    app.MapOpenApi().AllowAnonymous();
+    app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; });
+    app.MapAccountApi();
+    app.MapTokensApi();
+    app.MapUsersApi();
+    app.MapOrganizationsApi();
+    app.MapAuditApi();
+    app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
+       .RequireAuthorization(Policies.Admin);
+}
+
+app.Run();
+
+/// <summary>Entry point; public so that the test host can start it.</summary>
+public partial class Program;

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Developers;
+using Gatehouse.Server.Identity;
+using Gatehouse.Server.Tests.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gatehouse.Server.Tests.Identity;
+
+/// <summary>
+/// Walks EVERY endpoint the server registers, so that endpoints added later are covered without
+/// anyone remembering to add a test: anonymous calls are refused unless the endpoint is on the
+/// public list below, and a developer of organisation B never sees or changes organisation A.
+/// </summary>
+public sealed class EndpointAuthorizationTests
+{
+    /// <summary>The only endpoints anyone may call without signing in. Adding one is a reviewed decision.</summary>
+    private static readonly HashSet<string> Public =
+    [
+        "GET /healthz",
+        "GET /readyz",
+        "GET /openapi/{documentName}.json",
+        "GET /account/login",
+        "POST /account/login",
+    ];
+
+    private sealed record Call(string Method, string Pattern, string Path);
+
+    private static List<Call> AllCalls(GatehouseApp app, Func<string, string> fill)
+    {
+        var calls = new List<Call>();
+        foreach (var ep in app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + ep.RoutePattern.RawText!.TrimStart('/');
+            var methods = ep.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST", "PUT", "DELETE"];
+            var path = pattern;
+            foreach (var p in ep.RoutePattern.Parameters)
+            {
+                var raw = pattern.Substring(0, 0); // placeholder to keep analyzers quiet
+                var token = ep.RoutePattern.RawText!.Contains("{**" + p.Name, StringComparison.Ordinal) ? "{**" + p.Name + "}" : null;
+                var value = fill(p.Name);
+                path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + p.Name + @"(:[^}]*)?\}", value);
+                _ = raw; _ = token;
+            }
+            foreach (var m in methods) calls.Add(new Call(m, pattern, path));
+        }
+        return calls.DistinctBy(c => c.Method + " " + c.Path).ToList();
+    }
+
+    private static HttpRequestMessage Request(Call c, string body = "{}") =>
+        new(new HttpMethod(c.Method), c.Path)
+        {
+            Content = c.Method is "GET" or "HEAD" or "DELETE" ? null : new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Every_endpoint_refuses_anonymous_callers_unless_it_is_on_the_public_list(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db);
+        var calls = AllCalls(app, name => name switch
+        {
+            "documentName" => "v1",
+            "path" => "",
+            _ => Guid.NewGuid().ToString(),
+        });
+        Assert.Contains(calls, c => c.Pattern == "/api/orgs/{orgId:guid}/members"); // the walk sees feature endpoints
+        using var client = app.ClientWith(null);
+        var failures = new List<string>();
+        foreach (var c in calls)
+        {
+            var key = $"{c.Method} {c.Pattern}";
+            if (Public.Contains(key)) continue;
+            using var response = await client.SendAsync(Request(c));
+            var refused = response.StatusCode == HttpStatusCode.Unauthorized
+                || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/login", StringComparison.Ordinal) == true && !c.Path.StartsWith("/api", StringComparison.Ordinal));
+            if (!refused) failures.Add($"{key} answered {(int)response.StatusCode} to an anonymous caller");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Public_endpoints_are_exactly_those_marked_allow_anonymous(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db);
+        var anonymous = app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
+            .ToHashSet();
+        Assert.Equal(Public.Order(), anonymous.Order());
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task A_developer_of_another_organisation_can_neither_see_nor_change_it_through_any_endpoint(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db);
+        var (ownerA, tokenA) = await app.UserWithTokenAsync(Roles.Developer, "owner-a");
+        var memberA = await app.CreateUserAsync(Roles.Developer, "member-a");
+        var orgA = await app.CreateOrganizationAsync(ownerA.Id, "Secret Org A " + Guid.NewGuid().ToString("N")[..8]);
+        await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            d.OrganizationMembers.Add(new OrganizationMember { OrganizationId = orgA.Id, UserId = memberA.Id, Role = OrganizationRoles.Member });
+            await d.SaveChangesAsync();
+        });
+        var (_, tokenRecordA) = await app.IssueTokenAsync(ownerA.Id, Scopes.Read);
+        var (devB, tokenB) = await app.UserWithTokenAsync(Roles.Developer, "dev-b");
+        var orgB = await app.CreateOrganizationAsync(devB.Id);
+        var auditBefore = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString()));
+
+        var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id };
+        var calls = AllCalls(app, name => name switch
+        {
+            "orgId" => orgA.Id.ToString(),
+            "userId" => memberA.Id,
+            "tokenId" => tokenRecordA.Id,
+            "documentName" => "v1",
+            "path" => "",
+            _ => throw new InvalidOperationException(
+                $"Route parameter '{name}' is new: teach this test which of organisation A's ids to aim it at."),
+        });
+
+        using var client = app.ClientWith(tokenB);
+        var failures = new List<string>();
+        foreach (var c in calls)
+        {
+            // Bodies that would succeed if access were granted: the refusal must come from authorization.
+            var body = c.Pattern switch
+            {
+                "/api/orgs/{orgId:guid}/members" => $$"""{"email":"{{devB.Email}}","role":"owner"}""",
+                "/api/users/{userId}/roles" => """{"roles":["admin"]}""",
+                "/api/tokens" => """{"name":"x","scopes":["admin"]}""",
+                "/api/orgs" => $$"""{"name":"B-made {{Guid.NewGuid():N}}","ownerEmail":"{{ownerA.Email}}"}""",
+                "/api/users" => """{"email":"evil@example.test","role":"admin"}""",
+                _ => "{}",
+            };
+            using var response = await client.SendAsync(Request(c, body));
+            var text = await response.Content.ReadAsStringAsync();
+            var leaked = markers.Where(m => text.Contains(m, StringComparison.Ordinal)).ToList();
+            if (leaked.Count > 0) failures.Add($"{c.Method} {c.Pattern} showed organisation A's data: {string.Join(", ", leaked)}");
+            if (c.Path.Contains(orgA.Id.ToString(), StringComparison.Ordinal) && (int)response.StatusCode is < 400 or >= 500)
+                failures.Add($"{c.Method} {c.Pattern} on organisation A answered {(int)response.StatusCode}");
+            if (c.Pattern.StartsWith("/api/users", StringComparison.Ordinal) || c.Pattern.StartsWith("/api/audit", StringComparison.Ordinal) || c.Pattern.StartsWith("/hangfire", StringComparison.Ordinal))
+                if (response.StatusCode != HttpStatusCode.Forbidden)
+                    failures.Add($"{c.Method} {c.Pattern} is for admins but answered {(int)response.StatusCode} to a developer");
+        }
+
+        // Nothing about organisation A changed.
+        var (members, owner, auditAfter, tokenAlive) = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var m = await d.OrganizationMembers.Where(x => x.OrganizationId == orgA.Id).Select(x => x.UserId).OrderBy(x => x).ToListAsync();
+            var o = await d.Organizations.Where(x => x.Id == orgA.Id).Select(x => x.OwnerUserId).SingleAsync();
+            var a = await d.AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString());
+            var t = await d.PersonalAccessTokens.Where(x => x.Id == tokenRecordA.Id).Select(x => x.RevokedAt == null).SingleAsync();
+            return (m, o, a, t);
+        });
+        Assert.Equal(new[] { ownerA.Id, memberA.Id }.Order(StringComparer.Ordinal), members.Order(StringComparer.Ordinal));
+        Assert.Equal(ownerA.Id, owner);
+        Assert.Equal(auditBefore, auditAfter);
+        Assert.True(tokenAlive, "developer B revoked organisation A's token");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+
+        // And the same calls work for A's owner, so the refusals above were about B.
+        using var ownerClient = app.ClientWith(tokenA);
+        var ok = await ownerClient.GetAsync($"/api/orgs/{orgA.Id}/members");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains(memberA.Email!, await ok.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        _ = orgB;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net.Http.Headers;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Developers;
+using Gatehouse.Server.Identity;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gatehouse.Server.Tests.Support;
+
+/// <summary>
+/// A real Gatehouse server (the full pipeline, real database, real Hangfire) in the test process,
+/// with its own data directory and its own database. Dispose to stop it and delete both.
+/// </summary>
+public sealed class GatehouseApp : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@gatehouse.test";
+    public const string AdminPassword = "test-admin-password-1";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly PostgresTestDatabase? _pg;
+    private readonly bool _ownsData;
+
+    public DbKind Kind { get; }
+    public string DataDirectory { get; }
+
+    private GatehouseApp(DbKind kind, string dataDirectory, bool ownsData, PostgresTestDatabase? pg,
+        IDictionary<string, string?>? settings, Action<IServiceCollection>? services)
+    {
+        Kind = kind;
+        DataDirectory = dataDirectory;
+        _ownsData = ownsData;
+        _pg = pg;
+        _services = services;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Gatehouse:DataDirectory"] = dataDirectory,
+            ["Gatehouse:BootstrapAdminEmail"] = AdminEmail,
+            ["Gatehouse:BootstrapAdminPassword"] = AdminPassword,
+            ["Gatehouse:Roles"] = "web,worker",
+            ["Database:Provider"] = kind.ToString(),
+            ["Database:ConnectionString"] = pg?.ConnectionString,
+            ["Jobs:WorkerCount"] = "2",
+            ["Jobs:AuditVerifyInterval"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (settings is not null)
+            foreach (var (k, v) in settings) _settings[k] = v;
+    }
+
+    /// <summary>Starts a server on a new, empty database of <paramref name="kind"/>.</summary>
+    public static async Task<GatehouseApp> StartAsync(DbKind kind, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var dir = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
+        var pg = kind == DbKind.Postgres ? await PostgresTestDatabase.CreateAsync() : null;
+        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services);
+        _ = app.Server; // start now, so failures surface here
+        return app;
+    }
+
+    /// <summary>A second server on the same data directory and database (a restart, or another machine).</summary>
+    public GatehouseApp StartSibling(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var merged = new Dictionary<string, string?>(_settings);
+        if (settings is not null)
+            foreach (var (k, v) in settings) merged[k] = v;
+        var app = new GatehouseApp(Kind, DataDirectory, ownsData: false, pg: null, merged, services ?? _services);
+        _ = app.Server;
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+        builder.UseEnvironment("Testing");
+        if (_services is not null) builder.ConfigureServices(_services);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_pg is not null) await _pg.DisposeAsync();
+        if (_ownsData)
+        {
+            try { Directory.Delete(DataDirectory, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    // ---- helpers that act directly on the server's services (set-up, not the behaviour under test)
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task WithScopeAsync(Func<IServiceProvider, Task> action) =>
+        WithScopeAsync<bool>(async sp => { await action(sp); return true; });
+
+    /// <summary>Creates a user with a unique e-mail (prefix + random) and the given role.</summary>
+    public Task<GatehouseUser> CreateUserAsync(string role, string prefix = "user", string password = "a-long-enough-password") =>
+        WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<GatehouseUser>>();
+            var email = $"{prefix}-{Guid.NewGuid():N}@example.test";
+            var user = new GatehouseUser { UserName = email, Email = email, CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() };
+            var r = await users.CreateAsync(user, password);
+            if (!r.Succeeded) throw new InvalidOperationException(string.Join("; ", r.Errors.Select(e => e.Description)));
+            await users.AddToRoleAsync(user, role);
+            return user;
+        });
+
+    public Task<GatehouseUser> AdminAsync() =>
+        WithScopeAsync(async sp => (await sp.GetRequiredService<UserManager<GatehouseUser>>().FindByEmailAsync(AdminEmail))!);
+
+    public Task<(string Token, PersonalAccessToken Record)> IssueTokenAsync(string userId, params string[] scopes) =>
+        WithScopeAsync(sp => sp.GetRequiredService<TokenService>()
+            .IssueAsync(userId, "test", scopes.Length == 0 ? Scopes.All : scopes, TimeSpan.FromDays(1), CancellationToken.None));
+
+    public async Task<Organization> CreateOrganizationAsync(string ownerUserId, string? name = null) =>
+        await WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var org = new Organization { Id = Guid.NewGuid(), Name = name ?? $"Org {Guid.NewGuid():N}", OwnerUserId = ownerUserId, CreatedAt = now };
+            org.Members.Add(new OrganizationMember { UserId = ownerUserId, Role = OrganizationRoles.Owner, AddedAt = now });
+            db.Organizations.Add(org);
+            await db.SaveChangesAsync();
+            return org;
+        });
+
+    /// <summary>An HTTP client that presents <paramref name="token"/> as a bearer token (none: anonymous).</summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var c = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        if (token is not null) c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return c;
+    }
+
+    /// <summary>A user of <paramref name="role"/> and a token with all the scopes the role allows.</summary>
+    public async Task<(GatehouseUser User, string Token)> UserWithTokenAsync(string role, string prefix = "user")
+    {
+        var user = await CreateUserAsync(role, prefix);
+        var (token, _) = await IssueTokenAsync(user.Id, [.. Scopes.AllowedFor([role])]);
+        return (user, token);
+    }
+}
