@@ -80,6 +80,9 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         if (_services is not null) builder.ConfigureServices(_services);
     }
 
+    /// <summary>Stops this server process but keeps its data and database (a crash or a restart).</summary>
+    public ValueTask StopAsync() => base.DisposeAsync();
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # false positive in shellcheck 0.9: functions called from traps look unreachable
+# Gatehouse: build everything once and run every test. The README's second command; CI runs it
+# through .ci/run (as root, CI=true, no stdin).
+#   ./test.sh [dotnet test arguments...]      e.g. ./test.sh --filter "FullyQualifiedName~Audit"
+# Installs what the tests need (apt, when root), starts a throw-away PostgreSQL on 127.0.0.1 for the
+# PostgreSQL tests (GATEHOUSE_TEST_PG) and stops it again, also on failure or Ctrl+C.
+# The last line printed is always "N passed, N failed, N skipped" (CI reads it); the exit status is
+# that of the build or of `dotnet test`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+# shellcheck source=eng/scripts/prereqs.sh
+. eng/scripts/prereqs.sh
+
+say() { printf 'test.sh: %s\n' "$*"; }
+
+# ---- prerequisites -------------------------------------------------------------------------------
+require_dotnet
+# Debian packages the tests need beyond the .NET SDK and PostgreSQL. None yet; the scan engines add
+# theirs here, e.g.: clamav-daemon yara libmagic1
+TEST_PACKAGES=()
+for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
+# The PostgreSQL server binaries (initdb, pg_ctl) for the throw-away server. Debian's package also
+# starts a cluster of its own on port 5432; the tests do not use it.
+need_package postgresql have_pg_binaries
+install_needed_packages
+
+# ---- scratch space, and the clean-up that runs however this script ends ----------------------------
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-test.XXXXXX")
+log="$tmp/dotnet-test.log"
+: >"$log"
+pg_dir="$tmp/pg"
+pg_started=0
+
+finish() {
+  local status=$? summary
+  trap - EXIT INT TERM HUP
+  if [ "$pg_started" = 1 ]; then
+    say "stopping PostgreSQL"
+    eng/scripts/pg.sh stop "$pg_dir" || true
+  fi
+  summary=$(eng/scripts/test-summary.sh "$log") || summary="0 passed, 0 failed"
+  rm -rf "$tmp"
+  if [ "$status" != 0 ]; then say "FAILED (exit status $status)"; fi
+  echo "$summary"
+  exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# ---- build, once ---------------------------------------------------------------------------------
+say "building Gatehouse.slnx (Release)"
+dotnet build Gatehouse.slnx -c Release -nologo
+
+# ---- throw-away PostgreSQL -----------------------------------------------------------------------
+free_port() {
+  local p
+  for ((p = 55432; p < 55532; p++)); do
+    # A connection that succeeds means someone listens there already.
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
+if ! port=$(free_port); then
+  say "no free port on 127.0.0.1 between 55432 and 55531" >&2
+  exit 1
+fi
+# As root, pg.sh runs PostgreSQL as 'postgres', which must be able to enter the scratch folder.
+if is_root; then chmod 711 "$tmp"; fi
+say "starting PostgreSQL on 127.0.0.1:$port"
+pg_started=1
+GATEHOUSE_TEST_PG=$(eng/scripts/pg.sh start "$pg_dir" "$port")
+export GATEHOUSE_TEST_PG
+
+# ---- tests ---------------------------------------------------------------------------------------
+# Output is teed to a log for the summary; through a pipe dotnet prints one result line per test
+# project. A test that hangs for 10 minutes is killed and reported, so CI is not held up.
+say "running the tests"
+status=0
+MSBUILDTERMINALLOGGER=off dotnet test Gatehouse.slnx -c Release --no-build \
+  --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log" || status=$?
+exit "$status"

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Jobs;
+using Gatehouse.Server.Tests.Support;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gatehouse.Server.Tests.Jobs;
+
+/// <summary>
+/// The database is the source of truth for background work: a restart (even with InMemory job
+/// storage), a killed worker or a duplicate delivery loses nothing and runs nothing twice.
+/// </summary>
+public sealed class ReconcilerTests
+{
+    /// <summary>Counts runs per work item (ids are unique per test, so tests never share entries).</summary>
+    private static readonly ConcurrentDictionary<Guid, int> Runs = new();
+
+    private sealed class RecordingHandler : IWorkHandler
+    {
+        public string Kind => "test.record";
+        public async Task<string?> RunAsync(WorkItem item, CancellationToken ct)
+        {
+            Runs.AddOrUpdate(item.Id, 1, (_, n) => n + 1);
+            await Task.Delay(50, ct);
+            return $$"""{"payload":{{item.Payload}}}""";
+        }
+    }
+
+    private sealed class FailingHandler : IWorkHandler
+    {
+        public string Kind => "test.fail";
+        public Task<string?> RunAsync(WorkItem item, CancellationToken ct) => throw new InvalidOperationException("engine exploded");
+    }
+
+    private static void TestHandlers(IServiceCollection s)
+    {
+        s.AddScoped<IWorkHandler, RecordingHandler>();
+        s.AddScoped<IWorkHandler, FailingHandler>();
+    }
+
+    private static async Task<WorkItem> WaitForEndAsync(GatehouseApp app, Guid id)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var item = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().WorkItems.AsNoTracking().FirstAsync(w => w.Id == id));
+            if (item.State is WorkState.Succeeded or WorkState.Failed) return item;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"work item {id} did not finish within 30 s");
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Work_enqueued_before_a_restart_runs_after_it_even_with_in_memory_job_storage(DbKind db)
+    {
+        Guid id;
+        await using (var web = await GatehouseApp.StartAsync(db, new Dictionary<string, string?> { ["Gatehouse:Roles"] = "web" }, TestHandlers))
+        {
+            var item = await web.WithScopeAsync(sp => sp.GetRequiredService<WorkQueue>().EnqueueAsync("test.record", "42", CancellationToken.None));
+            id = item.Id;
+            // No worker in this process: the job waits in this process's queue, then the process goes away.
+            await Task.Delay(300);
+            Assert.False(Runs.ContainsKey(id));
+            await using var worker = web.StartSibling(new Dictionary<string, string?> { ["Gatehouse:Roles"] = "web,worker" });
+            await web.StopAsync(); // stop the first process while the second takes over
+            var done = await WaitForEndAsync(worker, id);
+            Assert.Equal(WorkState.Succeeded, done.State);
+            Assert.Equal("""{"payload":42}""", done.Result);
+            Assert.Equal(1, Runs[id]);
+        }
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Work_claimed_by_a_worker_that_died_is_taken_over_once_its_lease_lapses(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db, new Dictionary<string, string?> { ["Gatehouse:Roles"] = "web" }, TestHandlers);
+        var id = Guid.NewGuid();
+        await app.WithScopeAsync(async sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var d = sp.GetRequiredService<GatehouseDb>();
+            d.WorkItems.Add(new WorkItem
+            {
+                Id = id, Kind = "test.record", Payload = "7", State = WorkState.Running, Attempts = 1,
+                LeaseOwner = "dead-machine:1", LeaseUntil = time.AddMinutes(-1), CreatedAt = time.AddMinutes(-40), UpdatedAt = time.AddMinutes(-31),
+            });
+            await d.SaveChangesAsync();
+        });
+        await using var worker = app.StartSibling(new Dictionary<string, string?> { ["Gatehouse:Roles"] = "worker" });
+        var done = await WaitForEndAsync(worker, id);
+        Assert.Equal(WorkState.Succeeded, done.State);
+        Assert.Equal(2, done.Attempts);
+        Assert.Equal(1, Runs[id]);
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task A_job_delivered_twice_runs_once(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db, services: TestHandlers);
+        var item = await app.WithScopeAsync(sp => sp.GetRequiredService<WorkQueue>().EnqueueAsync("test.record", "1", CancellationToken.None));
+        var jobs = app.Services.GetRequiredService<IBackgroundJobClient>();
+        jobs.Enqueue<WorkRunner>(r => r.RunAsync(item.Id, CancellationToken.None));
+        jobs.Enqueue<WorkRunner>(r => r.RunAsync(item.Id, CancellationToken.None));
+        var done = await WaitForEndAsync(app, item.Id);
+        await Task.Delay(500); // let the extra deliveries arrive
+        Assert.Equal(WorkState.Succeeded, done.State);
+        Assert.Equal(1, Runs[item.Id]);
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task A_failing_handler_ends_failed_with_its_error_never_succeeded(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db, services: TestHandlers);
+        var item = await app.WithScopeAsync(sp => sp.GetRequiredService<WorkQueue>().EnqueueAsync("test.fail", "{}", CancellationToken.None, maxAttempts: 1));
+        var done = await WaitForEndAsync(app, item.Id);
+        Assert.Equal(WorkState.Failed, done.State);
+        Assert.Equal("engine exploded", done.LastError);
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Work_of_an_unknown_kind_fails_instead_of_vanishing(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db);
+        var item = await app.WithScopeAsync(sp => sp.GetRequiredService<WorkQueue>().EnqueueAsync("scan.nobody-handles-this", "{}", CancellationToken.None));
+        var done = await WaitForEndAsync(app, item.Id);
+        Assert.Equal(WorkState.Failed, done.State);
+        Assert.Contains("no handler", done.LastError, StringComparison.Ordinal);
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task The_scheduled_audit_check_runs_in_the_background_and_records_its_outcome(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db, new Dictionary<string, string?> { ["Jobs:AuditVerifyInterval"] = "1.00:00:00" });
+        await app.Services.GetRequiredService<Reconciler>().FirstPass;
+        var id = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().WorkItems
+            .Where(w => w.Kind == "audit.verify").Select(w => w.Id).SingleAsync());
+        var done = await WaitForEndAsync(app, id);
+        Assert.Equal(WorkState.Succeeded, done.State);
+        Assert.Contains("\"intact\":true", done.Result, StringComparison.Ordinal);
+        var recorded = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.AnyAsync(e => e.Action == "audit.verified"));
+        Assert.True(recorded);
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task The_servers_blob_store_shows_nothing_of_an_interrupted_upload(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db);
+        var blobs = app.Services.GetRequiredService<IBlobStore>();
+        await Assert.ThrowsAsync<IOException>(() => blobs.PutAsync(new HalfThenFail(), CancellationToken.None));
+        var files = Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs"), "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/sha256/", StringComparison.Ordinal) || true).ToList();
+        // Only the readiness probe's blob may exist (it is written when /readyz runs); nothing partial.
+        Assert.DoesNotContain(files, f => f.EndsWith(".part", StringComparison.Ordinal));
+        Assert.All(files, f => Assert.Equal(26, new FileInfo(f).Length));
+    }
+
+    private sealed class HalfThenFail : Stream
+    {
+        private bool _gave;
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_gave) throw new IOException("client went away");
+            _gave = true;
+            Array.Fill(buffer, (byte)'x', offset, Math.Min(count, 4096));
+            return Math.Min(count, 4096);
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get; set; }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
