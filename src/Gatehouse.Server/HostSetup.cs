@@ -15,6 +15,9 @@ namespace Gatehouse.Server;
 /// <summary>Settings read once at start-up to decide what to register.</summary>
 internal sealed record StartupSettings(GatehouseOptions Gatehouse, DatabaseOptions Database, JobsOptions Jobs, string DataDirectory);
 
+/// <summary>Where start-up messages for the operator go (bootstrap credentials): standard output.</summary>
+public sealed record StartupConsole(TextWriter Out);
+
 /// <summary>The pieces <c>Program.cs</c> lists, kept out of it so that it stays a table of contents.</summary>
 internal static class HostSetup
 {
@@ -63,6 +66,7 @@ internal static class HostSetup
     public static IServiceCollection AddGatehouseCore(this IServiceCollection services, IConfiguration configuration, StartupSettings s)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new StartupConsole(System.Console.Out));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddDataProtection()
             .SetApplicationName("gatehouse")
@@ -79,8 +83,9 @@ internal static class HostSetup
     }
 
     /// <summary>Before serving: migrate, first-run admin, demo data, clean interrupted uploads.</summary>
-    public static async Task PrepareAsync(this WebApplication app, TextWriter console)
+    public static async Task PrepareAsync(this WebApplication app)
     {
+        var console = app.Services.GetRequiredService<StartupConsole>().Out;
         var ct = app.Lifetime.ApplicationStopping;
         await app.Services.MigrateGatehouseDatabaseAsync(ct);
         await app.Services.EnsureBootstrapAsync(console, ct);

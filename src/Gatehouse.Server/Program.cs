@@ -25,11 +25,13 @@ builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, setting
 var app = builder.Build();
 
 // Start-up: migrations, bootstrap admin, demo data.
-await app.PrepareAsync(Console.Out);
+await app.PrepareAsync();
 
 // Pipeline.
 app.UseGatehouseProblemDetails();
 app.UseGatehouseSecurityHeaders();
+if (settings.Gatehouse.IsWeb)
+    app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; }); // static, public
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -40,7 +42,6 @@ app.MapHealthApi();
 if (settings.Gatehouse.IsWeb)
 {
     app.MapOpenApi().AllowAnonymous();
-    app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; });
     app.MapAccountApi();
     app.MapTokensApi();
     app.MapUsersApi();

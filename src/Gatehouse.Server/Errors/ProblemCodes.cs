@@ -10,8 +10,6 @@ public static class ProblemCodes
     public const string Forbidden = "auth.forbidden";
     public const string InvalidToken = "auth.invalid-token";
     public const string InsufficientScope = "auth.insufficient-scope";
-    public const string LoginFailed = "auth.login-failed";
-    public const string LockedOut = "auth.locked-out";
     public const string Antiforgery = "auth.antiforgery";
     public const string NotFound = "request.not-found";
     public const string Validation = "request.invalid";

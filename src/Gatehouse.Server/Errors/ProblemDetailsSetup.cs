@@ -12,9 +12,11 @@ internal static class ProblemDetailsSetup
             var status = pd.Status ?? ctx.HttpContext.Response.StatusCode;
             if (!pd.Extensions.ContainsKey("code"))
             {
+                var antiforgery = ctx.HttpContext.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>();
                 var code = ctx.Exception switch
                 {
                     BadHttpRequestException b when b.StatusCode == 413 => ProblemCodes.TooLarge,
+                    _ when antiforgery is { IsValid: false } => ProblemCodes.Antiforgery,
                     _ => ProblemCodes.ForStatus(status),
                 };
                 pd.Extensions["code"] = code;

@@ -80,6 +80,7 @@ internal static class AuthSetup
             o.Cookie.HttpOnly = true;
         });
         services.AddAuthorization(Policies.Configure);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeAwareAuthorizationResultHandler>();
         services.AddScoped<TokenService>();
         return services;
     }

@@ -19,8 +19,13 @@ internal static class JobsSetup
         services.AddSingleton<JobStorage>(_ => db.Provider == DatabaseProvider.Postgres
             ? CreatePostgresStorage(db.ConnectionString!)
             : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(1) }));
-        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
-        services.AddHangfire(c => c
+        services.AddSingleton<IBackgroundJobClient>(sp =>
+        {
+            _ = sp.GetRequiredService<IGlobalConfiguration>(); // apply this host's Hangfire settings first
+            return new BackgroundJobClient(sp.GetRequiredService<JobStorage>());
+        });
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogging(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

@@ -5,6 +5,7 @@ using Gatehouse.Server.Identity;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -77,7 +78,7 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     {
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
         builder.UseEnvironment("Testing");
-        if (_services is not null) builder.ConfigureServices(_services);
+        if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
     /// <summary>Stops this server process but keeps its data and database (a crash or a restart).</summary>
