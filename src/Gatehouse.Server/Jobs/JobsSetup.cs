@@ -41,7 +41,8 @@ internal static class JobsSetup
                 o.WorkerCount = Math.Max(1, jobs.WorkerCount);
                 o.Queues = ["default"];
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
-                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+                o.Activator = new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             });
             services.AddSingleton<Reconciler>();
             services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());

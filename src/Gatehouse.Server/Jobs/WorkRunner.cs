@@ -28,7 +28,13 @@ public sealed class WorkRunner(
                 .SetProperty(w => w.LeaseOwner, Owner)
                 .SetProperty(w => w.Attempts, w => w.Attempts + 1)
                 .SetProperty(w => w.UpdatedAt, now), ct);
-        if (claimed == 0) return; // finished, or another worker holds it
+        if (claimed == 0)
+        {
+            // Finished, or another worker holds a live claim; say so if the row is missing altogether.
+            if (!await db.WorkItems.AnyAsync(w => w.Id == id, ct))
+                logger.LogWarning("Work item {Id} was delivered but does not exist in this database", id);
+            return;
+        }
 
         var item = await db.WorkItems.AsNoTracking().FirstAsync(w => w.Id == id, ct);
         var handler = handlers.FirstOrDefault(h => h.Kind == item.Kind);
