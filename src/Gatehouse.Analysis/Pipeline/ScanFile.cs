@@ -1,0 +1,29 @@
+namespace Gatehouse.Analysis.Pipeline;
+
+/// <summary>
+/// One regular file the pipeline hands to file analyzers: the artifact itself or a member the
+/// archive walker extracted (to a temp file named by the walker, never by the entry name).
+/// </summary>
+public sealed class ScanFile
+{
+    /// <summary>Nested path, e.g. <c>app.zip!/lib/x.jar!/META-INF/MANIFEST.MF</c>.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Uncompressed size in bytes.</summary>
+    public required long Length { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the content.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>0 for the artifact, 1 for a member of it, and so on.</summary>
+    public required int Depth { get; init; }
+
+    /// <summary>Opens the content for reading from the start; each call returns a new stream.</summary>
+    public required Func<Stream> Open { get; init; }
+
+    /// <summary>Content type decided by the file-type analyzer (libmagic refined), once it has run.</summary>
+    public string? DetectedType { get; set; }
+
+    /// <summary>The last path segment (entry name inside its archive, or the artifact's name).</summary>
+    public string Name => Path[(Path.LastIndexOfAny(['/', '!']) + 1)..];
+}

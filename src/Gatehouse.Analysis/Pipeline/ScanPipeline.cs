@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using Gatehouse.Analysis.Verdicts;
+
+namespace Gatehouse.Analysis.Pipeline;
+
+/// <summary>Walks an archive: calls <c>onFile</c> for each extracted member (nested included) and reports archive findings.</summary>
+public delegate Task ArchiveWalk(ScanFile root, Func<ScanFile, CancellationToken, ValueTask> onFile, Action<Finding> report, CancellationToken ct);
+
+/// <summary>Progress of a scan, for terminals and job status.</summary>
+public sealed record ScanProgress(int Files, long Bytes, string CurrentPath);
+
+/// <summary>
+/// The engine: unpack with limits, run every file analyzer on every file (nested archives included),
+/// run artifact analyzers once, then decide. Each analyzer is isolated: its exception becomes a
+/// recorded failure (verdict incomplete), never a crash and never a pass. An analyzer whose engine is
+/// unavailable is not called again for the rest of the scan.
+/// </summary>
+public sealed class ScanPipeline
+{
+    private readonly IReadOnlyList<IFileAnalyzer> _fileAnalyzers;
+    private readonly IReadOnlyList<IArtifactAnalyzer> _artifactAnalyzers;
+    private readonly IAnalyzer? _walker;
+    private readonly ArchiveWalk? _walk;
+    private readonly Policy _policy;
+    private readonly TimeProvider _time;
+
+    public ScanPipeline(IReadOnlyList<IFileAnalyzer> fileAnalyzers, IReadOnlyList<IArtifactAnalyzer> artifactAnalyzers,
+        IAnalyzer? walker, ArchiveWalk? walk, Policy policy, TimeProvider time)
+    {
+        _fileAnalyzers = fileAnalyzers;
+        _artifactAnalyzers = artifactAnalyzers;
+        _walker = walker;
+        _walk = walk;
+        _policy = policy;
+        _time = time;
+    }
+
+    public static string ToolVersion { get; } =
+        typeof(ScanPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Scans the file at <paramref name="path"/>, shown as <paramref name="displayName"/>.</summary>
+    public async Task<ScanReport> ScanAsync(string path, string displayName, string artifactType,
+        IProgress<ScanProgress>? progress, CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        var findings = new List<Finding>();
+        var failures = new ConcurrentDictionary<string, (string Status, string Error)>(StringComparer.Ordinal);
+        var files = 0;
+        long bytes = 0;
+        var maxDepth = 0;
+
+        void Report(Finding f, IAnalyzer by)
+        {
+            var severity = _policy.SeverityOverrides.TryGetValue(f.RuleId, out var s) ? s : f.Severity;
+            var stored = f with { Severity = severity, AnalyzerId = string.IsNullOrEmpty(f.AnalyzerId) ? by.Id : f.AnalyzerId };
+            lock (findings) findings.Add(stored);
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(_policy.MaxScanTime);
+
+        var root = new ScanFile
+        {
+            Path = displayName,
+            Length = new FileInfo(path).Length,
+            Sha256 = await HashAsync(path, ct),
+            Depth = 0,
+            Open = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan),
+        };
+
+        async ValueTask RunFileAnalyzers(ScanFile file, CancellationToken token)
+        {
+            Interlocked.Increment(ref files);
+            Interlocked.Add(ref bytes, file.Length);
+            if (file.Depth > maxDepth) maxDepth = file.Depth;
+            progress?.Report(new ScanProgress(files, bytes, file.Path));
+            foreach (var analyzer in _fileAnalyzers)
+            {
+                if (failures.ContainsKey(analyzer.Id)) continue;
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer));
+                await Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
+            }
+        }
+
+        async Task Isolate(IAnalyzer analyzer, Func<ValueTask> action, CancellationToken token)
+        {
+            try
+            {
+                await action();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw; // the caller cancelled: not a verdict
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                failures.TryAdd(analyzer.Id, ("failed", $"scan time budget of {_policy.MaxScanTime} exceeded"));
+            }
+            catch (Exception ex) when (IsEngineUnavailable(ex))
+            {
+                failures.TryAdd(analyzer.Id, ("unavailable", ex.Message));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failures.TryAdd(analyzer.Id, ("failed", $"{ex.GetType().Name}: {ex.Message}"));
+            }
+        }
+
+        var token = budget.Token;
+        try
+        {
+            await RunFileAnalyzers(root, token);
+            if (_walk is not null && _walker is not null)
+                await Isolate(_walker, async () => await _walk(root, RunFileAnalyzers, f => Report(f, _walker), token), token);
+            foreach (var analyzer in _artifactAnalyzers)
+            {
+                if (failures.ContainsKey(analyzer.Id)) continue;
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer));
+                await Isolate(analyzer, () => analyzer.AnalyzeAsync(root, context, token), token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            failures.TryAdd("pipeline", ("failed", $"scan time budget of {_policy.MaxScanTime} exceeded"));
+        }
+
+        var all = new List<IAnalyzer>(_fileAnalyzers);
+        if (_walker is not null) all.Add(_walker);
+        all.AddRange(_artifactAnalyzers);
+        var runs = all.Select(a => failures.TryGetValue(a.Id, out var f)
+                ? new AnalyzerRun(a.Id, a.Version, f.Status, f.Error)
+                : new AnalyzerRun(a.Id, a.Version, "ok"))
+            .ToList();
+        if (failures.TryGetValue("pipeline", out var pf)) runs.Add(new AnalyzerRun("pipeline", ToolVersion, pf.Status, pf.Error));
+
+        var configured = all.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var missing = _policy.RequiredEngines.Where(e => !configured.Contains(EngineAnalyzerId(e))).ToList();
+
+        var ordered = findings
+            .OrderByDescending(f => f.Severity).ThenBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Line ?? 0).ThenBy(f => f.Fingerprint, StringComparer.Ordinal)
+            .DistinctBy(f => f.Fingerprint)
+            .ToList();
+        var (verdict, reasons) = VerdictRules.Decide(ordered, runs, _policy, missing);
+        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => ordered.Count(f => f.Severity == s));
+        var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+        return new ScanReport(ScanReport.CurrentSchemaVersion, "gatehouse", ToolVersion,
+            new ArtifactInfo(displayName, root.Sha256, root.Length, artifactType, root.DetectedType),
+            verdict, reasons, ordered, runs, new ScanStats(files, bytes, maxDepth, elapsed, bySeverity));
+    }
+
+    /// <summary>Engine names in policy map to analyzer ids: <c>clamav</c> → <c>malware.clamav</c>.</summary>
+    public static string EngineAnalyzerId(string engine) => engine.Contains('.', StringComparison.Ordinal) ? engine : "malware." + engine;
+
+    private static bool IsEngineUnavailable(Exception ex) =>
+        ex.GetType().Name == "EngineUnavailableException";
+
+    private static async Task<string> HashAsync(string path, CancellationToken ct)
+    {
+        await using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
+    }
+}
