@@ -21,6 +21,8 @@ Environment:
   GATEHOUSE_DATA            data directory             (default ./data in the repository)
   GATEHOUSE_ADMIN_PASSWORD  first-run admin password   (default: generated and printed once)
   GATEHOUSE_PG_PORT         port for --postgres        (default 55433)
+  GATEHOUSE_CLAMD           clamd to use, tcp://HOST:PORT or unix:PATH (default: start one on
+                            127.0.0.1:3310, or the next free port, with the bundled signatures)
   ASPNETCORE_ENVIRONMENT    host environment           (default Production)
 Any other setting is an environment variable Section__Key, e.g. Jobs__WorkerCount=4 (README.md).
 EOF
@@ -58,7 +60,7 @@ pg_port=${GATEHOUSE_PG_PORT:-55433}
 require_dotnet
 # Debian packages the defaults need beyond the .NET SDK. None yet: SQLite comes embedded through NuGet.
 # The scan engines add theirs here, e.g.: clamav-daemon clamav-freshclam yara libmagic1
-RUN_PACKAGES=()
+RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan)
 for pkg in "${RUN_PACKAGES[@]}"; do need_package "$pkg"; done
 if [ "$postgres" = 1 ]; then need_package postgresql have_pg_binaries; fi
 # The readiness probe falls back to bash's /dev/tcp without curl, which speaks plain HTTP only.
@@ -71,6 +73,7 @@ pg_dir="$data/pg"
 pg_started=0
 ENGINE_NAMES=()
 ENGINE_PIDS=()
+clamd_dir="" # set while a clamd started by eng/scripts/clamd.sh runs
 
 # True while PID runs (an exited child that was not reaped yet does not count).
 alive() {
@@ -135,15 +138,29 @@ stop_engines() {
   done
   ENGINE_PIDS=()
   ENGINE_NAMES=()
+  if [ -n "$clamd_dir" ]; then
+    say "stopping clamd"
+    eng/scripts/clamd.sh stop "$clamd_dir" || true
+    clamd_dir=""
+  fi
 }
 
 start_engines() {
-  # Nothing to start yet. Each engine will be started here, waited for, and its address exported
-  # for the server, e.g.:
-  #   start_engine clamd clamd --foreground --config-file="$data/engines/clamd.conf"
-  #   wait_for_socket "$data/engines/clamd.sock" 120
-  #   export Scanning__ClamAv__Address="unix:$data/engines/clamd.sock"
-  :
+  # clamd: the one configured (Scanning__ClamdEndpoint or GATEHOUSE_CLAMD), else our own on 127.0.0.1
+  # with the bundled signature database (rules/clamav; docs/engines/clamav.md for a freshclam-managed one).
+  local clamd_endpoint=${Scanning__ClamdEndpoint:-${GATEHOUSE_CLAMD:-}} clamd_port
+  if [ -z "$clamd_endpoint" ]; then
+    eng/scripts/clamd.sh stop "$data/engines/clamd" # one left behind by a run that was killed outright
+    for ((clamd_port = 3310; clamd_port < 3410; clamd_port++)); do
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$clamd_port") 2>/dev/null; then break; fi
+    done
+    say "starting clamd on 127.0.0.1:$clamd_port (bundled signatures; log in $data/engines/clamd/clamd.log)"
+    clamd_dir="$data/engines/clamd"
+    clamd_endpoint=$(eng/scripts/clamd.sh start "$clamd_dir" "$clamd_port")
+  else
+    say "using clamd at $clamd_endpoint"
+  fi
+  export Scanning__ClamdEndpoint="$clamd_endpoint" GATEHOUSE_CLAMD="$clamd_endpoint"
 }
 
 # ---- PostgreSQL (--postgres) ---------------------------------------------------------------------

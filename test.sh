@@ -16,9 +16,9 @@ say() { printf 'test.sh: %s\n' "$*"; }
 
 # ---- prerequisites -------------------------------------------------------------------------------
 require_dotnet
-# Debian packages the tests need beyond the .NET SDK and PostgreSQL. None yet; the scan engines add
-# theirs here, e.g.: clamav-daemon yara libmagic1
-TEST_PACKAGES=()
+# Debian packages the tests need beyond the .NET SDK and PostgreSQL: the scan engines (YARA, libmagic,
+# ClamAV's daemon and client).
+TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan)
 for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
 # The PostgreSQL server binaries (initdb, pg_ctl) for the throw-away server. Debian's package also
 # starts a cluster of its own on port 5432; the tests do not use it.
@@ -31,6 +31,7 @@ log="$tmp/dotnet-test.log"
 : >"$log"
 pg_dir="$tmp/pg"
 pg_started=0
+clamd_dir="" # set once clamd runs (eng/scripts/clamd.sh)
 
 finish() {
   local status=$? summary
@@ -38,6 +39,10 @@ finish() {
   if [ "$pg_started" = 1 ]; then
     say "stopping PostgreSQL"
     eng/scripts/pg.sh stop "$pg_dir" || true
+  fi
+  if [ -n "$clamd_dir" ]; then
+    say "stopping clamd"
+    eng/scripts/clamd.sh stop "$clamd_dir" || true
   fi
   summary=$(eng/scripts/test-summary.sh "$log") || summary="0 passed, 0 failed"
   rm -rf "$tmp"
@@ -76,6 +81,28 @@ say "starting PostgreSQL on 127.0.0.1:$port"
 pg_started=1
 GATEHOUSE_TEST_PG=$(eng/scripts/pg.sh start "$pg_dir" "$port")
 export GATEHOUSE_TEST_PG
+
+# ---- throw-away clamd with the bundled signature database (rules/clamav) ----------------------------
+# The ClamAV tests need it and fail without it; a clamd given in GATEHOUSE_TEST_CLAMD is used instead.
+if [ -z "${GATEHOUSE_TEST_CLAMD:-}" ]; then
+  if ! clamd_port=$(free_port); then
+    say "no free port on 127.0.0.1 for clamd" >&2
+    exit 1
+  fi
+  say "starting clamd on 127.0.0.1:$clamd_port"
+  clamd_dir="$tmp/clamd"
+  GATEHOUSE_TEST_CLAMD=$(eng/scripts/clamd.sh start "$clamd_dir" "$clamd_port")
+fi
+export GATEHOUSE_TEST_CLAMD
+
+# ---- schema validator (ajv, from npm) for the SARIF and report-schema tests --------------------------
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  need_package nodejs
+  need_package npm
+  install_needed_packages
+fi
+say "installing the JSON-schema validator (npm ci)"
+npm ci --prefix tests/tools/schema-check --no-audit --no-fund --loglevel=error >/dev/null
 
 # ---- tests ---------------------------------------------------------------------------------------
 # Output is teed to a log for the summary; through a pipe dotnet prints one result line per test

@@ -61,6 +61,8 @@ public static class CliApp
         root.Subcommands.Add(VersionCommand.Create(env));
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(AuditCommand.Create(env));
+        root.Subcommands.Add(CheckCommand.Create(env));
+        root.Subcommands.Add(RulesCommand.Create(env));
         return root;
     }
 

@@ -58,6 +58,8 @@ internal static class HostSetup
         var data = Path.GetFullPath(gatehouse.DataDirectory, builder.Environment.ContentRootPath);
         if (!Directory.Exists(data)) Directory.CreateDirectory(data);
         services.PostConfigure<BlobStoreOptions>(o => o.Path ??= Path.Combine(data, "blobs"));
+        services.AddOptions<Scanning.ScanningOptions>().BindConfiguration(Scanning.ScanningOptions.Section)
+            .Validate(o => o.MaxUploadBytes > 0, "Scanning:MaxUploadBytes must be positive").ValidateOnStart();
         services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Blobs:MaxBytes must be positive").ValidateOnStart();
         return new StartupSettings(gatehouse, database, jobs, data);
@@ -79,6 +81,11 @@ internal static class HostSetup
         services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
         services.AddSingleton<IReadinessCheck, BlobStoreReadiness>();
         services.AddSingleton<IReadinessCheck, JobStorageReadiness>();
+        // Every configured engine is part of readiness; an engine the policy needs but nobody configured
+        // shows up in scan reports as incomplete instead.
+        if (!string.IsNullOrWhiteSpace(configuration["Scanning:ClamdEndpoint"]))
+            services.AddSingleton<IReadinessCheck, Scanning.ClamdReadiness>();
+        services.AddSingleton<IReadinessCheck, Scanning.YaraReadiness>();
         return services;
     }
 

@@ -7,6 +7,7 @@ using Gatehouse.Server.Errors;
 using Gatehouse.Server.Health;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.Jobs;
+using Gatehouse.Server.Scanning;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -47,6 +48,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapUsersApi();
     app.MapOrganizationsApi();
     app.MapAuditApi();
+    app.MapScansApi();
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);
 }

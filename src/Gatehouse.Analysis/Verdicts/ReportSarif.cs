@@ -41,9 +41,10 @@ public static class ReportSarif
                 {
                     w.WriteStartObject("shortDescription"); w.WriteString("text", r.Title); w.WriteEndObject();
                     w.WriteStartObject("fullDescription"); w.WriteString("text", r.Description); w.WriteEndObject();
-                    w.WriteString("helpUri", r.DocPath);
+                    // helpUri must be an absolute URI; the docs ship in the repository, so name the page instead.
+                    w.WriteStartObject("help"); w.WriteString("text", $"See {r.DocPath}"); w.WriteString("markdown", $"See [{r.Id}]({r.DocPath})"); w.WriteEndObject();
                     w.WriteStartObject("defaultConfiguration"); w.WriteString("level", Level(r.DefaultSeverity)); w.WriteEndObject();
-                    w.WriteStartObject("properties"); w.WriteString("requirement", r.RequirementId); w.WriteEndObject();
+                    w.WriteStartObject("properties"); w.WriteString("requirement", r.RequirementId); w.WriteString("doc", r.DocPath); w.WriteEndObject();
                 }
                 w.WriteEndObject();
             }

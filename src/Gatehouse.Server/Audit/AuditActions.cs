@@ -9,7 +9,6 @@ public static class AuditActions
     public const string Logout = "auth.logout";
     public const string TokenIssued = "auth.token.issued";
     public const string TokenRevoked = "auth.token.revoked";
-    public const string TokenRejected = "auth.token.rejected";
     public const string UserCreated = "user.created";
     public const string UserRolesChanged = "user.roles.changed";
     public const string BootstrapAdminCreated = "user.bootstrap-admin.created";
@@ -17,5 +16,6 @@ public static class AuditActions
     public const string MemberAdded = "org.member.added";
     public const string MemberRemoved = "org.member.removed";
     public const string AuditVerified = "audit.verified";
-    public const string ServerStarted = "server.started";
+    public const string ScanSubmitted = "scan.submitted";
+    public const string ScanCompleted = "scan.completed";
 }

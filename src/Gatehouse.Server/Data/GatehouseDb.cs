@@ -2,6 +2,7 @@ using Gatehouse.Server.Audit;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.Jobs;
+using Gatehouse.Server.Scanning;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,8 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+    public DbSet<Scan> Scans => Set<Scan>();
+    public DbSet<ScanFinding> ScanFindings => Set<ScanFinding>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -75,6 +78,32 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.LeaseOwner).HasMaxLength(200);
             e.HasIndex(x => x.State);
+        });
+        builder.Entity<Scan>(e =>
+        {
+            e.ToTable("scans");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.BlobDigest).HasMaxLength(71);
+            e.Property(x => x.FileName).HasMaxLength(255);
+            e.Property(x => x.ArtifactType).HasMaxLength(20);
+            e.Property(x => x.SubmittedBy).HasMaxLength(450);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Verdict).HasMaxLength(20);
+            e.HasIndex(x => x.OrganizationId);
+            e.HasIndex(x => x.BlobDigest);
+            e.HasMany(x => x.Findings).WithOne(f => f.Scan).HasForeignKey(f => f.ScanId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<ScanFinding>(e =>
+        {
+            e.ToTable("scan_findings");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RuleId).HasMaxLength(100);
+            e.Property(x => x.Severity).HasMaxLength(10);
+            e.Property(x => x.Fingerprint).HasMaxLength(64);
+            e.Property(x => x.RequirementId).HasMaxLength(30);
+            e.Property(x => x.AnalyzerId).HasMaxLength(50);
+            e.HasIndex(x => x.ScanId);
+            e.HasIndex(x => x.Fingerprint);
         });
     }
 }

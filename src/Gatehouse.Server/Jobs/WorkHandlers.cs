@@ -6,6 +6,7 @@ internal static class WorkHandlers
     public static IServiceCollection AddWorkHandlers(this IServiceCollection services)
     {
         services.AddScoped<IWorkHandler, AuditVerifyHandler>();
+        services.AddScoped<IWorkHandler, Scanning.ScanArtifactHandler>();
         return services;
     }
 }

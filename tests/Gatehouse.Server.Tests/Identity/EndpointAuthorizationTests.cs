@@ -110,14 +110,28 @@ public sealed class EndpointAuthorizationTests
         var (_, tokenRecordA) = await app.IssueTokenAsync(ownerA.Id, Scopes.Read);
         var (devB, tokenB) = await app.UserWithTokenAsync(Roles.Developer, "dev-b");
         var orgB = await app.CreateOrganizationAsync(devB.Id);
+        var scanA = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var scan = new Gatehouse.Server.Scanning.Scan
+            {
+                Id = Guid.NewGuid(), OrganizationId = orgA.Id, SubmittedBy = ownerA.Id, BlobDigest = "sha256:" + new string('a', 64),
+                FileName = "secret-a.zip", ArtifactType = "downloadable", State = Gatehouse.Server.Scanning.ScanState.Done, Verdict = "pass",
+                ReportJson = "{}",
+            };
+            d.Scans.Add(scan);
+            await d.SaveChangesAsync();
+            return scan;
+        });
         var auditBefore = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString()));
 
-        var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id };
+        var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip" };
         var calls = AllCalls(app, name => name switch
         {
             "orgId" => orgA.Id.ToString(),
             "userId" => memberA.Id,
             "tokenId" => tokenRecordA.Id,
+            "scanId" => scanA.Id.ToString(),
             "documentName" => "v1",
             "path" => "",
             _ => throw new InvalidOperationException(
@@ -138,7 +152,10 @@ public sealed class EndpointAuthorizationTests
                 "/api/users" => """{"email":"evil@example.test","role":"admin"}""",
                 _ => "{}",
             };
-            using var response = await client.SendAsync(Request(c, body));
+            var request = Request(c, body);
+            if (c.Method == "POST" && c.Pattern.TrimEnd('/').EndsWith("/scans", StringComparison.Ordinal))
+                request.RequestUri = new Uri(c.Path + "?name=probe.bin", UriKind.Relative);
+            using var response = await client.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             var leaked = markers.Where(m => text.Contains(m, StringComparison.Ordinal)).ToList();
             if (leaked.Count > 0) failures.Add($"{c.Method} {c.Pattern} showed organisation A's data: {string.Join(", ", leaked)}");
@@ -163,6 +180,7 @@ public sealed class EndpointAuthorizationTests
         Assert.Equal(ownerA.Id, owner);
         Assert.Equal(auditBefore, auditAfter);
         Assert.True(tokenAlive, "developer B revoked organisation A's token");
+        Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Scans.CountAsync(x => x.OrganizationId == orgA.Id)));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 
         // And the same calls work for A's owner, so the refusals above were about B.

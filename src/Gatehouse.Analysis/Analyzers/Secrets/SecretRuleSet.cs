@@ -1,0 +1,230 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Gatehouse.Analysis.Pipeline;
+
+namespace Gatehouse.Analysis.Analyzers.Secrets;
+
+/// <summary>
+/// The secret rules, loaded from <c>rules/secrets/rules.json</c> (embedded; requirements as data,
+/// DESIGN principle 4) and compiled once. A malformed rules file throws: a gate that silently
+/// runs with fewer rules would be a pass it did not earn (principle 1).
+/// </summary>
+internal sealed class SecretRuleSet
+{
+    internal const string ResourceName = "Gatehouse.Rules.Secrets.rules.json";
+
+    // Linear-time matching: hostile files cannot trigger catastrophic backtracking, so the work per
+    // window is bounded by its size and the rule count. No match timeout, on purpose: on .NET 10 a
+    // timeout makes the non-backtracking engine check the clock every few thousand characters and
+    // treat those stops as input edges, so \b anchors there and word-bounded tokens later in a large
+    // input are silently missed (the class of dotnet/runtime#74467; reproduced by the test
+    // Line_numbers_stay_right_after_many_windows). An explicit infinite timeout also overrides a
+    // process-wide REGEX_DEFAULT_MATCH_TIMEOUT. The scan's CancellationToken bounds wall-clock time.
+    private const RegexOptions RuleOptions =
+        RegexOptions.NonBacktracking | RegexOptions.Multiline | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant;
+    // The non-backtracking engine finds matches fast but pays a lot for capture groups; groups are
+    // taken afterwards from the matched span alone by the backtracking engine, whose work is bounded
+    // by the span (and by a timeout, which is reliable in that engine).
+    private const RegexOptions ExtractOptions =
+        RegexOptions.Multiline | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant;
+    internal static readonly TimeSpan ExtractTimeout = TimeSpan.FromSeconds(2);
+    private const RegexOptions AllowOptions =
+        RegexOptions.NonBacktracking | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private static readonly Lazy<SecretRuleSet> LazyDefault = new(LoadEmbedded);
+
+    private SecretRuleSet(string version, IReadOnlyList<SecretRule> rules, IReadOnlyList<GlobalAllow> globalAllow, FrozenSet<string> lockfiles)
+    {
+        Version = version;
+        Rules = rules;
+        GlobalAllow = globalAllow;
+        Lockfiles = lockfiles;
+        Descriptors = rules.Select(r => r.Descriptor).ToList();
+    }
+
+    /// <summary>The bundled rules.</summary>
+    public static SecretRuleSet Default => LazyDefault.Value;
+
+    public string Version { get; }
+
+    /// <summary>Specific rules first, generic ones last, so a specific rule wins an overlapping match.</summary>
+    public IReadOnlyList<SecretRule> Rules { get; }
+
+    public IReadOnlyList<RuleDescriptor> Descriptors { get; }
+
+    public IReadOnlyList<GlobalAllow> GlobalAllow { get; }
+
+    /// <summary>Lockfile names: machine-written hashes, so the generic rules skip them.</summary>
+    public FrozenSet<string> Lockfiles { get; }
+
+    private static SecretRuleSet LoadEmbedded()
+    {
+        using var stream = typeof(SecretRuleSet).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidDataException($"embedded resource {ResourceName} is missing");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd());
+    }
+
+    /// <summary>Parses and compiles a rules file; throws <see cref="InvalidDataException"/> on any defect.</summary>
+    public static SecretRuleSet Parse(string json)
+    {
+        RulesFile file;
+        try
+        {
+            file = JsonSerializer.Deserialize<RulesFile>(json, Json) ?? throw new InvalidDataException("the secret rules file is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("the secret rules file is malformed: " + e.Message, e);
+        }
+
+        var globals = file.GlobalAllow.Select(g => new GlobalAllow(
+            g.Id,
+            g.Generic,
+            g.Secret is null ? null : Compile(g.Secret, AllowOptions, "globalAllow " + g.Id),
+            g.Line is null ? null : Compile(g.Line, AllowOptions, "globalAllow " + g.Id))).ToList();
+        var globalIds = globals.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rules = new List<SecretRule>();
+        foreach (var r in file.Rules)
+        {
+            if (!r.Id.StartsWith("secret.", StringComparison.Ordinal) || r.Id.Length <= "secret.".Length)
+                throw new InvalidDataException($"rule id '{r.Id}' must be secret.<kind>");
+            if (!seen.Add(r.Id)) throw new InvalidDataException($"rule id '{r.Id}' is defined twice");
+            if (r.Keywords.Count == 0 || r.Keywords.Any(k => k.Length == 0 || !string.Equals(k, k.ToLowerInvariant(), StringComparison.Ordinal)))
+                throw new InvalidDataException($"rule {r.Id}: keywords must be non-empty and lower-case");
+            if (r.RequiresAll.Any(k => !string.Equals(k, k.ToLowerInvariant(), StringComparison.Ordinal)))
+                throw new InvalidDataException($"rule {r.Id}: requiresAll words must be lower-case");
+            if (r.AllowName.Count > 0 && !r.Regex.Contains("(?<name>", StringComparison.Ordinal))
+                throw new InvalidDataException($"rule {r.Id}: allowName needs a group named 'name' in the regex");
+            if (r.Validate is not null && r.Validate != SecretRule.ValidateJwt)
+                throw new InvalidDataException($"rule {r.Id}: unknown validator '{r.Validate}'");
+            if (r.IgnoreGlobalAllow.FirstOrDefault(id => !globalIds.Contains(id)) is { } unknown)
+                throw new InvalidDataException($"rule {r.Id}: unknown global allow-list '{unknown}'");
+            var pattern = Compile(r.Regex, RuleOptions, "rule " + r.Id);
+            var extractor = new Regex(r.Regex, ExtractOptions, ExtractTimeout);
+            var descriptor = new RuleDescriptor(r.Id, r.Title, r.Severity, r.RequirementId, r.Description + " Fix: " + r.Rotate);
+            rules.Add(new SecretRule(
+                descriptor,
+                pattern,
+                extractor,
+                pattern.GroupNumberFromName("secret"),
+                [.. r.Keywords],
+                [.. r.RequiresAll],
+                r.Entropy ?? 0,
+                r.MinLength,
+                r.MaxLength,
+                [.. r.Allow.Select(a => Compile(a, AllowOptions, "rule " + r.Id + " allow"))],
+                pattern.GroupNumberFromName("name"),
+                [.. r.AllowName.Select(a => Compile(a, AllowOptions, "rule " + r.Id + " allowName"))],
+                r.IgnoreGlobalAllow.ToFrozenSet(StringComparer.Ordinal),
+                r.Validate,
+                r.ScanBinary,
+                r.Generic));
+        }
+
+        if (rules.Count == 0) throw new InvalidDataException("the secret rules file has no rules");
+        // Stable order: specific rules in file order, then the generic ones in file order.
+        var ordered = rules.Where(r => !r.Generic).Concat(rules.Where(r => r.Generic)).ToList();
+        return new SecretRuleSet(file.Version, ordered, globals, file.Lockfiles.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static Regex Compile(string pattern, RegexOptions options, string where)
+    {
+        try
+        {
+            return new Regex(pattern, options, Regex.InfiniteMatchTimeout);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new InvalidDataException($"{where}: the regex does not compile for the non-backtracking engine: {e.Message}", e);
+        }
+    }
+
+    // ---- the JSON shape of rules/secrets/rules.json
+
+    private sealed record RulesFile(
+        string Version,
+        IReadOnlyList<string> Lockfiles,
+        IReadOnlyList<GlobalAllowJson> GlobalAllow,
+        IReadOnlyList<RuleJson> Rules)
+    {
+        [JsonPropertyName("$comment")]
+        public string? Comment { get; init; }
+    }
+
+    private sealed record GlobalAllowJson(string Id, string Description, string? Secret, string? Line, bool Generic);
+
+    private sealed record RuleJson(
+        string Id,
+        string Title,
+        Severity Severity,
+        string RequirementId,
+        IReadOnlyList<string> Keywords,
+        string Regex,
+        string Description,
+        string Rotate)
+    {
+        public IReadOnlyList<string> RequiresAll { get; init; } = [];
+        public double? Entropy { get; init; }
+        public int MinLength { get; init; } = 1;
+        public int MaxLength { get; init; } = int.MaxValue;
+        public IReadOnlyList<string> Allow { get; init; } = [];
+        public IReadOnlyList<string> AllowName { get; init; } = [];
+        public IReadOnlyList<string> IgnoreGlobalAllow { get; init; } = [];
+        public string? Validate { get; init; }
+        public bool ScanBinary { get; init; }
+        public bool Generic { get; init; }
+    }
+}
+
+/// <summary>One compiled rule.</summary>
+/// <param name="Pattern">Non-backtracking: finds match spans in whole windows.</param>
+/// <param name="Extractor">The same regex for the backtracking engine: reads the groups of one matched span.</param>
+/// <param name="SecretGroup">Number of the group named <c>secret</c>, or -1 for the whole match.</param>
+/// <param name="Keywords">Lower-case; the regex runs only on text containing one of them.</param>
+/// <param name="RequiresAll">Lower-case; all must be in the text (context such as <c>mailgun</c>).</param>
+/// <param name="MinEntropy">Shannon bits per character the secret must reach; 0 for none.</param>
+/// <param name="MinLength">Shortest secret reported. Length bounds live here, not in the regex: large counted
+/// loops make the non-backtracking engine many times slower.</param>
+/// <param name="MaxLength">Longest secret reported.</param>
+/// <param name="Allow">Regexes on the secret value that make a match benign.</param>
+/// <param name="NameGroup">Number of the group named <c>name</c> (the assigned name in generic rules), or -1.</param>
+/// <param name="AllowName">Regexes on that name that make a match benign (<c>token_id</c>, <c>public_key</c>).</param>
+/// <param name="ScanBinary">Also searched in binary files (PEM private keys embedded in executables).</param>
+/// <param name="Generic">Keyword-and-entropy rule: runs last, skipped in lockfiles, stricter placeholder lists.</param>
+internal sealed record SecretRule(
+    RuleDescriptor Descriptor,
+    Regex Pattern,
+    Regex Extractor,
+    int SecretGroup,
+    string[] Keywords,
+    string[] RequiresAll,
+    double MinEntropy,
+    int MinLength,
+    int MaxLength,
+    Regex[] Allow,
+    int NameGroup,
+    Regex[] AllowName,
+    FrozenSet<string> IgnoreGlobalAllow,
+    string? Validate,
+    bool ScanBinary,
+    bool Generic)
+{
+    internal const string ValidateJwt = "jwt";
+
+    public string Id => Descriptor.Id;
+}
+
+/// <summary>An allow-list entry for every rule: the secret regex and, when given, the line regex must both match.</summary>
+/// <param name="Generic">Applies to the generic rules only.</param>
+internal sealed record GlobalAllow(string Id, bool Generic, Regex? Secret, Regex? Line);

@@ -1,0 +1,334 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Gatehouse.Analysis.Pipeline;
+
+namespace Gatehouse.Analysis.Analyzers.Secrets;
+
+/// <summary>
+/// One file's scan: decodes the stream into overlapping windows and runs the rules on each.
+/// Each match position belongs to exactly one window (the one whose report limit it falls
+/// before), and every window holds at least <see cref="Overlap"/> characters after its limit,
+/// so secrets up to that long are never cut in two.
+/// </summary>
+internal sealed class SecretScan
+{
+    internal const int WindowChars = 1 << 20;
+    internal const int Overlap = 16 << 10;
+    internal const int SniffBytes = 8 << 10;
+    private const int ReadBytes = 64 << 10;
+    private const int LineContext = 2048;
+
+    private readonly SecretRuleSet _rules;
+    private readonly string _path;
+    private readonly bool _lockfile;
+    private readonly Action<Finding> _report;
+    private readonly HashSet<(string Rule, string Hash)> _reported = [];
+    private readonly Dictionary<string, bool> _keywordHits = new(StringComparer.Ordinal);
+
+    // Spans (window-relative) already claimed by a rule, sorted and disjoint: a later, less
+    // specific rule does not report the same characters again.
+    private List<(int Start, int End)> _claimed = [];
+    private List<int>? _newlines;
+    private int _findings;
+    private bool _binary;
+    private int _dataUriRunStart = -1, _dataUriRunEnd = -1;
+    private bool _dataUriRunIsImage;
+
+    public SecretScan(SecretRuleSet rules, string path, string name, Action<Finding> report)
+    {
+        _rules = rules;
+        _path = path;
+        _lockfile = rules.Lockfiles.Contains(name);
+        _report = report;
+    }
+
+    public async Task RunAsync(Stream stream, CancellationToken ct)
+    {
+        var bytes = new byte[ReadBytes];
+        var byteCount = 0;
+        while (byteCount < SniffBytes)
+        {
+            var n = await stream.ReadAsync(bytes.AsMemory(byteCount, SniffBytes - byteCount), ct).ConfigureAwait(false);
+            if (n == 0) break;
+            byteCount += n;
+        }
+
+        var (encoding, skip) = Sniff(bytes.AsSpan(0, byteCount));
+        // A NUL in the first 8 KiB means binary: only rules marked scanBinary (PEM private keys)
+        // run, on a byte-for-byte Latin-1 view.
+        _binary = encoding is null;
+        var decoder = (encoding ?? Encoding.Latin1).GetDecoder();
+        var bytePos = skip;
+        var eof = byteCount == 0;
+
+        var window = new char[WindowChars];
+        var length = 0;
+        var firstLine = 1;
+        while (true)
+        {
+            // Fill the window; keep 2 spare chars so a surrogate pair always fits.
+            while (!eof && WindowChars - length >= 2)
+            {
+                if (bytePos == byteCount)
+                {
+                    byteCount = await stream.ReadAsync(bytes, ct).ConfigureAwait(false);
+                    bytePos = 0;
+                    if (byteCount == 0)
+                    {
+                        eof = true;
+                        decoder.Convert([], window.AsSpan(length), true, out _, out var flushed, out _);
+                        length += flushed;
+                        break;
+                    }
+                }
+
+                decoder.Convert(bytes.AsSpan(bytePos, byteCount - bytePos), window.AsSpan(length), false, out var used, out var chars, out _);
+                bytePos += used;
+                length += chars;
+            }
+
+            if (eof && length == 0) return;
+            ct.ThrowIfCancellationRequested();
+            var cut = eof ? length : ChooseCut(window, length);
+            var text = new string(window, 0, length);
+            if (!ScanWindow(text, cut, firstLine, ct) || eof) return;
+
+            firstLine += window.AsSpan(0, cut).Count('\n');
+            Array.Copy(window, cut, window, 0, length - cut);
+            length -= cut;
+            _claimed = _claimed.Where(s => s.End > cut).Select(s => (s.Start - cut, s.End - cut)).ToList();
+        }
+    }
+
+    private static (Encoding? Encoding, int Skip) Sniff(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return (Encoding.UTF8, 3);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return (Encoding.Unicode, 2);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return (Encoding.BigEndianUnicode, 2);
+        return head.Contains((byte)0) ? (null, 0) : (Encoding.UTF8, 0);
+    }
+
+    /// <summary>
+    /// Where the next window starts: between <c>length - 2·Overlap</c> and <c>length - Overlap</c>,
+    /// after a newline if there is one (so <c>^</c> and line numbers stay true), else after a
+    /// character that cannot be inside a token.
+    /// </summary>
+    private static int ChooseCut(char[] window, int length)
+    {
+        var low = length - 2 * Overlap;
+        var region = window.AsSpan(low, Overlap);
+        var newline = region.LastIndexOf('\n');
+        if (newline >= 0) return low + newline + 1;
+        for (var i = region.Length - 1; i >= 0; i--)
+        {
+            var c = region[i];
+            if (char.IsWhiteSpace(c) || c is '"' or '\'' or '`' or ',' or ';' or '<' or '>' or '(' or ')') return low + i + 1;
+        }
+
+        return length - Overlap;
+    }
+
+    /// <summary>Runs every applicable rule on one window; false once the per-file limit is reached.</summary>
+    private bool ScanWindow(string text, int limit, int firstLine, CancellationToken ct)
+    {
+        _keywordHits.Clear();
+        _newlines = null;
+        _dataUriRunStart = _dataUriRunEnd = -1;
+        string? lower = null;
+
+        foreach (var rule in _rules.Rules)
+        {
+            if (_binary && !rule.ScanBinary) continue;
+            if (_lockfile && rule.Generic) continue;
+            lower ??= text.ToLowerInvariant();
+            if (!rule.Keywords.Any(k => HasKeyword(lower, k))) continue;
+            if (!rule.RequiresAll.All(k => HasKeyword(lower, k))) continue;
+            ct.ThrowIfCancellationRequested();
+
+            var accepted = new List<(int Start, int End)>();
+            foreach (var found in rule.Pattern.EnumerateMatches(text))
+            {
+                if (found.Index >= limit) break;
+                var m = Extract(rule, text, found.Index, found.Length);
+                if (m is null) continue;
+                var group = rule.SecretGroup >= 0 && m.Groups[rule.SecretGroup].Success ? m.Groups[rule.SecretGroup] : m;
+                var span = (group.Index, group.Index + group.Length);
+                if (group.Length == 0 || Overlaps(span)) continue;
+                var secret = SecretText.Normalize(group.Value);
+                if (secret.Length == 0 || !Accept(rule, m, secret, text, group.Index)) continue;
+                accepted.Add(span);
+                if (!_reported.Add((rule.Id, SecretText.Sha256Hex(secret)))) continue;
+                Report(rule, secret, firstLine + NewlinesBefore(text, group.Index));
+                if (_findings >= SecretsAnalyzer.MaxFindingsPerFile) return false;
+            }
+
+            if (accepted.Count > 0) _claimed = Merge(_claimed, accepted);
+        }
+
+        return true;
+    }
+
+    /// <summary>The groups of one matched span: the backtracking extractor on the span alone, else the non-backtracking engine.</summary>
+    private Match? Extract(SecretRule rule, string text, int index, int length)
+    {
+        Match m;
+        try
+        {
+            m = rule.Extractor.Match(text, index, length);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Rethrown without the original: its Input property holds the window, secrets included.
+            throw new TimeoutException($"secret rule {rule.Id} exceeded its {SecretRuleSet.ExtractTimeout.TotalSeconds:0} s extraction limit on {_path}");
+        }
+
+        if (m.Success && m.Index == index && m.Length == length) return m;
+        m = rule.Pattern.Match(text, index, length);
+        return m.Success ? m : null;
+    }
+
+    private bool HasKeyword(string lower, string keyword)
+    {
+        if (!_keywordHits.TryGetValue(keyword, out var hit))
+        {
+            hit = lower.Contains(keyword, StringComparison.Ordinal);
+            _keywordHits[keyword] = hit;
+        }
+
+        return hit;
+    }
+
+    private bool Accept(SecretRule rule, Match match, string secret, string text, int index)
+    {
+        if (secret.Length < rule.MinLength || secret.Length > rule.MaxLength) return false;
+        foreach (var allow in rule.Allow)
+        {
+            if (allow.IsMatch(secret)) return false;
+        }
+
+        if (rule.NameGroup >= 0 && match.Groups[rule.NameGroup] is { Success: true } name)
+        {
+            foreach (var allow in rule.AllowName)
+            {
+                if (allow.IsMatch(name.ValueSpan)) return false;
+            }
+        }
+
+        string? line = null;
+        foreach (var g in _rules.GlobalAllow)
+        {
+            if ((g.Generic && !rule.Generic) || rule.IgnoreGlobalAllow.Contains(g.Id)) continue;
+            if (g.Secret is not null && !g.Secret.IsMatch(secret)) continue;
+            if (g.Line is not null && !g.Line.IsMatch(line ??= LineAround(text, index))) continue;
+            return false;
+        }
+
+        if (rule.MinEntropy > 0 && SecretText.Entropy(secret) < rule.MinEntropy) return false;
+        if (rule.Validate == SecretRule.ValidateJwt && !SecretText.IsJwt(secret)) return false;
+        return !InsideBase64DataUri(text, index);
+    }
+
+    private void Report(SecretRule rule, string secret, int line)
+    {
+        _findings++;
+        var message = $"{rule.Descriptor.Title} in {_path} line {line}";
+        if (_findings == SecretsAnalyzer.MaxFindingsPerFile)
+        {
+            message += $" (limit of {SecretsAnalyzer.MaxFindingsPerFile} secret findings per file reached; the rest of the file was not searched)";
+        }
+
+        _report(new Finding(rule.Id, rule.Descriptor.DefaultSeverity, _path, message,
+            Fingerprints.Of(rule.Id, _path, SecretText.Sha256Hex(secret)))
+        {
+            RequirementId = rule.Descriptor.RequirementId,
+            Evidence = SecretText.Redact(secret),
+            Line = line,
+        });
+    }
+
+    private bool Overlaps((int Start, int End) span)
+    {
+        // _claimed is sorted and disjoint: find the last span starting before span.End.
+        int lo = 0, hi = _claimed.Count - 1, last = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_claimed[mid].Start < span.End)
+            {
+                last = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return last >= 0 && _claimed[last].End > span.Start;
+    }
+
+    private static List<(int Start, int End)> Merge(List<(int Start, int End)> a, List<(int Start, int End)> b)
+    {
+        var merged = new List<(int Start, int End)>(a.Count + b.Count);
+        int i = 0, j = 0;
+        while (i < a.Count || j < b.Count)
+        {
+            merged.Add(j == b.Count || (i < a.Count && a[i].Start <= b[j].Start) ? a[i++] : b[j++]);
+        }
+
+        return merged;
+    }
+
+    private int NewlinesBefore(string text, int index)
+    {
+        if (_newlines is null)
+        {
+            _newlines = [];
+            for (var i = text.IndexOf('\n', StringComparison.Ordinal); i >= 0; i = text.IndexOf('\n', i + 1))
+            {
+                _newlines.Add(i);
+            }
+        }
+
+        var found = _newlines.BinarySearch(index);
+        return found >= 0 ? found : ~found;
+    }
+
+    private static string LineAround(string text, int index)
+    {
+        var from = Math.Max(0, index - LineContext);
+        var start = text.LastIndexOf('\n', index == 0 ? 0 : index - 1, index - from) + 1;
+        if (start == 0) start = from;
+        var to = Math.Min(text.Length, index + LineContext);
+        var end = text.IndexOf('\n', index, to - index);
+        if (end < 0) end = to;
+        return text[start..end];
+    }
+
+    /// <summary>
+    /// True when the match sits inside <c>data:image/…;base64,…</c>: random image bytes can spell
+    /// anything. Walks back over the base64 run (cached per run, so many matches in one large
+    /// image cost one walk).
+    /// </summary>
+    private bool InsideBase64DataUri(string text, int index)
+    {
+        if (index >= _dataUriRunStart && index <= _dataUriRunEnd && _dataUriRunStart >= 0) return _dataUriRunIsImage;
+        var start = index;
+        while (start > 0 && IsBase64(text[start - 1])) start--;
+        var end = index;
+        while (end < text.Length && IsBase64(text[end])) end++;
+        const string marker = ";base64,";
+        var isImage = false;
+        if (start >= marker.Length && text.AsSpan(start - marker.Length, marker.Length).Equals(marker, StringComparison.OrdinalIgnoreCase))
+        {
+            var head = text.AsSpan(Math.Max(0, start - 100), Math.Min(start, 100));
+            var data = head.LastIndexOf("data:", StringComparison.OrdinalIgnoreCase);
+            isImage = data >= 0 && head[(data + 5)..].StartsWith("image/", StringComparison.OrdinalIgnoreCase);
+        }
+
+        (_dataUriRunStart, _dataUriRunEnd, _dataUriRunIsImage) = (start, end, isImage);
+        return isImage;
+
+        static bool IsBase64(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=';
+    }
+}

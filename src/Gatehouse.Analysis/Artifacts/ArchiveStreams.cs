@@ -1,0 +1,175 @@
+namespace Gatehouse.Analysis.Artifacts;
+
+/// <summary>
+/// A read-only view of <c>[start, start+length)</c> of a seekable stream. Reads never go past the
+/// window, so a decompressor fed from it cannot consume more than the entry's compressed bytes.
+/// The view seeks the shared inner stream before each read; use one view at a time.
+/// </summary>
+internal sealed class WindowStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly long _start;
+    private readonly long _length;
+    private long _position;
+
+    public WindowStream(Stream inner, long start, long length)
+    {
+        _inner = inner;
+        _start = start;
+        _length = Math.Max(0, Math.Min(length, inner.Length - start));
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _position;
+        set => _position = value < 0 ? throw new ArgumentOutOfRangeException(nameof(value)) : value;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var remaining = _length - _position;
+        if (remaining <= 0 || buffer.IsEmpty) return 0;
+        if (buffer.Length > remaining) buffer = buffer[..(int)remaining];
+        _inner.Position = _start + _position;
+        var n = _inner.Read(buffer);
+        _position += n;
+        return n;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var remaining = _length - _position;
+        if (remaining <= 0 || buffer.IsEmpty) return 0;
+        if (buffer.Length > remaining) buffer = buffer[..(int)remaining];
+        _inner.Position = _start + _position;
+        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _position += n;
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => _length + offset,
+        };
+        return _position;
+    }
+
+    public override void Flush() { }
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>Replays bytes already read (for sniffing) and then continues with the inner stream.</summary>
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+{
+    private ReadOnlyMemory<byte> _prefix = prefix;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (!_prefix.IsEmpty)
+        {
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+        return inner.Read(buffer);
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_prefix.IsEmpty) return ValueTask.FromResult(Read(buffer.Span));
+        return inner.ReadAsync(buffer, cancellationToken);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>
+/// Counts the bytes a decompression layer (gzip) produces and lets the walker stop it (by throwing
+/// <see cref="ArchiveLimitException"/> from <paramref name="onRead"/>) before a bomb fills the disk.
+/// </summary>
+internal sealed class CountingStream(Stream inner, Action<long> onRead) : Stream
+{
+    private long _produced;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        _produced += n;
+        onRead(_produced);
+        return n;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _produced += n;
+        onRead(_produced);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A policy limit was hit inside a decompression layer; the walker turns it into <c>archive.bomb</c>.</summary>
+internal sealed class ArchiveLimitException : Exception
+{
+    public ArchiveLimitException() { }
+    public ArchiveLimitException(string message) : base(message) { }
+    public ArchiveLimitException(string message, Exception inner) : base(message, inner) { }
+
+    public ArchiveLimitException(string kind, string path, string message, bool stopsWalk) : base(message)
+    {
+        Kind = kind;
+        Path = path;
+        StopsWalk = stopsWalk;
+    }
+
+    public string Kind { get; } = "";
+    public string Path { get; } = "";
+    public bool StopsWalk { get; }
+}

@@ -1,0 +1,596 @@
+using System.Buffers;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
+using Gatehouse.Analysis.Pipeline;
+
+namespace Gatehouse.Analysis.Artifacts;
+
+/// <summary>
+/// The state of one <see cref="ArchiveWalker.WalkAsync"/> call: running totals for the limits that span
+/// the whole artifact (total bytes, entry count, time) and the findings already reported.
+/// </summary>
+internal sealed class ArchiveWalk
+{
+    /// <summary>The ratio limit applies to members whose uncompressed size passes 1 MiB (small files compress wildly).</summary>
+    private const long RatioFloor = 1L << 20;
+    private const int CopyBufferSize = 1 << 16;
+    private const int MaxLinkTarget = 4096;
+
+    private readonly Policy _policy;
+    private readonly string _tempDirectory;
+    private readonly TimeProvider _time;
+    private readonly Func<ScanFile, CancellationToken, ValueTask> _onFile;
+    private readonly Action<Finding> _report;
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private CancellationToken _token;
+    private long _total;
+    private int _count;
+
+    public ArchiveWalk(Policy policy, string tempDirectory, TimeProvider time, Func<ScanFile, CancellationToken, ValueTask> onFile, Action<Finding> report)
+    {
+        _policy = policy;
+        _tempDirectory = tempDirectory;
+        _time = time;
+        _onFile = onFile;
+        _report = report;
+    }
+
+    public async Task RunAsync(ScanFile root, CancellationToken ct)
+    {
+        // The time budget is a cancellation we own: when it fires we report and return normally.
+        var budgetLength = _policy.MaxScanTime <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1)
+            : _policy.MaxScanTime > TimeSpan.FromDays(24) ? TimeSpan.FromDays(24) : _policy.MaxScanTime;
+        using var budget = new CancellationTokenSource(budgetLength, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, budget.Token);
+        _token = linked.Token;
+        try
+        {
+            await WalkArchiveAsync(root, [root.Sha256]).ConfigureAwait(false);
+        }
+        catch (WalkStoppedException)
+        {
+            // A walk-wide limit was hit and reported.
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && budget.IsCancellationRequested)
+        {
+            ReportBomb(root.Path, "time", $"the scan ran longer than its time budget ({_policy.MaxScanTime}); the rest of the archive was not examined");
+        }
+        catch (PassThroughException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        }
+    }
+
+    private async Task WalkArchiveAsync(ScanFile archive, string[] ancestors)
+    {
+        var header = new byte[ArchiveSniffer.HeaderLength];
+        int headerLength;
+        var s = archive.Open();
+        await using (s.ConfigureAwait(false))
+        {
+            headerLength = await s.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, _token).ConfigureAwait(false);
+        }
+        var format = ArchiveSniffer.Detect(header.AsSpan(0, headerLength));
+        try
+        {
+            switch (format)
+            {
+                case ArchiveFormat.Zip:
+                    await WalkZipAsync(archive, 0, ancestors).ConfigureAwait(false);
+                    break;
+                case ArchiveFormat.Crx:
+                    var offset = ArchiveSniffer.CrxZipOffset(header.AsSpan(0, headerLength), archive.Length);
+                    if (offset < 0) ReportCorrupt(archive.Path, "crx-header", "the CRX header is not version 2 or 3, or points past the end of the file");
+                    else await WalkZipAsync(archive, offset, ancestors).ConfigureAwait(false);
+                    break;
+                case ArchiveFormat.Gzip:
+                    await WalkGzipAsync(archive, ancestors).ConfigureAwait(false);
+                    break;
+                case ArchiveFormat.Tar:
+                    var tar = archive.Open();
+                    await using (tar.ConfigureAwait(false))
+                    {
+                        await WalkTarAsync(archive, tar, ancestors).ConfigureAwait(false);
+                    }
+                    break;
+                default:
+                    return;
+            }
+        }
+        catch (ArchiveLimitException e)
+        {
+            ReportBomb(e.Path, e.Kind, e.Message);
+            if (e.StopsWalk) throw new WalkStoppedException();
+        }
+        catch (Exception e) when (IsMalformedInput(e))
+        {
+            ReportCorrupt(archive.Path, "unreadable", $"cannot be read as {format.ToString().ToLowerInvariant()}: {Describe(e)}");
+        }
+    }
+
+    // ---- zip
+
+    private async Task WalkZipAsync(ScanFile archive, long zipOffset, string[] ancestors)
+    {
+        var s = archive.Open();
+        string? copy = null;
+        try
+        {
+            if (!s.CanSeek)
+            {
+                // The central directory is at the end; a non-seekable source is spooled to a walker-named file first.
+                var path = copy = NewTempPath();
+                var output = Storage(() => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read));
+                await using (output.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await s.CopyToAsync(output, _token).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        throw new PassThroughException(e);
+                    }
+                }
+                await s.DisposeAsync().ConfigureAwait(false);
+                s = Storage(() => File.OpenRead(path));
+            }
+            using var zip = new WindowStream(s, zipOffset, s.Length - zipOffset);
+            var layout = ZipParser.Parse(zip, Math.Max(0, _policy.MaxEntryCount - _count));
+            var overlap = false;
+            foreach (var d in layout.Defects)
+            {
+                if (d.Kind == ZipDefectKind.Overlap)
+                {
+                    overlap = true;
+                    ReportBomb(archive.Path, "overlap", $"{d.Detail}: shared data lets a small file decompress many times over");
+                }
+                else
+                {
+                    ReportCorrupt(d.EntryName is null ? archive.Path : MemberPath(archive, d.EntryName), DefectKey(d.Kind), d.Detail);
+                }
+            }
+            if (layout.TooManyEntries)
+            {
+                ReportBomb(archive.Path, "count", $"more than {_policy.MaxEntryCount} entries in total (policy MaxEntryCount)");
+                throw new WalkStoppedException();
+            }
+            if (overlap) return;
+            var entries = layout.Entries;
+            if (layout.Unreadable)
+            {
+                // Fail closed but still look: what a streaming reader would extract from a broken zip gets scanned.
+                entries = ZipParser.ScanLocalHeaders(zip, Math.Max(0, _policy.MaxEntryCount - _count));
+                if (entries.Count > 0)
+                    ReportCorrupt(archive.Path, "salvaged", $"no usable central directory; {entries.Count} entries recovered from local headers were scanned");
+            }
+            await WalkZipEntriesAsync(archive, zip, entries, ancestors).ConfigureAwait(false);
+        }
+        finally
+        {
+            await s.DisposeAsync().ConfigureAwait(false);
+            if (copy is not null) DeleteQuietly(copy);
+        }
+    }
+
+    private async Task WalkZipEntriesAsync(ScanFile archive, Stream zip, List<ZipEntryRecord> entries, string[] ancestors)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            _token.ThrowIfCancellationRequested();
+            CountEntry(archive);
+            var path = MemberPath(archive, e.Name);
+            CheckName(e.Name, path);
+            if (e.IsDirectory)
+            {
+                // Extractors make a directory and drop the data, so a scanner that skips it too would miss content.
+                if (e.CompressedSize > 0 && e.UncompressedSize > 0 && e.Method is 0 or 8)
+                    ReportCorrupt(path, "directory-with-data", $"a directory entry carries {e.UncompressedSize} bytes of data that extractors drop");
+                continue;
+            }
+            var fileType = e.UnixMode & 0xF000;
+            if (fileType == 0xA000)
+            {
+                await CheckZipLinkAsync(zip, e, path).ConfigureAwait(false);
+                continue;
+            }
+            if (fileType is 0x1000 or 0x2000 or 0x6000 or 0xC000)
+            {
+                ReportSpecial(path, fileType switch { 0x1000 => "fifo", 0x2000 => "character device", 0x6000 => "block device", _ => "socket" });
+                continue;
+            }
+            if (!names.Add(EntryNames.Display(e.Name))) ReportDuplicate(path);
+            if (e.IsEncrypted)
+            {
+                Report(ArchiveRules.Encrypted, path, "encrypted", "the entry is encrypted (general purpose flag bit 0), so it cannot be scanned");
+                continue;
+            }
+            if (!e.DataUsable) continue; // reported as a defect above
+            if (e.Method is not (0 or 8))
+            {
+                ReportCorrupt(path, "method", $"compression method {e.Method} is not supported, so the entry cannot be scanned");
+                continue;
+            }
+            try
+            {
+                var data = new WindowStream(zip, e.DataOffset, e.CompressedSize);
+                var content = e.Method == 8 ? (Stream)new DeflateStream(data, CompressionMode.Decompress) : data;
+                await using (content.ConfigureAwait(false))
+                {
+                    await EmitMemberAsync(archive, e.Name, content, e.CompressedSize, ancestors, e.UncompressedSize, e.Crc32).ConfigureAwait(false);
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                ReportCorrupt(path, "data", $"the compressed data is invalid: {Describe(ex)}");
+            }
+        }
+    }
+
+    /// <summary>A zip entry with Unix mode S_IFLNK: its data is the link target. Read a bounded prefix, never extract.</summary>
+    private async Task CheckZipLinkAsync(Stream zip, ZipEntryRecord e, string path)
+    {
+        if (!e.DataUsable || e.IsEncrypted || e.Method is not (0 or 8)) return;
+        try
+        {
+            var data = new WindowStream(zip, e.DataOffset, Math.Min(e.CompressedSize, MaxLinkTarget * 2L));
+            var content = e.Method == 8 ? (Stream)new DeflateStream(data, CompressionMode.Decompress) : data;
+            await using (content.ConfigureAwait(false))
+            {
+                var buffer = new byte[MaxLinkTarget];
+                var n = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, _token).ConfigureAwait(false);
+                var target = System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+                if (EntryNames.LinkEscapes(e.Name, target, hardLink: false)) ReportLinkEscape(path, "symlink", target);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            ReportCorrupt(path, "data", $"the compressed data is invalid: {Describe(ex)}");
+        }
+    }
+
+    private static string DefectKey(ZipDefectKind kind) => kind switch
+    {
+        ZipDefectKind.Truncated => "truncated",
+        ZipDefectKind.Concatenated => "concatenated",
+        ZipDefectKind.HiddenData => "hidden-data",
+        ZipDefectKind.BadCentralDirectory => "central-directory",
+        ZipDefectKind.HeaderMismatch => "header-mismatch",
+        ZipDefectKind.OutOfBounds => "out-of-bounds",
+        ZipDefectKind.Unsupported => "unsupported",
+        _ => "other",
+    };
+
+    // ---- tar and gzip
+
+    private async Task WalkTarAsync(ScanFile archive, Stream s, string[] ancestors)
+    {
+        var reader = new TarReader(new TarGuardStream(s, archive.Path), leaveOpen: true);
+        await using (reader.ConfigureAwait(false))
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.GetNextEntryAsync(copyData: false, _token).ConfigureAwait(false) is { } e)
+            {
+                CountEntry(archive);
+                var raw = e.Name;
+                var path = MemberPath(archive, raw);
+                CheckName(raw, path);
+                switch (e.EntryType)
+                {
+                    case TarEntryType.Directory:
+                    case TarEntryType.GlobalExtendedAttributes:
+                        break;
+                    case TarEntryType.SymbolicLink:
+                    case TarEntryType.HardLink:
+                        var hard = e.EntryType == TarEntryType.HardLink;
+                        if (EntryNames.LinkEscapes(raw, e.LinkName, hard)) ReportLinkEscape(path, hard ? "hard link" : "symlink", e.LinkName);
+                        break;
+                    case TarEntryType.CharacterDevice:
+                        ReportSpecial(path, "character device");
+                        break;
+                    case TarEntryType.BlockDevice:
+                        ReportSpecial(path, "block device");
+                        break;
+                    case TarEntryType.Fifo:
+                        ReportSpecial(path, "fifo");
+                        break;
+                    case TarEntryType.RegularFile:
+                    case TarEntryType.V7RegularFile:
+                    case TarEntryType.ContiguousFile:
+                        if (!names.Add(EntryNames.Display(raw))) ReportDuplicate(path);
+                        await EmitMemberAsync(archive, raw, e.DataStream ?? Stream.Null, null, ancestors, e.Length, null).ConfigureAwait(false);
+                        break;
+                    default:
+                        ReportCorrupt(path, "entry-type", $"tar entry type {e.EntryType} is not supported, so the entry cannot be scanned");
+                        break;
+                }
+            }
+        }
+    }
+
+    private async Task WalkGzipAsync(ScanFile archive, string[] ancestors)
+    {
+        var raw = archive.Open();
+        await using (raw.ConfigureAwait(false))
+        {
+            var compressed = Math.Max(1, archive.Length);
+            var gz = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true);
+            await using (gz.ConfigureAwait(false))
+            {
+                // The gzip layer itself is bounded: its ratio against the .gz size, and the walk's total.
+                var layer = new CountingStream(gz, produced => CheckGzipLayer(archive, produced, compressed));
+                var header = new byte[ArchiveSniffer.HeaderLength];
+                var n = await layer.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, _token).ConfigureAwait(false);
+                var content = new PrefixedStream(header.AsMemory(0, n), layer);
+                if (ArchiveSniffer.IsTarHeader(header.AsSpan(0, n)))
+                {
+                    await WalkTarAsync(archive, content, ancestors).ConfigureAwait(false);
+                }
+                else
+                {
+                    CountEntry(archive);
+                    await EmitMemberAsync(archive, GzipMemberName(archive.Name), content, compressed, ancestors, null, null).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private void CheckGzipLayer(ScanFile archive, long produced, long compressed)
+    {
+        if (produced > RatioFloor && produced > _policy.MaxCompressionRatio * compressed)
+            throw new ArchiveLimitException("ratio", archive.Path,
+                $"gzip stream decompresses beyond {_policy.MaxCompressionRatio:0.#}x its {compressed}-byte size (policy MaxCompressionRatio)", stopsWalk: false);
+        if (produced > _policy.MaxTotalUncompressedBytes)
+            throw new ArchiveLimitException("total", archive.Path,
+                $"gzip stream decompresses beyond {_policy.MaxTotalUncompressedBytes} bytes (policy MaxTotalUncompressedBytes)", stopsWalk: true);
+    }
+
+    /// <summary>A plain .gz holds one member named like the outer file without ".gz" (".tgz" becomes ".tar").</summary>
+    internal static string GzipMemberName(string outer)
+    {
+        string name;
+        if (outer.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)) name = outer[..^4] + ".tar";
+        else if (outer.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = outer[..^3];
+        else if (outer.EndsWith(".gzip", StringComparison.OrdinalIgnoreCase)) name = outer[..^5];
+        else name = outer;
+        return name.Length == 0 ? "_" : name;
+    }
+
+    // ---- members
+
+    /// <summary>Extracts one member with limits, hands it to the pipeline, descends if it is an archive, deletes it.</summary>
+    private async Task EmitMemberAsync(ScanFile parent, string rawName, Stream content, long? compressedSize, string[] ancestors, long? declaredLength, uint? expectedCrc)
+    {
+        var path = MemberPath(parent, rawName);
+        var temp = NewTempPath();
+        try
+        {
+            var x = await ExtractAsync(content, temp, path, compressedSize).ConfigureAwait(false);
+            if (x is null) return;
+            if (declaredLength is { } declared && declared != x.Length)
+                ReportCorrupt(path, "size-mismatch", $"declared {declared} bytes but {x.Length} were stored (truncated or inconsistent archive)");
+            else if (expectedCrc is { } crc && crc != x.Crc32)
+                ReportCorrupt(path, "crc", $"CRC-32 is {x.Crc32:x8} but the archive declares {crc:x8}");
+
+            if (Array.IndexOf(ancestors, x.Sha256) >= 0)
+            {
+                ReportBomb(path, "quine", "the member is identical to an archive that contains it (a self-reproducing archive); not walked again");
+                return;
+            }
+            var file = new ScanFile
+            {
+                Path = path,
+                Depth = parent.Depth + 1,
+                Length = x.Length,
+                Sha256 = x.Sha256,
+                Open = () => File.OpenRead(temp),
+            };
+            await InvokeOnFileAsync(file).ConfigureAwait(false);
+            if (ArchiveWalker.LooksLikeArchive(x.Header))
+            {
+                if (file.Depth < _policy.MaxNestingDepth)
+                    await WalkArchiveAsync(file, [.. ancestors, x.Sha256]).ConfigureAwait(false);
+                else
+                    ReportBomb(path, "depth", $"archive nested {file.Depth} levels deep; policy MaxNestingDepth is {_policy.MaxNestingDepth}; not opened");
+            }
+        }
+        finally
+        {
+            DeleteQuietly(temp);
+        }
+    }
+
+    private sealed record Extracted(long Length, string Sha256, uint Crc32, byte[] Header);
+
+    /// <summary>Streams <paramref name="content"/> to <paramref name="temp"/>, enforcing limits on the bytes actually produced (declared sizes are never trusted). Null when a per-member limit was hit (reported).</summary>
+    private async Task<Extracted?> ExtractAsync(Stream content, string temp, string path, long? compressedSize)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var crc = new Crc32();
+            var header = new byte[ArchiveSniffer.HeaderLength];
+            var headerLength = 0;
+            long written = 0;
+            var output = Storage(() => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1));
+            await using (output.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    var n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), _token).ConfigureAwait(false);
+                    if (n == 0) break;
+                    written += n;
+                    _total += n;
+                    if (_total > _policy.MaxTotalUncompressedBytes)
+                    {
+                        ReportBomb(path, "total", $"all members together pass {_policy.MaxTotalUncompressedBytes} uncompressed bytes (policy MaxTotalUncompressedBytes); the walk stopped here");
+                        throw new WalkStoppedException();
+                    }
+                    if (written > _policy.MaxEntryUncompressedBytes)
+                    {
+                        ReportBomb(path, "size", $"the member passes {_policy.MaxEntryUncompressedBytes} uncompressed bytes (policy MaxEntryUncompressedBytes); not extracted");
+                        return null;
+                    }
+                    if (compressedSize is { } c && written > RatioFloor && written > _policy.MaxCompressionRatio * Math.Max(1, c))
+                    {
+                        ReportBomb(path, "ratio", $"the member decompresses beyond {_policy.MaxCompressionRatio:0.#}x its {c} compressed bytes (policy MaxCompressionRatio); not extracted");
+                        return null;
+                    }
+                    var chunk = buffer.AsSpan(0, n);
+                    sha.AppendData(chunk);
+                    crc.Append(chunk);
+                    if (headerLength < header.Length)
+                    {
+                        var take = Math.Min(n, header.Length - headerLength);
+                        chunk[..take].CopyTo(header.AsSpan(headerLength));
+                        headerLength += take;
+                    }
+                    try
+                    {
+                        await output.WriteAsync(buffer.AsMemory(0, n), _token).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        throw new PassThroughException(e);
+                    }
+                }
+            }
+            return new Extracted(written, Convert.ToHexStringLower(sha.GetHashAndReset()), crc.Value, header[..headerLength]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task InvokeOnFileAsync(ScanFile file)
+    {
+        try
+        {
+            await _onFile(file, _token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            throw new PassThroughException(e);
+        }
+    }
+
+    // ---- judging and reporting
+
+    private void CountEntry(ScanFile archive)
+    {
+        _token.ThrowIfCancellationRequested();
+        if (++_count > _policy.MaxEntryCount)
+        {
+            ReportBomb(archive.Path, "count", $"more than {_policy.MaxEntryCount} entries in total (policy MaxEntryCount); the walk stopped here");
+            throw new WalkStoppedException();
+        }
+    }
+
+    private void CheckName(string raw, string path)
+    {
+        if (EntryNames.TraversalReason(raw) is { } reason)
+            Report(ArchiveRules.PathTraversal, path, "name", $"entry name {reason}; a naive extractor would write outside its target directory (zip slip)");
+    }
+
+    private void ReportLinkEscape(string path, string what, string target) =>
+        Report(ArchiveRules.LinkEscape, path, target, $"{what} points outside the archive root, to '{EntryNames.Display(target)}'; links are never followed");
+
+    private void ReportSpecial(string path, string what) =>
+        Report(ArchiveRules.SpecialFile, path, what, $"entry is a {what}; devices and fifos have no place in an app and are not extracted");
+
+    private void ReportDuplicate(string path) =>
+        Report(ArchiveRules.DuplicateEntry, path, "duplicate", "another entry has the same name; which one a tool extracts differs between tools");
+
+    private void ReportBomb(string path, string kind, string message) =>
+        Report(ArchiveRules.Bomb, path, kind, $"{kind}: {message}");
+
+    private void ReportCorrupt(string path, string kind, string message) =>
+        Report(ArchiveRules.Corrupt, path, kind, $"{kind}: {message}");
+
+    private void Report(RuleDescriptor rule, string path, string key, string message)
+    {
+        var fingerprint = Fingerprints.Of(rule.Id, path, key);
+        if (!_reported.Add(fingerprint)) return;
+        var finding = new Finding(rule.Id, rule.DefaultSeverity, path, message, fingerprint)
+        {
+            RequirementId = rule.RequirementId,
+            AnalyzerId = "archive",
+        };
+        try
+        {
+            _report(finding);
+        }
+        catch (Exception e)
+        {
+            throw new PassThroughException(e);
+        }
+    }
+
+    // ---- helpers
+
+    private static string MemberPath(ScanFile parent, string rawName) => parent.Path + "!/" + EntryNames.Display(rawName);
+
+    /// <summary>A random name in the temp directory: never derived from an entry name (DESIGN principle 5).</summary>
+    private string NewTempPath() =>
+        Path.Combine(_tempDirectory, "gh-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + ".member");
+
+    /// <summary>Runs a temp-storage operation; its I/O failures are ours, not the archive's.</summary>
+    private static T Storage<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PassThroughException(e);
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort; the temp directory is per scan and removed by the caller.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Exceptions a reader throws on hostile bytes; ours (limits, stop, pass-through) and cancellation are not among them.</summary>
+    private static bool IsMalformedInput(Exception e) =>
+        e is not (OperationCanceledException or WalkStoppedException or PassThroughException or ArchiveLimitException or OutOfMemoryException);
+
+    private static string Describe(Exception e)
+    {
+        var message = e.Message.Length > 200 ? e.Message[..200] + "…" : e.Message;
+        return EntryNames.Display(e.GetType().Name + ": " + message);
+    }
+
+    /// <summary>A walk-wide limit was hit and reported; unwinds to <see cref="RunAsync"/>.</summary>
+    private sealed class WalkStoppedException : Exception
+    {
+        public WalkStoppedException() : base("archive walk stopped by a limit") { }
+    }
+
+    /// <summary>
+    /// Carries an exception that is not about the input (the caller's callbacks, our own temp storage)
+    /// past the hostile-input handlers, so it surfaces as an analyzer failure (verdict incomplete), not as
+    /// <c>archive.corrupt</c>.
+    /// </summary>
+    private sealed class PassThroughException(Exception inner) : Exception("not an input problem", inner);
+}

@@ -1,0 +1,65 @@
+using Gatehouse.Analysis.Pipeline;
+
+namespace Gatehouse.Analysis.Artifacts;
+
+/// <summary>
+/// Opens archives (zip and zip-based: jar, war, nupkg, vsix, crx; tar; tar.gz/tgz; gz), extracts
+/// every regular member to a walker-named temp file with streaming limits, hands each to the
+/// pipeline and descends into nested archives. Reports <c>archive.*</c> findings (requirement
+/// GH-FILE-2). Hostile input never throws: it becomes a finding.
+/// </summary>
+public sealed class ArchiveWalker : IAnalyzer
+{
+    private readonly Policy _policy;
+    private readonly string _tempDirectory;
+    private readonly TimeProvider _time;
+
+    /// <param name="policy">Limits (<see cref="Policy.MaxEntryUncompressedBytes"/> and friends).</param>
+    /// <param name="tempDirectory">Where extracted members go, under names the walker makes up; created if missing.</param>
+    public ArchiveWalker(Policy policy, string tempDirectory)
+        : this(policy, tempDirectory, TimeProvider.System)
+    {
+    }
+
+    /// <param name="timeProvider">Clock for <see cref="Policy.MaxScanTime"/>.</param>
+    public ArchiveWalker(Policy policy, string tempDirectory, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentException.ThrowIfNullOrEmpty(tempDirectory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _policy = policy;
+        _tempDirectory = tempDirectory;
+        _time = timeProvider;
+    }
+
+    public string Id => "archive";
+
+    public string Version => "1.0.0";
+
+    public IReadOnlyList<RuleDescriptor> Rules => ArchiveRules.All;
+
+    /// <summary>
+    /// Whether <paramref name="header"/> (the first bytes of a file; 512 are enough) starts an archive the
+    /// walker opens: zip <c>PK\3\4</c>/<c>PK\5\6</c>, CRX <c>Cr24</c>, gzip <c>1F 8B</c>, tar
+    /// (<c>ustar</c> at offset 257 or a valid header checksum). Names are never consulted.
+    /// </summary>
+    public static bool LooksLikeArchive(ReadOnlySpan<byte> header) => ArchiveSniffer.Detect(header) != ArchiveFormat.None;
+
+    /// <summary>
+    /// Walks <paramref name="root"/> if it is an archive (otherwise does nothing). Every regular member
+    /// reaches <paramref name="onFile"/> as a <see cref="ScanFile"/> whose <see cref="ScanFile.Open"/> is
+    /// valid only until <paramref name="onFile"/> returns; nested archives are walked after it returns,
+    /// up to <see cref="Policy.MaxNestingDepth"/>. Temp files are deleted before this method returns.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled. Running out of
+    /// <see cref="Policy.MaxScanTime"/> is not an exception: it is an <c>archive.bomb</c> finding (kind time).</exception>
+    /// <remarks>Exceptions thrown by <paramref name="onFile"/> or <paramref name="report"/> propagate unchanged.</remarks>
+    public Task WalkAsync(ScanFile root, Func<ScanFile, CancellationToken, ValueTask> onFile, Action<Finding> report, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(onFile);
+        ArgumentNullException.ThrowIfNull(report);
+        Directory.CreateDirectory(_tempDirectory);
+        return new ArchiveWalk(_policy, _tempDirectory, _time, onFile, report).RunAsync(root, ct);
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Gatehouse.Analysis.Analyzers;
+using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Verdicts;
+using Gatehouse.Cli.Output;
+
+namespace Gatehouse.Cli.Commands;
+
+/// <summary>
+/// <c>gatehouse check PATH</c>: the same engine, rules and versions as the server's scan jobs, run
+/// locally or in CI before submitting. Exit 0 pass or review, 1 reject (or review with
+/// <c>--fail-on review</c>), 2 usage, 3 incomplete.
+/// </summary>
+internal static class CheckCommand
+{
+    private static readonly string[] Types = ["downloadable", "web", "container", "chart"];
+
+    public static Command Create(CliEnvironment env)
+    {
+        var path = new Argument<FileInfo>("path") { Description = "The artifact to check (file or archive)." };
+        var type = new Option<string>("--type")
+        {
+            Description = "App type: downloadable, web, container or chart (default downloadable).",
+            HelpName = string.Join('|', Types),
+            DefaultValueFactory = _ => "downloadable",
+        };
+        type.AcceptOnlyFromAmong(Types);
+        var policy = new Option<FileInfo?>("--policy") { Description = "Policy file (JSON); default: the built-in policy.", HelpName = "file" };
+        var clamd = new Option<string?>("--clamd") { Description = "clamd endpoint, tcp://HOST:PORT or unix:PATH (default: $GATEHOUSE_CLAMD).", HelpName = "endpoint" };
+        var failOn = new Option<string>("--fail-on")
+        {
+            Description = "Lowest verdict that exits 1: reject (default) or review.",
+            HelpName = "reject|review",
+            DefaultValueFactory = _ => "reject",
+        };
+        failOn.AcceptOnlyFromAmong("reject", "review");
+        var format = OutputFormatOption.Create();
+
+        var command = new Command("check", "Scan an artifact with the gate's own engine and rules.") { path, type, policy, clamd, failOn, format };
+        command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type)!, pr.GetValue(policy),
+            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliEnvironment env, FileInfo path, string type, FileInfo? policyFile,
+        string? clamd, string failOn, OutputFormat format, CancellationToken ct)
+    {
+        if (!path.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{path.FullName}: no such file");
+        Policy policy;
+        try
+        {
+            policy = policyFile is null ? Policy.Default : PolicyFile.Load(policyFile.FullName);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--policy {policyFile!.Name}: {ex.Message}");
+        }
+        var endpoint = clamd ?? env.GetVariable("GATEHOUSE_CLAMD");
+        if (!string.IsNullOrWhiteSpace(endpoint) && !Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(endpoint, out _, out var problem))
+            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--clamd: {problem}");
+        var settings = new EngineSettings { ClamdEndpoint = string.IsNullOrWhiteSpace(endpoint) ? null : endpoint };
+        var pipeline = AnalyzerSet.CreatePipeline(settings, policy, env.TimeProvider);
+        var progress = env.ErrorIsTerminal ? new TerminalProgress(env.Err) : null;
+        var report = await pipeline.ScanAsync(path.FullName, path.Name, type, progress, ct);
+        progress?.Done();
+
+        switch (format)
+        {
+            case OutputFormat.Json:
+                await env.Out.WriteLineAsync(ReportJson.Serialize(report));
+                break;
+            case OutputFormat.Sarif:
+                await env.Out.WriteLineAsync(ReportSarif.Serialize(report, AnalyzerSet.AllRules()));
+                break;
+            default:
+                WriteTable(env.Out, report);
+                break;
+        }
+        return report.Verdict switch
+        {
+            Verdict.Incomplete => ExitCodes.Incomplete,
+            Verdict.Reject => ExitCodes.GateSaidNo,
+            Verdict.Review when failOn == "review" => ExitCodes.GateSaidNo,
+            _ => ExitCodes.Ok,
+        };
+    }
+
+    private static void WriteTable(TextWriter o, ScanReport r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(inv, $"{Terminal.Sanitize(r.Artifact.Name)}  sha256:{r.Artifact.Sha256}  {r.Stats.Files} files, {r.Stats.Bytes} bytes, {r.Stats.DurationMs} ms"));
+        o.WriteLine($"verdict: {r.Verdict.ToString().ToUpperInvariant()}");
+        foreach (var reason in r.Reasons) o.WriteLine($"  - {Terminal.Sanitize(reason)}");
+        if (r.Findings.Count > 0)
+        {
+            o.WriteLine();
+            o.WriteLine($"{"SEVERITY",-9} {"RULE",-28} PATH / MESSAGE");
+            foreach (var f in r.Findings)
+            {
+                var where = f.Line is { } l ? string.Create(inv, $"{f.Path}:{l}") : f.Path;
+                o.WriteLine($"{f.Severity.ToString().ToLowerInvariant(),-9} {f.RuleId,-28} {Terminal.Sanitize(where)}");
+                o.WriteLine($"{"",-9} {"",-28} {Terminal.Sanitize(f.Message)}");
+            }
+        }
+        var failed = r.Analyzers.Where(a => a.Status != "ok").ToList();
+        if (failed.Count > 0)
+        {
+            o.WriteLine();
+            foreach (var a in failed) o.WriteLine($"analyzer {a.Id} {a.Status}: {Terminal.Sanitize(a.Error)}");
+        }
+    }
+
+    /// <summary>One rewritten status line on a terminal's stderr.</summary>
+    private sealed class TerminalProgress(TextWriter err) : IProgress<ScanProgress>
+    {
+        private int _last;
+        public void Report(ScanProgress value)
+        {
+            if (value.Files - _last < 25 && value.Files > 1) return;
+            _last = value.Files;
+            var name = value.CurrentPath.Length > 60 ? "…" + value.CurrentPath[^59..] : value.CurrentPath;
+            err.Write(string.Create(CultureInfo.InvariantCulture, $"\r\u001b[2Kscanning: {value.Files} files, {value.Bytes / (1024 * 1024)} MiB  {Terminal.Sanitize(name)}"));
+        }
+
+        public void Done() => err.Write("\r\u001b[2K");
+    }
+}

@@ -1,0 +1,55 @@
+namespace Gatehouse.Server.Scanning;
+
+/// <summary>
+/// One run of the analysis engine over one uploaded artifact. The lifecycle (apps, versions, review)
+/// builds on this: a version's submission creates a scan, and every rescan is a new one.
+/// </summary>
+public sealed class Scan
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    public required string SubmittedBy { get; set; }
+    /// <summary>Blob digest of the artifact (<c>sha256:…</c>).</summary>
+    public required string BlobDigest { get; set; }
+    public long Size { get; set; }
+    /// <summary>The name the uploader gave (display only; never used as a path).</summary>
+    public required string FileName { get; set; }
+    /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c> or <c>chart</c>.</summary>
+    public required string ArtifactType { get; set; }
+    public ScanState State { get; set; }
+    /// <summary><c>pass</c>, <c>review</c>, <c>reject</c> or <c>incomplete</c> once done.</summary>
+    public string? Verdict { get; set; }
+    /// <summary>The engine's report, exactly as <c>gatehouse check --format json</c> prints it.</summary>
+    public string? ReportJson { get; set; }
+    public string? Error { get; set; }
+    public Guid? WorkItemId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public List<ScanFinding> Findings { get; set; } = [];
+}
+
+/// <summary>Where a scan is.</summary>
+public enum ScanState
+{
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+/// <summary>A finding of a scan, stored for queries, suppressions (by fingerprint) and diffs between versions.</summary>
+public sealed class ScanFinding
+{
+    public long Id { get; set; }
+    public Guid ScanId { get; set; }
+    public required string RuleId { get; set; }
+    public required string Severity { get; set; }
+    public required string Path { get; set; }
+    public required string Message { get; set; }
+    public required string Fingerprint { get; set; }
+    public string? RequirementId { get; set; }
+    public required string AnalyzerId { get; set; }
+    public string? Evidence { get; set; }
+    public int? Line { get; set; }
+    public Scan? Scan { get; set; }
+}

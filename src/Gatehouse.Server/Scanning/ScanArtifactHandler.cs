@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gatehouse.Analysis.Analyzers;
+using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Verdicts;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server.Scanning;
+
+/// <summary>
+/// Runs the analysis engine (the same <see cref="AnalyzerSet"/> as <c>gatehouse check</c>) over an
+/// uploaded artifact and stores the report and its findings. Idempotent: a finished scan is left alone,
+/// a re-delivered one is scanned again from the blob and its findings replaced.
+/// </summary>
+internal sealed class ScanArtifactHandler(
+    GatehouseDb db, IBlobStore blobs, IOptions<ScanningOptions> options, TimeProvider time, AuditLog audit,
+    ILogger<ScanArtifactHandler> logger) : IWorkHandler
+{
+    public const string KindName = "scan.artifact";
+    public string Kind => KindName;
+
+    public async Task<string?> RunAsync(WorkItem item, CancellationToken ct)
+    {
+        var scanId = JsonDocument.Parse(item.Payload).RootElement.GetProperty("scanId").GetGuid();
+        var scan = await db.Scans.FirstOrDefaultAsync(s => s.Id == scanId, ct)
+            ?? throw new InvalidOperationException($"scan {scanId} does not exist");
+        if (scan.State == ScanState.Done) return scan.Verdict;
+        scan.State = ScanState.Running;
+        await db.SaveChangesAsync(ct);
+
+        var temp = Path.Combine(Path.GetTempPath(), $"gatehouse-scan-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
+        try
+        {
+            await using (var source = await blobs.OpenReadAsync(scan.BlobDigest, ct)
+                ?? throw new InvalidOperationException($"blob {scan.BlobDigest} of scan {scanId} is missing"))
+            await using (var target = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+                await source.CopyToAsync(target, ct);
+            }
+
+            var o = options.Value;
+            var policy = string.IsNullOrWhiteSpace(o.PolicyFile) ? Policy.Default : PolicyFile.Load(o.PolicyFile);
+            var pipeline = AnalyzerSet.CreatePipeline(new EngineSettings { ClamdEndpoint = o.ClamdEndpoint }, policy, time);
+            var report = await pipeline.ScanAsync(temp, scan.FileName, scan.ArtifactType, null, ct);
+
+            await db.ScanFindings.Where(f => f.ScanId == scanId).ExecuteDeleteAsync(ct);
+            scan.Findings = report.Findings.Select(f => new ScanFinding
+            {
+                ScanId = scanId, RuleId = f.RuleId, Severity = f.Severity.ToString().ToLowerInvariant(), Path = f.Path,
+                Message = f.Message, Fingerprint = f.Fingerprint, RequirementId = f.RequirementId, AnalyzerId = f.AnalyzerId,
+                Evidence = f.Evidence, Line = f.Line,
+            }).ToList();
+            scan.ReportJson = ReportJson.Serialize(report);
+            scan.Verdict = report.Verdict.ToString().ToLowerInvariant();
+            scan.State = ScanState.Done;
+            scan.CompletedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            await audit.AppendAsync(new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(),
+                Data: new { scan.Verdict, findings = report.Findings.Count, digest = scan.BlobDigest }), ct);
+            logger.LogInformation("Scan {Scan} of {Digest}: {Verdict} with {Count} findings", scanId, scan.BlobDigest, scan.Verdict, report.Findings.Count);
+            return scan.Verdict;
+        }
+        finally
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Gatehouse.Analysis.Analyzers;
+using Gatehouse.Analysis.Verdicts;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Developers;
+using Gatehouse.Server.Errors;
+using Gatehouse.Server.Identity;
+using Gatehouse.Server.Jobs;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server.Scanning;
+
+/// <summary>Upload an artifact for scanning and read the result (report, findings, SARIF).</summary>
+public static class ScansApi
+{
+    private static readonly string[] Types = ["downloadable", "web", "container", "chart"];
+
+    public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app)
+    {
+        var orgs = app.MapGroup("/api/orgs/{orgId:guid}/scans").WithTags("Scans");
+        orgs.MapPost("/", Submit).RequireAuthorization(Policies.Write)
+            .Accepts<Stream>("application/octet-stream").DisableAntiforgery();
+        orgs.MapGet("/", List).RequireAuthorization(Policies.Read);
+        var scans = app.MapGroup("/api/scans").WithTags("Scans");
+        scans.MapGet("/{scanId:guid}", Get).RequireAuthorization(Policies.Read);
+        scans.MapGet("/{scanId:guid}/findings", Findings).RequireAuthorization(Policies.Read);
+        scans.MapGet("/{scanId:guid}/sarif", Sarif).RequireAuthorization(Policies.Read);
+        return app;
+    }
+
+    /// <summary>
+    /// The raw request body is the artifact (streamed into the blob store, never buffered whole).
+    /// <paramref name="name"/> is for display only; <paramref name="type"/> is the app type.
+    /// </summary>
+    public static async Task<Results<Accepted<ScanInfo>, ProblemHttpResult>> Submit(
+        Guid orgId, string name, HttpContext http, OrgAccess access, GatehouseDb db, IBlobStore blobs,
+        WorkQueue queue, AuditLog audit, TimeProvider time, IOptions<ScanningOptions> options, CancellationToken ct, string type = "downloadable")
+    {
+        if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
+        if (!Types.Contains(type)) return Problems.Invalid($"type must be one of: {string.Join(", ", Types)}");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || name.Any(char.IsControl))
+            return Problems.Invalid("name is required: the file name, at most 255 characters, no control characters");
+        var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = options.Value.MaxUploadBytes;
+
+        BlobRef blob;
+        try
+        {
+            blob = await blobs.PutAsync(http.Request.Body, ct);
+        }
+        catch (BlobTooLargeException ex)
+        {
+            return Problems.Of(413, ProblemCodes.BlobTooLarge, "The artifact is too large", $"the limit is {ex.Limit} bytes");
+        }
+        if (blob.Length == 0) return Problems.Invalid("the request body (the artifact) is empty");
+
+        var now = time.GetUtcNow();
+        var scan = new Scan
+        {
+            Id = Guid.CreateVersion7(now), OrganizationId = orgId, SubmittedBy = http.User.Id(), BlobDigest = blob.Digest,
+            Size = blob.Length, FileName = name, ArtifactType = type, State = ScanState.Queued, CreatedAt = now,
+        };
+        db.Scans.Add(scan);
+        await db.SaveChangesAsync(ct);
+        var work = await queue.EnqueueAsync(ScanArtifactHandler.KindName, JsonSerializer.Serialize(new { scanId = scan.Id }), ct);
+        scan.WorkItemId = work.Id;
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(AuditEvent.By(http, AuditActions.ScanSubmitted, orgId.ToString(), scan.Id.ToString(),
+            new { digest = blob.Digest, size = blob.Length, type }), ct);
+        return TypedResults.Accepted($"/api/scans/{scan.Id}", ScanInfo.From(scan));
+    }
+
+    public static async Task<Results<Ok<List<ScanInfo>>, ProblemHttpResult>> List(
+        Guid orgId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)
+    {
+        if (!await access.CanSeeAsync(user, orgId, ct)) return Problems.NotFound("Organization");
+        var rows = await db.Scans.AsNoTracking().Where(s => s.OrganizationId == orgId).OrderByDescending(s => s.CreatedAt).Take(500).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(ScanInfo.From).ToList());
+    }
+
+    public static async Task<Results<Ok<ScanDetail>, ProblemHttpResult>> Get(
+        Guid scanId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)
+    {
+        var scan = await Visible(scanId, user, access, db, ct);
+        if (scan is null) return Problems.NotFound("Scan");
+        var report = scan.ReportJson is null ? (JsonElement?)null : JsonDocument.Parse(scan.ReportJson).RootElement.Clone();
+        return TypedResults.Ok(new ScanDetail(ScanInfo.From(scan), report));
+    }
+
+    public static async Task<Results<Ok<List<ScanFindingInfo>>, ProblemHttpResult>> Findings(
+        Guid scanId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)
+    {
+        var scan = await Visible(scanId, user, access, db, ct);
+        if (scan is null) return Problems.NotFound("Scan");
+        var rows = await db.ScanFindings.AsNoTracking().Where(f => f.ScanId == scanId).OrderBy(f => f.Id).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(f => new ScanFindingInfo(f.RuleId, f.Severity, f.Path, f.Message, f.Fingerprint,
+            f.RequirementId, f.AnalyzerId, f.Evidence, f.Line)).ToList());
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Sarif(
+        Guid scanId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)
+    {
+        var scan = await Visible(scanId, user, access, db, ct);
+        if (scan is null) return Problems.NotFound("Scan");
+        if (scan.ReportJson is null) return Problems.Conflict("the scan has not finished");
+        var report = ReportJson.Deserialize(scan.ReportJson)!;
+        return TypedResults.Content(ReportSarif.Serialize(report, AnalyzerSet.AllRules()), "application/sarif+json");
+    }
+
+    private static async Task<Scan?> Visible(Guid scanId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)
+    {
+        var scan = await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scanId, ct);
+        return scan is not null && await access.CanSeeAsync(user, scan.OrganizationId, ct) ? scan : null;
+    }
+}
+
+public sealed record ScanInfo(Guid Id, Guid OrganizationId, string FileName, string ArtifactType, string Digest, long Size,
+    string State, string? Verdict, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt)
+{
+    public static ScanInfo From(Scan s) => new(s.Id, s.OrganizationId, s.FileName, s.ArtifactType, s.BlobDigest, s.Size,
+        s.State.ToString().ToLowerInvariant(), s.Verdict, s.CreatedAt, s.CompletedAt);
+}
+
+public sealed record ScanDetail(ScanInfo Scan, JsonElement? Report);
+public sealed record ScanFindingInfo(string RuleId, string Severity, string Path, string Message, string Fingerprint,
+    string? RequirementId, string AnalyzerId, string? Evidence, int? Line);
