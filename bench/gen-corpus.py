@@ -31,7 +31,7 @@ def main():
         with open(p, "wb") as f: f.write(data)
         total += len(data); files += 1
 
-    for i in range(8000):                       # source-like text, 2-40 KB
+    for i in range(8200):                       # source-like text, 2-40 KB
         write(f"src/m{i // 500}/file{i}.{rnd.choice(['js','py','cs','json','yaml','txt'])}", text(rnd.randint(2_000, 40_000)))
     for i in range(1500):                       # binaries, 50-250 KB
         write(f"bin/b{i // 300}/blob{i}.bin", rnd.randbytes(rnd.randint(50_000, 250_000)))

@@ -5,7 +5,8 @@
 #   eng/scripts/clamd.sh stop DIR         -> stops the clamd started for DIR (no-op when none runs)
 # Binds to 127.0.0.1 only and never runs freshclam (offline; docs/engines/clamav.md says how production
 # points clamd at a freshclam-managed database). DIR holds clamd.conf, db/, tmp/, clamd.log, clamd.pid.
-# Environment: CLAMD_DB_SRC (default: the repository's rules/clamav), CLAMD_READY_SECONDS (default 60).
+# Environment: CLAMD_DB_SRC (default: the repository's rules/clamav), CLAMD_READY_SECONDS (default 60),
+# CLAMD_STREAM_MAX (largest stream/file, default 100M), CLAMD_SCAN_MAX (data scanned per stream, default 400M).
 set -euo pipefail
 cmd=${1:?usage: clamd.sh start DIR PORT | stop DIR}
 dir=${2:?usage: clamd.sh start DIR PORT | stop DIR}
@@ -75,9 +76,9 @@ PidFile $dir/clamd.pid
 TemporaryDirectory $dir/tmp
 LogFile $dir/clamd.log
 LogTime yes
-StreamMaxLength 100M
-MaxFileSize 100M
-MaxScanSize 400M
+StreamMaxLength ${CLAMD_STREAM_MAX:-100M}
+MaxFileSize ${CLAMD_STREAM_MAX:-100M}
+MaxScanSize ${CLAMD_SCAN_MAX:-400M}
 MaxRecursion 16
 MaxFiles 20000
 MaxThreads 4

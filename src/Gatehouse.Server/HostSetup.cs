@@ -59,10 +59,20 @@ internal static class HostSetup
         if (!Directory.Exists(data)) Directory.CreateDirectory(data);
         services.PostConfigure<BlobStoreOptions>(o => o.Path ??= Path.Combine(data, "blobs"));
         services.AddOptions<Scanning.ScanningOptions>().BindConfiguration(Scanning.ScanningOptions.Section)
-            .Validate(o => o.MaxUploadBytes > 0, "Scanning:MaxUploadBytes must be positive").ValidateOnStart();
+            .Validate(o => o.MaxUploadBytes > 0, "Scanning:MaxUploadBytes must be positive")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || PolicyLoads(o.PolicyFile), "Scanning:PolicyFile must name a readable, valid policy file (docs/engine.md)")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ClamdEndpoint) || Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(o.ClamdEndpoint, out _, out _),
+                "Scanning:ClamdEndpoint must be tcp://HOST:PORT or unix:/PATH")
+            .ValidateOnStart();
         services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Blobs:MaxBytes must be positive").ValidateOnStart();
         return new StartupSettings(gatehouse, database, jobs, data);
+    }
+
+    private static bool PolicyLoads(string path)
+    {
+        try { Gatehouse.Analysis.Pipeline.PolicyFile.Load(path); return true; }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return false; }
     }
 
     public static IServiceCollection AddGatehouseCore(this IServiceCollection services, IConfiguration configuration, StartupSettings s)

@@ -14,8 +14,29 @@ public static class PolicyFile
         AllowTrailingCommas = true,
     };
 
-    public static Policy Parse(string json) =>
-        JsonSerializer.Deserialize<Policy>(json, Json) ?? throw new JsonException("the policy file is empty");
+    public static Policy Parse(string json)
+    {
+        var policy = JsonSerializer.Deserialize<Policy>(json, Json) ?? throw new JsonException("the policy file is empty");
+        var problems = Validate(policy);
+        return problems.Count == 0 ? policy : throw new JsonException("the policy is not valid: " + string.Join("; ", problems));
+    }
+
+    /// <summary>Values that would weaken or break the gate are refused, not silently ignored.</summary>
+    public static IReadOnlyList<string> Validate(Policy p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var problems = new List<string>();
+        if (p.MaxTotalUncompressedBytes <= 0) problems.Add("maxTotalUncompressedBytes must be positive");
+        if (p.MaxEntryUncompressedBytes <= 0) problems.Add("maxEntryUncompressedBytes must be positive");
+        if (p.MaxCompressionRatio < 1) problems.Add("maxCompressionRatio must be at least 1");
+        if (p.MaxNestingDepth is < 0 or > 64) problems.Add("maxNestingDepth must be between 0 and 64");
+        if (p.MaxEntryCount <= 0) problems.Add("maxEntryCount must be positive");
+        if (p.MaxScanTime <= TimeSpan.Zero) problems.Add("maxScanTime must be positive");
+        if (p.ReviewAt > p.RejectAt) problems.Add("reviewAt must not be above rejectAt");
+        foreach (var h in p.BlockedSha256)
+            if (h.Length != 64 || !h.All(char.IsAsciiHexDigit)) problems.Add($"blockedSha256 entry '{h}' is not 64 hex digits");
+        return problems;
+    }
 
     public static Policy Load(string path) => Parse(File.ReadAllText(path));
 }

@@ -52,10 +52,23 @@ public sealed class ScanPipeline
         long bytes = 0;
         var maxDepth = 0;
 
+        // Analyzers see the artifact under a neutral name (keeping its extension), so fingerprints do not
+        // change when the same content arrives as app-1.2.zip and then app-1.3.zip; the real name is put
+        // back into paths and messages here.
+        var rootToken = "\u2060artifact" + SafeExtension(displayName);
+        string Restore(string? text) => text is null ? "" : text.Replace(rootToken, displayName, StringComparison.Ordinal);
+
         void Report(Finding f, IAnalyzer by)
         {
             var severity = _policy.SeverityOverrides.TryGetValue(f.RuleId, out var s) ? s : f.Severity;
-            var stored = f with { Severity = severity, AnalyzerId = string.IsNullOrEmpty(f.AnalyzerId) ? by.Id : f.AnalyzerId };
+            var stored = f with
+            {
+                Severity = severity,
+                AnalyzerId = string.IsNullOrEmpty(f.AnalyzerId) ? by.Id : f.AnalyzerId,
+                Path = Restore(f.Path),
+                Message = Restore(f.Message),
+                Evidence = f.Evidence is null ? null : Restore(f.Evidence),
+            };
             lock (findings) findings.Add(stored);
         }
 
@@ -64,7 +77,7 @@ public sealed class ScanPipeline
 
         var root = new ScanFile
         {
-            Path = displayName,
+            Path = rootToken,
             Length = new FileInfo(path).Length,
             Sha256 = await HashAsync(path, ct),
             Depth = 0,
@@ -75,14 +88,22 @@ public sealed class ScanPipeline
         {
             Interlocked.Increment(ref files);
             Interlocked.Add(ref bytes, file.Length);
-            if (file.Depth > maxDepth) maxDepth = file.Depth;
-            progress?.Report(new ScanProgress(files, bytes, file.Path));
-            foreach (var analyzer in _fileAnalyzers)
+            lock (findings) maxDepth = Math.Max(maxDepth, file.Depth);
+            progress?.Report(new ScanProgress(files, bytes, Restore(file.Path)));
+            // The first analyzer (file type) decides ScanFile.DetectedType, which the others read; the
+            // others are independent and run side by side, so CPU work (secrets, YARA) overlaps the
+            // wait for clamd's answer.
+            var running = new List<Task>(_fileAnalyzers.Count);
+            for (var i = 0; i < _fileAnalyzers.Count; i++)
             {
+                var analyzer = _fileAnalyzers[i];
                 if (failures.ContainsKey(analyzer.Id)) continue;
                 var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer));
-                await Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
+                var task = Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
+                if (i == 0) await task;
+                else running.Add(task);
             }
+            await Task.WhenAll(running);
         }
 
         async Task Isolate(IAnalyzer analyzer, Func<ValueTask> action, CancellationToken token)
@@ -112,9 +133,11 @@ public sealed class ScanPipeline
         var token = budget.Token;
         try
         {
-            await RunFileAnalyzers(root, token);
+            // The whole artifact (e.g. streamed to clamd) is analysed while the walker unpacks it.
+            var whole = RunFileAnalyzers(root, token).AsTask();
             if (_walk is not null && _walker is not null)
                 await Isolate(_walker, async () => await _walk(root, RunFileAnalyzers, f => Report(f, _walker), token), token);
+            await whole;
             foreach (var analyzer in _artifactAnalyzers)
             {
                 if (failures.ContainsKey(analyzer.Id)) continue;
@@ -154,6 +177,14 @@ public sealed class ScanPipeline
 
     /// <summary>Engine names in policy map to analyzer ids: <c>clamav</c> → <c>malware.clamav</c>.</summary>
     public static string EngineAnalyzerId(string engine) => engine.Contains('.', StringComparison.Ordinal) ? engine : "malware." + engine;
+
+    /// <summary>The extension of the artifact's name (file-type checks compare it with the content), letters and digits only.</summary>
+    private static string SafeExtension(string name)
+    {
+        var ext = System.IO.Path.GetExtension(name);
+        if (name.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase)) ext = ".tar.gz";
+        return ext.Length is > 1 and <= 16 && ext.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c == '.') ? ext.ToLowerInvariant() : "";
+    }
 
     private static bool IsEngineUnavailable(Exception ex) =>
         ex.GetType().Name == "EngineUnavailableException";

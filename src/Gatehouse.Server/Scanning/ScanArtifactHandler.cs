@@ -36,6 +36,28 @@ internal sealed class ScanArtifactHandler(
         var temp = Path.Combine(Path.GetTempPath(), $"gatehouse-scan-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
         try
         {
+            return await ScanAsync(scan, scanId, temp, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && item.Attempts >= item.MaxAttempts)
+        {
+            // The last attempt: the scan ends failed with an incomplete verdict (never a pass), and says why.
+            scan.State = ScanState.Failed;
+            scan.Verdict = "incomplete";
+            scan.Error = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+            scan.CompletedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(CancellationToken.None);
+            await audit.AppendAsync(new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(),
+                Data: new { verdict = "incomplete", error = scan.Error }), CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+        }
+    }
+
+    private async Task<string?> ScanAsync(Scan scan, Guid scanId, string temp, CancellationToken ct)
+    {
             await using (var source = await blobs.OpenReadAsync(scan.BlobDigest, ct)
                 ?? throw new InvalidOperationException($"blob {scan.BlobDigest} of scan {scanId} is missing"))
             await using (var target = new FileStream(temp, new FileStreamOptions
@@ -68,10 +90,5 @@ internal sealed class ScanArtifactHandler(
                 Data: new { scan.Verdict, findings = report.Findings.Count, digest = scan.BlobDigest }), ct);
             logger.LogInformation("Scan {Scan} of {Digest}: {Verdict} with {Count} findings", scanId, scan.BlobDigest, scan.Verdict, report.Findings.Count);
             return scan.Verdict;
-        }
-        finally
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-        }
     }
 }

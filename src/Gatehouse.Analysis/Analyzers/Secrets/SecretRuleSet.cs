@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -48,6 +49,8 @@ internal sealed class SecretRuleSet
         GlobalAllow = globalAllow;
         Lockfiles = lockfiles;
         Descriptors = rules.Select(r => r.Descriptor).ToList();
+        Keywords = new KeywordSet(rules.SelectMany(r => r.Keywords.Concat(r.RequiresAll)));
+        BinaryKeywords = new KeywordSet(rules.Where(r => r.ScanBinary).SelectMany(r => r.Keywords.Concat(r.RequiresAll)));
     }
 
     /// <summary>The bundled rules.</summary>
@@ -61,6 +64,12 @@ internal sealed class SecretRuleSet
     public IReadOnlyList<RuleDescriptor> Descriptors { get; }
 
     public IReadOnlyList<GlobalAllow> GlobalAllow { get; }
+
+    /// <summary>Every keyword of every rule, for the one-pass keyword search.</summary>
+    public KeywordSet Keywords { get; }
+
+    /// <summary>The keywords of the rules that also run on binary files.</summary>
+    public KeywordSet BinaryKeywords { get; }
 
     /// <summary>Lockfile names: machine-written hashes, so the generic rules skip them.</summary>
     public FrozenSet<string> Lockfiles { get; }
@@ -129,7 +138,8 @@ internal sealed class SecretRuleSet
                 r.IgnoreGlobalAllow.ToFrozenSet(StringComparer.Ordinal),
                 r.Validate,
                 r.ScanBinary,
-                r.Generic));
+                r.Generic,
+                r.KeywordInMatch));
         }
 
         if (rules.Count == 0) throw new InvalidDataException("the secret rules file has no rules");
@@ -184,6 +194,7 @@ internal sealed class SecretRuleSet
         public string? Validate { get; init; }
         public bool ScanBinary { get; init; }
         public bool Generic { get; init; }
+        public bool KeywordInMatch { get; init; } = true;
     }
 }
 
@@ -202,6 +213,8 @@ internal sealed class SecretRuleSet
 /// <param name="AllowName">Regexes on that name that make a match benign (<c>token_id</c>, <c>public_key</c>).</param>
 /// <param name="ScanBinary">Also searched in binary files (PEM private keys embedded in executables).</param>
 /// <param name="Generic">Keyword-and-entropy rule: runs last, skipped in lockfiles, stricter placeholder lists.</param>
+/// <param name="KeywordInMatch">Every match contains one of the keywords, so only the text around keyword
+/// occurrences is searched; false (e.g. Discord bot tokens, keyed by "discord" anywhere) searches whole windows.</param>
 internal sealed record SecretRule(
     RuleDescriptor Descriptor,
     Regex Pattern,
@@ -218,11 +231,30 @@ internal sealed record SecretRule(
     FrozenSet<string> IgnoreGlobalAllow,
     string? Validate,
     bool ScanBinary,
-    bool Generic)
+    bool Generic,
+    bool KeywordInMatch)
 {
     internal const string ValidateJwt = "jwt";
 
     public string Id => Descriptor.Id;
+}
+
+/// <summary>Lower-case keywords prepared for a case-insensitive multi-string search.</summary>
+internal sealed class KeywordSet
+{
+    private static readonly string[] None = [];
+    private readonly FrozenDictionary<char, string[]> _byFirstChar;
+
+    public KeywordSet(IEnumerable<string> keywords)
+    {
+        var distinct = keywords.Distinct(StringComparer.Ordinal).ToArray();
+        Search = SearchValues.Create(distinct, StringComparison.OrdinalIgnoreCase);
+        _byFirstChar = distinct.GroupBy(k => k[0]).ToFrozenDictionary(g => g.Key, g => g.ToArray());
+    }
+
+    public SearchValues<string> Search { get; }
+
+    public string[] StartingWith(char lowerCase) => _byFirstChar.GetValueOrDefault(lowerCase, None);
 }
 
 /// <summary>An allow-list entry for every rule: the secret regex and, when given, the line regex must both match.</summary>

@@ -17,13 +17,20 @@ internal sealed class SecretScan
     internal const int SniffBytes = 8 << 10;
     private const int ReadBytes = 64 << 10;
     private const int LineContext = 2048;
+    // Regions searched around a keyword: matches start at most this far before it (e.g. the query
+    // string of a SAS URL before sig=) ...
+    private const int KeywordBefore = 1024;
+    // ... and a match reaching further than this after it is searched again in the whole window.
+    private const int KeywordAfter = 1024;
+    private const int MaxKeywordHits = 4096;
 
     private readonly SecretRuleSet _rules;
     private readonly string _path;
     private readonly bool _lockfile;
     private readonly Action<Finding> _report;
     private readonly HashSet<(string Rule, string Hash)> _reported = [];
-    private readonly Dictionary<string, bool> _keywordHits = new(StringComparer.Ordinal);
+    // Per window: where each keyword occurs (at most MaxKeywordHits + 1 positions kept).
+    private readonly Dictionary<string, List<int>> _keywordHits = new(StringComparer.Ordinal);
 
     // Spans (window-relative) already claimed by a rule, sorted and disjoint: a later, less
     // specific rule does not report the same characters again.
@@ -42,7 +49,8 @@ internal sealed class SecretScan
         _report = report;
     }
 
-    public async Task RunAsync(Stream stream, CancellationToken ct)
+    /// <param name="lengthHint">The file's length in bytes (<see cref="ScanFile.Length"/>); only sizes buffers.</param>
+    public async Task RunAsync(Stream stream, long lengthHint, CancellationToken ct)
     {
         var bytes = new byte[ReadBytes];
         var byteCount = 0;
@@ -61,14 +69,17 @@ internal sealed class SecretScan
         var bytePos = skip;
         var eof = byteCount == 0;
 
-        var window = new char[WindowChars];
+        // Most files are small: size the window to the file (a decoded file has at most as many
+        // chars as bytes), and grow it only if the file is longer than it said.
+        var window = new char[(int)Math.Clamp(lengthHint + 2, 4096, WindowChars)];
         var length = 0;
         var firstLine = 1;
         while (true)
         {
             // Fill the window; keep 2 spare chars so a surrogate pair always fits.
-            while (!eof && WindowChars - length >= 2)
+            while (!eof && (window.Length - length >= 2 || window.Length < WindowChars))
             {
+                if (window.Length - length < 2) Array.Resize(ref window, WindowChars);
                 if (bytePos == byteCount)
                 {
                     byteCount = await stream.ReadAsync(bytes, ct).ConfigureAwait(false);
@@ -131,41 +142,103 @@ internal sealed class SecretScan
     /// <summary>Runs every applicable rule on one window; false once the per-file limit is reached.</summary>
     private bool ScanWindow(string text, int limit, int firstLine, CancellationToken ct)
     {
-        _keywordHits.Clear();
         _newlines = null;
         _dataUriRunStart = _dataUriRunEnd = -1;
-        string? lower = null;
+        FindKeywords(text);
 
         foreach (var rule in _rules.Rules)
         {
             if (_binary && !rule.ScanBinary) continue;
             if (_lockfile && rule.Generic) continue;
-            lower ??= text.ToLowerInvariant();
-            if (!rule.Keywords.Any(k => HasKeyword(lower, k))) continue;
-            if (!rule.RequiresAll.All(k => HasKeyword(lower, k))) continue;
+            if (!rule.Keywords.Any(_keywordHits.ContainsKey)) continue;
+            if (!rule.RequiresAll.All(_keywordHits.ContainsKey)) continue;
             ct.ThrowIfCancellationRequested();
 
             var accepted = new List<(int Start, int End)>();
-            foreach (var found in rule.Pattern.EnumerateMatches(text))
+            var resume = 0;
+            foreach (var (from, to) in RegionsToSearch(rule, text.Length))
             {
-                if (found.Index >= limit) break;
-                var m = Extract(rule, text, found.Index, found.Length);
-                if (m is null) continue;
-                var group = rule.SecretGroup >= 0 && m.Groups[rule.SecretGroup].Success ? m.Groups[rule.SecretGroup] : m;
-                var span = (group.Index, group.Index + group.Length);
-                if (group.Length == 0 || Overlaps(span)) continue;
-                var secret = SecretText.Normalize(group.Value);
-                if (secret.Length == 0 || !Accept(rule, m, secret, text, group.Index)) continue;
-                accepted.Add(span);
-                if (!_reported.Add((rule.Id, SecretText.Sha256Hex(secret)))) continue;
-                Report(rule, secret, firstLine + NewlinesBefore(text, group.Index));
-                if (_findings >= SecretsAnalyzer.MaxFindingsPerFile) return false;
+                if (!Search(Math.Max(from, resume), to, Math.Min(limit, to))) return false;
             }
 
             if (accepted.Count > 0) _claimed = Merge(_claimed, accepted);
+
+            // Runs the rule on text[from..to) (anchors still see the text before from) and handles
+            // matches starting before stopAt; false once the per-file limit is reached.
+            bool Search(int from, int to, int stopAt)
+            {
+                if (from >= stopAt) return true;
+                foreach (var found in rule.Pattern.EnumerateMatches(text.AsSpan(0, to), from))
+                {
+                    if (found.Index >= stopAt) break;
+                    // A match that reaches the end of a region may have been cut short: search again
+                    // from its start with the whole window.
+                    if (to < text.Length && found.Index + found.Length >= to) return Search(found.Index, text.Length, stopAt);
+                    resume = found.Index + found.Length;
+                    if (!Handle(found.Index, found.Length)) return false;
+                }
+
+                return true;
+            }
+
+            bool Handle(int index, int length)
+            {
+                var m = Extract(rule, text, index, length);
+                if (m is null) return true;
+                var group = rule.SecretGroup >= 0 && m.Groups[rule.SecretGroup].Success ? m.Groups[rule.SecretGroup] : m;
+                var span = (group.Index, group.Index + group.Length);
+                if (group.Length == 0 || Overlaps(span)) return true;
+                var secret = SecretText.Normalize(group.Value);
+                if (secret.Length == 0 || !Accept(rule, m, secret, text, group.Index)) return true;
+                accepted.Add(span);
+                if (!_reported.Add((rule.Id, SecretText.Sha256Hex(secret)))) return true;
+                Report(rule, secret, firstLine + NewlinesBefore(text, group.Index));
+                return _findings < SecretsAnalyzer.MaxFindingsPerFile;
+            }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The parts of the window worth searching: around each keyword occurrence (from
+    /// <see cref="KeywordBefore"/> characters before it to <see cref="KeywordAfter"/> after), merged.
+    /// The whole window when the rule's keyword need not be inside its match, when keywords are
+    /// dense, or when the regions would cover most of it anyway. Typical text has few keyword
+    /// occurrences, so most rules search a few kilobytes instead of a megabyte.
+    /// </summary>
+    private List<(int From, int To)> RegionsToSearch(SecretRule rule, int length)
+    {
+        List<(int From, int To)> whole = [(0, length)];
+        if (!rule.KeywordInMatch) return whole;
+        var hits = new List<int>();
+        foreach (var keyword in rule.Keywords)
+        {
+            if (!_keywordHits.TryGetValue(keyword, out var at)) continue;
+            if (at.Count > MaxKeywordHits) return whole;
+            hits.AddRange(at);
+        }
+
+        hits.Sort();
+        var regions = new List<(int From, int To)>();
+        var covered = 0;
+        foreach (var hit in hits)
+        {
+            var from = Math.Max(0, hit - KeywordBefore);
+            var to = Math.Min(length, hit + KeywordAfter);
+            if (regions.Count > 0 && from <= regions[^1].To)
+            {
+                covered += to - regions[^1].To;
+                regions[^1] = (regions[^1].From, to);
+            }
+            else
+            {
+                covered += to - from;
+                regions.Add((from, to));
+            }
+        }
+
+        return covered > length / 2 ? whole : regions;
     }
 
     /// <summary>The groups of one matched span: the backtracking extractor on the span alone, else the non-backtracking engine.</summary>
@@ -187,15 +260,31 @@ internal sealed class SecretScan
         return m.Success ? m : null;
     }
 
-    private bool HasKeyword(string lower, string keyword)
+    /// <summary>
+    /// One pass over the window for all keywords at once (a multi-string search), recording where
+    /// each occurs. Keywords are lower-case; the window is compared case-insensitively.
+    /// </summary>
+    private void FindKeywords(string text)
     {
-        if (!_keywordHits.TryGetValue(keyword, out var hit))
+        _keywordHits.Clear();
+        var keywords = _binary ? _rules.BinaryKeywords : _rules.Keywords;
+        var span = text.AsSpan();
+        var offset = 0;
+        while (offset < span.Length)
         {
-            hit = lower.Contains(keyword, StringComparison.Ordinal);
-            _keywordHits[keyword] = hit;
-        }
+            var i = span[offset..].IndexOfAny(keywords.Search);
+            if (i < 0) break;
+            var at = offset + i;
+            var rest = span[at..];
+            foreach (var keyword in keywords.StartingWith(char.ToLowerInvariant(rest[0])))
+            {
+                if (!rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!_keywordHits.TryGetValue(keyword, out var list)) _keywordHits[keyword] = list = [];
+                if (list.Count <= MaxKeywordHits) list.Add(at);
+            }
 
-        return hit;
+            offset = at + 1;
+        }
     }
 
     private bool Accept(SecretRule rule, Match match, string secret, string text, int index)

@@ -47,7 +47,7 @@ public sealed class SecretsAnalyzer : IFileAnalyzer
         await using (stream.ConfigureAwait(false))
         {
             var scan = new SecretScan(_rules, file.Path, file.Name, finding => context.Report(finding with { AnalyzerId = Id }));
-            await scan.RunAsync(stream, ct).ConfigureAwait(false);
+            await scan.RunAsync(stream, file.Length, ct).ConfigureAwait(false);
         }
     }
 }

@@ -60,13 +60,13 @@ internal static class SecretScanner
     public static Task<List<Finding>> ScanAsync(string content, string path = "app/config.env") =>
         ScanAsync(Encoding.UTF8.GetBytes(content), path);
 
-    public static async Task<List<Finding>> ScanAsync(byte[] content, string path, CancellationToken ct = default)
+    public static async Task<List<Finding>> ScanAsync(byte[] content, string path, CancellationToken ct = default, long? declaredLength = null)
     {
         var findings = new List<Finding>();
         var file = new ScanFile
         {
             Path = path,
-            Length = content.Length,
+            Length = declaredLength ?? content.Length,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
             Depth = 0,
             Open = () => new MemoryStream(content, writable: false),

@@ -109,6 +109,17 @@ public sealed class SecretScanLimitsTests
     }
 
     [Fact]
+    public async Task A_file_longer_than_its_declared_length_is_searched_to_the_end()
+    {
+        var token = "np" + "m_" + Fake.Al(36, "longer");
+        var content = Encoding.UTF8.GetBytes(new string('q', 3 << 20) + "\nNPM=" + token + "\n");
+
+        var f = Assert.Single(await SecretScanner.ScanAsync(content, "lies.txt", declaredLength: 10));
+
+        Assert.Equal(2, f.Line);
+    }
+
+    [Fact]
     public async Task Reporting_stops_at_the_per_file_limit_and_the_last_finding_says_so()
     {
         var sb = new StringBuilder();

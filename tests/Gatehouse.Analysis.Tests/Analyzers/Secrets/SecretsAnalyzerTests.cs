@@ -133,6 +133,20 @@ public sealed class SecretsAnalyzerTests
     }
 
     [Fact]
+    public async Task A_long_private_key_is_reported_with_its_whole_body()
+    {
+        // A 4096-bit RSA key body is about 3.2 KB: longer than the region searched around a keyword.
+        var body = string.Join("\n", Enumerable.Range(0, 50).Select(i => Fake.B64(64, "rsa4096-" + i)));
+        var content = "# key\n-----BEGIN RSA PRIVATE" + " KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----\n";
+
+        var f = Assert.Single(await SecretScanner.ScanAsync(content, "deploy/id_rsa"));
+
+        Assert.Equal(Fingerprints.Of("secret.private-key", "deploy/id_rsa", Sha(body)), f.Fingerprint);
+        Assert.Equal(body[..4] + "…" + body[^4..], f.Evidence);
+        Assert.Equal(3, f.Line); // the line where the secret (the key body) starts
+    }
+
+    [Fact]
     public async Task A_specific_rule_wins_over_the_generic_assignment_rule()
     {
         var token = "gl" + "pat-" + Fake.UrlSafe(20, "wins");
