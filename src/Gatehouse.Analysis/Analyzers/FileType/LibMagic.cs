@@ -4,8 +4,9 @@ namespace Gatehouse.Analysis.Analyzers.FileType;
 
 /// <summary>
 /// libmagic (<c>libmagic.so.1</c>, package libmagic1 + libmagic-mgc) through P/Invoke: the MIME type
-/// of a buffer. A libmagic cookie is not thread-safe, so each thread gets its own (a
-/// <see cref="ThreadLocal{T}"/>), and a cookie is never shared across threads. All cookies are
+/// of a buffer. A libmagic cookie is not thread-safe, so a call rents a cookie from a pool and no two
+/// threads ever use one at the same time. (A cookie per thread would load the ~10 MB database once for
+/// every thread-pool thread that ever types a file: hundreds of MB with async code.) All cookies are
 /// closed by <see cref="Dispose"/>, which must only be called once no thread uses this instance.
 /// </summary>
 public sealed partial class LibMagic : IDisposable
@@ -19,24 +20,16 @@ public sealed partial class LibMagic : IDisposable
 
     private static readonly Lazy<LibMagic> s_shared = new(() => new LibMagic(), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private readonly ThreadLocal<Cookie> _cookies;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Cookie> _idle = [];
+    private readonly List<Cookie> _all = [];
     private int _disposed;
 
     /// <summary>Loads libmagic and its default database once, on this thread, so a missing library or database fails here.</summary>
     /// <exception cref="InvalidOperationException">libmagic or its database could not be loaded (fail closed).</exception>
     public LibMagic()
     {
-        _cookies = new ThreadLocal<Cookie>(Cookie.Open, trackAllValues: true);
         // Probe now: a service that cannot type files must not start (scan-engines.md §4).
-        try
-        {
-            _ = _cookies.Value;
-        }
-        catch
-        {
-            _cookies.Dispose();
-            throw;
-        }
+        Return(Rent());
     }
 
     /// <summary>One instance for the process, created on first use and never disposed.</summary>
@@ -60,19 +53,39 @@ public sealed partial class LibMagic : IDisposable
     public string MimeType(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var cookie = _cookies.Value!;
-        var result = Native.magic_buffer(cookie.Handle, buffer, (nuint)buffer.Length);
-        if (result == 0) throw new InvalidOperationException($"libmagic: {cookie.LastError()}");
-        // The string belongs to the cookie and is overwritten by its next call: copy it now.
-        return Marshal.PtrToStringUTF8(result) ?? throw new InvalidOperationException("libmagic returned an unreadable MIME type");
+        var cookie = Rent();
+        try
+        {
+            var result = Native.magic_buffer(cookie.Handle, buffer, (nuint)buffer.Length);
+            if (result == 0) throw new InvalidOperationException($"libmagic: {cookie.LastError()}");
+            // The string belongs to the cookie and is overwritten by its next call: copy it now.
+            return Marshal.PtrToStringUTF8(result) ?? throw new InvalidOperationException("libmagic returned an unreadable MIME type");
+        }
+        finally
+        {
+            Return(cookie);
+        }
     }
+
+    /// <summary>How many cookies exist (at most the number of calls that ever ran at the same time).</summary>
+    public int CookieCount { get { lock (_all) return _all.Count; } }
+
+    private Cookie Rent()
+    {
+        if (_idle.TryTake(out var cookie)) return cookie;
+        cookie = Cookie.Open();
+        lock (_all) _all.Add(cookie);
+        return cookie;
+    }
+
+    private void Return(Cookie cookie) => _idle.Add(cookie);
 
     /// <summary>Closes every thread's cookie.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        foreach (var cookie in _cookies.Values) cookie.Close();
-        _cookies.Dispose();
+        lock (_all)
+            foreach (var cookie in _all) cookie.Close();
     }
 
     private static InvalidOperationException Missing(Exception e) =>
