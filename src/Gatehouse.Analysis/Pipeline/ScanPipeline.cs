@@ -106,6 +106,43 @@ public sealed class ScanPipeline
             await Task.WhenAll(running);
         }
 
+        // Members are analysed while the walker extracts the next ones: the pipeline keeps its own handle
+        // on each member's temp file (the walker may unlink it), bounded to a few files in flight.
+        var inflight = new List<Task>();
+        var maxInFlight = Math.Max(2, Environment.ProcessorCount * 2);
+        async ValueTask OnMember(ScanFile file, CancellationToken token)
+        {
+            Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
+            using (var probe = file.Open())
+            {
+                if (probe is FileStream fs)
+                    handle = File.OpenHandle(fs.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            if (handle is null)
+            {
+                await RunFileAnalyzers(file, token); // not a file on disk: analyse it now
+                return;
+            }
+            var length = file.Length;
+            var detached = new ScanFile
+            {
+                Path = file.Path, Length = length, Sha256 = file.Sha256, Depth = file.Depth,
+                Open = () => new SharedFileStream(handle, length),
+            };
+            var task = Task.Run(async () =>
+            {
+                try { await RunFileAnalyzers(detached, token); }
+                finally { handle.Dispose(); }
+            }, token);
+            inflight.Add(task);
+            if (inflight.Count >= maxInFlight)
+            {
+                var done = await Task.WhenAny(inflight);
+                inflight.Remove(done);
+                await done;
+            }
+        }
+
         async Task Isolate(IAnalyzer analyzer, Func<ValueTask> action, CancellationToken token)
         {
             try
@@ -136,7 +173,8 @@ public sealed class ScanPipeline
             // The whole artifact (e.g. streamed to clamd) is analysed while the walker unpacks it.
             var whole = RunFileAnalyzers(root, token).AsTask();
             if (_walk is not null && _walker is not null)
-                await Isolate(_walker, async () => await _walk(root, RunFileAnalyzers, f => Report(f, _walker), token), token);
+                await Isolate(_walker, async () => await _walk(root, OnMember, f => Report(f, _walker), token), token);
+            await Task.WhenAll(inflight);
             await whole;
             foreach (var analyzer in _artifactAnalyzers)
             {
