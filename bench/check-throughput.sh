@@ -18,7 +18,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+for tool in /usr/bin/time bc python3 yara clamdscan; do
+  command -v "$tool" >/dev/null || { echo "bench: needs $tool (apt-get install time bc python3 yara clamdscan)" >&2; exit 1; }
+done
 corpus="$work/corpus"
 if [ ! -d "$corpus" ]; then python3 "$repo/bench/gen-corpus.py" "$corpus" --seed 1; fi
 tarball="$work/corpus.tar"

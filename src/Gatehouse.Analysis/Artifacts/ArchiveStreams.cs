@@ -1,3 +1,5 @@
+using Gatehouse.Analysis.Pipeline;
+
 namespace Gatehouse.Analysis.Artifacts;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Gatehouse.Analysis.Artifacts;
 /// window, so a decompressor fed from it cannot consume more than the entry's compressed bytes.
 /// The view seeks the shared inner stream before each read; use one view at a time.
 /// </summary>
-internal sealed class WindowStream : Stream
+internal sealed class WindowStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _start;
@@ -19,9 +21,7 @@ internal sealed class WindowStream : Stream
         _length = Math.Max(0, Math.Min(length, inner.Length - start));
     }
 
-    public override bool CanRead => true;
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length => _length;
 
     public override long Position
@@ -29,8 +29,6 @@ internal sealed class WindowStream : Stream
         get => _position;
         set => _position = value < 0 ? throw new ArgumentOutOfRangeException(nameof(value)) : value;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -54,9 +52,6 @@ internal sealed class WindowStream : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override long Seek(long offset, SeekOrigin origin)
     {
         Position = origin switch
@@ -67,24 +62,12 @@ internal sealed class WindowStream : Stream
         };
         return _position;
     }
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Replays bytes already read (for sniffing) and then continues with the inner stream.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ForwardOnlyStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -104,31 +87,15 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
         if (!_prefix.IsEmpty) return ValueTask.FromResult(Read(buffer.Span));
         return inner.ReadAsync(buffer, cancellationToken);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
 /// Counts the bytes a decompression layer (gzip) produces and lets the walker stop it (by throwing
 /// <see cref="ArchiveLimitException"/> from <paramref name="onRead"/>) before a bomb fills the disk.
 /// </summary>
-internal sealed class CountingStream(Stream inner, Action<long> onRead) : Stream
+internal sealed class CountingStream(Stream inner, Action<long> onRead) : ForwardOnlyStream
 {
     private long _produced;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -145,14 +112,6 @@ internal sealed class CountingStream(Stream inner, Action<long> onRead) : Stream
         onRead(_produced);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>A policy limit was hit inside a decompression layer; the walker turns it into <c>archive.bomb</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Artifacts;
 
@@ -10,7 +11,7 @@ namespace Gatehouse.Analysis.Artifacts;
 /// rejects such metadata entries above <see cref="MaxMetadataBytes"/> before the reader sees them.
 /// It tracks the PAX <c>size</c> record so it stays in step with entries larger than 8 GiB.
 /// </summary>
-internal sealed class TarGuardStream(Stream inner, string archivePath) : Stream
+internal sealed class TarGuardStream(Stream inner, string archivePath) : ForwardOnlyStream
 {
     /// <summary>Real PAX and long-name records are a few hundred bytes; 1 MiB is generous.</summary>
     public const int MaxMetadataBytes = 1 << 20;
@@ -22,14 +23,6 @@ internal sealed class TarGuardStream(Stream inner, string archivePath) : Stream
     private long? _nextSize;
     private MemoryStream? _pax;
     private long _paxLength;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -44,9 +37,6 @@ internal sealed class TarGuardStream(Stream inner, string archivePath) : Stream
         Follow(buffer.Span[..n]);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private void Follow(ReadOnlySpan<byte> chunk)
     {
@@ -151,9 +141,4 @@ internal sealed class TarGuardStream(Stream inner, string archivePath) : Stream
         }
         return null;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -157,7 +157,7 @@ public sealed class ScanPipeline
             {
                 failures.TryAdd(analyzer.Id, ("failed", $"scan time budget of {_policy.MaxScanTime} exceeded"));
             }
-            catch (Exception ex) when (IsEngineUnavailable(ex))
+            catch (Analyzers.Malware.EngineUnavailableException ex)
             {
                 failures.TryAdd(analyzer.Id, ("unavailable", ex.Message));
             }
@@ -223,9 +223,6 @@ public sealed class ScanPipeline
         if (name.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase)) ext = ".tar.gz";
         return ext.Length is > 1 and <= 16 && ext.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c == '.') ? ext.ToLowerInvariant() : "";
     }
-
-    private static bool IsEngineUnavailable(Exception ex) =>
-        ex.GetType().Name == "EngineUnavailableException";
 
     private static async Task<string> HashAsync(string path, CancellationToken ct)
     {

@@ -8,16 +8,14 @@ namespace Gatehouse.Analysis.Pipeline;
 /// run, so the walker may already unlink the temp file and extract the next member (on Linux an
 /// unlinked file lives until its last handle closes).
 /// </summary>
-public sealed class SharedFileStream(SafeFileHandle handle, long length) : Stream
+internal sealed class SharedFileStream(SafeFileHandle handle, long length) : ReadOnlyStream
 {
     private long _position;
 
     /// <summary>The shared handle (engines that read by descriptor, such as libyara, use it).</summary>
     public SafeFileHandle Handle { get; } = handle;
 
-    public override bool CanRead => true;
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length { get; } = length;
 
     public override long Position
@@ -25,8 +23,6 @@ public sealed class SharedFileStream(SafeFileHandle handle, long length) : Strea
         get => _position;
         set => _position = value is >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -44,17 +40,10 @@ public sealed class SharedFileStream(SafeFileHandle handle, long length) : Strea
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
     {
         SeekOrigin.Begin => offset,
         SeekOrigin.Current => _position + offset,
         _ => Length + offset,
     };
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

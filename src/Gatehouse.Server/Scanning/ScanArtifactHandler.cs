@@ -58,37 +58,37 @@ internal sealed class ScanArtifactHandler(
 
     private async Task<string?> ScanAsync(Scan scan, Guid scanId, string temp, CancellationToken ct)
     {
-            await using (var source = await blobs.OpenReadAsync(scan.BlobDigest, ct)
-                ?? throw new InvalidOperationException($"blob {scan.BlobDigest} of scan {scanId} is missing"))
-            await using (var target = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
-            {
-                await source.CopyToAsync(target, ct);
-            }
+        await using (var source = await blobs.OpenReadAsync(scan.BlobDigest, ct)
+            ?? throw new InvalidOperationException($"blob {scan.BlobDigest} of scan {scanId} is missing"))
+        await using (var target = new FileStream(temp, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            await source.CopyToAsync(target, ct);
+        }
 
-            var o = options.Value;
-            var policy = string.IsNullOrWhiteSpace(o.PolicyFile) ? Policy.Default : PolicyFile.Load(o.PolicyFile);
-            var pipeline = AnalyzerSet.CreatePipeline(new EngineSettings { ClamdEndpoint = o.ClamdEndpoint }, policy, time);
-            var report = await pipeline.ScanAsync(temp, scan.FileName, scan.ArtifactType, null, ct);
+        var o = options.Value;
+        var policy = string.IsNullOrWhiteSpace(o.PolicyFile) ? Policy.Default : PolicyFile.Load(o.PolicyFile);
+        var pipeline = AnalyzerSet.CreatePipeline(new EngineSettings { ClamdEndpoint = o.ClamdEndpoint }, policy, time);
+        var report = await pipeline.ScanAsync(temp, scan.FileName, scan.ArtifactType, null, ct);
 
-            await db.ScanFindings.Where(f => f.ScanId == scanId).ExecuteDeleteAsync(ct);
-            scan.Findings = report.Findings.Select(f => new ScanFinding
-            {
-                ScanId = scanId, RuleId = f.RuleId, Severity = f.Severity.ToString().ToLowerInvariant(), Path = f.Path,
-                Message = f.Message, Fingerprint = f.Fingerprint, RequirementId = f.RequirementId, AnalyzerId = f.AnalyzerId,
-                Evidence = f.Evidence, Line = f.Line,
-            }).ToList();
-            scan.ReportJson = ReportJson.Serialize(report);
-            scan.Verdict = report.Verdict.ToString().ToLowerInvariant();
-            scan.State = ScanState.Done;
-            scan.CompletedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            await audit.AppendAsync(new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(),
-                Data: new { scan.Verdict, findings = report.Findings.Count, digest = scan.BlobDigest }), ct);
-            logger.LogInformation("Scan {Scan} of {Digest}: {Verdict} with {Count} findings", scanId, scan.BlobDigest, scan.Verdict, report.Findings.Count);
-            return scan.Verdict;
+        await db.ScanFindings.Where(f => f.ScanId == scanId).ExecuteDeleteAsync(ct);
+        scan.Findings = report.Findings.Select(f => new ScanFinding
+        {
+            ScanId = scanId, RuleId = f.RuleId, Severity = f.Severity.ToString().ToLowerInvariant(), Path = f.Path,
+            Message = f.Message, Fingerprint = f.Fingerprint, RequirementId = f.RequirementId, AnalyzerId = f.AnalyzerId,
+            Evidence = f.Evidence, Line = f.Line,
+        }).ToList();
+        scan.ReportJson = ReportJson.Serialize(report);
+        scan.Verdict = report.Verdict.ToString().ToLowerInvariant();
+        scan.State = ScanState.Done;
+        scan.CompletedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(),
+            Data: new { scan.Verdict, findings = report.Findings.Count, digest = scan.BlobDigest }), ct);
+        logger.LogInformation("Scan {Scan} of {Digest}: {Verdict} with {Count} findings", scanId, scan.BlobDigest, scan.Verdict, report.Findings.Count);
+        return scan.Verdict;
     }
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Analyzers.Malware;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Verdicts;
 
@@ -44,9 +45,6 @@ public sealed class ScanPipelineTests : IDisposable
             throw ex;
         }
     }
-
-    /// <summary>Shaped like the engines' exception, which the pipeline recognises by name.</summary>
-    private sealed class EngineUnavailableException(string message) : Exception(message);
 
     private static ScanPipeline Pipeline(Policy policy, params IFileAnalyzer[] analyzers) =>
         new(analyzers, [], null, null, policy, TimeProvider.System);

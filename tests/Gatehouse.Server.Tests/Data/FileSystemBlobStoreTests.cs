@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -17,29 +18,6 @@ public sealed class FileSystemBlobStoreTests : IDisposable
 
     private IEnumerable<string> VisibleBlobs() => Directory.EnumerateFiles(Path.Combine(_root, "sha256"), "*", SearchOption.AllDirectories);
     private IEnumerable<string> TempFiles() => Directory.EnumerateFiles(Path.Combine(_root, "tmp"));
-
-    /// <summary>Yields <c>failAfter</c> bytes, then fails like a dropped connection.</summary>
-    private sealed class BreakingStream(long failAfter) : Stream
-    {
-        private long _given;
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_given >= failAfter) throw new IOException("connection reset by peer");
-            var n = (int)Math.Min(count, failAfter - _given);
-            RandomNumberGenerator.Fill(buffer.AsSpan(offset, n));
-            _given += n;
-            return n;
-        }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _given; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 
     [Fact]
     public async Task A_blob_is_named_by_the_sha256_of_its_content_and_reads_back_identically()

@@ -40,13 +40,7 @@ public sealed class EndpointAuthorizationTests
             var methods = ep.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST", "PUT", "DELETE"];
             var path = pattern;
             foreach (var p in ep.RoutePattern.Parameters)
-            {
-                var raw = pattern.Substring(0, 0); // placeholder to keep analyzers quiet
-                var token = ep.RoutePattern.RawText!.Contains("{**" + p.Name, StringComparison.Ordinal) ? "{**" + p.Name + "}" : null;
-                var value = fill(p.Name);
-                path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + p.Name + @"(:[^}]*)?\}", value);
-                _ = raw; _ = token;
-            }
+                path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + p.Name + @"(:[^}]*)?\}", fill(p.Name));
             foreach (var m in methods) calls.Add(new Call(m, pattern, path));
         }
         return calls.DistinctBy(c => c.Method + " " + c.Path).ToList();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Tests.Support;
 using Hangfire;
@@ -141,39 +140,5 @@ public sealed class ReconcilerTests
         Assert.Contains("\"intact\":true", done.Result, StringComparison.Ordinal);
         var recorded = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.AnyAsync(e => e.Action == "audit.verified"));
         Assert.True(recorded);
-    }
-
-    [Theory, ClassData(typeof(BothDatabases))]
-    public async Task The_servers_blob_store_shows_nothing_of_an_interrupted_upload(DbKind db)
-    {
-        await using var app = await GatehouseApp.StartAsync(db);
-        var blobs = app.Services.GetRequiredService<IBlobStore>();
-        await Assert.ThrowsAsync<IOException>(() => blobs.PutAsync(new HalfThenFail(), CancellationToken.None));
-        var files = Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs"), "*", SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/sha256/", StringComparison.Ordinal) || true).ToList();
-        // Only the readiness probe's blob may exist (it is written when /readyz runs); nothing partial.
-        Assert.DoesNotContain(files, f => f.EndsWith(".part", StringComparison.Ordinal));
-        Assert.All(files, f => Assert.Equal(26, new FileInfo(f).Length));
-    }
-
-    private sealed class HalfThenFail : Stream
-    {
-        private bool _gave;
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_gave) throw new IOException("client went away");
-            _gave = true;
-            Array.Fill(buffer, (byte)'x', offset, Math.Min(count, 4096));
-            return Math.Min(count, 4096);
-        }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get; set; }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
