@@ -63,6 +63,9 @@ public static class CliApp
         root.Subcommands.Add(AuditCommand.Create(env));
         root.Subcommands.Add(CheckCommand.Create(env));
         root.Subcommands.Add(RulesCommand.Create(env));
+        root.Subcommands.Add(SubmitCommand.Create(env));
+        root.Subcommands.Add(StatusCommand.Create(env));
+        root.Subcommands.Add(GuidelinesCommand.Create(env));
         return root;
     }
 

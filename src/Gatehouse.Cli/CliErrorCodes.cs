@@ -24,6 +24,9 @@ internal static class CliErrorCodes
     /// <summary>An argument that the parser accepted but the command cannot use.</summary>
     public const string InvalidArgument = "cli.invalid-argument";
 
+    /// <summary><c>submit --wait</c> gave up: the version was still being scanned when <c>--timeout</c> ran out.</summary>
+    public const string WaitTimeout = "cli.wait-timeout";
+
     /// <summary>The command was cancelled (Ctrl+C).</summary>
     public const string Cancelled = "cli.cancelled";
 

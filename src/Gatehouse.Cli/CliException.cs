@@ -6,12 +6,13 @@ namespace Gatehouse.Cli;
 /// </summary>
 internal sealed class CliException : Exception
 {
-    public CliException(int exitCode, string? code, string message, int? httpStatus = null, Exception? inner = null)
+    public CliException(int exitCode, string? code, string message, int? httpStatus = null, Exception? inner = null, Http.ProblemInfo? problem = null)
         : base(message, inner)
     {
         ExitCode = exitCode;
         Code = code;
         HttpStatus = httpStatus;
+        Problem = problem;
     }
 
     /// <summary>The process exit code, one of <see cref="ExitCodes"/>.</summary>
@@ -23,6 +24,9 @@ internal sealed class CliException : Exception
     /// <summary>The HTTP status when the failure is a server response.</summary>
     public int? HttpStatus { get; }
 
+    /// <summary>The server's problem-details body, when the failure is a server response that had one.</summary>
+    public Http.ProblemInfo? Problem { get; }
+
     /// <summary>Same failure, different exit code (the command decides what a response means).</summary>
-    public CliException WithExitCode(int exitCode) => new(exitCode, Code, Message, HttpStatus, this);
+    public CliException WithExitCode(int exitCode) => new(exitCode, Code, Message, HttpStatus, this, Problem);
 }

@@ -64,6 +64,9 @@ internal static class HostSetup
             .Validate(o => string.IsNullOrWhiteSpace(o.ClamdEndpoint) || Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(o.ClamdEndpoint, out _, out _),
                 "Scanning:ClamdEndpoint must be tcp://HOST:PORT or unix:/PATH")
             .ValidateOnStart();
+        services.AddOptions<Listing.ListingOptions>().BindConfiguration(Listing.ListingOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || File.Exists(o.PolicyFile), "Listing:PolicyFile must name a readable listing policy file (docs/lifecycle.md)")
+            .ValidateOnStart();
         services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Blobs:MaxBytes must be positive").ValidateOnStart();
         return new StartupSettings(gatehouse, database, jobs, data);
@@ -86,6 +89,21 @@ internal static class HostSetup
         services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
         services.AddSingleton<AuditLog>();
         services.AddScoped<OrgAccess>();
+        services.AddScoped<Scanning.ScanStarter>();
+        services.AddScoped<Listing.ListingPolicies>();
+        services.AddScoped<Listing.RequirementSnapshots>();
+        services.AddScoped<Agreements.AgreementGuard>();
+        services.AddScoped<Evidence.EvidenceGuard>();
+        services.AddScoped<Notifications.Notifier>();
+        services.AddScoped<Apps.AppAccess>();
+        services.AddScoped<Apps.VersionFindings>();
+        services.AddScoped<Apps.VersionWorkflow>();
+        services.AddScoped<Apps.LifecycleTicker>();
+        services.AddScoped<Scanning.IScanCompletion, Apps.SubmissionScanCompletion>();
+        services.AddScoped<Scanning.IScanCompletion, Apps.RescanCompletion>();
+        services.AddScoped<Scanning.IScanCompletion, Evidence.EvidenceScanCompletion>();
+        services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration(Evidence.EvidenceOptions.Section).Validate(o => o.MaxUploadBytes > 0, "Evidence:MaxUploadBytes must be positive").ValidateOnStart();
+        Notifications.NotificationsSetup.AddGatehouseNotifications(services, s);
         services.AddSingleton<FileSystemBlobStore>();
         services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
         services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
@@ -105,6 +123,12 @@ internal static class HostSetup
         var console = app.Services.GetRequiredService<StartupConsole>().Out;
         var ct = app.Lifetime.ApplicationStopping;
         await app.Services.MigrateGatehouseDatabaseAsync(ct);
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Listing.ListingPolicies>()
+                .LoadAtStartAsync(app.Services.GetRequiredService<IOptions<Listing.ListingOptions>>().Value.PolicyFile, ct);
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Listing.RequirementSnapshots>()
+                .SyncAsync(Gatehouse.Analysis.Requirements.RequirementCatalog.LoadEmbedded(), ct);
         await app.Services.EnsureBootstrapAsync(console, ct);
         if (app.Services.GetRequiredService<IOptions<GatehouseOptions>>().Value.Demo)
             await app.Services.SeedDemoAsync(console, ct);

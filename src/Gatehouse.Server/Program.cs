@@ -1,12 +1,18 @@
 using Gatehouse.Server;
+using Gatehouse.Server.Agreements;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Errors;
+using Gatehouse.Server.Guidelines;
+using Gatehouse.Server.Evidence;
 using Gatehouse.Server.Health;
 using Gatehouse.Server.Identity;
+using Gatehouse.Server.Apps;
 using Gatehouse.Server.Jobs;
+using Gatehouse.Server.Listing;
+using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
 using Hangfire;
 
@@ -22,6 +28,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddGatehouseDatabase(settings.Database, settings.DataDirectory);
 builder.Services.AddGatehouseAuth();
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
+builder.Services.AddGatehouseGuidelines();
 
 var app = builder.Build();
 
@@ -49,6 +56,14 @@ if (settings.Gatehouse.IsWeb)
     app.MapOrganizationsApi();
     app.MapAuditApi();
     app.MapScansApi();
+    app.MapGuidelinesApi();
+    app.MapAppsApi();
+    app.MapReviewApi();
+    app.MapSuppressionsApi();
+    app.MapListingPolicyApi();
+    app.MapWebhooksApi();
+    app.MapAgreementsApi();
+    app.MapEvidenceApi();
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);
 }

@@ -368,7 +368,7 @@ internal sealed class ArchiveWalk
         var temp = NewTempPath();
         try
         {
-            var x = await ExtractAsync(content, temp, path, compressedSize).ConfigureAwait(false);
+            var x = await ExtractAsync(content, temp, path, compressedSize, expectedCrc is not null).ConfigureAwait(false);
             if (x is null) return;
             if (declaredLength is { } declared && declared != x.Length)
                 ReportCorrupt(path, "size-mismatch", $"declared {declared} bytes but {x.Length} were stored (truncated or inconsistent archive)");
@@ -406,7 +406,8 @@ internal sealed class ArchiveWalk
     private sealed record Extracted(long Length, string Sha256, uint Crc32, byte[] Header);
 
     /// <summary>Streams <paramref name="content"/> to <paramref name="temp"/>, enforcing limits on the bytes actually produced (declared sizes are never trusted). Null when a per-member limit was hit (reported).</summary>
-    private async Task<Extracted?> ExtractAsync(Stream content, string temp, string path, long? compressedSize)
+    /// <param name="checkCrc">Compute the CRC-32 (zip members declare one; tar and gzip members are not checked here).</param>
+    private async Task<Extracted?> ExtractAsync(Stream content, string temp, string path, long? compressedSize, bool checkCrc)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -442,7 +443,7 @@ internal sealed class ArchiveWalk
                     }
                     var chunk = buffer.AsSpan(0, n);
                     sha.AppendData(chunk);
-                    crc.Append(chunk);
+                    if (checkCrc) crc.Append(chunk);
                     if (headerLength < header.Length)
                     {
                         var take = Math.Min(n, header.Length - headerLength);

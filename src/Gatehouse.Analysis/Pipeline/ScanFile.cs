@@ -21,7 +21,11 @@ public sealed class ScanFile
     /// <summary>Opens the content for reading from the start; each call returns a new stream.</summary>
     public required Func<Stream> Open { get; init; }
 
-    /// <summary>Content type decided by the file-type analyzer (libmagic refined), once it has run.</summary>
+    /// <summary>
+    /// Content type decided by the file-type analyzer (libmagic refined), once it has run. Always set on
+    /// the artifact; null on a member whose type could not change a finding and is not judged by the
+    /// policy's <c>allowedTypes</c> (see <c>FileTypeDetector.TypeCanMatter</c>).
+    /// </summary>
     public string? DetectedType { get; set; }
 
     /// <summary>The last path segment (entry name inside its archive, or the artifact's name).</summary>

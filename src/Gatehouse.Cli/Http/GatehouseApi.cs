@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Gatehouse.Cli.Output;
@@ -16,7 +17,10 @@ internal sealed class GatehouseApi : IDisposable
     private const int MaxErrorBodyChars = 64 * 1024;
 
     private readonly HttpClient _http;
+    private readonly Lazy<HttpClient> _upload;
     private readonly Uri _server;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
 
     public GatehouseApi(CliEnvironment env, Uri server, string? token)
     {
@@ -27,14 +31,79 @@ internal sealed class GatehouseApi : IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("gatehouse-cli", UserAgentVersion()));
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _timeout = env.HttpTimeout;
+        _time = env.TimeProvider;
+        var handlerFactory = env.HttpHandlerFactory;
+        _upload = new Lazy<HttpClient>(() =>
+        {
+            // The upload's timeout is an idle timeout (UploadAsync), so this client has none of its own.
+            var upload = new HttpClient(handlerFactory(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+            foreach (var header in _http.DefaultRequestHeaders) upload.DefaultRequestHeaders.TryAddWithoutValidation(header.Key, header.Value);
+            return upload;
+        });
     }
 
     /// <summary>GETs <paramref name="relativePath"/> (no leading slash) under the server URL and reads the JSON body.</summary>
-    public async Task<T> GetJsonAsync<T>(string relativePath, CancellationToken ct)
+    public Task<T> GetJsonAsync<T>(string relativePath, CancellationToken ct) =>
+        SendJsonAsync<T>(HttpMethod.Get, relativePath, null, ct);
+
+    /// <summary>
+    /// Sends <paramref name="body"/> (null: no body) as JSON with <paramref name="method"/> to <paramref name="relativePath"/>
+    /// and reads the JSON answer.
+    /// </summary>
+    public Task<T> SendJsonAsync<T>(HttpMethod method, string relativePath, object? body, CancellationToken ct) =>
+        SendAsync<T>(method, relativePath, body is null ? null : () => JsonContent.Create(body, options: JsonSerializerOptions.Web), ct);
+
+    /// <summary>Sends the content made by <paramref name="content"/> (null: no body) and reads the JSON answer.</summary>
+    public async Task<T> SendAsync<T>(HttpMethod method, string relativePath, Func<HttpContent>? content, CancellationToken ct)
     {
-        var uri = new Uri(_server, relativePath);
-        var what = "GET /" + relativePath.Split('?')[0];
-        using var response = await SendAsync(uri, what, ct);
+        var what = $"{method.Method} /{relativePath.Split('?')[0]}";
+        using var request = new HttpRequestMessage(method, new Uri(_server, relativePath));
+        if (content is not null) request.Content = content();
+        using var response = await SendAsync(_http, request, ct, ct, $"{what} timed out after {_http.Timeout.TotalSeconds:0} s");
+        return await ReadJsonAsync<T>(response, what, ct);
+    }
+
+    /// <summary>
+    /// PUTs <paramref name="body"/> (<paramref name="length"/> bytes) as <c>application/octet-stream</c>, streamed, and
+    /// reads the JSON answer. A large upload may take longer than the request timeout, so here the timeout is an
+    /// idle timeout: it is restarted whenever a chunk of the body is sent. <paramref name="progress"/> gets the bytes sent so far.
+    /// </summary>
+    public async Task<T> UploadAsync<T>(string relativePath, Stream body, long length, Action<long>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var what = "PUT /" + relativePath.Split('?')[0];
+        using var idle = new CancellationTokenSource(_timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token);
+        var counting = new ProgressStream(body, sent =>
+        {
+            idle.CancelAfter(_timeout);
+            progress?.Invoke(sent);
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_server, relativePath));
+        request.Content = new StreamContent(counting, 81_920);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content.Headers.ContentLength = length;
+        var stalled = $"{what} stalled: nothing sent or received for {_timeout.TotalSeconds:0} s";
+        using var response = await SendAsync(_upload.Value, request, linked.Token, ct, stalled);
+        try
+        {
+            return await ReadJsonAsync<T>(response, what, linked.Token);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw Unreachable(stalled, ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (_upload.IsValueCreated) _upload.Value.Dispose();
+    }
+
+    private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string what, CancellationToken ct)
+    {
         if (!response.IsSuccessStatusCode) throw await ToFailureAsync(response, what, ct);
         try
         {
@@ -53,21 +122,24 @@ internal sealed class GatehouseApi : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
-
-    private async Task<HttpResponseMessage> SendAsync(Uri uri, string what, CancellationToken ct)
+    /// <summary>
+    /// Sends with <paramref name="token"/>; a cancellation that did not come from the caller's <paramref name="ct"/>
+    /// is a timeout, reported as unreachable with <paramref name="timeoutText"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, CancellationToken token,
+        CancellationToken ct, string timeoutText)
     {
         try
         {
-            return await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, ct);
+            return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
         }
         catch (HttpRequestException ex)
         {
             throw Unreachable(ex.Message, ex);
         }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            throw Unreachable($"{what} timed out after {_http.Timeout.TotalSeconds:0} s", ex);
+            throw Unreachable(timeoutText, ex);
         }
     }
 
@@ -99,7 +171,7 @@ internal sealed class GatehouseApi : IDisposable
                 _ => "the server answered with an error",
             },
         };
-        return new CliException(ExitCodes.Incomplete, code, $"{summary} ({statusText} from {what})", status);
+        return new CliException(ExitCodes.Incomplete, code, $"{summary} ({statusText} from {what})", status, null, problem);
     }
 
     private static async Task<string> ReadLimitedAsync(HttpResponseMessage response, CancellationToken ct)

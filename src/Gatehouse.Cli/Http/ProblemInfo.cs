@@ -10,6 +10,12 @@ namespace Gatehouse.Cli.Http;
 /// <param name="Detail">Explanation of this occurrence (RFC 9457 §3.1.5).</param>
 internal sealed record ProblemInfo(string? Code, string? Title, string? Detail)
 {
+    /// <summary>
+    /// The <c>guards</c> extension of <c>lifecycle.guard-failed</c>: each lifecycle guard that did not hold,
+    /// as <c>{code, message}</c>. Empty when the body has none.
+    /// </summary>
+    public IReadOnlyList<GuardInfo> Guards { get; init; } = [];
+
     /// <summary>Reads a problem-details body; null when the body is not a JSON object.</summary>
     public static ProblemInfo? TryParse(string body)
     {
@@ -18,7 +24,10 @@ internal sealed record ProblemInfo(string? Code, string? Title, string? Detail)
         {
             using var doc = JsonDocument.Parse(body);
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
-            var problem = new ProblemInfo(Str(doc.RootElement, "code"), Str(doc.RootElement, "title"), Str(doc.RootElement, "detail"));
+            var problem = new ProblemInfo(Str(doc.RootElement, "code"), Str(doc.RootElement, "title"), Str(doc.RootElement, "detail"))
+            {
+                Guards = GuardsOf(doc.RootElement),
+            };
             return problem is { Code: null, Title: null, Detail: null } ? null : problem;
         }
         catch (JsonException)
@@ -27,6 +36,20 @@ internal sealed record ProblemInfo(string? Code, string? Title, string? Detail)
         }
     }
 
+    private static List<GuardInfo> GuardsOf(JsonElement obj)
+    {
+        if (!obj.TryGetProperty("guards", out var guards) || guards.ValueKind != JsonValueKind.Array) return [];
+        return guards.EnumerateArray()
+            .Where(g => g.ValueKind == JsonValueKind.Object)
+            .Select(g => new GuardInfo(Str(g, "code") ?? "(no code)", Str(g, "message") ?? ""))
+            .ToList();
+    }
+
     private static string? Str(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
 }
+
+/// <summary>A lifecycle guard that did not hold (or still stands between a draft and its submission).</summary>
+/// <param name="Code">Stable code, such as <c>questionnaire.fail</c>.</param>
+/// <param name="Message">What to do about it.</param>
+internal sealed record GuardInfo(string Code, string Message);

@@ -18,4 +18,29 @@ public static class AuditActions
     public const string AuditVerified = "audit.verified";
     public const string ScanSubmitted = "scan.submitted";
     public const string ScanCompleted = "scan.completed";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string WebhookSecretRotated = "webhook.secret-rotated";
+    public const string NotificationDead = "notification.dead";
+    public const string AppCreated = "app.created";
+    public const string VersionCreated = "version.created";
+    public const string VersionArtifactUploaded = "version.artifact-uploaded";
+    public const string VersionAnswered = "version.answered";
+    public const string VersionAttested = "version.attested";
+    public const string VersionAssigned = "version.assigned";
+    /// <summary>Followed by the lifecycle action: <c>version.submit</c>, <c>version.approve</c>, … (see <c>Apps/Lifecycle.cs</c>).</summary>
+    public const string VersionPrefix = "version.";
+    public const string SuppressionRequested = "suppression.requested";
+    public const string SuppressionApproved = "suppression.approved";
+    public const string SuppressionRejected = "suppression.rejected";
+    public const string SuppressionRevoked = "suppression.revoked";
+    public const string ListingPolicyPublished = "policy.published";
+    public const string AgreementPublished = "agreement.published";
+    public const string AgreementAccepted = "agreement.accepted";
+    public const string EvidenceSubmitted = "evidence.submitted";
+    public const string EvidenceChecked = "evidence.checked";
+    public const string EvidenceVerified = "evidence.verified";
+    public const string EvidenceRejected = "evidence.rejected";
+    public const string EvidenceExpiryWarned = "evidence.expiry-warned";
+    public const string EvidenceExpired = "evidence.expired";
 }

@@ -22,6 +22,17 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
     public DbSet<Scan> Scans => Set<Scan>();
     public DbSet<ScanFinding> ScanFindings => Set<ScanFinding>();
+    public DbSet<global::Gatehouse.Server.Agreements.DeveloperAgreement> Agreements => Set<global::Gatehouse.Server.Agreements.DeveloperAgreement>();
+    public DbSet<global::Gatehouse.Server.Agreements.AgreementAcceptance> AgreementAcceptances => Set<global::Gatehouse.Server.Agreements.AgreementAcceptance>();
+    public DbSet<global::Gatehouse.Server.Evidence.EvidenceItem> EvidenceItems => Set<global::Gatehouse.Server.Evidence.EvidenceItem>();
+    public DbSet<global::Gatehouse.Server.Listing.ListingPolicyVersion> ListingPolicies => Set<global::Gatehouse.Server.Listing.ListingPolicyVersion>();
+    public DbSet<global::Gatehouse.Server.Listing.RequirementSnapshot> RequirementSnapshots => Set<global::Gatehouse.Server.Listing.RequirementSnapshot>();
+    public DbSet<global::Gatehouse.Server.Apps.App> Apps => Set<global::Gatehouse.Server.Apps.App>();
+    public DbSet<global::Gatehouse.Server.Apps.AppVersion> AppVersions => Set<global::Gatehouse.Server.Apps.AppVersion>();
+    public DbSet<global::Gatehouse.Server.Apps.VersionTransition> VersionTransitions => Set<global::Gatehouse.Server.Apps.VersionTransition>();
+    public DbSet<global::Gatehouse.Server.Apps.Suppression> Suppressions => Set<global::Gatehouse.Server.Apps.Suppression>();
+    public DbSet<global::Gatehouse.Server.Notifications.OutboxMessage> Outbox => Set<global::Gatehouse.Server.Notifications.OutboxMessage>();
+    public DbSet<global::Gatehouse.Server.Notifications.WebhookEndpoint> WebhookEndpoints => Set<global::Gatehouse.Server.Notifications.WebhookEndpoint>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -89,6 +100,8 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
             e.Property(x => x.SubmittedBy).HasMaxLength(450);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Verdict).HasMaxLength(20);
+            e.Property(x => x.Purpose).HasMaxLength(20);
+            e.HasIndex(x => x.SubjectId);
             e.HasIndex(x => x.OrganizationId);
             e.HasIndex(x => x.BlobDigest);
             e.HasMany(x => x.Findings).WithOne(f => f.Scan).HasForeignKey(f => f.ScanId).OnDelete(DeleteBehavior.Cascade);
@@ -105,5 +118,12 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
             e.HasIndex(x => x.ScanId);
             e.HasIndex(x => x.Fingerprint);
         });
+
+        // Feature models (each feature folder configures its own tables).
+        global::Gatehouse.Server.Agreements.AgreementModel.Configure(builder);
+        global::Gatehouse.Server.Evidence.EvidenceModel.Configure(builder);
+        global::Gatehouse.Server.Listing.ListingModel.Configure(builder);
+        global::Gatehouse.Server.Apps.AppModel.Configure(builder);
+        global::Gatehouse.Server.Notifications.NotificationModel.Configure(builder);
     }
 }

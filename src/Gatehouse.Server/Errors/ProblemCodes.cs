@@ -17,7 +17,13 @@ public static class ProblemCodes
     public const string MethodNotAllowed = "request.method-not-allowed";
     public const string TooLarge = "request.too-large";
     public const string BlobTooLarge = "blob.too-large";
+    public const string WebhookUrlRefused = "webhook.url-refused";
     public const string ServerError = "server.error";
+    public const string LifecycleInvalidTransition = "lifecycle.invalid-transition";
+    public const string LifecycleGuardFailed = "lifecycle.guard-failed";
+    public const string ConflictOfInterest = "review.conflict-of-interest";
+    public const string AgreementOutdated = "agreement.outdated";
+    public const string AgreementHashMismatch = "agreement.hash-mismatch";
 
     /// <summary>Default code for a status when the handler did not set one.</summary>
     public static string ForStatus(int status) => status switch

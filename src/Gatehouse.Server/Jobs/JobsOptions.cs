@@ -16,4 +16,7 @@ public sealed class JobsOptions
 
     /// <summary>How often the audit chain is verified in the background (default daily; zero disables).</summary>
     public TimeSpan AuditVerifyInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often verified evidence is checked for expiry warnings and expiry (default daily; zero disables).</summary>
+    public TimeSpan EvidenceExpiryInterval { get; set; } = TimeSpan.FromDays(1);
 }

@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Jobs;
 /// <summary>
 /// Makes the database the source of truth for work: at start-up it hands every unfinished item to
 /// the queue again (a restart with InMemory storage, a killed worker), then repeats periodically
-/// for items whose lease lapsed or that sat pending too long. Also schedules the periodic audit check.
+/// for items whose lease lapsed or that sat pending too long. Also schedules the periodic audit check and evidence expiry check.
 /// </summary>
 public sealed class Reconciler(
     IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time,
@@ -61,7 +61,19 @@ public sealed class Reconciler(
         if (ids.Count > 0) logger.LogInformation("Reconciler handed {Count} unfinished work items to the queue", ids.Count);
 
         await ScheduleAuditVerifyAsync(scope.ServiceProvider, db, now, ct);
+        // The lifecycle's clock: scan retries after back-off, rescans of published versions.
+        await scope.ServiceProvider.GetRequiredService<Apps.LifecycleTicker>().RunOnceAsync(ct);
+        await SchedulePeriodicAsync(scope.ServiceProvider, db, Evidence.EvidenceExpiryHandler.KindName, options.Value.EvidenceExpiryInterval, now, ct);
         return ids.Count;
+    }
+
+    /// <summary>Enqueues <paramref name="kind"/> unless one was created within the last <paramref name="every"/> (zero disables).</summary>
+    private static async Task SchedulePeriodicAsync(IServiceProvider sp, GatehouseDb db, string kind, TimeSpan every, DateTimeOffset now, CancellationToken ct)
+    {
+        if (every <= TimeSpan.Zero) return;
+        var since = now - every;
+        if (!await db.WorkItems.AnyAsync(w => w.Kind == kind && w.CreatedAt > since, ct))
+            await sp.GetRequiredService<WorkQueue>().EnqueueAsync(kind, "{}", ct);
     }
 
     private async Task ScheduleAuditVerifyAsync(IServiceProvider sp, GatehouseDb db, DateTimeOffset now, CancellationToken ct)

@@ -7,6 +7,7 @@ internal static class WorkHandlers
     {
         services.AddScoped<IWorkHandler, AuditVerifyHandler>();
         services.AddScoped<IWorkHandler, Scanning.ScanArtifactHandler>();
+        services.AddScoped<IWorkHandler, Evidence.EvidenceExpiryHandler>();
         return services;
     }
 }

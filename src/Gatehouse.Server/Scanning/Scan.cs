@@ -22,10 +22,29 @@ public sealed class Scan
     /// <summary>The engine's report, exactly as <c>gatehouse check --format json</c> prints it.</summary>
     public string? ReportJson { get; set; }
     public string? Error { get; set; }
+    /// <summary>Why it ran: <see cref="ScanPurposes"/>.</summary>
+    public string Purpose { get; set; } = ScanPurposes.Adhoc;
+    /// <summary>What it belongs to: the app version (submission, rescan) or the evidence item.</summary>
+    public Guid? SubjectId { get; set; }
+    /// <summary>Listing policy version whose analysis section judged it (null: the server's engine policy).</summary>
+    public int? PolicyVersion { get; set; }
     public Guid? WorkItemId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public List<ScanFinding> Findings { get; set; } = [];
+}
+
+/// <summary>Why a scan ran; its completion is handed to the owner of the purpose.</summary>
+public static class ScanPurposes
+{
+    /// <summary>Uploaded through <c>/api/orgs/{org}/scans</c>, belongs to nothing.</summary>
+    public const string Adhoc = "adhoc";
+    /// <summary>A version's submission (or a retry after an incomplete scan).</summary>
+    public const string Submission = "submission";
+    /// <summary>A published version, scanned again on the policy's cadence.</summary>
+    public const string Rescan = "rescan";
+    /// <summary>An evidence upload's file check.</summary>
+    public const string Evidence = "evidence";
 }
 
 /// <summary>Where a scan is.</summary>

@@ -19,7 +19,7 @@ namespace Gatehouse.Server.Scanning;
 /// </summary>
 internal sealed class ScanArtifactHandler(
     GatehouseDb db, IBlobStore blobs, IOptions<ScanningOptions> options, TimeProvider time, AuditLog audit,
-    ILogger<ScanArtifactHandler> logger) : IWorkHandler
+    Listing.ListingPolicies listing, IEnumerable<IScanCompletion> completions, ILogger<ScanArtifactHandler> logger) : IWorkHandler
 {
     public const string KindName = "scan.artifact";
     public string Kind => KindName;
@@ -29,14 +29,21 @@ internal sealed class ScanArtifactHandler(
         var scanId = JsonDocument.Parse(item.Payload).RootElement.GetProperty("scanId").GetGuid();
         var scan = await db.Scans.FirstOrDefaultAsync(s => s.Id == scanId, ct)
             ?? throw new InvalidOperationException($"scan {scanId} does not exist");
-        if (scan.State == ScanState.Done) return scan.Verdict;
+        if (scan.State is ScanState.Done or ScanState.Failed)
+        {
+            // Finished before, but the owner may not have heard (a crash in between): tell it again.
+            await CompleteAsync(scan, ct);
+            return scan.Verdict;
+        }
         scan.State = ScanState.Running;
         await db.SaveChangesAsync(ct);
 
         var temp = Path.Combine(Path.GetTempPath(), $"gatehouse-scan-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
         try
         {
-            return await ScanAsync(scan, scanId, temp, ct);
+            var verdict = await ScanAsync(scan, scanId, temp, ct);
+            await CompleteAsync(scan, ct);
+            return verdict;
         }
         catch (Exception ex) when (ex is not OperationCanceledException && item.Attempts >= item.MaxAttempts)
         {
@@ -48,6 +55,7 @@ internal sealed class ScanArtifactHandler(
             await db.SaveChangesAsync(CancellationToken.None);
             await audit.AppendAsync(new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(),
                 Data: new { verdict = "incomplete", error = scan.Error }), CancellationToken.None);
+            await CompleteAsync(scan, CancellationToken.None);
             throw;
         }
         finally
@@ -70,7 +78,7 @@ internal sealed class ScanArtifactHandler(
         }
 
         var o = options.Value;
-        var policy = string.IsNullOrWhiteSpace(o.PolicyFile) ? Policy.Default : PolicyFile.Load(o.PolicyFile);
+        var policy = await PolicyForAsync(scan, o, ct);
         var pipeline = AnalyzerSet.CreatePipeline(new EngineSettings { ClamdEndpoint = o.ClamdEndpoint }, policy, time);
         var report = await pipeline.ScanAsync(temp, scan.FileName, scan.ArtifactType, null, ct);
 
@@ -90,5 +98,22 @@ internal sealed class ScanArtifactHandler(
             Data: new { scan.Verdict, findings = report.Findings.Count, digest = scan.BlobDigest }), ct);
         logger.LogInformation("Scan {Scan} of {Digest}: {Verdict} with {Count} findings", scanId, scan.BlobDigest, scan.Verdict, report.Findings.Count);
         return scan.Verdict;
+    }
+
+    /// <summary>Version scans are judged by their listing policy's analysis section when it has one.</summary>
+    private async Task<Policy> PolicyForAsync(Scan scan, ScanningOptions o, CancellationToken ct)
+    {
+        if (scan.PolicyVersion is { } v)
+        {
+            var listed = await listing.GetAsync(v, ct) ?? throw new InvalidOperationException($"listing policy version {v} does not exist");
+            if (listed.Policy.Analysis is { } analysis) return analysis;
+        }
+        return string.IsNullOrWhiteSpace(o.PolicyFile) ? Policy.Default : PolicyFile.Load(o.PolicyFile);
+    }
+
+    private async Task CompleteAsync(Scan scan, CancellationToken ct)
+    {
+        foreach (var completion in completions.Where(c => c.Purpose == scan.Purpose))
+            await completion.OnCompletedAsync(scan, ct);
     }
 }

@@ -40,7 +40,7 @@ public static class ScansApi
     /// </summary>
     public static async Task<Results<Accepted<ScanInfo>, ProblemHttpResult>> Submit(
         Guid orgId, string name, HttpContext http, OrgAccess access, GatehouseDb db, IBlobStore blobs,
-        WorkQueue queue, AuditLog audit, TimeProvider time, IOptions<ScanningOptions> options, CancellationToken ct, string type = "downloadable")
+        ScanStarter starter, AuditLog audit, IOptions<ScanningOptions> options, CancellationToken ct, string type = "downloadable")
     {
         if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
         if (!Types.Contains(type)) return Problems.Invalid($"type must be one of: {string.Join(", ", Types)}");
@@ -60,17 +60,7 @@ public static class ScansApi
         }
         if (blob.Length == 0) return Problems.Invalid("the request body (the artifact) is empty");
 
-        var now = time.GetUtcNow();
-        var scan = new Scan
-        {
-            Id = Guid.CreateVersion7(now), OrganizationId = orgId, SubmittedBy = http.User.Id(), BlobDigest = blob.Digest,
-            Size = blob.Length, FileName = name, ArtifactType = type, State = ScanState.Queued, CreatedAt = now,
-        };
-        db.Scans.Add(scan);
-        await db.SaveChangesAsync(ct);
-        var work = await queue.EnqueueAsync(ScanArtifactHandler.KindName, JsonSerializer.Serialize(new { scanId = scan.Id }), ct);
-        scan.WorkItemId = work.Id;
-        await db.SaveChangesAsync(ct);
+        var scan = await starter.StartAsync(new ScanRequest(orgId, http.User.Id(), blob.Digest, blob.Length, name, type, ScanPurposes.Adhoc), ct);
         await audit.AppendAsync(AuditEvent.By(http, AuditActions.ScanSubmitted, orgId.ToString(), scan.Id.ToString(),
             new { digest = blob.Digest, size = blob.Length, type }), ct);
         return TypedResults.Accepted($"/api/scans/{scan.Id}", ScanInfo.From(scan));

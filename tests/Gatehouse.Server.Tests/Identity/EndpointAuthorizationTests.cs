@@ -27,6 +27,11 @@ public sealed class EndpointAuthorizationTests
         "GET /openapi/{documentName}.json",
         "GET /account/login",
         "POST /account/login",
+        "GET /guidelines",
+        "GET /api/guidelines",
+        "GET /api/guidelines/{requirementId}",
+        "GET /api/guidelines/{requirementId}/versions",
+        "GET /api/questionnaires/{appType}",
     ];
 
     private sealed record Call(string Method, string Pattern, string Path);
@@ -117,15 +122,86 @@ public sealed class EndpointAuthorizationTests
             await d.SaveChangesAsync();
             return scan;
         });
+        const string agreementText = "Organisation A's agreement text";
+        var (agreement, evidenceA) = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var agreement = new Gatehouse.Server.Agreements.DeveloperAgreement
+            {
+                Version = 1, Title = "Developer agreement", Text = agreementText,
+                Sha256 = Gatehouse.Server.Agreements.AgreementsApi.HashOf(agreementText), PublishedAt = now, PublishedBy = ownerA.Id,
+            };
+            d.Agreements.Add(agreement);
+            var evidence = new Gatehouse.Server.Evidence.EvidenceItem
+            {
+                Id = Guid.NewGuid(), OrganizationId = orgA.Id, Type = "iso27001", Issuer = "Secret Issuer A", Scope = "secret scope A",
+                ValidFrom = now.AddDays(-1), ValidUntil = now.AddDays(365), BlobDigest = "sha256:" + new string('e', 64),
+                FileName = "secret-a-evidence.pdf", Size = 1, Status = Gatehouse.Server.Evidence.EvidenceStatus.PendingReview,
+                UploadedBy = ownerA.Id, UploadedAt = now,
+            };
+            d.EvidenceItems.Add(evidence);
+            await d.SaveChangesAsync();
+            return (agreement, evidence);
+        });
+        var webhookA = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var hook = new Gatehouse.Server.Notifications.WebhookEndpoint
+            {
+                Id = Guid.NewGuid(), OrganizationId = orgA.Id, Url = "https://hooks.example.com/secret-webhook-a", Events = "*", CreatedBy = ownerA.Id,
+                ProtectedSecret = sp.GetRequiredService<Gatehouse.Server.Notifications.WebhookSigning>().NewSecret().Protected,
+            };
+            d.WebhookEndpoints.Add(hook);
+            await d.SaveChangesAsync();
+            return hook;
+        });
+        var (appA, versionA, suppressionA) = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var a = new Gatehouse.Server.Apps.App
+            {
+                Id = Guid.NewGuid(), OrganizationId = orgA.Id, Slug = "secret-app-a-" + Guid.NewGuid().ToString("N")[..8], Name = "Secret App A",
+                Type = "downloadable", Tier = "standard", CreatedBy = ownerA.Id, CreatedAt = now,
+            };
+            var v = new Gatehouse.Server.Apps.AppVersion
+            {
+                Id = Guid.NewGuid(), AppId = a.Id, OrganizationId = orgA.Id, Version = "9.9.9-secret", State = Gatehouse.Server.Apps.VersionStates.InReview,
+                ArtifactDigest = scanA.BlobDigest, ArtifactName = "secret-a.zip", ArtifactSize = 1, CurrentScanId = scanA.Id, QuestionnaireResult = "info",
+                AttestedAt = now, AttestationName = "Secret Attester A", SubmittedAt = now, SlaDueAt = now.AddDays(5), CreatedBy = ownerA.Id, CreatedAt = now, UpdatedAt = now,
+            };
+            var s = new Gatehouse.Server.Apps.Suppression
+            {
+                Id = Guid.NewGuid(), AppId = a.Id, OrganizationId = orgA.Id, Fingerprint = new string('f', 64), RuleId = "secret.generic", Path = "secret-a.zip!/x",
+                Justification = "Secret justification of organisation A", State = Gatehouse.Server.Apps.SuppressionStates.Requested, RequestedBy = ownerA.Id, RequestedAt = now,
+            };
+            d.Apps.Add(a);
+            d.AppVersions.Add(v);
+            d.Suppressions.Add(s);
+            await d.SaveChangesAsync();
+            return (a, v, s);
+        });
         var auditBefore = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString()));
 
-        var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip" };
+        var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip",
+            evidenceA.Id.ToString(), evidenceA.FileName, evidenceA.Issuer, evidenceA.Scope };
+        markers = [.. markers, webhookA.Url, appA.Slug, appA.Id.ToString(), versionA.Id.ToString(), "Secret Attester A", suppressionA.Justification];
         var calls = AllCalls(app, name => name switch
         {
             "orgId" => orgA.Id.ToString(),
             "userId" => memberA.Id,
             "tokenId" => tokenRecordA.Id,
             "scanId" => scanA.Id.ToString(),
+            "webhookId" => webhookA.Id.ToString(),
+            "requirementId" => "GH-TLS-1",
+            "appType" => "web-integration",
+            "agreementVersion" => agreement.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "evidenceId" => evidenceA.Id.ToString(),
+            "app" => appA.Slug,
+            "version" => versionA.Version,
+            "suppressionId" => suppressionA.Id.ToString(),
+            "policyVersion" => "1",
             "documentName" => "v1",
             "path" => "",
             _ => throw new InvalidOperationException(
@@ -144,16 +220,28 @@ public sealed class EndpointAuthorizationTests
                 "/api/tokens" => """{"name":"x","scopes":["admin"]}""",
                 "/api/orgs" => $$"""{"name":"B-made {{Guid.NewGuid():N}}","ownerEmail":"{{ownerA.Email}}"}""",
                 "/api/users" => """{"email":"evil@example.test","role":"admin"}""",
+                "/api/agreements" => """{"title":"B's terms","text":"B decides what A accepts."}""",
+                "/api/orgs/{orgId:guid}/agreement/accept" => $$"""{"version":1,"sha256":"{{agreement.Sha256}}"}""",
+                "/api/evidence/{evidenceId:guid}/verify" or "/api/evidence/{evidenceId:guid}/reject" => """{"note":"fine by B"}""",
+                "/api/apps/{app}/versions/{version}/actions" => """{"action":"reject","reasonCodes":["review.other"],"text":"B says no"}""",
+                "/api/apps/{app}/versions" => """{"version":"6.6.6"}""",
+                "/api/apps/{app}/suppressions" => $$"""{"fingerprint":"{{new string('f', 64)}}","justification":"B wants this finding of A gone for good."}""",
+                "/api/suppressions/{suppressionId:guid}/approve" => """{"expiresAt":"2030-01-01T00:00:00Z","note":"B approves"}""",
+                "/api/suppressions/{suppressionId:guid}/reject" or "/api/suppressions/{suppressionId:guid}/revoke" => """{"note":"B decides"}""",
+                "/api/apps/{app}/versions/{version}/attestation" => """{"name":"B","accept":true}""",
                 _ => "{}",
             };
             var request = Request(c, body);
             if (c.Method == "POST" && c.Pattern.TrimEnd('/').EndsWith("/scans", StringComparison.Ordinal))
                 request.RequestUri = new Uri(c.Path + "?name=probe.bin", UriKind.Relative);
+            if (c.Method == "POST" && c.Pattern.TrimEnd('/').EndsWith("/evidence", StringComparison.Ordinal))
+                request.RequestUri = new Uri(c.Path + "?type=iso27001&issuer=B&scope=B&validFrom=2026-01-01&validUntil=2030-01-01&name=probe.pdf", UriKind.Relative);
             using var response = await client.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             var leaked = markers.Where(m => text.Contains(m, StringComparison.Ordinal)).ToList();
             if (leaked.Count > 0) failures.Add($"{c.Method} {c.Pattern} showed organisation A's data: {string.Join(", ", leaked)}");
-            if (c.Path.Contains(orgA.Id.ToString(), StringComparison.Ordinal) && (int)response.StatusCode is < 400 or >= 500)
+            if ((c.Path.Contains(orgA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(appA.Slug, StringComparison.Ordinal)
+                    || c.Path.Contains(suppressionA.Id.ToString(), StringComparison.Ordinal)) && (int)response.StatusCode is < 400 or >= 500)
                 failures.Add($"{c.Method} {c.Pattern} on organisation A answered {(int)response.StatusCode}");
             if (c.Pattern.StartsWith("/api/users", StringComparison.Ordinal) || c.Pattern.StartsWith("/api/audit", StringComparison.Ordinal) || c.Pattern.StartsWith("/hangfire", StringComparison.Ordinal))
                 if (response.StatusCode != HttpStatusCode.Forbidden)
@@ -175,6 +263,23 @@ public sealed class EndpointAuthorizationTests
         Assert.Equal(auditBefore, auditAfter);
         Assert.True(tokenAlive, "developer B revoked organisation A's token");
         Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Scans.CountAsync(x => x.OrganizationId == orgA.Id)));
+        Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Agreements.CountAsync()));
+        Assert.False(await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AgreementAcceptances.AnyAsync(x => x.OrganizationId == orgA.Id)));
+        Assert.Equal(Gatehouse.Server.Evidence.EvidenceStatus.PendingReview, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().EvidenceItems
+            .Where(x => x.Id == evidenceA.Id).Select(x => x.Status).SingleAsync()));
+        Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().EvidenceItems.CountAsync(x => x.OrganizationId == orgA.Id)));
+        Assert.True(await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().WebhookEndpoints
+            .AnyAsync(w => w.Id == webhookA.Id && w.ProtectedSecret == webhookA.ProtectedSecret)), "developer B deleted or rotated organisation A's webhook");
+        var (stateA, suppressionState, versionsA) = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            return (await d.AppVersions.Where(x => x.Id == versionA.Id).Select(x => x.State).SingleAsync(),
+                await d.Suppressions.Where(x => x.Id == suppressionA.Id).Select(x => x.State).SingleAsync(),
+                await d.AppVersions.CountAsync(x => x.AppId == appA.Id));
+        });
+        Assert.Equal(Gatehouse.Server.Apps.VersionStates.InReview, stateA);
+        Assert.Equal(Gatehouse.Server.Apps.SuppressionStates.Requested, suppressionState);
+        Assert.Equal(1, versionsA);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 
         // And the same calls work for A's owner, so the refusals above were about B.

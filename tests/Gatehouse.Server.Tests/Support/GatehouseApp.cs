@@ -46,6 +46,7 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             ["Database:ConnectionString"] = pg?.ConnectionString,
             ["Jobs:WorkerCount"] = "2",
             ["Jobs:AuditVerifyInterval"] = "00:00:00",
+            ["Jobs:EvidenceExpiryInterval"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (settings is not null)

@@ -63,7 +63,12 @@ public sealed class FileTypeAnalyzer : IFileAnalyzer
         ArgumentNullException.ThrowIfNull(context);
         ct.ThrowIfCancellationRequested();
 
-        var detection = _detector().Detect(file);
+        // The artifact's type is reported, and a type list in the policy judges every file; otherwise a
+        // member's type only matters where it can decide a finding (FileTypeDetector.TypeCanMatter).
+        var typeNeeded = file.Depth == 0
+            || (context.Policy.AllowedTypes.TryGetValue(AllowedTypesKey(file, context), out var list) && list.Count > 0);
+        var detection = _detector().Detect(file, typeNeeded);
+        if (detection is null) return ValueTask.CompletedTask; // DetectedType stays unset: nothing reads a member's
         file.DetectedType = detection.Mime;
 
         CheckMismatch(file, detection, context);
@@ -98,7 +103,7 @@ public sealed class FileTypeAnalyzer : IFileAnalyzer
     /// </summary>
     private void CheckAllowed(ScanFile file, FileTypeDetection detection, AnalysisContext context)
     {
-        var key = file.Depth == 0 ? context.ArtifactType : context.ArtifactType + MembersKeySuffix;
+        var key = AllowedTypesKey(file, context);
         if (!context.Policy.AllowedTypes.TryGetValue(key, out var list) || list.Count == 0) return;
         if (IsAllowed(detection.Mime, list)) return;
         var what = file.Depth == 0 ? $"a {context.ArtifactType} upload" : $"a file inside a {context.ArtifactType} upload";
@@ -110,6 +115,9 @@ public sealed class FileTypeAnalyzer : IFileAnalyzer
             AnalyzerId = Id,
         });
     }
+
+    private static string AllowedTypesKey(ScanFile file, AnalysisContext context) =>
+        file.Depth == 0 ? context.ArtifactType : context.ArtifactType + MembersKeySuffix;
 
     internal static bool IsAllowed(string mime, IReadOnlyList<string> list)
     {

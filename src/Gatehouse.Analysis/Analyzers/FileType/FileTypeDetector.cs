@@ -25,11 +25,17 @@ public sealed class FileTypeDetector
     }
 
     /// <summary>Detects the type of a file's content.</summary>
-    public FileTypeDetection Detect(Pipeline.ScanFile file)
+    public FileTypeDetection Detect(Pipeline.ScanFile file) => Detect(file, typeNeeded: true)!;
+
+    /// <summary>
+    /// Detects the type of a file's content; when <paramref name="typeNeeded"/> is false, null for a
+    /// file whose type could not change any finding (see <see cref="TypeCanMatter"/>).
+    /// </summary>
+    public FileTypeDetection? Detect(Pipeline.ScanFile file, bool typeNeeded)
     {
         ArgumentNullException.ThrowIfNull(file);
         using var stream = file.Open();
-        return Detect(stream);
+        return Detect(stream, typeNeeded);
     }
 
     /// <summary>Bytes handed to libmagic for text: its text classifiers cost about 1 ms per KiB on every call.</summary>
@@ -47,16 +53,54 @@ public sealed class FileTypeDetector
         return first.Contains((byte)0) ? head : first;
     }
 
+    /// <summary>
+    /// Whether the type of content starting with <paramref name="head"/> can decide a finding when the
+    /// type itself is not needed (a member, and no <c>allowedTypes</c> list for members). Findings come
+    /// from confident types, which our own signatures give (executables, archives, PDF, images), and from
+    /// libmagic's HTML, SVG, PDF and zip answers, whose rules all key on bytes checked here: a '&lt;',
+    /// "%PDF", or "PK"/"Cr24" at the start. Anything else, such as markup-free source text, would end as
+    /// libmagic's unconfident guess that no check reads, so libmagic (about 1 ms a call) is not asked.
+    /// </summary>
+    internal static bool TypeCanMatter(ReadOnlySpan<byte> head)
+    {
+        if (ContentSignatures.IsPe(head) || ContentSignatures.ElfType(head) is not null || ContentSignatures.IsMachO(head)
+            || ContentSignatures.IsMz(head) || ContentSignatures.IsCrx(head) || head.StartsWith("PK"u8) || ContentSignatures.IsGzip(head)
+            || (head.Length >= 512 && ContentSignatures.IsTarHeader(head[..512])) || ContentSignatures.IsPdf(head)
+            || ContentSignatures.IsPng(head) || ContentSignatures.IsJpeg(head) || ContentSignatures.IsGif(head))
+            return true;
+        var window = MagicWindow(head);
+        return window.Contains((byte)'<') || window.IndexOf("%PDF"u8) >= 0;
+    }
+
     /// <summary>Detects the type of <paramref name="content"/>, read from its current position (which should be the start).</summary>
-    public FileTypeDetection Detect(Stream content)
+    public FileTypeDetection Detect(Stream content) => Detect(content, typeNeeded: true)!;
+
+    /// <summary>
+    /// Detects the type of <paramref name="content"/>, read from its current position (which should be
+    /// the start); when <paramref name="typeNeeded"/> is false, null if <see cref="TypeCanMatter"/> says
+    /// the type could not change a finding.
+    /// </summary>
+    public FileTypeDetection? Detect(Stream content, bool typeNeeded)
     {
         ArgumentNullException.ThrowIfNull(content);
         var start = content.CanSeek ? content.Position : 0;
-        var buffer = new byte[HeadBytes];
-        var length = content.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        ReadOnlySpan<byte> head = buffer.AsSpan(0, length);
-        if (length == 0) return new FileTypeDetection(FileTypes.Empty, FileTypes.Empty, Confident: true);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(HeadBytes);
+        try
+        {
+            var length = content.ReadAtLeast(buffer.AsSpan(0, HeadBytes), HeadBytes, throwOnEndOfStream: false);
+            if (length == 0) return new FileTypeDetection(FileTypes.Empty, FileTypes.Empty, Confident: true);
+            if (!typeNeeded && !TypeCanMatter(buffer.AsSpan(0, length))) return null;
+            return Detect(content, start, buffer, length);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
+    private FileTypeDetection Detect(Stream content, long start, byte[] buffer, int length)
+    {
+        ReadOnlySpan<byte> head = buffer.AsSpan(0, length);
         var magic = _magic.MimeType(MagicWindow(head));
 
         // Executables: strict checks decide, in both directions.

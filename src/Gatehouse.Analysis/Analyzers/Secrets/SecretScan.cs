@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Gatehouse.Analysis.Pipeline;
@@ -31,6 +32,9 @@ internal sealed class SecretScan
     private readonly HashSet<(string Rule, string Hash)> _reported = [];
     // Per window: where each keyword occurs (at most MaxKeywordHits + 1 positions kept).
     private readonly Dictionary<string, List<int>> _keywordHits = new(StringComparer.Ordinal);
+    // The same, by index into the active KeywordSet's words, filled by FindKeywords.
+    private List<int>?[] _hitsByIndex = [];
+    private readonly Action<int, int> _onKeyword;
 
     // Spans (window-relative) already claimed by a rule, sorted and disjoint: a later, less
     // specific rule does not report the same characters again.
@@ -47,12 +51,91 @@ internal sealed class SecretScan
         _path = path;
         _lockfile = rules.Lockfiles.Contains(name);
         _report = report;
+        _onKeyword = OnKeyword;
     }
 
     /// <param name="lengthHint">The file's length in bytes (<see cref="ScanFile.Length"/>); only sizes buffers.</param>
     public async Task RunAsync(Stream stream, long lengthHint, CancellationToken ct)
     {
-        var bytes = new byte[ReadBytes];
+        var bytes = ArrayPool<byte>.Shared.Rent(ReadBytes);
+        char[]? window = null;
+        try
+        {
+            var byteCount = await ReadHeadAsync(stream, bytes, ct).ConfigureAwait(false);
+            var (encoding, skip) = Sniff(bytes.AsSpan(0, byteCount));
+            // A NUL in the first 8 KiB means binary: only rules marked scanBinary (PEM private keys)
+            // run, on a byte-for-byte Latin-1 view.
+            _binary = encoding is null;
+            if (_binary && stream.CanSeek)
+            {
+                // Those rules need one of their keywords in the window, so a binary file without any
+                // (nearly all of them) has nothing to find: one fast pass instead of decoded windows.
+                if (!await AnyKeywordAsync(stream, bytes, byteCount, _rules.BinaryKeywords, ct).ConfigureAwait(false)) return;
+                stream.Position = 0;
+                byteCount = await ReadHeadAsync(stream, bytes, ct).ConfigureAwait(false);
+            }
+
+            var decoder = (encoding ?? Encoding.Latin1).GetDecoder();
+            var bytePos = skip;
+            var eof = byteCount == 0;
+
+            // Most files are small: size the window to the file (a decoded file has at most as many
+            // chars as bytes), and grow it only if the file is longer than it said.
+            window = ArrayPool<char>.Shared.Rent((int)Math.Clamp(lengthHint + 2, 4096, WindowChars));
+            var length = 0;
+            var firstLine = 1;
+            while (true)
+            {
+                // Fill the window; keep 2 spare chars so a surrogate pair always fits.
+                while (!eof && (window.Length - length >= 2 || window.Length < WindowChars))
+                {
+                    if (window.Length - length < 2)
+                    {
+                        var larger = ArrayPool<char>.Shared.Rent(WindowChars);
+                        window.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<char>.Shared.Return(window);
+                        window = larger;
+                    }
+
+                    if (bytePos == byteCount)
+                    {
+                        byteCount = await stream.ReadAsync(bytes.AsMemory(0, ReadBytes), ct).ConfigureAwait(false);
+                        bytePos = 0;
+                        if (byteCount == 0)
+                        {
+                            eof = true;
+                            decoder.Convert([], window.AsSpan(length), true, out _, out var flushed, out _);
+                            length += flushed;
+                            break;
+                        }
+                    }
+
+                    decoder.Convert(bytes.AsSpan(bytePos, byteCount - bytePos), window.AsSpan(length), false, out var used, out var chars, out _);
+                    bytePos += used;
+                    length += chars;
+                }
+
+                if (eof && length == 0) return;
+                ct.ThrowIfCancellationRequested();
+                var cut = eof ? length : ChooseCut(window, length);
+                if (!ScanWindow(window, length, cut, firstLine, ct) || eof) return;
+
+                firstLine += window.AsSpan(0, cut).Count('\n');
+                Array.Copy(window, cut, window, 0, length - cut);
+                length -= cut;
+                _claimed = _claimed.Where(s => s.End > cut).Select(s => (s.Start - cut, s.End - cut)).ToList();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            if (window is not null) ArrayPool<char>.Shared.Return(window);
+        }
+    }
+
+    /// <summary>Reads up to <see cref="SniffBytes"/> from the stream's current position into <paramref name="bytes"/>.</summary>
+    private static async Task<int> ReadHeadAsync(Stream stream, byte[] bytes, CancellationToken ct)
+    {
         var byteCount = 0;
         while (byteCount < SniffBytes)
         {
@@ -61,53 +144,36 @@ internal sealed class SecretScan
             byteCount += n;
         }
 
-        var (encoding, skip) = Sniff(bytes.AsSpan(0, byteCount));
-        // A NUL in the first 8 KiB means binary: only rules marked scanBinary (PEM private keys)
-        // run, on a byte-for-byte Latin-1 view.
-        _binary = encoding is null;
-        var decoder = (encoding ?? Encoding.Latin1).GetDecoder();
-        var bytePos = skip;
-        var eof = byteCount == 0;
+        return byteCount;
+    }
 
-        // Most files are small: size the window to the file (a decoded file has at most as many
-        // chars as bytes), and grow it only if the file is longer than it said.
-        var window = new char[(int)Math.Clamp(lengthHint + 2, 4096, WindowChars)];
-        var length = 0;
-        var firstLine = 1;
-        while (true)
+    /// <summary>
+    /// Whether any keyword occurs in the file's Latin-1 view (one char per byte, as the binary windows
+    /// see it): the first <paramref name="headCount"/> bytes already in <paramref name="bytes"/>, then
+    /// the rest of the stream. Chunks overlap by the longest keyword, so none is missed at a seam.
+    /// </summary>
+    private static async Task<bool> AnyKeywordAsync(Stream stream, byte[] bytes, int headCount, KeywordSet keywords, CancellationToken ct)
+    {
+        var carry = Math.Max(0, keywords.MaxLength - 1);
+        var chars = ArrayPool<char>.Shared.Rent(ReadBytes + carry);
+        try
         {
-            // Fill the window; keep 2 spare chars so a surrogate pair always fits.
-            while (!eof && (window.Length - length >= 2 || window.Length < WindowChars))
+            var kept = 0;
+            var count = headCount;
+            while (count > 0)
             {
-                if (window.Length - length < 2) Array.Resize(ref window, WindowChars);
-                if (bytePos == byteCount)
-                {
-                    byteCount = await stream.ReadAsync(bytes, ct).ConfigureAwait(false);
-                    bytePos = 0;
-                    if (byteCount == 0)
-                    {
-                        eof = true;
-                        decoder.Convert([], window.AsSpan(length), true, out _, out var flushed, out _);
-                        length += flushed;
-                        break;
-                    }
-                }
-
-                decoder.Convert(bytes.AsSpan(bytePos, byteCount - bytePos), window.AsSpan(length), false, out var used, out var chars, out _);
-                bytePos += used;
-                length += chars;
+                var n = kept + Encoding.Latin1.GetChars(bytes.AsSpan(0, count), chars.AsSpan(kept));
+                if (chars.AsSpan(0, n).IndexOfAny(keywords.Search) >= 0) return true;
+                kept = Math.Min(carry, n);
+                chars.AsSpan(n - kept, kept).CopyTo(chars);
+                count = await stream.ReadAsync(bytes.AsMemory(0, ReadBytes), ct).ConfigureAwait(false);
             }
 
-            if (eof && length == 0) return;
-            ct.ThrowIfCancellationRequested();
-            var cut = eof ? length : ChooseCut(window, length);
-            var text = new string(window, 0, length);
-            if (!ScanWindow(text, cut, firstLine, ct) || eof) return;
-
-            firstLine += window.AsSpan(0, cut).Count('\n');
-            Array.Copy(window, cut, window, 0, length - cut);
-            length -= cut;
-            _claimed = _claimed.Where(s => s.End > cut).Select(s => (s.Start - cut, s.End - cut)).ToList();
+            return false;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
         }
     }
 
@@ -140,11 +206,14 @@ internal sealed class SecretScan
     }
 
     /// <summary>Runs every applicable rule on one window; false once the per-file limit is reached.</summary>
-    private bool ScanWindow(string text, int limit, int firstLine, CancellationToken ct)
+    private bool ScanWindow(char[] window, int length, int limit, int firstLine, CancellationToken ct)
     {
         _newlines = null;
         _dataUriRunStart = _dataUriRunEnd = -1;
-        FindKeywords(text);
+        FindKeywords(window.AsSpan(0, length));
+        // The regexes search the window in place; the groups and allow-lists need a string, made
+        // only once a rule matches (most windows have no match, and a window is up to 2 MB).
+        string? text = null;
 
         foreach (var rule in _rules.Rules)
         {
@@ -156,7 +225,7 @@ internal sealed class SecretScan
 
             var accepted = new List<(int Start, int End)>();
             var resume = 0;
-            foreach (var (from, to) in RegionsToSearch(rule, text.Length))
+            foreach (var (from, to) in RegionsToSearch(rule, length))
             {
                 if (!Search(Math.Max(from, resume), to, Math.Min(limit, to))) return false;
             }
@@ -168,12 +237,12 @@ internal sealed class SecretScan
             bool Search(int from, int to, int stopAt)
             {
                 if (from >= stopAt) return true;
-                foreach (var found in rule.Pattern.EnumerateMatches(text.AsSpan(0, to), from))
+                foreach (var found in rule.Pattern.EnumerateMatches(window.AsSpan(0, to), from))
                 {
                     if (found.Index >= stopAt) break;
                     // A match that reaches the end of a region may have been cut short: search again
                     // from its start with the whole window.
-                    if (to < text.Length && found.Index + found.Length >= to) return Search(found.Index, text.Length, stopAt);
+                    if (to < length && found.Index + found.Length >= to) return Search(found.Index, length, stopAt);
                     resume = found.Index + found.Length;
                     if (!Handle(found.Index, found.Length)) return false;
                 }
@@ -181,9 +250,10 @@ internal sealed class SecretScan
                 return true;
             }
 
-            bool Handle(int index, int length)
+            bool Handle(int index, int matchLength)
             {
-                var m = Extract(rule, text, index, length);
+                text ??= new string(window, 0, length);
+                var m = Extract(rule, text, index, matchLength);
                 if (m is null) return true;
                 var group = rule.SecretGroup >= 0 && m.Groups[rule.SecretGroup].Success ? m.Groups[rule.SecretGroup] : m;
                 var span = (group.Index, group.Index + group.Length);
@@ -261,30 +331,26 @@ internal sealed class SecretScan
     }
 
     /// <summary>
-    /// One pass over the window for all keywords at once (a multi-string search), recording where
-    /// each occurs. Keywords are lower-case; the window is compared case-insensitively.
+    /// One pass over the window for all keywords at once (<see cref="KeywordSet.FindAll"/>), recording
+    /// where each occurs. Keywords are lower-case; the window is compared case-insensitively.
     /// </summary>
-    private void FindKeywords(string text)
+    private void FindKeywords(ReadOnlySpan<char> text)
     {
+        foreach (var list in _keywordHits.Values) list.Clear();
         _keywordHits.Clear();
         var keywords = _binary ? _rules.BinaryKeywords : _rules.Keywords;
-        var span = text.AsSpan();
-        var offset = 0;
-        while (offset < span.Length)
+        if (_hitsByIndex.Length != keywords.Words.Length) _hitsByIndex = new List<int>?[keywords.Words.Length];
+        keywords.FindAll(text, _onKeyword);
+        for (var k = 0; k < _hitsByIndex.Length; k++)
         {
-            var i = span[offset..].IndexOfAny(keywords.Search);
-            if (i < 0) break;
-            var at = offset + i;
-            var rest = span[at..];
-            foreach (var keyword in keywords.StartingWith(char.ToLowerInvariant(rest[0])))
-            {
-                if (!rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)) continue;
-                if (!_keywordHits.TryGetValue(keyword, out var list)) _keywordHits[keyword] = list = [];
-                if (list.Count <= MaxKeywordHits) list.Add(at);
-            }
-
-            offset = at + 1;
+            if (_hitsByIndex[k] is { Count: > 0 } list) _keywordHits[keywords.Words[k]] = list;
         }
+    }
+
+    private void OnKeyword(int keyword, int position)
+    {
+        var list = _hitsByIndex[keyword] ??= [];
+        if (list.Count <= MaxKeywordHits) list.Add(position);
     }
 
     private bool Accept(SecretRule rule, Match match, string secret, string text, int index)

@@ -43,6 +43,30 @@ public sealed class FileTypeAnalyzerTests
     }
 
     [Fact]
+    public void A_plain_text_member_is_not_typed_unless_a_type_list_judges_it()
+    {
+        var text = Utf8("def main():\n    return 42\n");
+        var member = AnalyzerHarness.File("app.zip!/tool.py", text, depth: 1);
+        Assert.Empty(AnalyzerHarness.Run(s_analyzer, member));
+        Assert.Null(member.DetectedType);
+
+        var artifact = AnalyzerHarness.File("tool.py", text, depth: 0);
+        Assert.Empty(AnalyzerHarness.Run(s_analyzer, artifact));
+        Assert.StartsWith("text/", artifact.DetectedType, StringComparison.Ordinal);
+
+        var policy = Policy.Default with { AllowedTypes = new Dictionary<string, IReadOnlyList<string>> { ["downloadable:members"] = ["!text/*"] } };
+        var judged = AnalyzerHarness.File("app.zip!/tool.py", text, depth: 1);
+        Assert.Equal("filetype.disallowed", Assert.Single(AnalyzerHarness.Run(s_analyzer, judged, policy)).RuleId);
+    }
+
+    [Theory]
+    [InlineData("<p>hello</p>")]
+    [InlineData("see %PDF-1.7 below")]
+    [InlineData("PK")]
+    public void A_member_with_what_libmagic_rules_key_on_is_typed(string content) =>
+        Assert.True(FileTypeDetector.TypeCanMatter(System.Text.Encoding.ASCII.GetBytes(content)));
+
+    [Fact]
     public void A_file_with_an_unknown_extension_is_never_a_mismatch() => Assert.Empty(Run("app.zip!/data.blob", Pe()));
 
     [Fact]

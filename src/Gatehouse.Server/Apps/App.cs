@@ -1,0 +1,216 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.Apps;
+
+/// <summary>An app listed (or to be listed) in the marketplace, owned by a vendor organisation.</summary>
+public sealed class App
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    /// <summary>Marketplace-wide unique key, lower-case letters, digits and dashes (the CLI's <c>APP</c>).</summary>
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    /// <summary>One of <see cref="AppTypes"/>.</summary>
+    public required string Type { get; set; }
+    /// <summary>Listing tier, a key of the listing policy's tiers (e.g. <c>standard</c>, <c>enterprise</c>).</summary>
+    public required string Tier { get; set; }
+    /// <summary>Web integrations: the app's base URL (https).</summary>
+    public string? BaseUrl { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>The four kinds of app the gate knows.</summary>
+public static class AppTypes
+{
+    public const string WebIntegration = "web-integration";
+    public const string Downloadable = "downloadable";
+    public const string Container = "container";
+    public const string HelmChart = "helm-chart";
+    public static readonly IReadOnlyList<string> All = [WebIntegration, Downloadable, Container, HelmChart];
+
+    /// <summary>The engine's artifact type for an app type (<c>gatehouse check --type</c>).</summary>
+    public static string EngineType(string appType) => appType switch
+    {
+        WebIntegration => "web",
+        Container => "container",
+        HelmChart => "chart",
+        _ => "downloadable",
+    };
+}
+
+/// <summary>
+/// One submitted version of an app and where it stands in the lifecycle (<see cref="VersionStates"/>).
+/// Everything it was judged by is recorded on it: questionnaire and catalogue versions, policy version, scan.
+/// </summary>
+public sealed class AppVersion
+{
+    public Guid Id { get; set; }
+    public Guid AppId { get; set; }
+    public Guid OrganizationId { get; set; }
+    public required string Version { get; set; }
+    public required string State { get; set; }
+    /// <summary>Bumped by every transition; a concurrency token, so two racing transitions cannot both win.</summary>
+    public int Revision { get; set; }
+
+    // ---- what was submitted
+    public string? ArtifactDigest { get; set; }
+    public string? ArtifactName { get; set; }
+    public long ArtifactSize { get; set; }
+    /// <summary>Instead of an artifact: a reference (web integration base URL, image reference).</summary>
+    public string? Reference { get; set; }
+    public int? QuestionnaireVersion { get; set; }
+    /// <summary>The answers as given, JSON object <c>{questionId: answer}</c>.</summary>
+    public string? AnswersJson { get; set; }
+    /// <summary><c>info</c>, <c>warn</c> or <c>fail</c>.</summary>
+    public string? QuestionnaireResult { get; set; }
+    /// <summary>The scored items, JSON.</summary>
+    public string? QuestionnaireScoreJson { get; set; }
+    public string? AttestedBy { get; set; }
+    /// <summary>The named person who attests (full name and role).</summary>
+    public string? AttestationName { get; set; }
+    public string? AttestationSha256 { get; set; }
+    public DateTimeOffset? AttestedAt { get; set; }
+
+    // ---- what it was judged by
+    public string? CatalogVersion { get; set; }
+    public int? PolicyVersion { get; set; }
+    public string? AgreementVersions { get; set; }
+
+    // ---- scanning
+    public Guid? CurrentScanId { get; set; }
+    /// <summary>Scans of this version that ended incomplete in a row (retried with back-off).</summary>
+    public int IncompleteScans { get; set; }
+    public DateTimeOffset? NextScanAttemptAt { get; set; }
+    public DateTimeOffset? LastScannedAt { get; set; }
+    public DateTimeOffset? NextRescanAt { get; set; }
+
+    // ---- review
+    public DateTimeOffset? SubmittedAt { get; set; }
+    public string? SubmittedBy { get; set; }
+    public DateTimeOffset? SlaDueAt { get; set; }
+    /// <summary>Higher first in the queue (from the tier).</summary>
+    public int Priority { get; set; }
+    public string? AssignedReviewerId { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+    public string? DecidedBy { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// Every state change of a version, with who, when, why: structured reason codes (requirement and
+/// rule IDs) and free text. Review decisions are transitions too.
+/// </summary>
+public sealed class VersionTransition
+{
+    public long Id { get; set; }
+    public Guid AppVersionId { get; set; }
+    public Guid AppId { get; set; }
+    public Guid OrganizationId { get; set; }
+    public required string From { get; set; }
+    public required string To { get; set; }
+    /// <summary>The action that caused it (<c>submit</c>, <c>approve</c>, <c>scan-completed</c>, …).</summary>
+    public required string Action { get; set; }
+    /// <summary>JSON array of reason codes.</summary>
+    public required string ReasonCodes { get; set; }
+    public string? Text { get; set; }
+    public required string Actor { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>
+/// A vendor asks that one finding (by fingerprint) stop counting for an app; a reviewer approves it with
+/// an expiry. It holds across rescans (same fingerprint) until it expires.
+/// </summary>
+public sealed class Suppression
+{
+    public Guid Id { get; set; }
+    public Guid AppId { get; set; }
+    public Guid OrganizationId { get; set; }
+    public required string Fingerprint { get; set; }
+    public required string RuleId { get; set; }
+    public required string Path { get; set; }
+    public required string Justification { get; set; }
+    /// <summary><c>requested</c>, <c>approved</c>, <c>rejected</c> or <c>revoked</c>.</summary>
+    public required string State { get; set; }
+    public required string RequestedBy { get; set; }
+    public DateTimeOffset RequestedAt { get; set; }
+    public string? DecidedBy { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+    public string? DecisionNote { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+}
+
+internal static class AppModel
+{
+    public static void Configure(ModelBuilder builder)
+    {
+        builder.Entity<App>(e =>
+        {
+            e.ToTable("apps");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Slug).HasMaxLength(64);
+            e.HasIndex(x => x.Slug).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Type).HasMaxLength(20);
+            e.Property(x => x.Tier).HasMaxLength(40);
+            e.Property(x => x.BaseUrl).HasMaxLength(2000);
+            e.Property(x => x.CreatedBy).HasMaxLength(450);
+            e.HasIndex(x => x.OrganizationId);
+        });
+        builder.Entity<AppVersion>(e =>
+        {
+            e.ToTable("app_versions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Version).HasMaxLength(64);
+            e.HasIndex(x => new { x.AppId, x.Version }).IsUnique();
+            e.Property(x => x.State).HasMaxLength(24);
+            e.HasIndex(x => x.State);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.Property(x => x.ArtifactDigest).HasMaxLength(71);
+            e.Property(x => x.ArtifactName).HasMaxLength(255);
+            e.Property(x => x.Reference).HasMaxLength(2000);
+            e.Property(x => x.QuestionnaireResult).HasMaxLength(8);
+            e.Property(x => x.AttestedBy).HasMaxLength(450);
+            e.Property(x => x.AttestationName).HasMaxLength(200);
+            e.Property(x => x.AttestationSha256).HasMaxLength(64);
+            e.Property(x => x.CatalogVersion).HasMaxLength(80);
+            e.Property(x => x.AgreementVersions).HasMaxLength(200);
+            e.Property(x => x.SubmittedBy).HasMaxLength(450);
+            e.Property(x => x.AssignedReviewerId).HasMaxLength(450);
+            e.Property(x => x.DecidedBy).HasMaxLength(450);
+            e.Property(x => x.CreatedBy).HasMaxLength(450);
+            e.HasIndex(x => x.OrganizationId);
+        });
+        builder.Entity<VersionTransition>(e =>
+        {
+            e.ToTable("version_transitions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.From).HasMaxLength(24);
+            e.Property(x => x.To).HasMaxLength(24);
+            e.Property(x => x.Action).HasMaxLength(40);
+            e.Property(x => x.ReasonCodes).HasMaxLength(2000);
+            e.Property(x => x.Text).HasMaxLength(4000);
+            e.Property(x => x.Actor).HasMaxLength(450);
+            e.HasIndex(x => x.AppVersionId);
+        });
+        builder.Entity<Suppression>(e =>
+        {
+            e.ToTable("suppressions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Fingerprint).HasMaxLength(64);
+            e.Property(x => x.RuleId).HasMaxLength(100);
+            e.Property(x => x.Path).HasMaxLength(2000);
+            e.Property(x => x.Justification).HasMaxLength(4000);
+            e.Property(x => x.State).HasMaxLength(12);
+            e.Property(x => x.RequestedBy).HasMaxLength(450);
+            e.Property(x => x.DecidedBy).HasMaxLength(450);
+            e.Property(x => x.DecisionNote).HasMaxLength(2000);
+            e.HasIndex(x => new { x.AppId, x.Fingerprint });
+        });
+    }
+}

@@ -1,0 +1,47 @@
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Scanning;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.Apps;
+
+/// <summary>
+/// The lifecycle's clock, run by the reconciler every pass: retries incomplete submission scans whose
+/// back-off has passed, and rescans published versions whose cadence is due. Claims each version with
+/// its concurrency token, so two workers never start the same scan twice.
+/// </summary>
+public sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, TimeProvider time, ILogger<LifecycleTicker> logger)
+{
+    /// <summary>One pass; returns how many scans it started.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var started = 0;
+        var retries = await db.AppVersions.Where(v => v.State == VersionStates.Scanning && v.NextScanAttemptAt <= now).Take(100).ToListAsync(ct);
+        foreach (var v in retries)
+            if (await StartAsync(v, ScanPurposes.Submission, () => v.NextScanAttemptAt = null, ct)) started++;
+
+        var due = await db.AppVersions.Where(v => v.State == VersionStates.Published && v.NextRescanAt <= now && v.ArtifactDigest != null)
+            .Take(100).ToListAsync(ct);
+        foreach (var v in due)
+            if (await StartAsync(v, ScanPurposes.Rescan, () => v.NextRescanAt = null, ct)) started++;
+        return started;
+    }
+
+    private async Task<bool> StartAsync(AppVersion v, string purpose, Action claim, CancellationToken ct)
+    {
+        var app = await db.Apps.FirstAsync(a => a.Id == v.AppId, ct);
+        try
+        {
+            claim();
+            v.Revision++;
+            await db.SaveChangesAsync(ct); // the claim: fails if another worker changed the version first
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+        var scan = await workflow.StartScanAsync(app, v, purpose, ct);
+        logger.LogInformation("Started {Purpose} scan {Scan} of {App} {Version}", purpose, scan.Id, app.Slug, v.Version);
+        return true;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Text.Json;
+using Gatehouse.Server.Agreements;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Evidence;
+using Gatehouse.Server.Listing;
+using Gatehouse.Server.Notifications;
+using Gatehouse.Server.Scanning;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.Apps;
+
+/// <summary>A guard that did not hold: a stable code (also usable as a reason code) and what to do about it.</summary>
+public sealed record GuardFailure(string Code, string Message);
+
+/// <summary>The outcome of asking for a transition.</summary>
+public sealed record TransitionOutcome(TransitionStatus Status, AppVersion Version, IReadOnlyList<GuardFailure> Failures)
+{
+    public static TransitionOutcome Done(AppVersion v) => new(TransitionStatus.Done, v, []);
+}
+
+public enum TransitionStatus
+{
+    Done,
+    /// <summary>The lifecycle has no such move from the current state for this actor.</summary>
+    NotAllowed,
+    /// <summary>The move exists but a guard did not hold (<see cref="TransitionOutcome.Failures"/>).</summary>
+    GuardFailed,
+    /// <summary>A reviewer decided on their own organisation's version.</summary>
+    ConflictOfInterest,
+    /// <summary>Someone else changed the version at the same time; read it again.</summary>
+    Raced,
+}
+
+/// <summary>Who is asking: their user id, whether they act as staff or vendor, and from where.</summary>
+public sealed record Caller(string UserId, Actor As, string? ClientAddress = null)
+{
+    public static readonly Caller System = new("system", Actor.System);
+}
+
+/// <summary>
+/// Moves versions through the lifecycle (<see cref="Lifecycle"/>), checking every guard, recording a
+/// <see cref="VersionTransition"/>, auditing and notifying. All state changes of versions go through here.
+/// </summary>
+public sealed class VersionWorkflow(
+    GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier, AgreementGuard agreements,
+    EvidenceGuard evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings)
+{
+    public static class Guards
+    {
+        public const string AgreementNotAccepted = "agreement.not-accepted";
+        public const string EvidenceMissing = EvidenceGuard.ReasonMissing;
+        public const string QuestionnaireMissing = "questionnaire.missing";
+        public const string QuestionnaireFail = "questionnaire.fail";
+        public const string AttestationMissing = "attestation.missing";
+        public const string ArtifactMissing = "artifact.missing";
+        public const string ScanIncomplete = "scan.incomplete";
+        public const string ScanPending = "scan.pending";
+        public const string ScanBlocking = "scan.blocking-findings";
+        public const string ReasonRequired = "decision.reason-required";
+        public const string UnknownTier = "policy.unknown-tier";
+    }
+
+    /// <summary>Asks for <paramref name="action"/> on <paramref name="version"/>; everything it needs is checked here.</summary>
+    public async Task<TransitionOutcome> RequestAsync(App app, AppVersion version, string action, Caller caller,
+        IReadOnlyList<string> reasons, string? text, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(caller);
+        var move = Lifecycle.Find(action, version.State, caller.As);
+        if (move is null) return new TransitionOutcome(TransitionStatus.NotAllowed, version, []);
+        if (caller.As == Actor.Staff && await IsMemberAsync(caller.UserId, app.OrganizationId, ct))
+            return new TransitionOutcome(TransitionStatus.ConflictOfInterest, version, []);
+
+        var failures = action switch
+        {
+            Lifecycle.Actions.Submit => await SubmissionGuardsAsync(app, version, ct),
+            Lifecycle.Actions.Approve => await ApprovalGuardsAsync(app, version, ct),
+            Lifecycle.Actions.Reinstate => await ScanGuardsAsync(app, version, ct),
+            _ => [],
+        };
+        if (NeedsReason(action) && (reasons.Count == 0 || string.IsNullOrWhiteSpace(text)))
+            failures = [.. failures, new GuardFailure(Guards.ReasonRequired, $"'{action}' needs at least one reason code and an explanation")];
+        if (failures.Count > 0) return new TransitionOutcome(TransitionStatus.GuardFailed, version, failures);
+
+        try
+        {
+            return action == Lifecycle.Actions.Submit
+                ? await SubmitAsync(app, version, move, caller, ct)
+                : await ApplyAsync(app, version, move, caller, reasons, text, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new TransitionOutcome(TransitionStatus.Raced, version, []);
+        }
+    }
+
+    private static bool NeedsReason(string action) => action is Lifecycle.Actions.RequestChanges or Lifecycle.Actions.Reject
+        or Lifecycle.Actions.Quarantine or Lifecycle.Actions.Suspend or Lifecycle.Actions.Delist;
+
+    /// <summary>Agreement accepted, evidence valid for the tier, questionnaire without fail, attestation, something to scan.</summary>
+    public async Task<IReadOnlyList<GuardFailure>> SubmissionGuardsAsync(App app, AppVersion v, CancellationToken ct)
+    {
+        var failures = new List<GuardFailure>();
+        if (await agreements.PendingVersionAsync(app.OrganizationId, ct) is { } pending)
+            failures.Add(new(Guards.AgreementNotAccepted, $"accept version {pending} of the developer agreement first (POST /api/orgs/{{orgId}}/agreement/accept)"));
+        failures.AddRange(await TierGuardsAsync(app, ct));
+        failures.AddRange(QuestionnaireGuards(v));
+        if (v.AttestedAt is null)
+            failures.Add(new(Guards.AttestationMissing, "a named person must attest that the requirements are met (POST …/attestation)"));
+        if (v.ArtifactDigest is null && v.Reference is null)
+            failures.Add(new(Guards.ArtifactMissing, app.Type == AppTypes.WebIntegration
+                ? "give the version a reference (the integration's base URL) or upload an artifact"
+                : "upload the version's artifact first (PUT …/artifact)"));
+        return failures;
+    }
+
+    private async Task<IReadOnlyList<GuardFailure>> ApprovalGuardsAsync(App app, AppVersion v, CancellationToken ct)
+    {
+        var failures = new List<GuardFailure>();
+        failures.AddRange(await TierGuardsAsync(app, ct));
+        failures.AddRange(QuestionnaireGuards(v));
+        failures.AddRange(await ScanGuardsAsync(app, v, ct));
+        return failures;
+    }
+
+    private async Task<IReadOnlyList<GuardFailure>> TierGuardsAsync(App app, CancellationToken ct)
+    {
+        var policy = (await listing.CurrentAsync(ct)).Policy;
+        if (!policy.Tiers.TryGetValue(app.Tier, out var tier))
+            return [new(Guards.UnknownTier, $"the listing policy has no tier '{app.Tier}'")];
+        var check = await evidence.CheckAsync(app.OrganizationId, tier, ct);
+        return check.Unmet.Select(u => new GuardFailure(Guards.EvidenceMissing, u)).ToList();
+    }
+
+    private static IEnumerable<GuardFailure> QuestionnaireGuards(AppVersion v)
+    {
+        if (v.QuestionnaireResult is null)
+            yield return new(Guards.QuestionnaireMissing, "answer the security questionnaire (PUT …/answers)");
+        else if (v.QuestionnaireResult == "fail")
+            yield return new(Guards.QuestionnaireFail, "the questionnaire has answers that fail; change them or the practice behind them");
+    }
+
+    /// <summary>A version with an artifact needs a finished scan that is neither incomplete nor blocking (after suppressions).</summary>
+    private async Task<IReadOnlyList<GuardFailure>> ScanGuardsAsync(App app, AppVersion v, CancellationToken ct)
+    {
+        if (v.ArtifactDigest is null) return [];
+        var scan = v.CurrentScanId is { } id ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
+        if (scan is null || scan.Verdict is null) return [new(Guards.ScanPending, "the scan has not finished")];
+        var effective = await findings.EffectiveAsync(app, v, scan, ct);
+        return effective.Verdict switch
+        {
+            "incomplete" => [new(Guards.ScanIncomplete, "the last scan was incomplete (an engine failed or was unreachable): rescan first")],
+            "reject" => [new(Guards.ScanBlocking, $"{effective.Blocking.Count} finding(s) block: {string.Join(", ", effective.Blocking.Take(10))}")],
+            _ => [],
+        };
+    }
+
+    private async Task<TransitionOutcome> SubmitAsync(App app, AppVersion v, Move move, Caller caller, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var current = await listing.CurrentAsync(ct);
+        var tier = current.Policy.Tiers[app.Tier];
+        v.PolicyVersion = current.Version;
+        v.AgreementVersions = (await db.Agreements.AsNoTracking().OrderByDescending(a => a.Version).Select(a => (int?)a.Version).FirstOrDefaultAsync(ct))?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        v.SubmittedAt = now;
+        v.SubmittedBy = caller.UserId;
+        v.SlaDueAt = now.AddHours(tier.ReviewSlaHours);
+        v.Priority = tier.Priority;
+        v.IncompleteScans = 0;
+        v.NextScanAttemptAt = null;
+        await ApplyAsync(app, v, move, caller, [], null, ct);
+
+        // Every submission is checked again in full: a fresh scan of the artifact, or straight to review by reference.
+        if (v.ArtifactDigest is not null)
+        {
+            // Scanning first, then the scan: its completion expects the version to be waiting for it.
+            await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
+            await StartScanAsync(app, v, ScanPurposes.Submission, ct);
+        }
+        else
+        {
+            await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanCompleted, v.State, Actor.System)!, Caller.System,
+                ["scan.not-applicable"], "submitted by reference: nothing to scan", ct);
+            await notifier.StaffAsync("version.in-review", Summary(app, v), ct);
+        }
+        return TransitionOutcome.Done(v);
+    }
+
+    /// <summary>Starts a scan of the version's artifact under the policy it was submitted with.</summary>
+    public async Task<Scan> StartScanAsync(App app, AppVersion v, string purpose, CancellationToken ct)
+    {
+        // The version names its scan before any worker can see the scan, so the completion always finds it.
+        return await scans.StartAsync(new ScanRequest(app.OrganizationId, v.SubmittedBy ?? "system", v.ArtifactDigest!, v.ArtifactSize,
+            v.ArtifactName ?? "artifact", AppTypes.EngineType(app.Type), purpose, v.Id, v.PolicyVersion), ct, scan =>
+            {
+                v.CurrentScanId = scan.Id;
+                v.UpdatedAt = time.GetUtcNow();
+            });
+    }
+
+    /// <summary>Records the move (transition row, audit, notification). Callers have checked the guards.</summary>
+    public async Task<TransitionOutcome> ApplyAsync(App app, AppVersion v, Move move, Caller caller,
+        IReadOnlyList<string> reasons, string? text, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(move);
+        var now = time.GetUtcNow();
+        var from = v.State;
+        v.State = move.To;
+        v.Revision++;
+        v.UpdatedAt = now;
+        switch (move.Action)
+        {
+            case Lifecycle.Actions.Approve or Lifecycle.Actions.Reject or Lifecycle.Actions.RequestChanges:
+                v.DecidedAt = now;
+                v.DecidedBy = caller.UserId;
+                break;
+            case Lifecycle.Actions.Publish:
+                v.PublishedAt = now;
+                v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
+                break;
+            case Lifecycle.Actions.Reinstate:
+                v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
+                break;
+        }
+        db.VersionTransitions.Add(new VersionTransition
+        {
+            AppVersionId = v.Id, AppId = app.Id, OrganizationId = app.OrganizationId, From = from, To = move.To, Action = move.Action,
+            ReasonCodes = JsonSerializer.Serialize(reasons), Text = text, Actor = caller.UserId, At = now,
+        });
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(new AuditEvent(AuditActions.VersionPrefix + move.Action, caller.UserId, app.OrganizationId.ToString(), v.Id.ToString(),
+            caller.ClientAddress, new { app = app.Slug, version = v.Version, from, to = move.To, reasons, text }), ct);
+        if (from != move.To)
+            await notifier.OrganizationAsync(app.OrganizationId, $"version.{move.To}", Summary(app, v, reasons, text), ct);
+        return TransitionOutcome.Done(v);
+    }
+
+    internal static object Summary(App app, AppVersion v, IReadOnlyList<string>? reasons = null, string? text = null) => new
+    {
+        app = app.Slug, appName = app.Name, version = v.Version, versionId = v.Id, state = v.State, reasons = reasons ?? [], text,
+    };
+
+    private Task<bool> IsMemberAsync(string userId, Guid orgId, CancellationToken ct) =>
+        db.OrganizationMembers.AnyAsync(m => m.OrganizationId == orgId && m.UserId == userId, ct);
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.Notifications;
+
+/// <summary>
+/// Queues notifications in the outbox: to a vendor organisation (its webhook endpoints and its members'
+/// email) or to staff (reviewers' and admins' email). Delivery happens later, with retries
+/// (<see cref="OutboxDispatcher"/>). Each call saves the context, so rows the caller added but has not
+/// saved yet are committed together with the notification.
+/// </summary>
+public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal signal)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Queues <paramref name="eventType"/> with <paramref name="data"/> for the organisation and saves.</summary>
+    /// <remarks>One webhook row per active endpoint subscribed to the event (<c>*</c> or listed) and one e-mail row per member.</remarks>
+    public async Task OrganizationAsync(Guid orgId, string eventType, object data, CancellationToken ct)
+    {
+        CheckEventType(eventType);
+        var now = time.GetUtcNow();
+        var payload = Envelope(Guid.CreateVersion7(now), eventType, now, orgId, data);
+
+        var endpoints = await db.WebhookEndpoints.AsNoTracking()
+            .Where(w => w.OrganizationId == orgId && w.Active)
+            .Select(w => new { w.Id, w.Events })
+            .ToListAsync(ct);
+        foreach (var w in endpoints.Where(w => Subscribes(w.Events, eventType)).OrderBy(w => w.Id))
+            db.Outbox.Add(Row(OutboxChannels.Webhook, orgId, eventType, w.Id.ToString(), payload, now));
+
+        var emails = await (from m in db.OrganizationMembers
+                            join u in db.Users on m.UserId equals u.Id
+                            where m.OrganizationId == orgId && u.Email != null
+                            select u.Email!).ToListAsync(ct);
+        foreach (var email in emails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))
+            db.Outbox.Add(Row(OutboxChannels.Email, orgId, eventType, email, payload, now));
+
+        await db.SaveChangesAsync(ct);
+        signal.Wake();
+    }
+
+    /// <summary>Queues <paramref name="eventType"/> for staff (reviewers and admins) and saves.</summary>
+    public async Task StaffAsync(string eventType, object data, CancellationToken ct)
+    {
+        CheckEventType(eventType);
+        var now = time.GetUtcNow();
+        var payload = Envelope(Guid.CreateVersion7(now), eventType, now, null, data);
+        string[] staffRoles = [Roles.Admin, Roles.Reviewer];
+        var emails = await (from ur in db.UserRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            join u in db.Users on ur.UserId equals u.Id
+                            where staffRoles.Contains(r.Name!) && u.Email != null
+                            select u.Email!).ToListAsync(ct);
+        foreach (var email in emails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))
+            db.Outbox.Add(Row(OutboxChannels.Email, null, eventType, email, payload, now));
+        await db.SaveChangesAsync(ct);
+        signal.Wake();
+    }
+
+    /// <summary>True when an endpoint's <see cref="WebhookEndpoint.Events"/> (<c>*</c> or a comma list) covers <paramref name="eventType"/>.</summary>
+    public static bool Subscribes(string events, string eventType) =>
+        (events ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(e => e == "*" || string.Equals(e, eventType, StringComparison.Ordinal));
+
+    /// <summary>The JSON every channel carries: <c>{id, type, createdAt, organizationId, data}</c>.</summary>
+    internal static string Envelope(Guid id, string eventType, DateTimeOffset createdAt, Guid? orgId, object data) =>
+        JsonSerializer.Serialize(new NotificationEnvelope(id, eventType, createdAt, orgId, data), Json);
+
+    private static OutboxMessage Row(string channel, Guid? orgId, string eventType, string recipient, string payload, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now), OrganizationId = orgId, Channel = channel, Event = eventType, Recipient = recipient,
+        PayloadJson = payload, State = OutboxStates.Pending, Attempts = 0, NextAttemptAt = now, CreatedAt = now,
+    };
+
+    private static void CheckEventType(string eventType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
+        if (eventType.Length > 60) throw new ArgumentException("event types have at most 60 characters", nameof(eventType));
+    }
+}
+
+/// <summary>What webhooks receive as the body and what e-mails are built from.</summary>
+public sealed record NotificationEnvelope(Guid Id, string Type, DateTimeOffset CreatedAt, Guid? OrganizationId, object Data);
+
+/// <summary>
+/// Wakes this process's dispatch loop when a notification is queued, so that delivery in a
+/// single-process installation does not wait for the next interval. Other processes find the rows
+/// on their next pass.
+/// </summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Wake()
+    {
+        try { _semaphore.Release(); }
+        catch (SemaphoreFullException) { } // already signalled
+    }
+
+    internal Task WaitAsync(CancellationToken ct) => _semaphore.WaitAsync(ct);
+}
