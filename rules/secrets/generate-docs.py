@@ -29,6 +29,8 @@ def page(rule: dict) -> str:
         notes.append("Only reported when the file also mentions " + ", ".join(f"`{w}`" for w in rule["requiresAll"]) + ".")
     if rule.get("validate") == "jwt":
         notes.append("The header must decode to JSON with an `alg` member; tokens without a signature part are not reported.")
+    if rule.get("validate") == "gatehouse-api-key":
+        notes.append("The CRC-32 checksum in the last 6 characters must match (`GatehouseApiKeyFormat`, the same code the server uses to issue and check keys); a look-alike or a mistyped key is not reported. See [docs/api-keys.md](../api-keys.md).")
     if rule.get("scanBinary"):
         notes.append("Also searched in binary files (a NUL byte in the first 8 KiB), where every other rule is skipped.")
     if rule.get("allow"):
@@ -125,8 +127,9 @@ These stay quiet, and each is proven by a test (`SecretAllowListTests`):
 with severity **low**: they cannot move money, so they neither reject nor send to review under the default
 policy, but they are visible to the reviewer and suggest live keys may be handled the same way.
 
-**Gatehouse API keys** (`ghk_live_…`): [`secret.gatehouse-api-key`](secret.gatehouse-api-key.md) matches any
-`ghk_live_` value of 24+ characters until the key format (prefix, id, secret, CRC-32) is fixed; tighten it then.
+**Gatehouse API keys** (`ghk_live_…`, `ghk_test_…`): [`secret.gatehouse-api-key`](secret.gatehouse-api-key.md) reports only
+values whose CRC-32 checksum is valid, so a match is a real key and a look-alike is silent ([format](../api-keys.md)).
+Test keys are reported at the same severity: they still authenticate, and suggest live keys are handled the same way.
 
 ## Rules
 

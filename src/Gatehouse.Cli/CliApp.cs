@@ -66,6 +66,7 @@ public static class CliApp
         root.Subcommands.Add(SubmitCommand.Create(env));
         root.Subcommands.Add(StatusCommand.Create(env));
         root.Subcommands.Add(GuidelinesCommand.Create(env));
+        root.Subcommands.Add(ProbeCommand.Create(env));
         return root;
     }
 

@@ -30,6 +30,12 @@ public sealed class GatehouseOptions
     /// <summary>Password of the first-run administrator; if empty, one is generated and printed once.</summary>
     public string? BootstrapAdminPassword { get; set; }
 
+    /// <summary>
+    /// Development only: let the OAuth endpoints answer over plain HTTP (default false). Start-up outside the
+    /// Development/Testing environments refuses it (docs/oauth.md).
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
     public bool IsWeb => HasRole("web");
     public bool IsWorker => HasRole("worker");
 

@@ -1,5 +1,6 @@
 using Gatehouse.Server;
 using Gatehouse.Server.Agreements;
+using Gatehouse.Server.ApiKeys;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
@@ -13,6 +14,8 @@ using Gatehouse.Server.Apps;
 using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
+using Gatehouse.Server.Platform;
+using Gatehouse.Server.OAuth;
 using Gatehouse.Server.Scanning;
 using Hangfire;
 
@@ -27,6 +30,7 @@ builder.Services.AddGatehouseProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddGatehouseDatabase(settings.Database, settings.DataDirectory);
 builder.Services.AddGatehouseAuth();
+builder.Services.AddGatehouseOAuth(builder.Environment, settings);
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
 builder.Services.AddGatehouseGuidelines();
 
@@ -37,6 +41,7 @@ await app.PrepareAsync();
 
 // Pipeline.
 app.UseGatehouseProblemDetails();
+app.UseGatehouseHttps();
 app.UseGatehouseSecurityHeaders();
 if (settings.Gatehouse.IsWeb)
     app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; }); // static, public
@@ -64,6 +69,9 @@ if (settings.Gatehouse.IsWeb)
     app.MapWebhooksApi();
     app.MapAgreementsApi();
     app.MapEvidenceApi();
+    app.MapApiKeysApi();
+    app.MapPlatformApi();
+    app.MapConnectApi();
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);
 }

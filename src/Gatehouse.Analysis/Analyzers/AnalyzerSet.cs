@@ -41,7 +41,7 @@ public static partial class AnalyzerSet
         var all = new List<IAnalyzer>(file);
         all.AddRange(artifact);
         if (walker is not null) all.Add(walker);
-        return all.SelectMany(a => a.Rules).Concat(EngineRules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        return all.SelectMany(a => a.Rules).Concat(EngineRules).Concat(Probes.ProbeRules.All).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Rules the pipeline itself reports.</summary>

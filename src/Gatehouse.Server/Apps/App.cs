@@ -20,14 +20,14 @@ public sealed class App
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>The four kinds of app the gate knows.</summary>
+/// <summary>The four kinds of app the gate knows (the catalogue's types, <see cref="Gatehouse.Analysis.Requirements.AppTypes"/>).</summary>
 public static class AppTypes
 {
-    public const string WebIntegration = "web-integration";
-    public const string Downloadable = "downloadable";
-    public const string Container = "container";
-    public const string HelmChart = "helm-chart";
-    public static readonly IReadOnlyList<string> All = [WebIntegration, Downloadable, Container, HelmChart];
+    public const string WebIntegration = Gatehouse.Analysis.Requirements.AppTypes.WebIntegration;
+    public const string Downloadable = Gatehouse.Analysis.Requirements.AppTypes.Downloadable;
+    public const string Container = Gatehouse.Analysis.Requirements.AppTypes.Container;
+    public const string HelmChart = Gatehouse.Analysis.Requirements.AppTypes.HelmChart;
+    public static IReadOnlyList<string> All => Gatehouse.Analysis.Requirements.AppTypes.All;
 
     /// <summary>The engine's artifact type for an app type (<c>gatehouse check --type</c>).</summary>
     public static string EngineType(string appType) => appType switch

@@ -43,4 +43,7 @@ public static class AuditActions
     public const string EvidenceRejected = "evidence.rejected";
     public const string EvidenceExpiryWarned = "evidence.expiry-warned";
     public const string EvidenceExpired = "evidence.expired";
+    public const string ApiKeyCreated = "apikey.created";
+    public const string ApiKeyRotated = "apikey.rotated";
+    public const string ApiKeyRevoked = "apikey.revoked";
 }

@@ -33,6 +33,9 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     public DbSet<global::Gatehouse.Server.Apps.Suppression> Suppressions => Set<global::Gatehouse.Server.Apps.Suppression>();
     public DbSet<global::Gatehouse.Server.Notifications.OutboxMessage> Outbox => Set<global::Gatehouse.Server.Notifications.OutboxMessage>();
     public DbSet<global::Gatehouse.Server.Notifications.WebhookEndpoint> WebhookEndpoints => Set<global::Gatehouse.Server.Notifications.WebhookEndpoint>();
+    public DbSet<global::Gatehouse.Server.ApiKeys.ApiKey> ApiKeys => Set<global::Gatehouse.Server.ApiKeys.ApiKey>();
+    public DbSet<global::Gatehouse.Server.Platform.Project> PlatformProjects => Set<global::Gatehouse.Server.Platform.Project>();
+    public DbSet<global::Gatehouse.Server.Platform.Issue> PlatformIssues => Set<global::Gatehouse.Server.Platform.Issue>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -125,5 +128,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
         global::Gatehouse.Server.Listing.ListingModel.Configure(builder);
         global::Gatehouse.Server.Apps.AppModel.Configure(builder);
         global::Gatehouse.Server.Notifications.NotificationModel.Configure(builder);
+        global::Gatehouse.Server.ApiKeys.ApiKeyModel.Configure(builder); // api_keys and the platform API's tables
+        global::Gatehouse.Server.OAuth.OAuthModel.Configure(builder);
     }
 }

@@ -20,6 +20,7 @@ internal static class DemoSeeder
         await using var scope = services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<GatehouseDb>();
+        await Platform.PlatformDemoData.SeedAsync(db, sp.GetRequiredService<TimeProvider>(), ct);
         if (await db.Organizations.AnyAsync(o => o.Name == OrganizationName, ct)) return;
         var users = sp.GetRequiredService<UserManager<GatehouseUser>>();
         var time = sp.GetRequiredService<TimeProvider>();

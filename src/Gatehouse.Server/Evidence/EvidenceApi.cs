@@ -9,7 +9,6 @@ using Gatehouse.Server.Identity;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -66,21 +65,9 @@ public static class EvidenceApi
         var error = Validate(type, issuer, scope, validFrom, validUntil, name, out var from, out var until);
         if (error is not null) return Problems.Invalid(error);
 
-        var limit = options.Value.MaxUploadBytes;
-        if (http.Request.ContentLength > limit) return TooLarge(limit);
-        var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
-        BlobRef blob;
-        try
-        {
-            blob = await blobs.PutAsync(new LimitedReadStream(http.Request.Body, limit), ct);
-        }
-        catch (BlobTooLargeException ex)
-        {
-            return ex.Limit == limit ? TooLarge(limit)
-                : Problems.Of(StatusCodes.Status413PayloadTooLarge, ProblemCodes.BlobTooLarge, "The file is too large", $"the limit is {ex.Limit} bytes");
-        }
-        if (blob.Length == 0) return Problems.Invalid("the request body (the file) is empty");
+        var upload = await BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "file", "Evidence:MaxUploadBytes", ct);
+        if (upload.Problem is not null) return upload.Problem;
+        var blob = upload.Blob!;
 
         var now = time.GetUtcNow();
         var item = new EvidenceItem
@@ -199,10 +186,6 @@ public static class EvidenceApi
         var item = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(e => e.Id == evidenceId, ct);
         return item is not null && await access.CanSeeAsync(user, item.OrganizationId, ct) ? item : null;
     }
-
-    private static ProblemHttpResult TooLarge(long limit) =>
-        Problems.Of(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large",
-            $"the limit for evidence is {limit} bytes (Evidence:MaxUploadBytes)");
 
     /// <summary>Checks the upload's fields; returns what is wrong, or null.</summary>
     internal static string? Validate(string? type, string? issuer, string? scope, string? validFrom, string? validUntil, string? name,

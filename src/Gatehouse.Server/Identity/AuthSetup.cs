@@ -44,10 +44,13 @@ internal static class AuthSetup
                 o.DefaultForbidScheme = SelectorScheme;
             })
             .AddPolicyScheme(SelectorScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
-                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ApiKeys.ApiKeyAuthenticationHandler.Presents(ctx.Request.Headers.Authorization.ToString())
+                    ? ApiKeys.ApiKeyAuthenticationHandler.SchemeName
+                    : ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? PatAuthenticationHandler.SchemeName
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, PatAuthenticationHandler>(PatAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeys.ApiKeyAuthenticationHandler>(ApiKeys.ApiKeyAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(o =>
@@ -80,8 +83,11 @@ internal static class AuthSetup
             o.Cookie.HttpOnly = true;
         });
         services.AddAuthorization(Policies.Configure);
+        services.AddAuthorization(Platform.PlatformAuth.Configure);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeAwareAuthorizationResultHandler>();
         services.AddScoped<TokenService>();
+        services.AddScoped<ApiKeys.ApiKeyService>();
+        services.AddSingleton<ApiKeys.ApiKeyMetrics>();
         return services;
     }
 

@@ -15,12 +15,14 @@ internal sealed class ScopeAwareAuthorizationResultHandler : IAuthorizationMiddl
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true && context.Request.Path.StartsWithSegments("/api"))
+        if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true
+            && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(Platform.PlatformApi.Prefix)))
         {
             var missing = authorizeResult.AuthorizationFailure?.FailedRequirements
                 .OfType<ClaimsAuthorizationRequirement>()
                 .Where(r => r.ClaimType == Scopes.ClaimType)
                 .SelectMany(r => r.AllowedValues ?? [])
+                .Concat(authorizeResult.AuthorizationFailure.FailedRequirements.OfType<Platform.PlatformScopeRequirement>().Select(r => r.Scope))
                 .ToList() ?? [];
             var roleFailed = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<RolesAuthorizationRequirement>().Any() == true;
             context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Gatehouse.Analysis.Probes;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Notifications;
@@ -15,28 +16,8 @@ public sealed class WebhookRefusedException(string message) : Exception(message)
 /// </summary>
 public sealed class WebhookAddressGuard(IOptions<NotificationsOptions> options)
 {
-    // Not reachable on the public internet, or special: loopback, RFC 1918, link-local, CGNAT,
-    // "this network", IETF protocol assignments, benchmarking, multicast, reserved, broadcast; IPv6
-    // unspecified and IPv4-compatible, discard, unique-local, link-local, site-local, multicast, and the
-    // forms that embed an IPv4 address (NAT64, 6to4, Teredo). IPv4-mapped addresses are checked as IPv4.
-    private static readonly IPNetwork[] NotPublic =
-    [
-        IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"),
-        IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"),
-        IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"),
-        IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
-        IPNetwork.Parse("::/96"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("100::/64"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
-        IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"), IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("2002::/16"),
-        IPNetwork.Parse("2001::/32"),
-    ];
-
-    /// <summary>True for addresses on the public internet.</summary>
-    public static bool IsPublic(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        address = Normalize(address);
-        return !NotPublic.Any(n => n.BaseAddress.AddressFamily == address.AddressFamily && n.Contains(address));
-    }
+    /// <summary>True for addresses on the public internet (the same list the endpoint probe uses).</summary>
+    public static bool IsPublic(IPAddress address) => PublicAddresses.IsPublic(address);
 
     /// <summary>Checks a webhook URL's form: absolute, https (http only when allowed), no credentials or fragment.</summary>
     public string? CheckUrlForm(string? url, out Uri? uri)
@@ -81,5 +62,5 @@ public sealed class WebhookAddressGuard(IOptions<NotificationsOptions> options)
         return allowed;
     }
 
-    private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+    private static IPAddress Normalize(IPAddress a) => PublicAddresses.Normalize(a);
 }

@@ -9,7 +9,6 @@ using Gatehouse.Server.Developers;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.Jobs;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -46,19 +45,9 @@ public static class ScansApi
         if (!Types.Contains(type)) return Problems.Invalid($"type must be one of: {string.Join(", ", Types)}");
         if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || name.Any(char.IsControl))
             return Problems.Invalid("name is required: the file name, at most 255 characters, no control characters");
-        var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = options.Value.MaxUploadBytes;
-
-        BlobRef blob;
-        try
-        {
-            blob = await blobs.PutAsync(http.Request.Body, ct);
-        }
-        catch (BlobTooLargeException ex)
-        {
-            return Problems.Of(413, ProblemCodes.BlobTooLarge, "The artifact is too large", $"the limit is {ex.Limit} bytes");
-        }
-        if (blob.Length == 0) return Problems.Invalid("the request body (the artifact) is empty");
+        var upload = await BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct);
+        if (upload.Problem is not null) return upload.Problem;
+        var blob = upload.Blob!;
 
         var scan = await starter.StartAsync(new ScanRequest(orgId, http.User.Id(), blob.Digest, blob.Length, name, type, ScanPurposes.Adhoc), ct);
         await audit.AppendAsync(AuditEvent.By(http, AuditActions.ScanSubmitted, orgId.ToString(), scan.Id.ToString(),

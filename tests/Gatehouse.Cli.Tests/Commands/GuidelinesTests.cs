@@ -38,7 +38,7 @@ public sealed class GuidelinesTests
         var tls = requirements.Single(r => r.GetProperty("id").GetString() == "GH-TLS-1");
         foreach (var field in new[] { "title", "why", "how", "severity", "area", "areaTitle", "digest" })
             Assert.False(string.IsNullOrEmpty(tls.GetProperty(field).GetString()), field);
-        Assert.Equal(1, tls.GetProperty("version").GetInt32());
+        Assert.Equal(2, tls.GetProperty("version").GetInt32()); // v2: probe rules moved from plannedRules to rules
         Assert.Equal("2026-11-29", tls.GetProperty("effective").GetString());
         Assert.Equal(["web-integration"], tls.GetProperty("appliesTo").EnumerateArray().Select(e => e.GetString()));
         var verifiedBy = tls.GetProperty("verifiedBy");

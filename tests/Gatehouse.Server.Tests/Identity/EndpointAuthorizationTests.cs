@@ -32,6 +32,9 @@ public sealed class EndpointAuthorizationTests
         "GET /api/guidelines/{requirementId}",
         "GET /api/guidelines/{requirementId}/versions",
         "GET /api/questionnaires/{appType}",
+        "GET /connect/authorize",
+        "POST /connect/authorize",
+        "POST /connect/token",
     ];
 
     private sealed record Call(string Method, string Pattern, string Path);
@@ -182,10 +185,28 @@ public sealed class EndpointAuthorizationTests
             await d.SaveChangesAsync();
             return (a, v, s);
         });
+        var (apiKeyA, apiKeyRecordA) = await app.WithScopeAsync(sp => sp.GetRequiredService<Gatehouse.Server.ApiKeys.ApiKeyService>()
+            .IssueAsync(appA.Id, orgA.Id, Guid.NewGuid(), "Secret key A", [Gatehouse.Server.Platform.PlatformScopes.ProjectsRead], TimeSpan.FromDays(1),
+                ownerA.Id, live: true, CancellationToken.None));
+        var (projectA, issueA) = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var p = new Gatehouse.Server.Platform.Project { Id = Guid.NewGuid(), TenantId = apiKeyRecordA.TenantId!.Value, Key = "SECRETA", Name = "Secret project A" };
+            var i = new Gatehouse.Server.Platform.Issue
+            {
+                Id = Guid.NewGuid(), TenantId = p.TenantId, ProjectId = p.Id, Title = "Secret issue A", Status = "open",
+                CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
+            };
+            d.PlatformProjects.Add(p);
+            d.PlatformIssues.Add(i);
+            await d.SaveChangesAsync();
+            return (p, i);
+        });
         var auditBefore = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString()));
 
         var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip",
             evidenceA.Id.ToString(), evidenceA.FileName, evidenceA.Issuer, evidenceA.Scope };
+        markers = [.. markers, apiKeyRecordA.Id, apiKeyA, "Secret key A", projectA.Name, issueA.Title];
         markers = [.. markers, webhookA.Url, appA.Slug, appA.Id.ToString(), versionA.Id.ToString(), "Secret Attester A", suppressionA.Justification];
         var calls = AllCalls(app, name => name switch
         {
@@ -201,6 +222,9 @@ public sealed class EndpointAuthorizationTests
             "app" => appA.Slug,
             "version" => versionA.Version,
             "suppressionId" => suppressionA.Id.ToString(),
+            "keyId" => apiKeyRecordA.Id,
+            "projectId" => projectA.Id.ToString(),
+            "issueId" => issueA.Id.ToString(),
             "policyVersion" => "1",
             "documentName" => "v1",
             "path" => "",
@@ -229,6 +253,10 @@ public sealed class EndpointAuthorizationTests
                 "/api/suppressions/{suppressionId:guid}/approve" => """{"expiresAt":"2030-01-01T00:00:00Z","note":"B approves"}""",
                 "/api/suppressions/{suppressionId:guid}/reject" or "/api/suppressions/{suppressionId:guid}/revoke" => """{"note":"B decides"}""",
                 "/api/apps/{app}/versions/{version}/attestation" => """{"name":"B","accept":true}""",
+                "/api/apps/{app}/api-keys" => """{"name":"B's key","scopes":["projects.read","issues.write"]}""",
+                "/api/api-keys/{keyId}/rotate" => """{"overlapHours":168}""",
+                "/platform/v1/projects/{projectId:guid}/issues" => """{"title":"B was here"}""",
+                "/platform/v1/issues/{issueId:guid}" => """{"title":"B was here","status":"closed"}""",
                 _ => "{}",
             };
             var request = Request(c, body);
@@ -241,7 +269,9 @@ public sealed class EndpointAuthorizationTests
             var leaked = markers.Where(m => text.Contains(m, StringComparison.Ordinal)).ToList();
             if (leaked.Count > 0) failures.Add($"{c.Method} {c.Pattern} showed organisation A's data: {string.Join(", ", leaked)}");
             if ((c.Path.Contains(orgA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(appA.Slug, StringComparison.Ordinal)
-                    || c.Path.Contains(suppressionA.Id.ToString(), StringComparison.Ordinal)) && (int)response.StatusCode is < 400 or >= 500)
+                    || c.Path.Contains(suppressionA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(apiKeyRecordA.Id, StringComparison.Ordinal)
+                    || c.Path.Contains(projectA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(issueA.Id.ToString(), StringComparison.Ordinal))
+                    && (int)response.StatusCode is < 400 or >= 500)
                 failures.Add($"{c.Method} {c.Pattern} on organisation A answered {(int)response.StatusCode}");
             if (c.Pattern.StartsWith("/api/users", StringComparison.Ordinal) || c.Pattern.StartsWith("/api/audit", StringComparison.Ordinal) || c.Pattern.StartsWith("/hangfire", StringComparison.Ordinal))
                 if (response.StatusCode != HttpStatusCode.Forbidden)
@@ -262,6 +292,12 @@ public sealed class EndpointAuthorizationTests
         Assert.Equal(ownerA.Id, owner);
         Assert.Equal(auditBefore, auditAfter);
         Assert.True(tokenAlive, "developer B revoked organisation A's token");
+        var keyA = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().ApiKeys.AsNoTracking().SingleAsync(k => k.Id == apiKeyRecordA.Id));
+        Assert.True(keyA.RevokedAt is null && keyA.ReplacedBy is null && (keyA.ExpiresAt - apiKeyRecordA.ExpiresAt).Duration() < TimeSpan.FromMilliseconds(1), "developer B revoked or rotated organisation A's API key");
+        Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().ApiKeys.CountAsync(k => k.AppId == appA.Id)));
+        Assert.Equal("Secret issue A", await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().PlatformIssues
+            .Where(x => x.Id == issueA.Id).Select(x => x.Title).SingleAsync()));
+        Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().PlatformIssues.CountAsync(x => x.ProjectId == projectA.Id)));
         Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Scans.CountAsync(x => x.OrganizationId == orgA.Id)));
         Assert.Equal(1, await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Agreements.CountAsync()));
         Assert.False(await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AgreementAcceptances.AnyAsync(x => x.OrganizationId == orgA.Id)));

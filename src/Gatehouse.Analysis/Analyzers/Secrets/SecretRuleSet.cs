@@ -124,7 +124,7 @@ internal sealed class SecretRuleSet
                 throw new InvalidDataException($"rule {r.Id}: requiresAll words must be lower-case");
             if (r.AllowName.Count > 0 && !r.Regex.Contains("(?<name>", StringComparison.Ordinal))
                 throw new InvalidDataException($"rule {r.Id}: allowName needs a group named 'name' in the regex");
-            if (r.Validate is not null && r.Validate != SecretRule.ValidateJwt)
+            if (r.Validate is not null && r.Validate != SecretRule.ValidateJwt && r.Validate != SecretRule.ValidateGatehouseApiKey)
                 throw new InvalidDataException($"rule {r.Id}: unknown validator '{r.Validate}'");
             if (r.IgnoreGlobalAllow.FirstOrDefault(id => !globalIds.Contains(id)) is { } unknown)
                 throw new InvalidDataException($"rule {r.Id}: unknown global allow-list '{unknown}'");
@@ -239,6 +239,8 @@ internal sealed record SecretRule(
     bool KeywordInMatch)
 {
     internal const string ValidateJwt = "jwt";
+    /// <summary>Checks the CRC-32 of a Gatehouse API key (<see cref="GatehouseApiKeyFormat"/>).</summary>
+    internal const string ValidateGatehouseApiKey = "gatehouse-api-key";
 
     public string Id => Descriptor.Id;
 

@@ -380,6 +380,8 @@ internal sealed class SecretScan
 
         if (rule.MinEntropy > 0 && SecretText.Entropy(secret) < rule.MinEntropy) return false;
         if (rule.Validate == SecretRule.ValidateJwt && !SecretText.IsJwt(secret)) return false;
+        // A look-alike whose checksum fails is not a key (a typo, or made up): not reported.
+        if (rule.Validate == SecretRule.ValidateGatehouseApiKey && !GatehouseApiKeyFormat.IsValid(secret)) return false;
         return !InsideBase64DataUri(text, index);
     }
 

@@ -220,7 +220,8 @@ internal static class SecretSamples
         // ---- Gatehouse's own formats
         var pat = "gatehouse" + "_pat_" + Fake.Chars("abcdefghijklmnopqrstuvwxyz234567", 12, "gh-id") + "_" + F(40, "gh-secret");
         yield return new("secret.gatehouse-pat", "scripts/submit.sh", "gatehouse submit --token " + pat + " app.zip\n", pat);
-        var ghk = "ghk" + "_live_" + F(12, "ghk-id") + "_" + F(32, "ghk-secret");
+        var ghkBody = "ghk" + "_live_" + F(11, "ghk-id") + "_" + F(33, "ghk-secret");
+        var ghk = ghkBody + Gatehouse.Analysis.Analyzers.Secrets.GatehouseApiKeyFormat.Checksum(ghkBody);
         yield return new("secret.gatehouse-api-key", "integration.env", "GATEHOUSE_KEY=" + ghk + "\n", ghk);
     }
 

@@ -1,6 +1,5 @@
-using Gatehouse.Server.Data.Blobs;
 
-namespace Gatehouse.Server.Evidence;
+namespace Gatehouse.Server.Data.Blobs;
 
 /// <summary>
 /// Reads through to <paramref name="inner"/> and throws <see cref="BlobTooLargeException"/> as soon as more

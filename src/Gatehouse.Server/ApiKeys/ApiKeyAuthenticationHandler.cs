@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Gatehouse.Server.Errors;
+using Gatehouse.Server.Platform;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server.ApiKeys;
+
+/// <summary>
+/// <c>Authorization: Bearer ghk_…</c> on the platform API. The principal carries <c>api_key_id</c>,
+/// <c>app_id</c>, <c>tenant_id</c> (when the key is bound to a tenant) and one <c>scope</c> claim per scope.
+/// A key is refused anywhere but <c>/platform</c>: it is not a user and must not reach the Gatehouse API.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyService keys,
+    ApiKeyMetrics metrics)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string KeyIdClaim = "api_key_id";
+    public const string AppIdClaim = "app_id";
+    private const string FailureKey = "gatehouse.apikey.failure";
+
+    /// <summary>True when the header carries a Gatehouse API key (the selector's test).</summary>
+    public static bool Presents(string? authorization) =>
+        authorization is not null
+        && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+        && authorization.AsSpan("Bearer ".Length).TrimStart().StartsWith("ghk_", StringComparison.Ordinal);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (!Presents(header)) return AuthenticateResult.NoResult();
+        if (!Request.Path.StartsWithSegments(PlatformApi.Prefix))
+        {
+            metrics.Authentication("wrong-endpoint");
+            return Fail("API keys are accepted only by the platform API");
+        }
+        var presented = header!["Bearer ".Length..].Trim();
+        var (record, failure) = await keys.ValidateAsync(presented, Context.RequestAborted);
+        if (record is null) return Fail($"API key {failure}");
+
+        var claims = new List<Claim>
+        {
+            new(KeyIdClaim, record.Id),
+            new(AppIdClaim, record.AppId.ToString()),
+            new(ClaimTypes.Name, "api-key:" + record.Id),
+        };
+        if (record.TenantId is { } tenant) claims.Add(new Claim(PlatformAuth.TenantClaim, tenant.ToString()));
+        claims.AddRange(record.ScopeList.Select(s => new Claim(PlatformAuth.ScopeClaim, s)));
+
+        await keys.TouchAsync(record, Context.Connection.RemoteIpAddress?.ToString(), Context.RequestAborted);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private AuthenticateResult Fail(string reason)
+    {
+        Context.Items[FailureKey] = reason;
+        Logger.LogInformation("API key refused: {Reason}", reason);
+        return AuthenticateResult.Fail(reason);
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var presented = Context.Items.ContainsKey(FailureKey);
+        // RFC 6750 §3: say that the credential was bad, not why.
+        Response.Headers.WWWAuthenticate = presented ? "Bearer error=\"invalid_token\"" : "Bearer";
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var code = presented ? ProblemCodes.InvalidToken : ProblemCodes.Unauthenticated;
+        var title = presented ? "The API key is not valid" : "Authentication is required";
+        await Problems.Of(401, code, title).ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await Problems.Of(403, ProblemCodes.Forbidden, "Forbidden", "The key does not allow this.").ExecuteAsync(Context);
+    }
+}

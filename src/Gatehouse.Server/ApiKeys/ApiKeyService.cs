@@ -1,0 +1,122 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Text;
+using Gatehouse.Analysis.Analyzers.Secrets;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Server.ApiKeys;
+
+/// <summary>
+/// Issues, checks, rotates and revokes API keys (<see cref="GatehouseApiKeyFormat"/>). Stored like personal
+/// access tokens: <c>HMAC-SHA256(server token key, key)</c>, compared in constant time. A key whose
+/// checksum fails is refused before any database lookup.
+/// </summary>
+public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider time, ApiKeyMetrics metrics)
+{
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
+    public static readonly TimeSpan MaxOverlap = TimeSpan.FromHours(168);
+
+    /// <summary>Creates a key; the clear value is returned here and never again.</summary>
+    public async Task<(string Key, ApiKey Record)> IssueAsync(Guid appId, Guid organizationId, Guid? tenantId, string name,
+        IEnumerable<string> scopes, TimeSpan lifetime, string createdBy, bool live, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, MaxLifetime);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+        var (key, id) = GatehouseApiKeyFormat.Generate(live);
+        var now = time.GetUtcNow();
+        var record = new ApiKey
+        {
+            Id = id,
+            AppId = appId,
+            OrganizationId = organizationId,
+            TenantId = tenantId,
+            Name = name,
+            Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+            Live = live,
+            Hmac = ComputeHmac(key),
+            CreatedBy = createdBy,
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        db.ApiKeys.Add(record);
+        await db.SaveChangesAsync(ct);
+        return (key, record);
+    }
+
+    /// <summary>Checks a presented key. Returns the record, or null with a reason for the log and metrics.</summary>
+    public async Task<(ApiKey? Record, string? Failure)> ValidateAsync(string presented, CancellationToken ct)
+    {
+        // Shape and CRC-32 first: a typo or a made-up key never reaches the database.
+        if (!GatehouseApiKeyFormat.TryParse(presented, out var id, out _)) return Result(null, "malformed");
+        var record = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        // Compare even when unknown, so timing does not tell which ids exist.
+        var expected = Convert.FromHexString(record?.Hmac ?? new string('0', 64));
+        var actual = Convert.FromHexString(ComputeHmac(presented));
+        if (!CryptographicOperations.FixedTimeEquals(expected, actual) || record is null) return Result(null, "unknown");
+        if (record.RevokedAt is not null) return Result(null, "revoked");
+        if (record.ExpiresAt <= time.GetUtcNow()) return Result(null, "expired");
+        return Result(record, null);
+    }
+
+    private (ApiKey?, string?) Result(ApiKey? record, string? failure)
+    {
+        metrics.Authentication(failure ?? "ok");
+        return (record, failure);
+    }
+
+    /// <summary>Records use, at most once a minute per key and address so reads do not become writes.</summary>
+    public async Task TouchAsync(ApiKey record, string? from, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var now = time.GetUtcNow();
+        if (record.LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1) && record.LastUsedFrom == from) return;
+        record.LastUsedAt = now;
+        record.LastUsedFrom = from;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Issues the successor of <paramref name="old"/> (same app, tenant, name, scopes and lifetime) and lets
+    /// the old key live on for <paramref name="overlap"/> at most, so integrations can switch without downtime.
+    /// </summary>
+    public async Task<(string Key, ApiKey Record)> RotateAsync(ApiKey old, TimeSpan overlap, string by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(overlap, MaxOverlap);
+        ArgumentOutOfRangeException.ThrowIfLessThan(overlap, TimeSpan.Zero);
+        var lifetime = old.ExpiresAt - old.CreatedAt;
+        if (lifetime > MaxLifetime || lifetime <= TimeSpan.Zero) lifetime = DefaultLifetime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (key, record) = await IssueAsync(old.AppId, old.OrganizationId, old.TenantId, old.Name, old.ScopeList, lifetime, by, old.Live, ct);
+        var end = time.GetUtcNow() + overlap;
+        if (end < old.ExpiresAt) old.ExpiresAt = end;
+        old.ReplacedBy = record.Id;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (key, record);
+    }
+
+    private string ComputeHmac(string key) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(keys.TokenKey, Encoding.UTF8.GetBytes(key)));
+}
+
+/// <summary>
+/// <c>gatehouse.api_keys.authentications</c> (tag <c>result</c>: ok, malformed, unknown, revoked, expired,
+/// wrong-endpoint): what usage monitoring watches for bursts of bad keys.
+/// </summary>
+public sealed class ApiKeyMetrics
+{
+    public const string MeterName = "Gatehouse.ApiKeys";
+    private readonly Counter<long> _authentications;
+
+    public ApiKeyMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _authentications = meters.Create(MeterName).CreateCounter<long>("gatehouse.api_keys.authentications");
+    }
+
+    public void Authentication(string result) => _authentications.Add(1, new KeyValuePair<string, object?>("result", result));
+}
