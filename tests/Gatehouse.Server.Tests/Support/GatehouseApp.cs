@@ -58,10 +58,34 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         Action<IServiceCollection>? services = null)
     {
         var dir = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
+        SeedOAuthKeys(dir);
         var pg = kind == DbKind.Postgres ? await PostgresTestDatabase.CreateAsync() : null;
         var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services);
         _ = app.Server; // start now, so failures surface here
         return app;
+    }
+
+    // RSA-3072 generation costs about a second per key; every test server would make two. One pair per
+    // test run, copied into each new data directory, keeps the suite fast (OAuth tests of key creation
+    // use their own directories).
+    private static readonly Lazy<(string Signing, string Encryption)> OAuthKeyPems = new(() =>
+    {
+        using var signing = System.Security.Cryptography.RSA.Create(3072);
+        using var encryption = System.Security.Cryptography.RSA.Create(3072);
+        return (signing.ExportPkcs8PrivateKeyPem(), encryption.ExportPkcs8PrivateKeyPem());
+    });
+
+    private static void SeedOAuthKeys(string dataDirectory)
+    {
+        var dir = Path.Combine(dataDirectory, "keys", "oauth");
+        Directory.CreateDirectory(dir);
+        var (signingPem, encryptionPem) = OAuthKeyPems.Value;
+        foreach (var (name, pem) in new[] { ("signing.pem", signingPem), ("encryption.pem", encryptionPem) })
+        {
+            var path = Path.Combine(dir, name);
+            File.WriteAllText(path, pem);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     /// <summary>A second server on the same data directory and database (a restart, or another machine).</summary>
