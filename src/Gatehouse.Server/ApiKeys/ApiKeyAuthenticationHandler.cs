@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Gatehouse.Server.Errors;
+using Gatehouse.Server.Identity;
 using Gatehouse.Server.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,11 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     ApiKeyService keys,
     ApiKeyMetrics metrics)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : BearerCredentialHandler(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string KeyIdClaim = "api_key_id";
     public const string AppIdClaim = "app_id";
-    private const string FailureKey = "gatehouse.apikey.failure";
 
     /// <summary>True when the header carries a Gatehouse API key (the selector's test).</summary>
     public static bool Presents(string? authorization) =>
@@ -58,27 +58,7 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    private AuthenticateResult Fail(string reason)
-    {
-        Context.Items[FailureKey] = reason;
-        Logger.LogInformation("API key refused: {Reason}", reason);
-        return AuthenticateResult.Fail(reason);
-    }
-
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        var presented = Context.Items.ContainsKey(FailureKey);
-        // RFC 6750 §3: say that the credential was bad, not why.
-        Response.Headers.WWWAuthenticate = presented ? "Bearer error=\"invalid_token\"" : "Bearer";
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        var code = presented ? ProblemCodes.InvalidToken : ProblemCodes.Unauthenticated;
-        var title = presented ? "The API key is not valid" : "Authentication is required";
-        await Problems.Of(401, code, title).ExecuteAsync(Context);
-    }
-
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await Problems.Of(403, ProblemCodes.Forbidden, "Forbidden", "The key does not allow this.").ExecuteAsync(Context);
-    }
+    protected override string CredentialName => "API key";
+    protected override string InvalidTitle => "The API key is not valid";
+    protected override string ForbiddenDetail => "The key does not allow this.";
 }

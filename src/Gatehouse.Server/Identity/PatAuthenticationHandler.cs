@@ -18,11 +18,10 @@ public sealed class PatAuthenticationHandler(
     UrlEncoder encoder,
     TokenService tokens,
     UserManager<GatehouseUser> users)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : BearerCredentialHandler(options, logger, encoder)
 {
     public const string SchemeName = "Pat";
     public const string TokenIdClaim = "token_id";
-    private const string FailureKey = "gatehouse.auth.failure";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -53,28 +52,7 @@ public sealed class PatAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    private AuthenticateResult Fail(string reason)
-    {
-        Context.Items[FailureKey] = reason;
-        Logger.LogInformation("Bearer token refused: {Reason}", reason);
-        return AuthenticateResult.Fail(reason);
-    }
-
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        var presented = Context.Items.ContainsKey(FailureKey);
-        // RFC 6750 §3: tell the client a token was bad, without saying why.
-        Response.Headers.WWWAuthenticate = presented ? "Bearer error=\"invalid_token\"" : "Bearer";
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        var code = presented ? ProblemCodes.InvalidToken : ProblemCodes.Unauthenticated;
-        var title = presented ? "The access token is not valid" : "Authentication is required";
-        await Problems.Of(401, code, title).ExecuteAsync(Context);
-    }
-
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await Problems.Of(403, ProblemCodes.Forbidden, "Forbidden",
-            "The token's owner or scopes do not allow this.").ExecuteAsync(Context);
-    }
+    protected override string CredentialName => "Bearer token";
+    protected override string InvalidTitle => "The access token is not valid";
+    protected override string ForbiddenDetail => "The token's owner or scopes do not allow this.";
 }
