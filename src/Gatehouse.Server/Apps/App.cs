@@ -59,6 +59,8 @@ public sealed class AppVersion
     public long ArtifactSize { get; set; }
     /// <summary>Instead of an artifact: a reference (web integration base URL, image reference).</summary>
     public string? Reference { get; set; }
+    /// <summary>Web integrations: declared endpoints (JSON array of paths or same-host https URLs) the probe checks for authentication.</summary>
+    public string? EndpointsJson { get; set; }
     public int? QuestionnaireVersion { get; set; }
     /// <summary>The answers as given, JSON object <c>{questionId: answer}</c>.</summary>
     public string? AnswersJson { get; set; }
@@ -84,6 +86,8 @@ public sealed class AppVersion
     public DateTimeOffset? NextScanAttemptAt { get; set; }
     public DateTimeOffset? LastScannedAt { get; set; }
     public DateTimeOffset? NextRescanAt { get; set; }
+    /// <summary>Published web integrations: when the endpoint probe runs next (daily).</summary>
+    public DateTimeOffset? NextProbeAt { get; set; }
 
     // ---- review
     public DateTimeOffset? SubmittedAt { get; set; }
@@ -174,6 +178,7 @@ internal static class AppModel
             e.Property(x => x.ArtifactDigest).HasMaxLength(71);
             e.Property(x => x.ArtifactName).HasMaxLength(255);
             e.Property(x => x.Reference).HasMaxLength(2000);
+            e.Property(x => x.EndpointsJson).HasMaxLength(8000);
             e.Property(x => x.QuestionnaireResult).HasMaxLength(8);
             e.Property(x => x.AttestedBy).HasMaxLength(450);
             e.Property(x => x.AttestationName).HasMaxLength(200);

@@ -99,6 +99,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
             e.HasKey(x => x.Id);
             e.Property(x => x.BlobDigest).HasMaxLength(71);
             e.Property(x => x.FileName).HasMaxLength(255);
+            e.Property(x => x.Target).HasMaxLength(2000);
             e.Property(x => x.ArtifactType).HasMaxLength(20);
             e.Property(x => x.SubmittedBy).HasMaxLength(450);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);

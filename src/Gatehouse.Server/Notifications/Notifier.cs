@@ -24,7 +24,7 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
         var payload = Envelope(Guid.CreateVersion7(now), eventType, now, orgId, data);
 
         var endpoints = await db.WebhookEndpoints.AsNoTracking()
-            .Where(w => w.OrganizationId == orgId && w.Active)
+            .Where(w => w.OrganizationId == orgId && w.AppId == null && w.Active)
             .Select(w => new { w.Id, w.Events })
             .ToListAsync(ct);
         foreach (var w in endpoints.Where(w => Subscribes(w.Events, eventType)).OrderBy(w => w.Id))

@@ -31,6 +31,11 @@ public sealed class WebhookEndpoint
 {
     public Guid Id { get; set; }
     public Guid OrganizationId { get; set; }
+    /// <summary>
+    /// Set for an app's lifecycle webhook (<c>app.installed</c>, <c>app.uninstalled</c>, <c>app.suspended</c>,
+    /// <c>app.reinstated</c>), which receives only the events of that app; null for the organisation's own endpoints.
+    /// </summary>
+    public Guid? AppId { get; set; }
     public required string Url { get; set; }
     /// <summary>The signing secret, encrypted with ASP.NET Core data protection (it must be recoverable to sign).</summary>
     public required string ProtectedSecret { get; set; }
@@ -65,6 +70,7 @@ internal static class NotificationModel
             e.Property(x => x.Events).HasMaxLength(1000);
             e.Property(x => x.CreatedBy).HasMaxLength(450);
             e.HasIndex(x => x.OrganizationId);
+            e.HasIndex(x => x.AppId);
         });
     }
 }

@@ -52,7 +52,7 @@ public static partial class WebhooksApi
         {
             return Problems.Of(StatusCodes.Status400BadRequest, ProblemCodes.WebhookUrlRefused, "Gatehouse will not call this URL", ex.Message);
         }
-        if (await db.WebhookEndpoints.CountAsync(w => w.OrganizationId == orgId, ct) >= options.Value.MaxWebhooksPerOrganization)
+        if (await db.WebhookEndpoints.CountAsync(w => w.OrganizationId == orgId && w.AppId == null, ct) >= options.Value.MaxWebhooksPerOrganization)
             return Problems.Conflict($"an organisation has at most {options.Value.MaxWebhooksPerOrganization} webhooks; delete one first");
 
         var now = time.GetUtcNow();
@@ -75,7 +75,7 @@ public static partial class WebhooksApi
         Guid orgId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)
     {
         if (!await access.CanSeeAsync(user, orgId, ct)) return Problems.NotFound("Organization");
-        var rows = await db.WebhookEndpoints.AsNoTracking().Where(w => w.OrganizationId == orgId && w.Active).ToListAsync(ct);
+        var rows = await db.WebhookEndpoints.AsNoTracking().Where(w => w.OrganizationId == orgId && w.AppId == null && w.Active).ToListAsync(ct);
         return TypedResults.Ok(rows.OrderBy(w => w.CreatedAt).Select(WebhookInfo.From).ToList());
     }
 

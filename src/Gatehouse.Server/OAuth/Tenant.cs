@@ -34,6 +34,12 @@ public sealed class Installation
     public required string InstalledBy { get; set; }
     public DateTimeOffset InstalledAt { get; set; }
     public DateTimeOffset? UninstalledAt { get; set; }
+    public string? UninstalledBy { get; set; }
+    /// <summary>
+    /// The OpenIddict authorization every token of this installation hangs off; revoking it (uninstall,
+    /// kill switch) makes all of them fail at once. Replaced by a fresh one when the app is reinstated.
+    /// </summary>
+    public string? AuthorizationId { get; set; }
 
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
@@ -65,6 +71,9 @@ internal static class OAuthModel
             e.Property(x => x.ClientId).HasMaxLength(100);
             e.Property(x => x.Scopes).HasMaxLength(400);
             e.Property(x => x.InstalledBy).HasMaxLength(450);
+            e.Property(x => x.UninstalledBy).HasMaxLength(450);
+            e.Property(x => x.AuthorizationId).HasMaxLength(100);
+            e.HasIndex(x => x.AppId);
             e.HasIndex(x => new { x.TenantId, x.ClientId });
             e.Ignore(x => x.ScopeList);
         });

@@ -14,6 +14,8 @@ public sealed class Scan
     public long Size { get; set; }
     /// <summary>The name the uploader gave (display only; never used as a path).</summary>
     public required string FileName { get; set; }
+    /// <summary>Endpoint probes (<c>ArtifactType</c> <c>probe</c>): the base URL probed; there is no blob.</summary>
+    public string? Target { get; set; }
     /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c> or <c>chart</c>.</summary>
     public required string ArtifactType { get; set; }
     public ScanState State { get; set; }

@@ -276,10 +276,17 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<string>("EndpointsJson")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
                     b.Property<int>("IncompleteScans")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("LastScannedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NextProbeAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("NextRescanAt")
@@ -958,6 +965,9 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.Property<bool>("Active")
                         .HasColumnType("boolean");
 
+                    b.Property<Guid?>("AppId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -985,6 +995,8 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppId");
+
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("webhook_endpoints", (string)null);
@@ -998,6 +1010,10 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
 
                     b.Property<Guid?>("AppId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("AuthorizationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("ClientId")
                         .IsRequired()
@@ -1023,7 +1039,13 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("UninstalledAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("UninstalledBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("AppId");
 
                     b.HasIndex("TenantId", "ClientId");
 
@@ -1182,6 +1204,10 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Verdict")
                         .HasMaxLength(20)

@@ -271,10 +271,17 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EndpointsJson")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("IncompleteScans")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastScannedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextProbeAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("NextRescanAt")
@@ -951,6 +958,9 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.Property<bool>("Active")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("AppId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -978,6 +988,8 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppId");
+
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("webhook_endpoints", (string)null);
@@ -990,6 +1002,10 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorizationId")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ClientId")
@@ -1016,7 +1032,13 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.Property<long?>("UninstalledAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("UninstalledBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("AppId");
 
                     b.HasIndex("TenantId", "ClientId");
 
@@ -1174,6 +1196,10 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.Property<string>("SubmittedBy")
                         .IsRequired()
                         .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Verdict")
