@@ -98,10 +98,12 @@ internal static class HostSetup
         services.AddScoped<Apps.AppAccess>();
         services.AddScoped<Apps.VersionFindings>();
         services.AddScoped<Apps.VersionWorkflow>();
+        services.AddScoped<OAuth.AppAccessGate>();
         services.AddScoped<Apps.LifecycleTicker>();
         services.AddScoped<Scanning.IScanCompletion, Apps.SubmissionScanCompletion>();
         services.AddScoped<Scanning.IScanCompletion, Apps.RescanCompletion>();
         services.AddScoped<Scanning.IScanCompletion, Evidence.EvidenceScanCompletion>();
+        Probes.ProbeSetup.AddGatehouseProbes(services);
         services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration(Evidence.EvidenceOptions.Section).Validate(o => o.MaxUploadBytes > 0, "Evidence:MaxUploadBytes must be positive").ValidateOnStart();
         Notifications.NotificationsSetup.AddGatehouseNotifications(services, s);
         services.AddSingleton<FileSystemBlobStore>();

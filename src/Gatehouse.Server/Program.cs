@@ -72,6 +72,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapApiKeysApi();
     app.MapPlatformApi();
     app.MapConnectApi();
+    app.MapAppClientsApi();
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);
 }

@@ -58,6 +58,13 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         if (!CryptographicOperations.FixedTimeEquals(expected, actual) || record is null) return Result(null, "unknown");
         if (record.RevokedAt is not null) return Result(null, "revoked");
         if (record.ExpiresAt <= time.GetUtcNow()) return Result(null, "expired");
+        // The kill switch revokes keys; this also covers a key made while the app is stopped.
+        if (!await db.AppVersions.AnyAsync(v => v.AppId == record.AppId && v.State == Apps.VersionStates.Published, ct))
+            return Result(null, "app-stopped");
+        // A tenant's key works only while the app is installed there.
+        if (record.TenantId is { } tenant && !await db.Set<OAuth.Installation>()
+                .AnyAsync(i => i.TenantId == tenant && i.AppId == record.AppId && i.UninstalledAt == null, ct))
+            return Result(null, "not-installed");
         return Result(record, null);
     }
 
@@ -104,7 +111,7 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
 }
 
 /// <summary>
-/// <c>gatehouse.api_keys.authentications</c> (tag <c>result</c>: ok, malformed, unknown, revoked, expired,
+/// <c>gatehouse.api_keys.authentications</c> (tag <c>result</c>: ok, malformed, unknown, revoked, expired, app-stopped, not-installed,
 /// wrong-endpoint): what usage monitoring watches for bursts of bad keys.
 /// </summary>
 public sealed class ApiKeyMetrics

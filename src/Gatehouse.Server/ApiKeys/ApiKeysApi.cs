@@ -37,7 +37,7 @@ public static class ApiKeysApi
     }
 
     public static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> Create(
-        string app, CreateApiKeyRequest request, HttpContext http, AppAccess access, ApiKeyService keys, AuditLog audit, CancellationToken ct)
+        string app, CreateApiKeyRequest request, HttpContext http, AppAccess access, ApiKeyService keys, AuditLog audit, GatehouseDb db, CancellationToken ct)
     {
         var a = await access.FindAsync(http.User, app, ct);
         if (a is null) return Problems.NotFound("App");
@@ -52,6 +52,15 @@ public static class ApiKeysApi
         var unknown = scopes.Except(PlatformScopes.All, StringComparer.Ordinal).ToList();
         if (unknown.Count > 0) return Problems.Invalid($"unknown scopes: {string.Join(", ", unknown)}");
 
+        if (request.TenantId is { } tenant)
+        {
+            // A tenant's key is an installation's key: only where the tenant installed the app, within what it granted.
+            var installation = await db.Set<OAuth.Installation>().AsNoTracking()
+                .FirstOrDefaultAsync(i => i.TenantId == tenant && i.AppId == a.Id && i.UninstalledAt == null, ct);
+            if (installation is null) return Problems.Invalid("the app is not installed in that tenant");
+            var beyond = scopes.Except(installation.ScopeList, StringComparer.Ordinal).ToList();
+            if (beyond.Count > 0) return Problems.Invalid($"the tenant did not grant: {string.Join(", ", beyond)}");
+        }
         var (key, r) = await keys.IssueAsync(a.Id, a.OrganizationId, request.TenantId, request.Name.Trim(), scopes, lifetime,
             http.User.Id(), live: !request.Test, ct);
         await audit.AppendAsync(AuditEvent.By(http, AuditActions.ApiKeyCreated, a.OrganizationId.ToString(), r.Id,

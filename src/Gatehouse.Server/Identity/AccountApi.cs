@@ -32,14 +32,16 @@ public static class AccountApi
     }
 
     /// <summary>The form a person signs in with.</summary>
-    public static IResult LoginPage(HttpContext http, IAntiforgery af, [FromQuery] string? error = null)
+    public static IResult LoginPage(HttpContext http, IAntiforgery af, [FromQuery] string? error = null, [FromQuery] string? returnUrl = null)
     {
         var tokens = af.GetAndStoreTokens(http);
+        var back = IsLocalUrl(returnUrl) ? $"""<input type="hidden" name="returnUrl" value="{E(returnUrl)}">""" : "";
         var message = error is null ? "" : "<p role=\"alert\">Sign-in failed: check your e-mail and password, or wait if the account is locked.</p>";
         return Render("Sign in", $"""
             {message}
             <form method="post" action="/account/login">
               <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
+              {back}
               <p><label for="email">E-mail</label><br><input id="email" name="email" type="email" autocomplete="username" required></p>
               <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
               <p><button type="submit">Sign in</button></p>
@@ -50,7 +52,7 @@ public static class AccountApi
     /// <summary>Form post: antiforgery is validated by the framework for form-bound endpoints.</summary>
     public static async Task<IResult> Login(
         [FromForm] string email, [FromForm] string password, HttpContext http,
-        SignInManager<GatehouseUser> signIn, UserManager<GatehouseUser> users, AuditLog audit)
+        SignInManager<GatehouseUser> signIn, UserManager<GatehouseUser> users, AuditLog audit, [FromForm] string? returnUrl = null)
     {
         var user = await users.FindByEmailAsync(email);
         var result = user is null
@@ -60,14 +62,24 @@ public static class AccountApi
         if (result.Succeeded)
         {
             await audit.AppendAsync(new AuditEvent(AuditActions.LoginSucceeded, user!.Id, Subject: user.Id, ClientAddress: client));
-            return Results.Redirect("/account/");
+            // Back to where sign-in was asked for (e.g. an app's installation at /connect/authorize), if it is ours.
+            return Results.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/account/");
         }
         var action = result.IsLockedOut ? AuditActions.LoginLockedOut : AuditActions.LoginFailed;
         // Record the attempted name (not the password) so brute force shows up in the log.
         await audit.AppendAsync(new AuditEvent(action, user?.Id ?? "anonymous", Subject: user?.Id, ClientAddress: client,
             Data: new { email = email.Length > 200 ? email[..200] : email }));
-        return Results.Redirect("/account/login?error=1");
+        return Results.Redirect("/account/login?error=1" + (IsLocalUrl(returnUrl) ? "&returnUrl=" + Uri.EscapeDataString(returnUrl!) : ""));
     }
+
+    /// <summary>
+    /// A path on this server (<c>/…</c>), never another origin: not <c>//host</c>, not <c>/\host</c>, no scheme,
+    /// no control characters. Anything else is ignored, so the login form cannot be used as an open redirect.
+    /// </summary>
+    public static bool IsLocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url.Length <= 4000 && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(c => char.IsControl(c) || c == '\\');
 
     public static async Task<IResult> Logout(HttpContext http, SignInManager<GatehouseUser> signIn, AuditLog audit)
     {

@@ -51,6 +51,7 @@ internal static class AuthSetup
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, PatAuthenticationHandler>(PatAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, ApiKeys.ApiKeyAuthenticationHandler>(ApiKeys.ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(Platform.PlatformAuth.SchemeName, "API key or OAuth access token", o => o.ForwardDefaultSelector = Platform.PlatformAuth.Forward)
             .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(o =>

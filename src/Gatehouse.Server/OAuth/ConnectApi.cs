@@ -33,9 +33,11 @@ public static class ConnectApi
 
     /// <summary>Consent: a signed-in tenant admin sees the scopes in plain words and installs the app.</summary>
     public static async Task<IResult> Authorize(HttpContext http, GatehouseDb db, IAntiforgery af,
-        IOpenIddictApplicationManager applications, TimeProvider time, AuditLog audit)
+        IOpenIddictApplicationManager applications, TimeProvider time, AuditLog audit, AppAccessGate gate, Notifications.Notifier notifier)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenIddict request");
+        if (await gate.RefusalAsync(request.ClientId!, http.RequestAborted) is { } stopped)
+            return Refuse(OidcErrors.UnauthorizedClient, stopped);
         var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         if (!cookie.Succeeded || cookie.Principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
             return Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryOf(request) },
@@ -70,6 +72,7 @@ public static class ConnectApi
         var installation = await db.Set<Installation>()
             .FirstOrDefaultAsync(i => i.TenantId == tenantId && i.ClientId == request.ClientId && i.UninstalledAt == null, http.RequestAborted);
         var granted = scopes.Where(s => s != Scopes.OfflineAccess).ToList();
+        var fresh = installation is null;
         if (installation is null)
         {
             installation = new Installation
@@ -86,26 +89,34 @@ public static class ConnectApi
         await db.SaveChangesAsync(http.RequestAborted);
         await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.AppInstalled, subject: request.ClientId,
             data: new { tenant = tenantId, scopes = granted }));
+        if (fresh && appId is { } installedApp && await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == installedApp, http.RequestAborted) is { } row)
+            await notifier.AppAsync(row, AppEvents.Installed,
+                new { app = row.Slug, tenantId, installationId = installation.Id, scopes = granted }, http.RequestAborted);
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, userId).SetClaim(OAuthSetup.TenantClaim, tenant.Id.ToString());
         identity.SetScopes(scopes);
         identity.SetResources(ResourcesOf(request));
+        // Every token of the installation hangs off its authorization: uninstalling revokes them all at once.
+        identity.SetAuthorizationId(await gate.EnsureAuthorizationAsync(installation, identity, http.RequestAborted));
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>Client credentials (one installed tenant), and the code and refresh grants (re-checked against the installation).</summary>
-    public static async Task<IResult> Token(HttpContext http, GatehouseDb db)
+    public static async Task<IResult> Token(HttpContext http, GatehouseDb db, AppAccessGate gate)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenIddict request");
+        // A quarantined, suspended or delisted app gets no token of any kind.
+        if (await gate.RefusalAsync(request.ClientId!, http.RequestAborted) is { } stopped)
+            return Refuse(OidcErrors.UnauthorizedClient, stopped);
         if (request.IsClientCredentialsGrantType())
         {
             // The app acts for one tenant, and only one where it is installed, for at most the scopes granted there.
             var tenant = (string?)request[OAuthSetup.TenantParameter];
             if (!Guid.TryParse(tenant, out var tenantId))
                 return Refuse(OidcErrors.InvalidRequest, $"The '{OAuthSetup.TenantParameter}' parameter must name a tenant where the app is installed.");
-            var installation = await db.Set<Installation>().AsNoTracking()
+            var installation = await db.Set<Installation>()
                 .FirstOrDefaultAsync(i => i.TenantId == tenantId && i.ClientId == request.ClientId && i.UninstalledAt == null, http.RequestAborted);
             if (installation is null)
                 return Refuse(OidcErrors.UnauthorizedClient, "The app is not installed in this tenant.");
@@ -117,6 +128,7 @@ public static class ConnectApi
             identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(OAuthSetup.TenantClaim, tenantId.ToString());
             identity.SetScopes(scopes);
             identity.SetResources(ResourcesOf(request));
+            identity.SetAuthorizationId(await gate.EnsureAuthorizationAsync(installation, identity, http.RequestAborted));
             identity.SetDestinations(static _ => [Destinations.AccessToken]);
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }

@@ -28,4 +28,10 @@ public static class OAuthScopes
 public static class OAuthAuditActions
 {
     public const string AppInstalled = "oauth.app-installed";
+    public const string AppUninstalled = "oauth.app-uninstalled";
+    public const string KillSwitch = "oauth.kill-switch";
+    public const string ClientCreated = "oauth.client-created";
+    public const string ClientUpdated = "oauth.client-updated";
+    public const string ClientSecretRotated = "oauth.client-secret-rotated";
+    public const string LifecycleWebhookSet = "oauth.lifecycle-webhook-set";
 }

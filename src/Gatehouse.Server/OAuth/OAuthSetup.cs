@@ -13,9 +13,6 @@ namespace Gatehouse.Server.OAuth;
 /// </summary>
 public static class OAuthSetup
 {
-    /// <summary>Policy for the platform API: an OpenIddict access token issued for <see cref="PlatformResource"/>.</summary>
-    public const string PlatformPolicy = "platform";
-
     /// <summary>The platform API's resource indicator (RFC 8707), in canonical form (trailing slash).</summary>
     public const string PlatformResource = "https://platform.gatehouse.local/api/";
 
@@ -46,6 +43,8 @@ public static class OAuthSetup
                 o.Configure(x => x.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain)); // S256 only
                 o.Configure(x => x.RequestTokenLifetime = TimeSpan.FromMinutes(5));        // PAR request_uri (default 1 h)
                 o.RegisterScopes([.. OAuthScopes.All]);
+                // Gatehouse is an OAuth authorization server, not an OpenID provider: no `openid`, no identity tokens.
+                o.Configure(x => x.Scopes.Remove(Scopes.OpenId));
                 o.RegisterResources(PlatformResource);                            // RFC 8707
                 o.SetAccessTokenLifetime(TimeSpan.FromMinutes(10)).SetRefreshTokenLifetime(TimeSpan.FromDays(14));
                 // Strict rotation: a refresh token works once; reuse fails and OpenIddict revokes the chain.
@@ -61,13 +60,10 @@ public static class OAuthSetup
                 o.AddAudiences(PlatformResource);
                 // A revoked token fails at once, not when it expires.
                 o.EnableTokenEntryValidation();
+                // ... and so does every token of an uninstalled installation or a killed app (its authorization is revoked).
+                o.EnableAuthorizationEntryValidation();
                 o.UseAspNetCore();
             });
-
-        services.Configure<AuthorizationOptions>(o => o.AddPolicy(PlatformPolicy, p => p
-            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser()
-            .RequireClaim(TenantClaim)));
 
         if (!devLike)
             services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });

@@ -24,10 +24,22 @@ public static class PlatformAuth
     private const string OpenIddictScopeClaim = "oi_scp";
 
     /// <summary>
-    /// Authentication schemes the platform API accepts. Access tokens (OpenIddict validation) join here;
-    /// cookies and personal access tokens are deliberately absent.
+    /// The platform API's one scheme: a Gatehouse API key (<c>Bearer ghk_…</c>) goes to the API key handler,
+    /// any other bearer token to OpenIddict's validation (access tokens of the authorization server, audience
+    /// <see cref="OAuth.OAuthSetup.PlatformResource"/>). Cookies and personal access tokens are deliberately absent.
     /// </summary>
-    public static readonly string[] Schemes = [ApiKeyAuthenticationHandler.SchemeName];
+    public const string SchemeName = "Platform";
+
+    public static readonly string[] Schemes = [SchemeName];
+
+    /// <summary>Where <see cref="SchemeName"/> forwards a request.</summary>
+    public static string Forward(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ApiKeyAuthenticationHandler.Presents(context.Request.Headers.Authorization.ToString())
+            ? ApiKeyAuthenticationHandler.SchemeName
+            : OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+    }
 
     public static void Configure(AuthorizationOptions o)
     {

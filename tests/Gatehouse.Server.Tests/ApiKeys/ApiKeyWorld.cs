@@ -28,6 +28,18 @@ internal sealed record ApiKeyWorld(GatehouseApp App, string AppSlug, Guid OrgId,
                 Type = "web-integration", Tier = "standard", CreatedBy = dev.Id, CreatedAt = now,
             };
             db.Apps.Add(a);
+            // Keys work only for a live app (a published version), and a tenant's key only where the app is installed.
+            db.AppVersions.Add(new Gatehouse.Server.Apps.AppVersion
+            {
+                Id = Guid.NewGuid(), AppId = a.Id, OrganizationId = org.Id, Version = "1.0.0", State = Gatehouse.Server.Apps.VersionStates.Published,
+                CreatedBy = dev.Id, CreatedAt = now, UpdatedAt = now, PublishedAt = now,
+            });
+            foreach (var t in new[] { tenantA, tenantB })
+                db.Add(new Gatehouse.Server.OAuth.Installation
+                {
+                    Id = Guid.NewGuid(), TenantId = t, ClientId = a.Slug, AppId = a.Id, Scopes = string.Join(' ', PlatformScopes.All),
+                    InstalledBy = dev.Id, InstalledAt = now,
+                });
             var pa = new Project { Id = Guid.NewGuid(), TenantId = tenantA, Key = "AAA", Name = "Tenant A project" };
             var pb = new Project { Id = Guid.NewGuid(), TenantId = tenantB, Key = "BBB", Name = "Tenant B secret project" };
             var ib = new Issue { Id = Guid.NewGuid(), TenantId = tenantB, ProjectId = pb.Id, Title = "Tenant B secret issue", Status = IssueStatuses.Open, CreatedAt = now };

@@ -202,12 +202,28 @@ public sealed class EndpointAuthorizationTests
             await d.SaveChangesAsync();
             return (p, i);
         });
+        // Organisation A's app is installed in a tenant whose admin is A's member.
+        var installationA = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var t = new Gatehouse.Server.OAuth.Tenant { Id = apiKeyRecordA.TenantId!.Value, Name = "Secret tenant A" };
+            var inst = new Gatehouse.Server.OAuth.Installation
+            {
+                Id = Guid.NewGuid(), TenantId = t.Id, ClientId = appA.Slug, AppId = appA.Id, Scopes = "projects.read", InstalledBy = memberA.Id,
+                InstalledAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
+            };
+            d.Add(t);
+            d.Add(new Gatehouse.Server.OAuth.TenantAdmin { TenantId = t.Id, UserId = memberA.Id });
+            d.Add(inst);
+            await d.SaveChangesAsync();
+            return inst;
+        });
         var auditBefore = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString()));
 
         var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip",
             evidenceA.Id.ToString(), evidenceA.FileName, evidenceA.Issuer, evidenceA.Scope };
         markers = [.. markers, apiKeyRecordA.Id, apiKeyA, "Secret key A", projectA.Name, issueA.Title];
-        markers = [.. markers, webhookA.Url, appA.Slug, appA.Id.ToString(), versionA.Id.ToString(), "Secret Attester A", suppressionA.Justification];
+        markers = [.. markers, "Secret tenant A", installationA.Id.ToString(), webhookA.Url, appA.Slug, appA.Id.ToString(), versionA.Id.ToString(), "Secret Attester A", suppressionA.Justification];
         var calls = AllCalls(app, name => name switch
         {
             "orgId" => orgA.Id.ToString(),
@@ -226,6 +242,8 @@ public sealed class EndpointAuthorizationTests
             "projectId" => projectA.Id.ToString(),
             "issueId" => issueA.Id.ToString(),
             "policyVersion" => "1",
+            "tenantId" => installationA.TenantId.ToString(),
+            "installationId" => installationA.Id.ToString(),
             "documentName" => "v1",
             "path" => "",
             _ => throw new InvalidOperationException(
@@ -270,7 +288,7 @@ public sealed class EndpointAuthorizationTests
             if (leaked.Count > 0) failures.Add($"{c.Method} {c.Pattern} showed organisation A's data: {string.Join(", ", leaked)}");
             if ((c.Path.Contains(orgA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(appA.Slug, StringComparison.Ordinal)
                     || c.Path.Contains(suppressionA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(apiKeyRecordA.Id, StringComparison.Ordinal)
-                    || c.Path.Contains(projectA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(issueA.Id.ToString(), StringComparison.Ordinal))
+                    || c.Path.Contains(projectA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(installationA.TenantId.ToString(), StringComparison.Ordinal) || c.Path.Contains(issueA.Id.ToString(), StringComparison.Ordinal))
                     && (int)response.StatusCode is < 400 or >= 500)
                 failures.Add($"{c.Method} {c.Pattern} on organisation A answered {(int)response.StatusCode}");
             if (c.Pattern.StartsWith("/api/users", StringComparison.Ordinal) || c.Pattern.StartsWith("/api/audit", StringComparison.Ordinal) || c.Pattern.StartsWith("/hangfire", StringComparison.Ordinal))
@@ -316,6 +334,8 @@ public sealed class EndpointAuthorizationTests
         Assert.Equal(Gatehouse.Server.Apps.VersionStates.InReview, stateA);
         Assert.Equal(Gatehouse.Server.Apps.SuppressionStates.Requested, suppressionState);
         Assert.Equal(1, versionsA);
+        Assert.Null(await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.OAuth.Installation>()
+            .Where(x => x.Id == installationA.Id).Select(x => x.UninstalledAt).SingleAsync()));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 
         // And the same calls work for A's owner, so the refusals above were about B.

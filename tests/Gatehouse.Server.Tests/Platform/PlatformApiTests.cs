@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gatehouse.Server.Data;
 using Gatehouse.Server.Platform;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Gatehouse.Server.Tests.ApiKeys;
 using Gatehouse.Server.Tests.Support;
 
@@ -111,6 +114,17 @@ public sealed class PlatformApiTests
     {
         await using var app = await GatehouseApp.StartAsync(db, new Dictionary<string, string?> { ["Gatehouse:Demo"] = "true" });
         var w = await ApiKeyWorld.CreateAsync(app);
+        await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var appId = await d.Apps.Where(a => a.Slug == w.AppSlug).Select(a => a.Id).SingleAsync();
+            d.Add(new Gatehouse.Server.OAuth.Installation
+            {
+                Id = Guid.NewGuid(), TenantId = PlatformDemoData.TenantA, ClientId = w.AppSlug, AppId = appId, Scopes = PlatformScopes.ProjectsRead,
+                InstalledBy = "test", InstalledAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
+            });
+            await d.SaveChangesAsync();
+        });
         var (_, key) = await w.CreateKeyAsync(PlatformDemoData.TenantA, PlatformScopes.ProjectsRead);
         using var client = app.ClientWith(key);
         var projects = await client.GetFromJsonAsync<JsonElement>("/platform/v1/projects");
