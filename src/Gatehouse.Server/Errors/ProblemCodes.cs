@@ -24,6 +24,8 @@ public static class ProblemCodes
     public const string ConflictOfInterest = "review.conflict-of-interest";
     public const string AgreementOutdated = "agreement.outdated";
     public const string AgreementHashMismatch = "agreement.hash-mismatch";
+    public const string DownloadUrlInvalid = "download.url-invalid";
+    public const string DownloadUnavailable = "download.unavailable";
 
     /// <summary>Default code for a status when the handler did not set one.</summary>
     public static string ForStatus(int status) => status switch

@@ -35,6 +35,9 @@ public sealed class EndpointAuthorizationTests
         "GET /connect/authorize",
         "POST /connect/authorize",
         "POST /connect/token",
+        // Signed download URLs: the signature is the credential (tests: Downloads/DownloadTests).
+        "GET /dl/{versionId:guid}/{digest}",
+        "HEAD /dl/{versionId:guid}/{digest}",
     ];
 
     private sealed record Call(string Method, string Pattern, string Path);
@@ -244,6 +247,8 @@ public sealed class EndpointAuthorizationTests
             "policyVersion" => "1",
             "tenantId" => installationA.TenantId.ToString(),
             "installationId" => installationA.Id.ToString(),
+            "versionId" => versionA.Id.ToString(),
+            "digest" => versionA.ArtifactDigest!["sha256:".Length..],
             "documentName" => "v1",
             "path" => "",
             _ => throw new InvalidOperationException(

@@ -1,0 +1,44 @@
+namespace Gatehouse.Server.Downloads;
+
+/// <summary>Settings of section <c>Downloads</c> (docs/downloads.md).</summary>
+public sealed class DownloadOptions
+{
+    public const string Section = "Downloads";
+
+    /// <summary>No URL lives longer than this, whatever the settings say.</summary>
+    public static readonly TimeSpan HardCap = TimeSpan.FromDays(7);
+
+    /// <summary>Lifetime of a URL when the request names none (default 15 minutes).</summary>
+    public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Longest lifetime a caller may ask for (default and at most 7 days).</summary>
+    public TimeSpan MaxLifetime { get; set; } = HardCap;
+
+    /// <summary>How far clocks may disagree: a URL is accepted this long after its expiry (default 30 seconds, at most 5 minutes).</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A separate origin for downloads (e.g. <c>https://downloads.example.com</c>), so files never share an origin with
+    /// the console. When set, URLs point there, <c>/dl/</c> answers only on that host, and that host answers nothing else.
+    /// </summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Allow <c>via: "storage"</c> (the blob store's own presigned URLs, e.g. S3 SigV4). Default false: see docs.</summary>
+    public bool AllowStorageUrls { get; set; }
+
+    /// <summary>Null when valid; otherwise what is wrong.</summary>
+    public string? Problem()
+    {
+        if (DefaultLifetime <= TimeSpan.Zero) return "Downloads:DefaultLifetime must be positive";
+        if (MaxLifetime <= TimeSpan.Zero || MaxLifetime > HardCap) return "Downloads:MaxLifetime must be positive and at most 7 days";
+        if (DefaultLifetime > MaxLifetime) return "Downloads:DefaultLifetime must not exceed Downloads:MaxLifetime";
+        if (ClockSkew < TimeSpan.Zero || ClockSkew > TimeSpan.FromMinutes(5)) return "Downloads:ClockSkew must be between 0 and 5 minutes";
+        if (BaseUrl is not null && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http")
+                || u.AbsolutePath != "/" || !string.IsNullOrEmpty(u.Query)))
+            return "Downloads:BaseUrl must be an absolute http(s) origin without a path, e.g. https://downloads.example.com";
+        return null;
+    }
+
+    /// <summary>The download host (<see cref="BaseUrl"/>'s host and port), or null.</summary>
+    public string? Host => BaseUrl is null ? null : new Uri(BaseUrl).Authority;
+}
