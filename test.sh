@@ -4,7 +4,8 @@
 # through .ci/run (as root, CI=true, no stdin).
 #   ./test.sh [dotnet test arguments...]      e.g. ./test.sh --filter "FullyQualifiedName~Audit"
 # Installs what the tests need (apt, when root), starts a throw-away PostgreSQL on 127.0.0.1 for the
-# PostgreSQL tests (GATEHOUSE_TEST_PG) and stops it again, also on failure or Ctrl+C.
+# PostgreSQL tests (GATEHOUSE_TEST_PG), clamd (GATEHOUSE_TEST_CLAMD) and an S3-compatible server for the
+# S3 blob-store tests (GATEHOUSE_TEST_S3), and stops them again, also on failure or Ctrl+C.
 # The last line printed is always "N passed, N failed, N skipped" (CI reads it); the exit status is
 # that of the build or of `dotnet test`.
 set -euo pipefail
@@ -32,6 +33,7 @@ log="$tmp/dotnet-test.log"
 pg_dir="$tmp/pg"
 pg_started=0
 clamd_dir="" # set once clamd runs (eng/scripts/clamd.sh)
+s3_dir=""    # set once s3rver runs (eng/scripts/s3.sh)
 
 finish() {
   local status=$? summary
@@ -43,6 +45,10 @@ finish() {
   if [ -n "$clamd_dir" ]; then
     say "stopping clamd"
     eng/scripts/clamd.sh stop "$clamd_dir" || true
+  fi
+  if [ -n "$s3_dir" ]; then
+    say "stopping s3rver"
+    eng/scripts/s3.sh stop "$s3_dir" || true
   fi
   summary=$(eng/scripts/test-summary.sh "$log") || summary="0 passed, 0 failed"
   rm -rf "$tmp"
@@ -103,6 +109,21 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 say "installing the JSON-schema validator (npm ci)"
 npm ci --prefix tests/tools/schema-check --no-audit --no-fund --loglevel=error >/dev/null
+
+# ---- throw-away S3-compatible server (s3rver, from npm) for the S3 blob-store tests ------------------
+# Bucket gatehouse-test, keys S3RVER/S3RVER; an S3 endpoint given in GATEHOUSE_TEST_S3 is used instead.
+if [ -z "${GATEHOUSE_TEST_S3:-}" ]; then
+  say "installing s3rver (npm ci)"
+  npm ci --prefix tests/tools/s3 --no-audit --no-fund --loglevel=error >/dev/null
+  if ! s3_port=$(free_port); then
+    say "no free port on 127.0.0.1 for s3rver" >&2
+    exit 1
+  fi
+  say "starting s3rver on 127.0.0.1:$s3_port"
+  s3_dir="$tmp/s3"
+  GATEHOUSE_TEST_S3=$(eng/scripts/s3.sh start "$s3_dir" "$s3_port")
+fi
+export GATEHOUSE_TEST_S3
 
 # ---- tests ---------------------------------------------------------------------------------------
 # Output is teed to a log for the summary; through a pipe dotnet prints one result line per test

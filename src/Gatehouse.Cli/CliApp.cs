@@ -67,6 +67,7 @@ public static class CliApp
         root.Subcommands.Add(StatusCommand.Create(env));
         root.Subcommands.Add(GuidelinesCommand.Create(env));
         root.Subcommands.Add(ProbeCommand.Create(env));
+        root.Subcommands.Add(DownloadCommand.Create(env));
         return root;
     }
 

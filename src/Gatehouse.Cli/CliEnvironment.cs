@@ -44,6 +44,9 @@ public sealed class CliEnvironment
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>The directory relative paths are resolved against (<c>download</c> writes there by default).</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
     /// <summary>Whether stderr is a terminal; progress is shown only then.</summary>
     public bool ErrorIsTerminal { get; init; }
 

@@ -27,6 +27,15 @@ internal static class CliErrorCodes
     /// <summary><c>submit --wait</c> gave up: the version was still being scanned when <c>--timeout</c> ran out.</summary>
     public const string WaitTimeout = "cli.wait-timeout";
 
+    /// <summary><c>download</c>: the output file exists and <c>--force</c> was not given.</summary>
+    public const string OutputExists = "cli.output-exists";
+
+    /// <summary><c>download</c>: the connection ended before the whole file arrived; the <c>.part</c> file is kept for <c>--resume</c>.</summary>
+    public const string DownloadInterrupted = "cli.download-interrupted";
+
+    /// <summary><c>download</c>: the downloaded bytes do not match the digest the server announced (exit 4).</summary>
+    public const string DigestMismatch = "cli.digest-mismatch";
+
     /// <summary>The command was cancelled (Ctrl+C).</summary>
     public const string Cancelled = "cli.cancelled";
 

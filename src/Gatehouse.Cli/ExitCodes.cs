@@ -26,4 +26,10 @@ public static class ExitCodes
     /// unexpected response, the engine failed, or the command was cancelled. Never read this as a pass.
     /// </summary>
     public const int Incomplete = 3;
+
+    /// <summary>
+    /// <c>download</c> only: the file arrived but its SHA-256 is not the digest the server announced (or its
+    /// <c>ETag</c>), or it is longer than announced. The partial file was deleted; nothing was written to the output path.
+    /// </summary>
+    public const int DigestMismatch = 4;
 }

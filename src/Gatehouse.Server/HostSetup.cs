@@ -99,6 +99,10 @@ internal static class HostSetup
         services.AddScoped<Apps.VersionFindings>();
         services.AddScoped<Apps.VersionWorkflow>();
         services.AddScoped<OAuth.AppAccessGate>();
+        services.AddOptions<Downloads.DownloadOptions>().BindConfiguration(Downloads.DownloadOptions.Section)
+            .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();
+        services.AddSingleton<Downloads.DownloadKeyRing>();
+        services.AddSingleton<Downloads.DownloadMetrics>();
         services.AddScoped<Apps.LifecycleTicker>();
         services.AddScoped<Scanning.IScanCompletion, Apps.SubmissionScanCompletion>();
         services.AddScoped<Scanning.IScanCompletion, Apps.RescanCompletion>();
@@ -106,8 +110,7 @@ internal static class HostSetup
         Probes.ProbeSetup.AddGatehouseProbes(services);
         services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration(Evidence.EvidenceOptions.Section).Validate(o => o.MaxUploadBytes > 0, "Evidence:MaxUploadBytes must be positive").ValidateOnStart();
         Notifications.NotificationsSetup.AddGatehouseNotifications(services, s);
-        services.AddSingleton<FileSystemBlobStore>();
-        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+        services.AddGatehouseBlobStore(configuration); // Blobs:Backend, docs/storage.md
         services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
         services.AddSingleton<IReadinessCheck, BlobStoreReadiness>();
         services.AddSingleton<IReadinessCheck, JobStorageReadiness>();
@@ -135,6 +138,6 @@ internal static class HostSetup
         if (app.Services.GetRequiredService<IOptions<GatehouseOptions>>().Value.Demo)
             await app.Services.SeedDemoAsync(console, ct);
         var time = app.Services.GetRequiredService<TimeProvider>();
-        app.Services.GetRequiredService<FileSystemBlobStore>().CleanStaleTemporaryFiles(TimeSpan.FromHours(1), time.GetUtcNow());
+        app.Services.CleanStaleBlobTemporaryFiles(TimeSpan.FromHours(1), time.GetUtcNow());
     }
 }

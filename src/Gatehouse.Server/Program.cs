@@ -5,6 +5,7 @@ using Gatehouse.Server.Audit;
 using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Developers;
+using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Guidelines;
 using Gatehouse.Server.Evidence;
@@ -42,6 +43,7 @@ await app.PrepareAsync();
 // Pipeline.
 app.UseGatehouseProblemDetails();
 app.UseGatehouseHttps();
+app.UseDownloadHost();
 app.UseGatehouseSecurityHeaders();
 if (settings.Gatehouse.IsWeb)
     app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; }); // static, public
@@ -73,6 +75,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapPlatformApi();
     app.MapConnectApi();
     app.MapAppClientsApi();
+    app.MapDownloadsApi();
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);
 }

@@ -56,6 +56,8 @@ public sealed class AppVersion
     // ---- what was submitted
     public string? ArtifactDigest { get; set; }
     public string? ArtifactName { get; set; }
+    /// <summary>The artifact's media type as the engine verified it (read from the scan report on first download).</summary>
+    public string? ArtifactContentType { get; set; }
     public long ArtifactSize { get; set; }
     /// <summary>Instead of an artifact: a reference (web integration base URL, image reference).</summary>
     public string? Reference { get; set; }
@@ -177,6 +179,7 @@ internal static class AppModel
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.Property(x => x.ArtifactDigest).HasMaxLength(71);
             e.Property(x => x.ArtifactName).HasMaxLength(255);
+            e.Property(x => x.ArtifactContentType).HasMaxLength(255);
             e.Property(x => x.Reference).HasMaxLength(2000);
             e.Property(x => x.EndpointsJson).HasMaxLength(8000);
             e.Property(x => x.QuestionnaireResult).HasMaxLength(8);

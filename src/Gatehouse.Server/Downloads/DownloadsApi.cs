@@ -164,13 +164,11 @@ public static class DownloadsApi
         var length = await blobs.GetLengthAsync(v.ArtifactDigest, ct);
         if (length is null) return Unavailable("removed");
         var contentType = await ContentTypeAsync(db, v, ct);
-        var stream = await blobs.OpenReadAsync(v.ArtifactDigest, ct);
+        // The file store's streams seek (Range is answered from the open file); others read ranges on demand.
+        var stream = blobs is FileSystemBlobStore
+            ? await blobs.OpenReadAsync(v.ArtifactDigest, ct)
+            : new SeekableBlobStream(blobs, v.ArtifactDigest, length.Value);
         if (stream is null) return Unavailable("removed");
-        if (!stream.CanSeek)
-        {
-            await stream.DisposeAsync();
-            stream = new SeekableBlobStream(blobs, v.ArtifactDigest, length.Value);
-        }
 
         var headers = http.Response.Headers;
         headers.ContentDisposition = g.ContentDisposition;

@@ -21,18 +21,35 @@ internal sealed class DatabaseReadiness(IServiceScopeFactory scopes) : IReadines
     }
 }
 
-/// <summary>The blob store accepts a write and returns it.</summary>
+/// <summary>
+/// The blob store accepts a write, returns the same bytes and deletes them. The probe is unique per check, so
+/// that a store which already holds it (content addressing skips the write) cannot hide a read-only store.
+/// </summary>
 internal sealed class BlobStoreReadiness(IBlobStore blobs) : IReadinessCheck
 {
-    private static readonly byte[] Probe = "gatehouse readiness probe\n"u8.ToArray();
     public string Name => "blobs";
 
     public async Task<ReadinessResult> CheckAsync(CancellationToken ct)
     {
-        using var input = new MemoryStream(Probe);
+        var probe = System.Text.Encoding.ASCII.GetBytes(
+            $"gatehouse readiness probe {Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))}\n");
+        using var input = new MemoryStream(probe);
         var blob = await blobs.PutAsync(input, ct);
-        await using var read = await blobs.OpenReadAsync(blob.Digest, ct);
-        return read is null ? ReadinessResult.Down("written blob cannot be read") : ReadinessResult.Ok(blobs.GetType().Name);
+        try
+        {
+            using var copy = new MemoryStream();
+            await using (var read = await blobs.OpenReadAsync(blob.Digest, ct))
+            {
+                if (read is null) return ReadinessResult.Down("written blob cannot be read");
+                await read.CopyToAsync(copy, ct);
+            }
+            var store = blobs is S3BlobStore s3 ? $"{nameof(S3BlobStore)}: bucket {s3.Bucket}" : blobs.GetType().Name;
+            return copy.ToArray().AsSpan().SequenceEqual(probe) ? ReadinessResult.Ok(store) : ReadinessResult.Down("written blob reads back different");
+        }
+        finally
+        {
+            await blobs.DeleteAsync(blob.Digest, ct);
+        }
     }
 }
 

@@ -11,8 +11,11 @@ internal sealed class CliHarness : IDisposable
     public CliHarness(HttpMessageHandler? handler = null)
     {
         Handler = handler ?? new FakeApi();
-        Directory.CreateDirectory(_root);
+        Directory.CreateDirectory(WorkingDirectory);
     }
+
+    /// <summary>The CLI's current directory (an empty folder inside the harness's temp root).</summary>
+    public string WorkingDirectory => Path.Combine(_root, "work");
 
     public HttpMessageHandler Handler { get; }
 
@@ -47,6 +50,7 @@ internal sealed class CliHarness : IDisposable
             Err = stderr,
             In = new StringReader(Stdin),
             ConfigDirectory = ConfigDirectory,
+            WorkingDirectory = WorkingDirectory,
             HttpHandlerFactory = () => Handler,
             Variables = Variables,
             ErrorIsTerminal = ErrorIsTerminal,

@@ -382,6 +382,39 @@ public sealed class DownloadTests
     }
 
     [Fact]
+    public async Task On_the_s3_store_files_and_ranges_stream_through_gatehouse_and_storage_urls_are_presigned()
+    {
+        var settings = Blobs.S3TestServer.Settings(Blobs.S3TestServer.NewPrefix());
+        settings["Downloads:AllowStorageUrls"] = "true";
+        await using var w = await StartAsync(settings: settings);
+        Assert.IsType<S3BlobStore>(w.App.Services.GetRequiredService<IBlobStore>());
+        var url = await w.UrlAsync();
+        using var client = w.Anonymous();
+        using var whole = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(w.Content, await whole.Content.ReadAsByteArrayAsync());
+        var req = new HttpRequestMessage(HttpMethod.Get, url);
+        req.Headers.Range = new RangeHeaderValue(1000, 1999);
+        using var part = await client.SendAsync(req);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(w.Content[1000..2000], await part.Content.ReadAsByteArrayAsync());
+
+        // The storage's own URL (SigV4), signed with the verified type and the attachment name.
+        var storage = await w.IssueAsync(w.TenantAdmin, new { tenantId = w.Tenant, via = "storage" });
+        var presigned = new Uri(storage.GetProperty("url").GetString()!);
+        Assert.Contains("X-Amz-Algorithm=AWS4-HMAC-SHA256", presigned.Query, StringComparison.Ordinal);
+        Assert.Contains("response-content-disposition=", presigned.Query, StringComparison.Ordinal);
+        Assert.Equal("storage", storage.GetProperty("via").GetString());
+        using var direct = new HttpClient();
+        using var fromS3 = await direct.GetAsync(presigned);
+        Assert.Equal(HttpStatusCode.OK, fromS3.StatusCode);
+        Assert.Equal(w.Content, await fromS3.Content.ReadAsByteArrayAsync());
+        Assert.Equal("attachment", fromS3.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal(HttpStatusCode.BadRequest, (await w.TenantAdmin.PostAsJsonAsync($"/api/apps/{w.Slug}/versions/1.0.0/download-url",
+            new { tenantId = w.Tenant, via = "storage", lifetimeMinutes = 7 * 24 * 60 + 1 })).StatusCode);
+    }
+
+    [Fact]
     public void Signing_covers_every_field_and_verifies_in_constant_time()
     {
         var key = RandomNumberGenerator.GetBytes(32);

@@ -99,6 +99,23 @@ public sealed partial class FileSystemBlobStore : IBlobStore
         catch (DirectoryNotFoundException) { return Task.FromResult<Stream?>(null); }
     }
 
+    public Task<long?> GetLengthAsync(string digest, CancellationToken ct)
+    {
+        if (!BlobDigest.IsValid(digest)) return Task.FromResult<long?>(null);
+        var info = new FileInfo(PathFor(digest));
+        return Task.FromResult<long?>(info.Exists ? info.Length : null);
+    }
+
+    public async Task<Stream?> OpenRangeAsync(string digest, long offset, long length, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var s = await OpenReadAsync(digest, ct);
+        if (s is null) return null;
+        s.Seek(offset, SeekOrigin.Begin);
+        return new RangeReadStream(s, length);
+    }
+
     public Task<bool> ExistsAsync(string digest, CancellationToken ct) =>
         Task.FromResult(BlobDigest.IsValid(digest) && File.Exists(PathFor(digest)));
 

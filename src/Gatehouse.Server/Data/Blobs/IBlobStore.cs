@@ -3,7 +3,7 @@ namespace Gatehouse.Server.Data.Blobs;
 /// <summary>
 /// Content-addressed storage of uploaded artifacts. A blob becomes visible only once complete
 /// and verified; its name is its SHA-256 digest (<c>sha256:&lt;64 hex&gt;</c>). Implementations:
-/// <see cref="FileSystemBlobStore"/> (default); an S3 one follows.
+/// <see cref="FileSystemBlobStore"/> (default) and an S3-compatible one.
 /// </summary>
 public interface IBlobStore
 {
@@ -14,6 +14,15 @@ public interface IBlobStore
     Task<Stream?> OpenReadAsync(string digest, CancellationToken ct);
 
     Task<bool> ExistsAsync(string digest, CancellationToken ct);
+
+    /// <summary>The blob's size in bytes, or null when there is none with this digest.</summary>
+    Task<long?> GetLengthAsync(string digest, CancellationToken ct);
+
+    /// <summary>
+    /// Opens <paramref name="length"/> bytes from <paramref name="offset"/> (HTTP Range requests), or null when
+    /// there is no such blob. The caller keeps within the blob's length.
+    /// </summary>
+    Task<Stream?> OpenRangeAsync(string digest, long offset, long length, CancellationToken ct);
 
     Task<bool> DeleteAsync(string digest, CancellationToken ct);
 }
@@ -34,11 +43,30 @@ public sealed class BlobStoreOptions
 {
     public const string Section = "Blobs";
 
-    /// <summary>Root folder; default <c>{DataDirectory}/blobs</c>.</summary>
+    /// <summary>Where blobs live: <c>filesystem</c> (default) or <c>s3</c> (docs/storage.md).</summary>
+    public BlobBackend Backend { get; set; } = BlobBackend.FileSystem;
+
+    /// <summary>
+    /// Root folder; default <c>{DataDirectory}/blobs</c>. With the <c>s3</c> backend only its <c>tmp</c>
+    /// folder is used, to spool uploads before they are sent.
+    /// </summary>
     public string? Path { get; set; }
 
     /// <summary>Largest blob accepted, in bytes (default 2 GiB).</summary>
     public long MaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Settings of <c>Blobs:S3</c>, used when <see cref="Backend"/> is <c>s3</c>.</summary>
+    public S3BlobStoreOptions S3 { get; set; } = new();
+}
+
+/// <summary>The blob store implementations, chosen by <c>Blobs:Backend</c>.</summary>
+public enum BlobBackend
+{
+    /// <summary><see cref="FileSystemBlobStore"/>.</summary>
+    FileSystem,
+
+    /// <summary><see cref="S3BlobStore"/>: any S3-compatible object store.</summary>
+    S3,
 }
 
 /// <summary>Digest syntax, checked before a digest is ever turned into a path.</summary>
@@ -53,4 +81,17 @@ public static class BlobDigest
             if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
         return true;
     }
+}
+
+/// <summary>
+/// A blob store that can hand out its own time-limited GET URLs (S3 presigned URLs, SigV4), an alternative to
+/// Gatehouse's signed URLs for files served straight from storage.
+/// </summary>
+public interface IPresigningBlobStore
+{
+    /// <summary>The longest lifetime the store's URLs may have (S3: 7 days).</summary>
+    TimeSpan MaxPresignLifetime { get; }
+
+    /// <summary>A GET URL for <paramref name="digest"/> valid for <paramref name="lifetime"/>, answering with these headers.</summary>
+    Task<Uri> PresignGetAsync(string digest, TimeSpan lifetime, string contentType, string contentDisposition, CancellationToken ct);
 }
