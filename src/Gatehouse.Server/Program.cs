@@ -34,6 +34,7 @@ builder.Services.AddGatehouseAuth();
 builder.Services.AddGatehouseOAuth(builder.Environment, settings);
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
 builder.Services.AddGatehouseGuidelines();
+builder.Services.AddGatehouseConsole();
 
 var app = builder.Build();
 
@@ -45,6 +46,7 @@ app.UseGatehouseProblemDetails();
 app.UseGatehouseHttps();
 app.UseDownloadHost();
 app.UseGatehouseSecurityHeaders();
+app.UseStaticFiles(); // the console's CSS and JavaScript (public, no secrets)
 if (settings.Gatehouse.IsWeb)
     app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; }); // static, public
 app.UseAuthentication();
@@ -76,6 +78,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapConnectApi();
     app.MapAppClientsApi();
     app.MapDownloadsApi();
+    app.MapRazorPages(); // the console (docs/console.md)
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);
 }

@@ -65,6 +65,28 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         return app;
     }
 
+    /// <summary>
+    /// Like <see cref="StartAsync"/>, but on a real Kestrel socket at 127.0.0.1 (a browser can reach it);
+    /// <see cref="KestrelAddress"/> is its base URL.
+    /// </summary>
+    public static async Task<GatehouseApp> StartKestrelAsync(DbKind kind, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var dir = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
+        SeedOAuthKeys(dir);
+        var pg = kind == DbKind.Postgres ? await PostgresTestDatabase.CreateAsync() : null;
+        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services);
+        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        app.StartServer();
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        app.KestrelAddress = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        return app;
+    }
+
+    /// <summary>The base URL of a server started with <see cref="StartKestrelAsync"/>.</summary>
+    public string? KestrelAddress { get; private set; }
+
     // RSA-3072 generation costs about a second per key; every test server would make two. One pair per
     // test run, copied into each new data directory, keeps the suite fast (OAuth tests of key creation
     // use their own directories).
