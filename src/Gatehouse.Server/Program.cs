@@ -31,6 +31,7 @@ builder.Services.AddGatehouseProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddGatehouseDatabase(settings.Database, settings.DataDirectory);
 builder.Services.AddGatehouseAuth();
+builder.Services.AddGatehouseTwoFactor(); // staff 2FA, sign-in throttling (docs/console.md#security)
 builder.Services.AddGatehouseOAuth(builder.Environment, settings);
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
 builder.Services.AddGatehouseGuidelines();
@@ -49,7 +50,9 @@ app.UseGatehouseSecurityHeaders();
 app.UseStaticFiles(); // the console's CSS and JavaScript (public, no secrets)
 if (settings.Gatehouse.IsWeb)
     app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; }); // static, public
+app.UseRateLimiter();
 app.UseAuthentication();
+app.UseTwoFactorEnforcement();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseCookieApiAntiforgery();
@@ -60,6 +63,7 @@ if (settings.Gatehouse.IsWeb)
 {
     app.MapOpenApi().AllowAnonymous();
     app.MapAccountApi();
+    app.MapTwoFactorApi();
     app.MapTokensApi();
     app.MapUsersApi();
     app.MapOrganizationsApi();

@@ -19,7 +19,8 @@ public sealed class ConsoleSmokeTests
 
         await page.GotoAsync("/account/login");
         await Browser.CheckAsync(page, "login");
-        await Browser.SignInAsync(page, GatehouseApp.AdminEmail, GatehouseApp.AdminPassword);
+        await Browser.SignInAsync(app, page, GatehouseApp.AdminEmail, GatehouseApp.AdminPassword); // with the TOTP step (staff)
+        Assert.EndsWith("/account/", page.Url, StringComparison.Ordinal);
 
         await page.GotoAsync("/console");
         Assert.Equal("Console · Gatehouse", await page.TitleAsync());

@@ -107,12 +107,14 @@ public static partial class AppsApi
         if (request.Version is null || !VersionPattern().IsMatch(request.Version))
             return Problems.Invalid("version must be 1-64 characters: letters, digits, '.', '+', '_' or '-' (e.g. 1.4.2)");
         if (request.Reference is not null && !IsHttpsUrl(request.Reference)) return Problems.Invalid("reference must be an absolute https URL");
+        var reference = request.Reference ?? (row.Type == AppTypes.WebIntegration ? row.BaseUrl : null);
+        if (Probes.ProbeEndpoints.Problem(request.Endpoints, reference) is { } endpointsProblem) return Problems.Invalid(endpointsProblem);
         if (await db.AppVersions.AnyAsync(v => v.AppId == row.Id && v.Version == request.Version, ct)) return Problems.Conflict("this version exists");
         var now = time.GetUtcNow();
         var v = new AppVersion
         {
             Id = Guid.CreateVersion7(now), AppId = row.Id, OrganizationId = row.OrganizationId, Version = request.Version,
-            State = VersionStates.Draft, Reference = request.Reference ?? (row.Type == AppTypes.WebIntegration ? row.BaseUrl : null),
+            State = VersionStates.Draft, Reference = reference, EndpointsJson = Probes.ProbeEndpoints.ToJson(request.Endpoints),
             CatalogVersion = RequirementCatalog.LoadEmbedded().Version, CreatedBy = http.User.Id(), CreatedAt = now, UpdatedAt = now,
         };
         db.AppVersions.Add(v);
@@ -139,9 +141,16 @@ public static partial class AppsApi
     }
 
     /// <summary>The raw body is the artifact, streamed into the blob store. Allowed while the version is a draft or changes were requested.</summary>
-    public static async Task<Results<Ok<VersionInfo>, ProblemHttpResult>> UploadArtifact(
+    public static Task<Results<Ok<VersionInfo>, ProblemHttpResult>> UploadArtifact(
         string app, string version, string name, HttpContext http, AppAccess apps, GatehouseDb db, IBlobStore blobs, AuditLog audit,
-        TimeProvider time, IOptions<ScanningOptions> options, CancellationToken ct)
+        TimeProvider time, IOptions<ScanningOptions> options, CancellationToken ct) =>
+        UploadArtifactAsync(app, version, name, http,
+            () => BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct), apps, db, audit, time, ct);
+
+    /// <summary>The upload with the body read by <paramref name="receive"/> (the request body, or a form's file in the console).</summary>
+    internal static async Task<Results<Ok<VersionInfo>, ProblemHttpResult>> UploadArtifactAsync(
+        string app, string version, string name, HttpContext http, Func<Task<BlobUpload>> receive, AppAccess apps, GatehouseDb db, AuditLog audit,
+        TimeProvider time, CancellationToken ct)
     {
         var (row, v) = await apps.FindVersionAsync(http.User, app, version, ct);
         if (row is null || v is null) return Problems.NotFound("Version");
@@ -150,7 +159,7 @@ public static partial class AppsApi
             return InvalidTransition(v, "upload an artifact");
         if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || name.Any(char.IsControl))
             return Problems.Invalid("name is required: the file name, at most 255 characters, no control characters");
-        var upload = await BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct);
+        var upload = await receive();
         if (upload.Problem is not null) return upload.Problem;
         var blob = upload.Blob!;
         v.ArtifactDigest = blob.Digest;
@@ -165,8 +174,14 @@ public static partial class AppsApi
     }
 
     /// <summary>Answers (<c>{questionId: answer}</c>) are scored at once against the app type's current questionnaire.</summary>
-    public static async Task<Results<Ok<QuestionnaireResult>, ProblemHttpResult>> Answer(
-        string app, string version, HttpContext http, AppAccess apps, GatehouseDb db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    public static Task<Results<Ok<QuestionnaireResult>, ProblemHttpResult>> Answer(
+        string app, string version, HttpContext http, AppAccess apps, GatehouseDb db, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        AnswerAsync(app, version, http, () => QuestionnaireAnswers.ReadAsync(http.Request.Body, ct), apps, db, audit, time, ct);
+
+    /// <summary>The answers with the body read by <paramref name="read"/> (the request body, or the console's form).</summary>
+    internal static async Task<Results<Ok<QuestionnaireResult>, ProblemHttpResult>> AnswerAsync(
+        string app, string version, HttpContext http, Func<Task<IReadOnlyDictionary<string, string>>> read, AppAccess apps, GatehouseDb db,
+        AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var (row, v) = await apps.FindVersionAsync(http.User, app, version, ct);
         if (row is null || v is null) return Problems.NotFound("Version");
@@ -175,7 +190,7 @@ public static partial class AppsApi
         IReadOnlyDictionary<string, string> answers;
         try
         {
-            answers = await QuestionnaireAnswers.ReadAsync(http.Request.Body, ct);
+            answers = await read();
         }
         catch (AnswersFormatException ex)
         {
@@ -337,7 +352,8 @@ public static class ReasonCodes
 }
 
 public sealed record CreateAppRequest(string? Slug, string? Name, string? Type, string? Tier, string? BaseUrl);
-public sealed record CreateVersionRequest(string? Version, string? Reference);
+/// <param name="Endpoints">Web integrations: declared endpoints the probe checks (at most 50; paths starting with "/" or https URLs on the reference's host).</param>
+public sealed record CreateVersionRequest(string? Version, string? Reference, IReadOnlyList<string?>? Endpoints = null);
 public sealed record AttestRequest(string? Name, bool? Accept);
 public sealed record ActionRequest(string? Action, IReadOnlyList<string>? ReasonCodes, string? Text);
 
@@ -351,12 +367,13 @@ public sealed record VersionInfo(
     int? QuestionnaireVersion, string? QuestionnaireResult, string? AttestationName, DateTimeOffset? AttestedAt,
     string? CatalogVersion, int? PolicyVersion, Guid? CurrentScanId, int IncompleteScans, DateTimeOffset? NextScanAttemptAt,
     DateTimeOffset? SubmittedAt, DateTimeOffset? SlaDueAt, string? AssignedReviewerId, DateTimeOffset? DecidedAt,
-    DateTimeOffset? PublishedAt, DateTimeOffset? LastScannedAt, DateTimeOffset? NextRescanAt, DateTimeOffset CreatedAt)
+    DateTimeOffset? PublishedAt, DateTimeOffset? LastScannedAt, DateTimeOffset? NextRescanAt, DateTimeOffset CreatedAt,
+    IReadOnlyList<string>? Endpoints = null, DateTimeOffset? NextProbeAt = null)
 {
     public static VersionInfo From(App a, AppVersion v) => new(v.Id, a.Slug, v.Version, v.State, v.ArtifactDigest, v.ArtifactName, v.ArtifactSize,
         v.Reference, v.QuestionnaireVersion, v.QuestionnaireResult, v.AttestationName, v.AttestedAt, v.CatalogVersion, v.PolicyVersion,
         v.CurrentScanId, v.IncompleteScans, v.NextScanAttemptAt, v.SubmittedAt, v.SlaDueAt, v.AssignedReviewerId, v.DecidedAt,
-        v.PublishedAt, v.LastScannedAt, v.NextRescanAt, v.CreatedAt);
+        v.PublishedAt, v.LastScannedAt, v.NextRescanAt, v.CreatedAt, v.EndpointsJson is null ? null : Probes.ProbeEndpoints.Parse(v.EndpointsJson), v.NextProbeAt);
 }
 
 public sealed record VersionScanInfo(Guid Id, string State, string? Verdict, string? EffectiveVerdict, int Findings, int Suppressed,

@@ -6,7 +6,8 @@ namespace Gatehouse.Server.Apps;
 
 /// <summary>
 /// The lifecycle's clock, run by the reconciler every pass: retries incomplete submission scans whose
-/// back-off has passed, and rescans published versions whose cadence is due. Claims each version with
+/// back-off has passed, rescans published versions whose cadence is due, and probes published web
+/// integrations daily. Claims each version with
 /// its concurrency token, so two workers never start the same scan twice.
 /// </summary>
 public sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, TimeProvider time, ILogger<LifecycleTicker> logger)
@@ -24,6 +25,11 @@ public sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, Ti
             .Take(100).ToListAsync(ct);
         foreach (var v in due)
             if (await StartAsync(v, ScanPurposes.Rescan, () => v.NextRescanAt = null, ct)) started++;
+
+        // Published web integrations: the daily endpoint probe (docs/probe.md); ProbeCompletion sets the next one.
+        var probes = await db.AppVersions.Where(v => v.State == VersionStates.Published && v.NextProbeAt <= now).Take(100).ToListAsync(ct);
+        foreach (var v in probes)
+            if (await StartAsync(v, ScanPurposes.Probe, () => v.NextProbeAt = null, ct)) started++;
         return started;
     }
 

@@ -26,9 +26,19 @@ public static class ReviewApi
     /// <param name="assigned"><c>me</c>, <c>none</c> or empty for all.</param>
     public static async Task<Ok<List<QueueItem>>> Queue(
         ClaimsPrincipal user, GatehouseDb db, VersionFindings findings, TimeProvider time, CancellationToken ct,
-        string? tier = null, string? assigned = null, bool overdue = false)
+        string? tier = null, string? assigned = null, bool overdue = false) =>
+        TypedResults.Ok(await QueueItemsAsync(user, db, findings, time.GetUtcNow(), tier, assigned, overdue, null, ct));
+
+    /// <summary>
+    /// The queue as <c>GET /api/review/queue</c> lists it (the console's queue page uses the same code): versions
+    /// in review, scanning or submitted, highest priority first, then the SLA clock. <paramref name="type"/> narrows it to one app type.
+    /// </summary>
+    public static async Task<List<QueueItem>> QueueItemsAsync(
+        ClaimsPrincipal user, GatehouseDb db, VersionFindings findings, DateTimeOffset now, string? tier, string? assigned, bool overdue,
+        string? type, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(findings);
         var q = db.AppVersions.AsNoTracking().Where(v => v.State == VersionStates.InReview || v.State == VersionStates.Scanning || v.State == VersionStates.Submitted);
         if (assigned == "me") { var me = user.Id(); q = q.Where(v => v.AssignedReviewerId == me); }
         else if (assigned == "none") q = q.Where(v => v.AssignedReviewerId == null);
@@ -43,6 +53,7 @@ public static class ReviewApi
         {
             var a = apps[v.AppId];
             if (tier is not null && a.Tier != tier) continue;
+            if (type is not null && a.Type != type) continue;
             var scan = v.CurrentScanId is { } sid ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid, ct) : null;
             var effective = scan?.Verdict is null ? null : await findings.EffectiveAsync(a, v, scan, ct);
             var risk = (effective?.RiskScore ?? 0) + (v.QuestionnaireResult == "warn" ? 10 : 0);
@@ -50,7 +61,7 @@ public static class ReviewApi
                 v.SubmittedAt, v.SlaDueAt, v.SlaDueAt is { } due ? Math.Round((due - now).TotalHours, 1) : null, v.SlaDueAt < now,
                 v.Priority, v.AssignedReviewerId, scan?.Verdict, effective?.Verdict, v.QuestionnaireResult, Math.Min(100, risk)));
         }
-        return TypedResults.Ok(items);
+        return items;
     }
 
     /// <summary>Assigns a reviewer (the caller when none is named); never a member of the vendor organisation.</summary>

@@ -78,7 +78,7 @@ public static class SuppressionsApi
         Notifier notifier, TimeProvider time, CancellationToken ct) =>
         Decide(suppressionId, request, SuppressionStates.Approved, http, apps, db, audit, notifier, time, ct);
 
-    private static async Task<Results<Ok<SuppressionInfo>, ProblemHttpResult>> Decide(
+    internal static async Task<Results<Ok<SuppressionInfo>, ProblemHttpResult>> Decide(
         Guid suppressionId, DecideSuppressionRequest request, string to, HttpContext http, AppAccess apps, GatehouseDb db, AuditLog audit,
         Notifier notifier, TimeProvider time, CancellationToken ct)
     {

@@ -44,7 +44,7 @@ public sealed record Caller(string UserId, Actor As, string? ClientAddress = nul
 /// </summary>
 public sealed class VersionWorkflow(
     GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier, AgreementGuard agreements,
-    EvidenceGuard evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings)
+    EvidenceGuard evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings, OAuth.AppAccessGate gate)
 {
     public static class Guards
     {
@@ -86,9 +86,11 @@ public sealed class VersionWorkflow(
 
         try
         {
-            return action == Lifecycle.Actions.Submit
-                ? await SubmitAsync(app, version, move, caller, ct)
-                : await ApplyAsync(app, version, move, caller, reasons, text, ct);
+            if (action == Lifecycle.Actions.Submit) return await SubmitAsync(app, version, move, caller, ct);
+            var outcome = await ApplyAsync(app, version, move, caller, reasons, text, ct);
+            // A reviewer's rescan (in-review -> scanning) scans again: the artifact, or the endpoints by probe.
+            if (action == Lifecycle.Actions.Rescan) await StartScanAsync(app, version, ScanPurposes.Submission, ct);
+            return outcome;
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -142,10 +144,10 @@ public sealed class VersionWorkflow(
             yield return new(Guards.QuestionnaireFail, "the questionnaire has answers that fail; change them or the practice behind them");
     }
 
-    /// <summary>A version with an artifact needs a finished scan that is neither incomplete nor blocking (after suppressions).</summary>
+    /// <summary>A version with an artifact, or a web integration probed by reference, needs a finished scan that is neither incomplete nor blocking (after suppressions).</summary>
     private async Task<IReadOnlyList<GuardFailure>> ScanGuardsAsync(App app, AppVersion v, CancellationToken ct)
     {
-        if (v.ArtifactDigest is null) return [];
+        if (v.ArtifactDigest is null && !Probes.ProbeScans.Applies(app, v)) return [];
         var scan = v.CurrentScanId is { } id ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
         if (scan is null || scan.Verdict is null) return [new(Guards.ScanPending, "the scan has not finished")];
         var effective = await findings.EffectiveAsync(app, v, scan, ct);
@@ -172,8 +174,9 @@ public sealed class VersionWorkflow(
         v.NextScanAttemptAt = null;
         await ApplyAsync(app, v, move, caller, [], null, ct);
 
-        // Every submission is checked again in full: a fresh scan of the artifact, or straight to review by reference.
-        if (v.ArtifactDigest is not null)
+        // Every submission is checked again in full: a fresh scan of the artifact, or of a web integration's
+        // endpoints by reference (the probe, docs/probe.md); anything else by reference goes straight to review.
+        if (v.ArtifactDigest is not null || Probes.ProbeScans.Applies(app, v))
         {
             // Scanning first, then the scan: its completion expects the version to be waiting for it.
             await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
@@ -191,6 +194,14 @@ public sealed class VersionWorkflow(
     /// <summary>Starts a scan of the version's artifact under the policy it was submitted with.</summary>
     public async Task<Scan> StartScanAsync(App app, AppVersion v, string purpose, CancellationToken ct)
     {
+        // A web integration without an artifact is probed instead; the daily probe of one with an artifact never
+        // replaces the artifact's scan as the current one.
+        if (purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && Probes.ProbeScans.Applies(app, v)))
+            return await scans.StartAsync(Probes.ProbeScans.Request(app, v, purpose), ct, scan =>
+            {
+                if (v.ArtifactDigest is null) v.CurrentScanId = scan.Id;
+                v.UpdatedAt = time.GetUtcNow();
+            });
         // The version names its scan before any worker can see the scan, so the completion always finds it.
         return await scans.StartAsync(new ScanRequest(app.OrganizationId, v.SubmittedBy ?? "system", v.ArtifactDigest!, v.ArtifactSize,
             v.ArtifactName ?? "artifact", AppTypes.EngineType(app.Type), purpose, v.Id, v.PolicyVersion), ct, scan =>
@@ -219,9 +230,11 @@ public sealed class VersionWorkflow(
             case Lifecycle.Actions.Publish:
                 v.PublishedAt = now;
                 v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
+                v.NextProbeAt = Probes.ProbeScans.Applies(app, v) ? now.Add(Probes.ProbeScans.Interval) : null;
                 break;
             case Lifecycle.Actions.Reinstate:
                 v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
+                v.NextProbeAt = Probes.ProbeScans.Applies(app, v) ? now.Add(Probes.ProbeScans.Interval) : null;
                 break;
         }
         db.VersionTransitions.Add(new VersionTransition
@@ -234,6 +247,8 @@ public sealed class VersionWorkflow(
             caller.ClientAddress, new { app = app.Slug, version = v.Version, from, to = move.To, reasons, text }), ct);
         if (from != move.To)
             await notifier.OrganizationAsync(app.OrganizationId, $"version.{move.To}", Summary(app, v, reasons, text), ct);
+        // The kill switch: leaving "published" revokes the app's tokens and keys; its own webhook hears of it.
+        await gate.AfterTransitionAsync(app, move.Action, from, move.To, caller.UserId, ct);
         return TransitionOutcome.Done(v);
     }
 

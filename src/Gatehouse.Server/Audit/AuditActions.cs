@@ -7,6 +7,11 @@ public static class AuditActions
     public const string LoginFailed = "auth.login.failed";
     public const string LoginLockedOut = "auth.login.locked-out";
     public const string Logout = "auth.logout";
+    public const string LoginThrottled = "auth.login.throttled";
+    public const string TwoFactorEnabled = "auth.2fa.enabled";
+    public const string TwoFactorSucceeded = "auth.2fa.succeeded";
+    public const string TwoFactorFailed = "auth.2fa.failed";
+    public const string RecoveryCodeUsed = "auth.2fa.recovery-code-used";
     public const string TokenIssued = "auth.token.issued";
     public const string TokenRevoked = "auth.token.revoked";
     public const string UserCreated = "user.created";

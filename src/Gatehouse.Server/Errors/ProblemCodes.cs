@@ -11,6 +11,7 @@ public static class ProblemCodes
     public const string InvalidToken = "auth.invalid-token";
     public const string InsufficientScope = "auth.insufficient-scope";
     public const string Antiforgery = "auth.antiforgery";
+    public const string TwoFactorRequired = "auth.two-factor-required";
     public const string NotFound = "request.not-found";
     public const string Validation = "request.invalid";
     public const string Conflict = "request.conflict";

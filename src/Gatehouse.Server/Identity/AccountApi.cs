@@ -20,7 +20,7 @@ public static class AccountApi
     {
         var account = app.MapGroup("/account").ExcludeFromDescription();
         account.MapGet("/login", LoginPage).AllowAnonymous();
-        account.MapPost("/login", Login).AllowAnonymous();
+        account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy);
         account.MapPost("/logout", Logout).WithMetadata(new RequireAntiforgeryTokenAttribute());
         account.MapGet("/", AccountPage);
         account.MapPost("/tokens", CreateTokenFromForm).RequireAuthorization(Policies.Write);
@@ -65,6 +65,8 @@ public static class AccountApi
             // Back to where sign-in was asked for (e.g. an app's installation at /connect/authorize), if it is ours.
             return Results.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/account/");
         }
+        if (result.RequiresTwoFactor) // password right; the second step is /account/2fa (TwoFactorApi)
+            return Results.Redirect("/account/2fa" + (IsLocalUrl(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl!) : ""));
         var action = result.IsLockedOut ? AuditActions.LoginLockedOut : AuditActions.LoginFailed;
         // Record the attempted name (not the password) so brute force shows up in the log.
         await audit.AppendAsync(new AuditEvent(action, user?.Id ?? "anonymous", Subject: user?.Id, ClientAddress: client,
@@ -97,8 +99,11 @@ public static class AccountApi
         var t = af.GetAndStoreTokens(http);
         var scopeBoxes = string.Join("", Scopes.AllowedFor(roles).Select(s =>
             $"<label><input type=\"checkbox\" name=\"scopes\" value=\"{E(s)}\" checked> {E(s)}</label> "));
+        var needs2fa = http.User.IsStaff() && !user.TwoFactorEnabled
+            ? "<p role=\"alert\">Your role needs two-factor authentication: <a href=\"/account/2fa/setup\">set up two-factor authentication</a>.</p>" : "";
         return Render("Your account", $"""
             <p>Signed in as <strong>{E(user.Email)}</strong> ({E(string.Join(", ", roles))}).</p>
+            {needs2fa}
             <h2>Create a personal access token</h2>
             <p>For <code>gatehouse login --server URL --token -</code>. The token is shown once.</p>
             <form method="post" action="/account/tokens">

@@ -59,7 +59,7 @@ internal static class AuthSetup
             o.Cookie.Name = "gatehouse.session";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Always outside Development/Testing: below
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
             o.LoginPath = "/account/login";
@@ -73,6 +73,9 @@ internal static class AuthSetup
                 OnRedirectToAccessDenied = ctx => WriteProblemAsync(ctx.HttpContext, 403, ProblemCodes.Forbidden, "Forbidden"),
             };
         });
+        // The session cookie only over HTTPS, except in Development/Testing (plain http on localhost).
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IHostEnvironment>((o, env) => o.Cookie.SecurePolicy = CookieSecurePolicyFor(env));
         // A role change or lock-out reaches open console sessions within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
@@ -114,6 +117,10 @@ internal static class AuthSetup
             }
             await next(ctx);
         });
+
+    /// <summary>Secure cookies everywhere but Development and Testing, which run over plain http on localhost.</summary>
+    public static CookieSecurePolicy CookieSecurePolicyFor(IHostEnvironment env) =>
+        env.IsDevelopment() || env.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 
     private static bool IsApi(HttpRequest r) => r.Path.StartsWithSegments("/api");
 

@@ -9,14 +9,14 @@ public sealed class Scan
     public Guid Id { get; set; }
     public Guid OrganizationId { get; set; }
     public required string SubmittedBy { get; set; }
-    /// <summary>Blob digest of the artifact (<c>sha256:…</c>).</summary>
+    /// <summary>Blob digest of the artifact (<c>sha256:…</c>); empty for probes, which have no blob.</summary>
     public required string BlobDigest { get; set; }
     public long Size { get; set; }
     /// <summary>The name the uploader gave (display only; never used as a path).</summary>
     public required string FileName { get; set; }
     /// <summary>Endpoint probes (<c>ArtifactType</c> <c>probe</c>): the base URL probed; there is no blob.</summary>
     public string? Target { get; set; }
-    /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c> or <c>chart</c>.</summary>
+    /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c>, <c>chart</c>, or <c>probe</c> (an endpoint probe of <see cref="Target"/>).</summary>
     public required string ArtifactType { get; set; }
     public ScanState State { get; set; }
     /// <summary><c>pass</c>, <c>review</c>, <c>reject</c> or <c>incomplete</c> once done.</summary>
@@ -47,6 +47,8 @@ public static class ScanPurposes
     public const string Rescan = "rescan";
     /// <summary>An evidence upload's file check.</summary>
     public const string Evidence = "evidence";
+    /// <summary>A published web integration's daily endpoint probe (docs/probe.md); its submission probe is a <see cref="Submission"/>.</summary>
+    public const string Probe = "probe";
 }
 
 /// <summary>Where a scan is.</summary>

@@ -19,7 +19,8 @@ namespace Gatehouse.Server.Scanning;
 /// </summary>
 internal sealed class ScanArtifactHandler(
     GatehouseDb db, IBlobStore blobs, IOptions<ScanningOptions> options, TimeProvider time, AuditLog audit,
-    Listing.ListingPolicies listing, IEnumerable<IScanCompletion> completions, ILogger<ScanArtifactHandler> logger) : IWorkHandler
+    Listing.ListingPolicies listing, IEnumerable<IScanCompletion> completions, Probes.ProbeScanRunner probes,
+    ILogger<ScanArtifactHandler> logger) : IWorkHandler
 {
     public const string KindName = "scan.artifact";
     public string Kind => KindName;
@@ -41,7 +42,8 @@ internal sealed class ScanArtifactHandler(
         var temp = Path.Combine(Path.GetTempPath(), $"gatehouse-scan-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
         try
         {
-            var verdict = await ScanAsync(scan, scanId, temp, ct);
+            // A probe has no blob: it runs the endpoint probe instead of the engine (docs/probe.md).
+            var verdict = Probes.ProbeScans.IsProbe(scan) ? await probes.RunAsync(scan, ct) : await ScanAsync(scan, scanId, temp, ct);
             await CompleteAsync(scan, ct);
             return verdict;
         }

@@ -6,9 +6,10 @@ namespace Gatehouse.Server.Scanning;
 
 /// <summary>What to scan and why.</summary>
 /// <param name="PolicyVersion">Listing policy version whose <c>analysis</c> section judges the scan (null: the server's engine policy).</param>
+/// <param name="Target">Endpoint probes: the base URL probed (<see cref="Scan.Target"/>).</param>
 public sealed record ScanRequest(
     Guid OrganizationId, string RequestedBy, string BlobDigest, long Size, string FileName, string ArtifactType,
-    string Purpose, Guid? SubjectId = null, int? PolicyVersion = null);
+    string Purpose, Guid? SubjectId = null, int? PolicyVersion = null, string? Target = null);
 
 /// <summary>
 /// The one way to start a scan: the row first, then the work item. When the scan ends, the
@@ -30,7 +31,7 @@ public sealed class ScanStarter(GatehouseDb db, WorkQueue queue, TimeProvider ti
             Id = Guid.CreateVersion7(now), OrganizationId = request.OrganizationId, SubmittedBy = request.RequestedBy,
             BlobDigest = request.BlobDigest, Size = request.Size, FileName = request.FileName, ArtifactType = request.ArtifactType,
             State = ScanState.Queued, CreatedAt = now, Purpose = request.Purpose, SubjectId = request.SubjectId,
-            PolicyVersion = request.PolicyVersion,
+            PolicyVersion = request.PolicyVersion, Target = request.Target,
         };
         db.Scans.Add(scan);
         beforeDispatch?.Invoke(scan);

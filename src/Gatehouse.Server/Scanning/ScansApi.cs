@@ -88,7 +88,9 @@ public static class ScansApi
         var scan = await Visible(scanId, user, access, db, ct);
         if (scan is null) return Problems.NotFound("Scan");
         if (scan.ReportJson is null) return Problems.Conflict("the scan has not finished");
-        var report = ReportJson.Deserialize(scan.ReportJson)!;
+        var report = Probes.ProbeScans.IsProbe(scan)
+            ? Probes.ProbeScans.AsScanReport(Probes.ProbeScans.ReadReport(scan.ReportJson)!)
+            : ReportJson.Deserialize(scan.ReportJson)!;
         return TypedResults.Content(ReportSarif.Serialize(report, AnalyzerSet.AllRules()), "application/sarif+json");
     }
 

@@ -38,22 +38,50 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, chromium);
     }
 
+    // Which server a page belongs to, so that SignInAsync(page, ...) can complete staff two-factor sign-in.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, GatehouseApp> Apps = new();
+
     /// <summary>A fresh context (own cookies) on <paramref name="app"/>'s address.</summary>
     public async Task<IPage> PageAsync(GatehouseApp app)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.KestrelAddress, Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        Apps.AddOrUpdate(page, app);
+        return page;
     }
 
-    /// <summary>Signs in through the login form.</summary>
-    public static async Task SignInAsync(IPage page, string email, string password)
+    /// <summary>
+    /// Signs in through the login form. Staff (admin, reviewer) must use two-factor authentication: for a page from
+    /// <see cref="PageAsync"/> this enrols them through the server's UserManager if needed and enters the current code.
+    /// </summary>
+    public static Task SignInAsync(IPage page, string email, string password) =>
+        Apps.TryGetValue(page, out var app) ? SignInAsync(app, page, email, password) : PasswordStepAsync(page, email, password);
+
+    /// <summary>Signs in with the password and, when the server asks for it (<c>/account/2fa</c>), the TOTP code.</summary>
+    public static async Task SignInAsync(GatehouseApp app, IPage page, string email, string password)
+    {
+        var key = await app.TotpKeyForStaffAsync(email);
+        await PasswordStepAsync(page, email, password);
+        if (key is null || new Uri(page.Url).AbsolutePath != "/account/2fa") return;
+        await page.GetByLabel("Authentication code or recovery code").FillAsync(Totp.Code(key));
+        await SubmitAsync(page, "Verify");
+    }
+
+    private static async Task PasswordStepAsync(IPage page, string email, string password)
     {
         await page.GotoAsync("/account/login");
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await SubmitAsync(page, "Sign in");
+    }
+
+    /// <summary>Clicks the submit button named <paramref name="button"/> and waits for the page the form leads to.</summary>
+    public static async Task SubmitAsync(IPage page, string button)
+    {
+        var before = page.Url;
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(u => u != before, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 
     /// <summary>Runs axe on the page; fails on any serious or critical violation, naming rule and nodes.</summary>

@@ -39,6 +39,11 @@ public sealed class LifecycleTests
         var queue = await w.Reviewer.GetFromJsonAsync<JsonElement>("/api/review/queue");
         Assert.Contains(queue.EnumerateArray(), q => q.GetProperty("app").GetString() == slug);
         Assert.Equal(HttpStatusCode.OK, (await w.Reviewer.PostAsJsonAsync($"/api/apps/{slug}/versions/1.0.0/assign", new { })).StatusCode);
+        // A reviewer's rescan really scans again, and the version comes back to review with the new scan.
+        var firstScan = (await w.VersionAsync(slug, "1.0.0")).GetProperty("version").GetProperty("currentScanId").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(w.Reviewer, slug, "1.0.0", "rescan")).StatusCode);
+        await w.WaitForReviewAsync(slug, "1.0.0", v => v.GetProperty("version").GetProperty("currentScanId").GetGuid() != firstScan
+            && v.GetProperty("version").GetProperty("state").GetString() == "in-review");
         Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(w.Reviewer, slug, "1.0.0", "approve", ["GH-FILE-4"], "clean")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(w.Vendor, slug, "1.0.0", "publish")).StatusCode);
         var published = await w.VersionAsync(slug, "1.0.0");
@@ -47,7 +52,7 @@ public sealed class LifecycleTests
         Assert.True(published.GetProperty("version").GetProperty("nextRescanAt").GetDateTimeOffset() > TimeProvider.System.GetUtcNow().AddDays(29));
 
         var history = await w.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{slug}/versions/1.0.0/history");
-        Assert.Equal(["submitted", "scanning", "in-review", "approved", "published"], history.EnumerateArray().Select(t => t.GetProperty("to").GetString()!));
+        Assert.Equal(["submitted", "scanning", "in-review", "scanning", "in-review", "approved", "published"], history.EnumerateArray().Select(t => t.GetProperty("to").GetString()!));
         var approve = history.EnumerateArray().Single(t => t.GetProperty("action").GetString() == "approve");
         Assert.Equal(w.ReviewerId, approve.GetProperty("actor").GetString());
         Assert.Equal(["GH-FILE-4"], approve.GetProperty("reasonCodes").EnumerateArray().Select(r => r.GetString()!));

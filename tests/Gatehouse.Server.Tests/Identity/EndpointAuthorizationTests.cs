@@ -27,6 +27,9 @@ public sealed class EndpointAuthorizationTests
         "GET /openapi/{documentName}.json",
         "GET /account/login",
         "POST /account/login",
+        // The second sign-in step: the caller holds only Identity's two-factor cookie (tests: Identity/TwoFactorTests).
+        "GET /account/2fa",
+        "POST /account/2fa",
         "GET /guidelines",
         "GET /api/guidelines",
         "GET /api/guidelines/{requirementId}",

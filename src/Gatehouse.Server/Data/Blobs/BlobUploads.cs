@@ -23,10 +23,19 @@ public static class BlobUploads
         if (http.Request.ContentLength > limit) return new(null, TooLarge(what, limit, setting));
         var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
+        return await ReceiveAsync(http.Request.Body, http.Request.ContentLength, blobs, limit, what, setting, ct);
+    }
+
+    /// <summary>The same for a stream that is not the request body (a form's file in the console).</summary>
+    public static async Task<BlobUpload> ReceiveAsync(Stream body, long? length, IBlobStore blobs, long limit, string what, string setting, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(blobs);
+        if (length > limit) return new(null, TooLarge(what, limit, setting));
         BlobRef blob;
         try
         {
-            blob = await blobs.PutAsync(new LimitedReadStream(http.Request.Body, limit), ct);
+            blob = await blobs.PutAsync(new LimitedReadStream(body, limit), ct);
         }
         catch (BlobTooLargeException ex)
         {

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Errors;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using static Gatehouse.Server.Console.HtmlPage;
+
+namespace Gatehouse.Server.Identity;
+
+/// <summary>Sign-in throttling, settings in section <c>Gatehouse</c>.</summary>
+public sealed class LoginThrottleOptions
+{
+    /// <summary>Sign-in posts (password and second step together) per client address and minute; default 10.</summary>
+    public int LoginRateLimitPerMinute { get; set; } = 10;
+}
+
+/// <summary>
+/// Registration and middleware of the console's own protection: staff must have two-factor authentication
+/// (<see cref="UseTwoFactorEnforcement"/>), and sign-in posts are rate limited per client address on top of
+/// Identity's lock-out (docs/console.md#security).
+/// </summary>
+public static class TwoFactorSetup
+{
+    public const string LoginRateLimitPolicy = "login";
+
+    public static IServiceCollection AddGatehouseTwoFactor(this IServiceCollection services)
+    {
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(GatehouseOptions.Section)
+            .Validate(o => o.LoginRateLimitPerMinute > 0, "Gatehouse:LoginRateLimitPerMinute must be positive").ValidateOnStart();
+        services.Configure<IdentityOptions>(o => o.Tokens.AuthenticatorIssuer = TwoFactorApi.Issuer);
+        // The cookie that carries "password checked, code pending" gets the session cookie's flags.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme).Configure<IHostEnvironment>((o, env) =>
+        {
+            o.Cookie.Name = "gatehouse.2fa";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = AuthSetup.CookieSecurePolicyFor(env);
+        });
+        services.AddSingleton<ThrottleAuditGate>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(LoginRateLimitPolicy, ctx =>
+            {
+                var limit = ctx.RequestServices.GetRequiredService<IOptions<LoginThrottleOptions>>().Value.LoginRateLimitPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(ClientKey(ctx), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = OnThrottledAsync;
+        });
+        return services;
+    }
+
+    private static string ClientKey(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static async ValueTask OnThrottledAsync(OnRejectedContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 60;
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var client = ClientKey(http);
+        // One audit entry per address and minute: a flood must not flood the append-only log too.
+        if (http.RequestServices.GetRequiredService<ThrottleAuditGate>().ShouldRecord(client, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()))
+            await http.RequestServices.GetRequiredService<AuditLog>().AppendAsync(new AuditEvent(AuditActions.LoginThrottled, "anonymous",
+                ClientAddress: client, Data: new { path = http.Request.Path.Value, retryAfterSeconds = seconds }), ct);
+        await Render("Too many sign-in attempts", $"""
+            <p role="alert">There were too many sign-in attempts from your address. Wait {seconds} seconds, then <a href="/account/login">try again</a>.</p>
+            """, StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
+    }
+
+    /// <summary>
+    /// A staff member (admin, reviewer) signed in with the session cookie but without two-factor authentication
+    /// is sent to <c>/account/2fa/setup</c> from console pages and refused <c>auth.two-factor-required</c> on the
+    /// API; bearer tokens (personal access tokens) are not affected. Creating a token from the account page counts too.
+    /// </summary>
+    public static IApplicationBuilder UseTwoFactorEnforcement(this IApplicationBuilder app) =>
+        app.Use(async (ctx, next) =>
+        {
+            if (ctx.User.Identity is { IsAuthenticated: true, AuthenticationType: var type }
+                && type == IdentityConstants.ApplicationScheme
+                && ctx.User.IsStaff()
+                && Guarded(ctx.Request.Path)
+                && !await TwoFactorEnabledAsync(ctx))
+            {
+                if (ctx.Request.Path.StartsWithSegments("/api"))
+                {
+                    ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    await Problems.Of(403, ProblemCodes.TwoFactorRequired, "Two-factor authentication is required",
+                        "Staff accounts must turn on two-factor authentication at /account/2fa/setup before using the console session; personal access tokens are not affected.")
+                        .ExecuteAsync(ctx);
+                    return;
+                }
+                var back = HttpMethods.IsGet(ctx.Request.Method) ? (ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString).ToString() : null;
+                ctx.Response.Redirect("/account/2fa/setup" + (AccountApi.IsLocalUrl(back) ? "?returnUrl=" + Uri.EscapeDataString(back!) : ""));
+                return;
+            }
+            await next(ctx);
+        });
+
+    private static bool Guarded(PathString path) =>
+        path.StartsWithSegments("/console") || path.StartsWithSegments("/api") || path.StartsWithSegments("/hangfire")
+        || path.StartsWithSegments("/account/tokens");
+
+    private static async Task<bool> TwoFactorEnabledAsync(HttpContext ctx)
+    {
+        var id = ctx.User.Id();
+        var db = ctx.RequestServices.GetRequiredService<GatehouseDb>();
+        return await db.Users.Where(u => u.Id == id).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(ctx.RequestAborted);
+    }
+}
+
+/// <summary>Remembers when a throttled address was last audited.</summary>
+internal sealed class ThrottleAuditGate
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _last = new(StringComparer.Ordinal);
+
+    public bool ShouldRecord(string client, DateTimeOffset now)
+    {
+        if (_last.Count > 10_000)
+            foreach (var (k, v) in _last)
+                if (now - v > TimeSpan.FromMinutes(1)) _last.TryRemove(k, out _);
+        var recorded = false;
+        _last.AddOrUpdate(client, _ => { recorded = true; return now; }, (_, prev) =>
+        {
+            if (now - prev < TimeSpan.FromMinutes(1)) return prev;
+            recorded = true;
+            return now;
+        });
+        return recorded;
+    }
+}

@@ -1,0 +1,42 @@
+using Gatehouse.Server.Apps;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Gatehouse.Server.Pages.Console.Vendor;
+
+/// <summary>Creates a version through the API's handler.</summary>
+public sealed class NewVersionModel(GatehouseDb db, AppAccess access, AuditLog audit, TimeProvider time) : PageModel
+{
+    [BindProperty] public string? Version { get; set; }
+    [BindProperty] public string? Reference { get; set; }
+    [BindProperty] public string? Endpoints { get; set; }
+
+    public App? App { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string app, CancellationToken ct)
+    {
+        App = await access.FindAsync(User, app, ct);
+        return App is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string app, CancellationToken ct)
+    {
+        App = await access.FindAsync(User, app, ct);
+        if (App is null) return NotFound();
+        var endpoints = string.IsNullOrWhiteSpace(Endpoints) ? null
+            : Endpoints.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e => (string?)e).ToList();
+        var request = new CreateVersionRequest(Version?.Trim(), string.IsNullOrWhiteSpace(Reference) ? null : Reference.Trim(), endpoints);
+        var result = await AppsApi.CreateVersion(app, request, HttpContext, access, db, audit, time, ct);
+        if (VendorOutcome.Problem(result.Result) is { } problem)
+        {
+            Error = VendorOutcome.Message(problem);
+            return Page();
+        }
+        var v = VendorOutcome.Value<VersionInfo>(result.Result)!;
+        TempData["Flash"] = $"Version {v.Version} is a draft. Upload the artifact, answer the questionnaire, attest and submit.";
+        return Redirect($"/console/vendor/apps/{Uri.EscapeDataString(App.Slug)}/versions/{Uri.EscapeDataString(v.Version)}");
+    }
+}

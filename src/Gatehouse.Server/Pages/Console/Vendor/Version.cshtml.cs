@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Gatehouse.Analysis.Questionnaires;
+using Gatehouse.Analysis.Requirements;
+using Gatehouse.Server.Apps;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Downloads;
+using Gatehouse.Server.Notifications;
+using Gatehouse.Server.Scanning;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server.Pages.Console.Vendor;
+
+/// <summary>
+/// One version: upload the artifact, answer the questionnaire, attest, submit; then the findings with the
+/// requirement's guidance, suppression requests and (once published) a signed download link. Every action
+/// goes through the JSON API's handler, so the rules, audit and notifications are the same.
+/// </summary>
+[RequestFormLimits(MultipartBodyLengthLimit = long.MaxValue)]
+[DisableRequestSizeLimit]
+public sealed class VersionModel(
+    GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionFindings findings, AuditLog audit, TimeProvider time,
+    IBlobStore blobs, IOptions<ScanningOptions> scanning, Notifier notifier, RequirementCatalog catalog, QuestionnaireSet questionnaires,
+    DownloadKeyRing ring, IOptions<DownloadOptions> downloads) : PageModel
+{
+    public sealed record RequirementGroup(string? RequirementId, Requirement? Requirement, IReadOnlyList<JudgedFinding> Findings);
+
+    public App? App { get; private set; }
+    public AppVersion? V { get; private set; }
+    public string OrgName { get; private set; } = "";
+    public bool Editable { get; private set; }
+    public bool IsMember { get; private set; }
+    public Scan? Scan { get; private set; }
+    public EffectiveFindings? Effective { get; private set; }
+    public IReadOnlyList<RequirementGroup> Groups { get; private set; } = [];
+    public IReadOnlyList<GuardFailure> Blockers { get; private set; } = [];
+    public IReadOnlyList<GuardFailure> FailedGuards { get; private set; } = [];
+    public Questionnaire? Questionnaire { get; private set; }
+    public IReadOnlyDictionary<string, string> Answers { get; private set; } = new Dictionary<string, string>();
+    public QuestionnaireResult? Score { get; private set; }
+    public string Statement { get; private set; } = "";
+    public IReadOnlyList<SuppressionInfo> Suppressions { get; private set; } = [];
+    public IReadOnlyList<TransitionInfo> History { get; private set; } = [];
+    public IssuedUrl? Download { get; private set; }
+    public string? Error { get; private set; }
+    public long MaxUploadBytes => scanning.Value.MaxUploadBytes;
+
+    /// <summary>The placeholder for the attester's name in the statement shown before attesting.</summary>
+    public const string NamePlaceholder = "[your full name and role]";
+
+    public async Task<IActionResult> OnGetAsync(string app, string version, CancellationToken ct) =>
+        await LoadAsync(app, version, ct) ? Page() : NotFound();
+
+    /// <summary>The upload without JavaScript: the form's file is streamed into the blob store by the API's code.</summary>
+    public async Task<IActionResult> OnPostUploadAsync(string app, string version, IFormFile? file, CancellationToken ct)
+    {
+        if (await access.FindAsync(User, app, ct) is null) return NotFound();
+        if (file is null) return await ShowAsync(app, version, "choose the artifact file to upload", ct);
+        await using var stream = file.OpenReadStream();
+        var result = await AppsApi.UploadArtifactAsync(app, version, Path.GetFileName(file.FileName), HttpContext,
+            () => BlobUploads.ReceiveAsync(stream, file.Length, blobs, scanning.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct),
+            access, db, audit, time, ct);
+        return await DoneAsync(app, version, result.Result, "The artifact is uploaded.", ct);
+    }
+
+    /// <summary>Answers from the generated form (<c>answer:Q-…</c> fields), scored by the API's code.</summary>
+    public async Task<IActionResult> OnPostAnswersAsync(string app, string version, CancellationToken ct)
+    {
+        if (await access.FindAsync(User, app, ct) is null) return NotFound();
+        var form = Request.Form.Where(f => f.Key.StartsWith("answer:", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(f.Value))
+            .ToDictionary(f => f.Key["answer:".Length..], f => f.Value.ToString(), StringComparer.Ordinal);
+        var json = JsonSerializer.Serialize(form);
+        var result = await AppsApi.AnswerAsync(app, version, HttpContext, () => Task.FromResult(QuestionnaireAnswers.Parse(json)), access, db, audit, time, ct);
+        var score = VendorOutcome.Value<QuestionnaireResult>(result.Result);
+        return await DoneAsync(app, version, result.Result, score is null ? "" : $"The answers are saved: the questionnaire scores {QuestionNames.Of(score.Score)}.", ct);
+    }
+
+    public async Task<IActionResult> OnPostAttestAsync(string app, string version, string? attestName, bool accept, CancellationToken ct)
+    {
+        if (await access.FindAsync(User, app, ct) is null) return NotFound();
+        var result = await AppsApi.Attest(app, version, new AttestRequest(attestName, accept), HttpContext, access, db, audit, time, ct);
+        return await DoneAsync(app, version, result.Result, "The statement is attested.", ct);
+    }
+
+    public async Task<IActionResult> OnPostSubmitAsync(string app, string version, CancellationToken ct)
+    {
+        if (await access.FindAsync(User, app, ct) is null) return NotFound();
+        var result = await AppsApi.Act(app, version, new ActionRequest(Lifecycle.Actions.Submit, null, null), HttpContext, access, workflow, ct);
+        if (VendorOutcome.Problem(result.Result) is { } problem)
+        {
+            FailedGuards = VendorOutcome.Guards(problem);
+            return await ShowAsync(app, version, FailedGuards.Count > 0 ? "The version was not submitted: every guard below must hold." : VendorOutcome.Message(problem), ct);
+        }
+        TempData["Flash"] = "The version is submitted. It is scanned now and then reviewed.";
+        return RedirectToPage(new { app, version });
+    }
+
+    public async Task<IActionResult> OnPostSuppressAsync(string app, string version, string? fingerprint, string? justification, CancellationToken ct)
+    {
+        if (await access.FindAsync(User, app, ct) is null) return NotFound();
+        var result = await SuppressionsApi.Request(app, new RequestSuppressionRequest(fingerprint, justification), HttpContext, access, db, audit, notifier, time, ct);
+        return await DoneAsync(app, version, result.Result, "The suppression is requested; a reviewer decides on it.", ct);
+    }
+
+    /// <summary>A signed, time-limited download URL for the caller (the API's issue logic), shown with its expiry.</summary>
+    public async Task<IActionResult> OnPostDownloadAsync(string app, string version, CancellationToken ct)
+    {
+        if (await access.FindAsync(User, app, ct) is null) return NotFound();
+        var result = await DownloadsApi.Issue(app, version, null, HttpContext, access, db, ring, blobs, downloads, time, audit, ct);
+        if (VendorOutcome.Problem(result.Result) is { } problem) return await ShowAsync(app, version, VendorOutcome.Message(problem), ct);
+        if (!await LoadAsync(app, version, ct)) return NotFound();
+        Download = VendorOutcome.Value<IssuedUrl>(result.Result);
+        return Page();
+    }
+
+    private async Task<IActionResult> DoneAsync(string app, string version, IResult result, string flash, CancellationToken ct)
+    {
+        if (VendorOutcome.Problem(result) is { } problem) return await ShowAsync(app, version, VendorOutcome.Message(problem), ct);
+        TempData["Flash"] = flash;
+        return RedirectToPage(new { app, version });
+    }
+
+    private async Task<IActionResult> ShowAsync(string app, string version, string error, CancellationToken ct)
+    {
+        if (!await LoadAsync(app, version, ct)) return NotFound();
+        Error = error;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(string app, string version, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear(); // after a handler: read what was stored, not what was tracked
+        var (a, v) = await access.FindVersionAsync(User, app, version, ct);
+        if (a is null || v is null) return false;
+        App = a;
+        V = v;
+        OrgName = await db.Organizations.AsNoTracking().Where(o => o.Id == a.OrganizationId).Select(o => o.Name).FirstAsync(ct);
+        IsMember = await access.IsMemberAsync(User, a.OrganizationId, ct);
+        Editable = IsMember && v.State is VersionStates.Draft or VersionStates.ChangesRequested;
+        if (v.State is VersionStates.Draft or VersionStates.ChangesRequested) Blockers = await workflow.SubmissionGuardsAsync(a, v, ct);
+        Questionnaire = questionnaires.Find(a.Type);
+        Answers = v.AnswersJson is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(v.AnswersJson) ?? [];
+        if (Questionnaire is not null && v.AnswersJson is not null) Score = QuestionnaireScorer.Score(Questionnaire, Answers);
+        Statement = AppsApi.Statement(NamePlaceholder, OrgName, a, v, catalog.Version);
+        Scan = v.CurrentScanId is { } sid ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid, ct) : null;
+        if (Scan is not null)
+        {
+            Effective = await findings.EffectiveAsync(a, v, Scan, ct);
+            Groups = Effective.Findings.GroupBy(f => f.Finding.RequirementId)
+                .Select(g => new RequirementGroup(g.Key, g.Key is null ? null : catalog.Find(g.Key), [.. g]))
+                .OrderBy(g => g.RequirementId is null).ThenBy(g => g.RequirementId, StringComparer.Ordinal).ToList();
+        }
+        var now = time.GetUtcNow();
+        Suppressions = (await db.Suppressions.AsNoTracking().Where(s => s.AppId == a.Id).OrderByDescending(s => s.RequestedAt).ToListAsync(ct))
+            .Select(s => SuppressionInfo.From(s, now)).ToList();
+        History = (await db.VersionTransitions.AsNoTracking().Where(t => t.AppVersionId == v.Id).OrderBy(t => t.Id).ToListAsync(ct))
+            .Select(t => new TransitionInfo(t.From, t.To, t.Action, JsonSerializer.Deserialize<List<string>>(t.ReasonCodes) ?? [], t.Text, t.Actor, t.At)).ToList();
+        return true;
+    }
+
+    /// <summary>The suppression of <paramref name="fingerprint"/> that is open or in force, if any.</summary>
+    public SuppressionInfo? SuppressionOf(string fingerprint) =>
+        Suppressions.FirstOrDefault(s => s.Fingerprint == fingerprint && (s.State == SuppressionStates.Requested || s.Active));
+}
