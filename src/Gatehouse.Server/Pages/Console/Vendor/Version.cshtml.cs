@@ -99,6 +99,14 @@ public sealed class VersionModel(
         return RedirectToPage(new { app, version });
     }
 
+    /// <summary>An approved version goes live (the vendor decides when), through the API's action handler.</summary>
+    public async Task<IActionResult> OnPostPublishAsync(string app, string version, CancellationToken ct)
+    {
+        if (await access.FindAsync(User, app, ct) is null) return NotFound();
+        var result = await AppsApi.Act(app, version, new ActionRequest(Lifecycle.Actions.Publish, null, null), HttpContext, access, workflow, ct);
+        return await DoneAsync(app, version, result.Result, "The version is published: customers can install and download it.", ct);
+    }
+
     public async Task<IActionResult> OnPostSuppressAsync(string app, string version, string? fingerprint, string? justification, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();

@@ -1,0 +1,96 @@
+using Gatehouse.Server.Apps;
+using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Downloads;
+using Gatehouse.Server.Identity;
+using Gatehouse.Server.OAuth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server.Pages.Console.Customer;
+
+/// <summary>
+/// The customer's side, for tenant admins: the tenants they administer, the published apps they can install,
+/// what each tenant has installed, and signed download links for installed files. Every action goes through
+/// the JSON API's handler (install, uninstall, download URL), so the rules and the audit are the same.
+/// </summary>
+public sealed class IndexModel(GatehouseDb db, AppAccess access, AppAccessGate gate, DownloadKeyRing ring, IBlobStore blobs,
+    IOptions<DownloadOptions> downloads, TimeProvider time, AuditLog audit) : PageModel
+{
+    public sealed record TenantView(Tenant Tenant, IReadOnlyList<InstalledApp> Installed, IReadOnlyList<App> Installable);
+    public sealed record InstalledApp(Installation Installation, App App, AppVersion? Latest);
+
+    public IReadOnlyList<TenantView> Tenants { get; private set; } = [];
+    public IssuedUrl? Download { get; private set; }
+    public string? DownloadFor { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostInstallAsync(Guid tenantId, string? app, CancellationToken ct)
+    {
+        var result = await DownloadsApi.Install(tenantId, new InstallRequest(app), HttpContext, db, time, audit, ct);
+        return await DoneAsync(result.Result, "The app is installed.", ct);
+    }
+
+    public async Task<IActionResult> OnPostUninstallAsync(Guid tenantId, Guid installationId, CancellationToken ct)
+    {
+        var result = await AppClientsApi.Uninstall(tenantId, installationId, HttpContext, access, db, gate, ct);
+        return await DoneAsync(result.Result, "The app is uninstalled; its access and download links stopped.", ct);
+    }
+
+    public async Task<IActionResult> OnPostDownloadAsync(Guid tenantId, string? app, string? version, CancellationToken ct)
+    {
+        var result = await DownloadsApi.Issue(app ?? "", version ?? "", new IssueUrlRequest(tenantId, null, false, null, null), HttpContext, access, db,
+            ring, blobs, downloads, time, audit, ct);
+        if (result.Result is Microsoft.AspNetCore.Http.HttpResults.Created<IssuedUrl> created)
+        {
+            Download = created.Value;
+            DownloadFor = $"{app} {version}";
+        }
+        else Error = Message(result.Result);
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task<IActionResult> DoneAsync(IResult result, string flash, CancellationToken ct)
+    {
+        if (Message(result) is { } problem)
+        {
+            Error = problem;
+            await LoadAsync(ct);
+            return Page();
+        }
+        TempData["Flash"] = flash;
+        return RedirectToPage();
+    }
+
+    private static string? Message(IResult result) =>
+        result is Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult p ? p.ProblemDetails.Detail ?? p.ProblemDetails.Title : null;
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var uid = User.Id();
+        var tenants = await (from a in db.Set<TenantAdmin>() join t in db.Set<Tenant>() on a.TenantId equals t.Id
+                             where a.UserId == uid orderby t.Name select t).ToListAsync(ct);
+        var ids = tenants.Select(t => t.Id).ToList();
+        var installs = await db.Set<Installation>().AsNoTracking().Where(i => ids.Contains(i.TenantId) && i.UninstalledAt == null).ToListAsync(ct);
+        var published = await (from v in db.AppVersions join a in db.Apps on v.AppId equals a.Id
+                               where v.State == VersionStates.Published select new { App = a, Version = v }).AsNoTracking().ToListAsync(ct);
+        var latest = published.GroupBy(p => p.App.Id).ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Version.PublishedAt).First());
+        Tenants = [.. tenants.Select(t =>
+        {
+            var mine = installs.Where(i => i.TenantId == t.Id && i.AppId is not null).ToList();
+            var installed = mine.Select(i => latest.TryGetValue(i.AppId!.Value, out var l)
+                    ? new InstalledApp(i, l.App, l.Version)
+                    : null).Where(x => x is not null).Select(x => x!).OrderBy(x => x.App.Name, StringComparer.Ordinal).ToList();
+            var installable = latest.Values.Select(l => l.App)
+                .Where(a => a.Type != AppTypes.WebIntegration && mine.All(i => i.AppId != a.Id))
+                .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            return new TenantView(t, installed, installable);
+        })];
+    }
+}
