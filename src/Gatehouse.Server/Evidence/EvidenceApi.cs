@@ -65,15 +65,29 @@ public static class EvidenceApi
         var error = Validate(type, issuer, scope, validFrom, validUntil, name, out var from, out var until);
         if (error is not null) return Problems.Invalid(error);
 
-        var upload = await BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "file", "Evidence:MaxUploadBytes", ct);
+        return await UploadAsync(orgId, http, db, starter, listing, audit, time, type!, issuer!, scope!, from, until, name!,
+            () => BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "file", "Evidence:MaxUploadBytes", ct), ct);
+    }
+
+    /// <summary>
+    /// The upload after the checks of <see cref="Upload"/> (membership, fields), with the file from
+    /// <paramref name="receive"/>: the request body for the API, a form's file for the console.
+    /// </summary>
+    internal static async Task<Results<Accepted<EvidenceInfo>, ProblemHttpResult>> UploadAsync(
+        Guid orgId, HttpContext http, GatehouseDb db, ScanStarter starter, ListingPolicies listing, AuditLog audit, TimeProvider time,
+        string type, string issuer, string scope, DateTimeOffset from, DateTimeOffset until, string name,
+        Func<Task<BlobUpload>> receive, CancellationToken ct)
+    {
+        var uid = http.User.Id();
+        var upload = await receive();
         if (upload.Problem is not null) return upload.Problem;
         var blob = upload.Blob!;
 
         var now = time.GetUtcNow();
         var item = new EvidenceItem
         {
-            Id = Guid.CreateVersion7(now), OrganizationId = orgId, Type = type!, Issuer = issuer!.Trim(), Scope = scope!.Trim(),
-            ValidFrom = from, ValidUntil = until, BlobDigest = blob.Digest, FileName = name!, Size = blob.Length,
+            Id = Guid.CreateVersion7(now), OrganizationId = orgId, Type = type, Issuer = issuer.Trim(), Scope = scope.Trim(),
+            ValidFrom = from, ValidUntil = until, BlobDigest = blob.Digest, FileName = name, Size = blob.Length,
             Status = EvidenceStatus.Scanning, UploadedBy = uid, UploadedAt = now,
         };
         db.EvidenceItems.Add(item);

@@ -25,6 +25,7 @@ public sealed class Browser : IAsyncDisposable
 
     public static async Task<Browser> LaunchAsync()
     {
+        Assertions.SetDefaultExpectTimeout(30_000);
         if (!File.Exists(Executable))
             throw new InvalidOperationException($"{Executable} is missing: the browser tests need Debian's chromium (./test.sh installs it as root).");
         var playwright = await Playwright.CreateAsync();
@@ -45,7 +46,9 @@ public sealed class Browser : IAsyncDisposable
     public async Task<IPage> PageAsync(GatehouseApp app)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.KestrelAddress, Locale = "en-GB" });
-        context.SetDefaultTimeout(15_000);
+        // Generous: the suite shares 2 cores with the server tests, and a slow step is not a failure.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         Apps.AddOrUpdate(page, app);
         return page;
