@@ -127,6 +127,9 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     {
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
         builder.UseEnvironment("Testing");
+        // PBKDF2 at 100,000 rounds costs tens of milliseconds per user made or signed in; the tests make hundreds.
+        // The hashing itself is ASP.NET Core Identity's and not under test here.
+        builder.ConfigureTestServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
         if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
