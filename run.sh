@@ -285,7 +285,7 @@ if [ "$postgres" = 1 ]; then db="PostgreSQL on 127.0.0.1:$pg_port, database gate
 cat <<EOF
 
 Gatehouse is ready at $base
-  console (sign in):  $base/account/login
+  console:            $base/console (sign in at $base/account/login; reviewers and admins set up two-factor sign-in first)
   API docs:           $base/openapi/ui
   readiness:          $base/readyz
   data:               $data ($db)
