@@ -59,17 +59,22 @@ public sealed class AppAccessGate(
     /// <summary>The subject recorded on an installation's authorization: the tenant, not a person.</summary>
     public static string SubjectOf(Installation installation) => "tenant:" + installation.TenantId.ToString();
 
-    /// <summary>Uninstalls: the installation ends, its authorization and every token of it are revoked, the app is told.</summary>
+    /// <summary>Uninstalls: the installation ends, its authorization, every token of it and its API keys are revoked, the app is told.</summary>
     public async Task UninstallAsync(Installation installation, string by, string? clientAddress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(installation);
         var now = time.GetUtcNow();
         installation.UninstalledAt = now;
         installation.UninstalledBy = by;
+        // The installation's API keys go too: a later reinstallation must not bring old keys back to life.
+        var keys = installation.AppId is { } keyApp
+            ? await db.ApiKeys.Where(k => k.AppId == keyApp && k.TenantId == installation.TenantId && k.RevokedAt == null).ToListAsync(ct)
+            : [];
+        foreach (var k in keys) k.RevokedAt = now;
         await db.SaveChangesAsync(ct);
         var revoked = await RevokeAuthorizationAsync(installation.AuthorizationId, ct);
         await audit.AppendAsync(new AuditEvent(OAuthAuditActions.AppUninstalled, by, null, installation.ClientId, clientAddress,
-            new { tenant = installation.TenantId, installation = installation.Id, tokensRevoked = revoked }), ct);
+            new { tenant = installation.TenantId, installation = installation.Id, tokensRevoked = revoked, apiKeysRevoked = keys.Select(k => k.Id).ToArray() }), ct);
         if (installation.AppId is { } appId && await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct) is { } app)
             await notifier.AppAsync(app, AppEvents.Uninstalled, new { app = app.Slug, tenantId = installation.TenantId, installationId = installation.Id }, ct);
     }

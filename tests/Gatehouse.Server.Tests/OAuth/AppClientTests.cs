@@ -230,6 +230,13 @@ public sealed class AppClientTests
         Assert.Equal(AppEvents.Installed, envelope.GetProperty("type").GetString());
         Assert.Equal(w.Tenant, envelope.GetProperty("data").GetProperty("tenantId").GetGuid());
 
+        // The app also holds an API key for this tenant (an installation's key).
+        var keyResponse = await w.Vendor.PostAsJsonAsync($"/api/apps/{w.Slug}/api-keys",
+            new { name = "tenant key", scopes = new[] { PlatformScopes.ProjectsRead }, tenantId = w.Tenant });
+        Assert.True(keyResponse.StatusCode == HttpStatusCode.Created, await keyResponse.Content.ReadAsStringAsync());
+        var tenantKey = await keyResponse.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, await w.PlatformAsync(tenantKey.GetProperty("key").GetString()!, "/platform/v1/projects"));
+
         // The tenant admin sees and removes the installation.
         var list = await w.TenantAdminApi.GetFromJsonAsync<JsonElement>($"/api/tenants/{w.Tenant}/installations");
         var installationId = Assert.Single(list.EnumerateArray()).GetProperty("id").GetGuid();
@@ -245,6 +252,12 @@ public sealed class AppClientTests
         var (again, againBody) = await w.ClientCredentialsAsync(w.Tenant);
         Assert.Equal(HttpStatusCode.BadRequest, again);
         Assert.Equal("unauthorized_client", againBody.GetProperty("error").GetString());
+
+        // The installation's key is revoked, not just idle: installing again does not bring it back.
+        var keyId = tenantKey.GetProperty("id").GetString()!;
+        Assert.NotNull(await w.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().ApiKeys.AsNoTracking()
+            .Where(k => k.Id == keyId).Select(k => k.RevokedAt).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(tenantKey.GetProperty("key").GetString()!, "/platform/v1/projects"));
 
         var uninstalled = (await w.DeliverAsync()).Last();
         Assert.True(WebhookReceiver.Verify(uninstalled, w.WebhookSecret!, TimeProvider.System.GetUtcNow()));
