@@ -109,16 +109,19 @@ public sealed class JourneyTests
         await vendor.GetByRole(AriaRole.Button, new() { Name = "Accept version 1 for Acme Ltd" }).ClickAsync();
         await Assertions.Expect(vendor.Locator(".flash")).ToContainTextAsync("is accepted");
         await vendor.GetByRole(AriaRole.Link, new() { Name = "Register an app for Acme Ltd" }).First.ClickAsync();
+        // Wait for the form's page: filling before the navigation lands would fill the old page.
+        await Browser.ArriveAsync(vendor, "**/apps/new");
         var slug = $"acme-notes-{Guid.NewGuid():N}"[..20];
         await vendor.GetByLabel("Name", new() { Exact = true }).FillAsync("Acme Notes");
         await vendor.GetByLabel("Slug").FillAsync(slug);
         await vendor.GetByLabel("Type").SelectOptionAsync("downloadable");
         await vendor.GetByRole(AriaRole.Button, new() { Name = "Register the app" }).ClickAsync();
-        await vendor.WaitForURLAsync($"**/console/vendor/apps/{slug}");
+        await Browser.ArriveAsync(vendor, $"**/console/vendor/apps/{slug}");
         await vendor.GetByRole(AriaRole.Link, new() { Name = "Create a version of Acme Notes" }).ClickAsync();
+        await Browser.ArriveAsync(vendor, "**/versions/new");
         await vendor.GetByLabel("Version").FillAsync("1.0.0");
         await vendor.GetByRole(AriaRole.Button, new() { Name = "Create the version" }).ClickAsync();
-        await vendor.WaitForURLAsync($"**/console/vendor/apps/{slug}/versions/1.0.0");
+        await Browser.ArriveAsync(vendor, $"**/console/vendor/apps/{slug}/versions/1.0.0");
         await PrepareAndSubmitAsync(vendor, Zip("1.0.0-rc"), answer: true);
         await WaitForReviewAsync(app, slug);
 
@@ -127,6 +130,7 @@ public sealed class JourneyTests
         await Browser.SignInAsync(app, review, reviewer.Email!, Password);
         await review.GotoAsync("/console/review");
         await review.GetByRole(AriaRole.Link, new() { Name = "Acme Notes 1.0.0" }).ClickAsync();
+        await Browser.ArriveAsync(review, $"**/console/review/apps/{slug}/versions/1.0.0");
         await Browser.CheckAsync(review, "journey-review-submission");
         await review.Locator("[id='reason-review.functional-failure']").CheckAsync();
         await review.GetByLabel("What must change, or why it is rejected (required)").FillAsync("The release candidate is not the build you describe: ship the final build.");

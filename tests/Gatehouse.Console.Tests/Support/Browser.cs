@@ -96,6 +96,24 @@ public sealed class Browser : IAsyncDisposable
             $"- {v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}")));
     }
 
+    /// <summary>
+    /// Waits for the page to reach <paramref name="urlGlob"/>; on a timeout, fails with where the page is instead and
+    /// what it says (and keeps a screenshot), so a flaky step explains itself.
+    /// </summary>
+    public static async Task ArriveAsync(IPage page, string urlGlob)
+    {
+        try
+        {
+            await page.WaitForURLAsync(urlGlob);
+        }
+        catch (TimeoutException ex)
+        {
+            var text = await page.Locator("main").InnerTextAsync(new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no main)");
+            await ScreenshotAsync(page, "timeout-" + Guid.NewGuid().ToString("N")[..8]);
+            throw new TimeoutException($"expected {urlGlob}, but the page is at {page.Url} and says:\n{(text.Length > 2000 ? text[..2000] : text)}", ex);
+        }
+    }
+
     /// <summary>Keeps a full-page screenshot as test output.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -77,21 +77,23 @@ public sealed class VendorPortalTests
 
         // Register a downloadable app.
         await page.GetByRole(AriaRole.Link, new() { Name = "Register an app for Acme Ltd" }).First.ClickAsync();
+        await Browser.ArriveAsync(page, "**/apps/new"); // the form's page, before anything is filled in
         await Browser.CheckAsync(page, "vendor-new-app");
         var slug = $"acme-sync-{Guid.NewGuid():N}"[..20];
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Acme Sync");
         await page.GetByLabel("Slug").FillAsync(slug);
         await page.GetByLabel("Type").SelectOptionAsync("downloadable");
         await page.GetByRole(AriaRole.Button, new() { Name = "Register the app" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/vendor/apps/{slug}");
+        await Browser.ArriveAsync(page, $"**/console/vendor/apps/{slug}");
         await Browser.CheckAsync(page, "vendor-app");
 
         // Create a version.
         await page.GetByRole(AriaRole.Link, new() { Name = "Create a version of Acme Sync" }).ClickAsync();
+        await Browser.ArriveAsync(page, "**/versions/new");
         await Browser.CheckAsync(page, "vendor-new-version");
         await page.GetByLabel("Version").FillAsync("1.0.0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the version" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/vendor/apps/{slug}/versions/1.0.0");
+        await Browser.ArriveAsync(page, $"**/console/vendor/apps/{slug}/versions/1.0.0");
         await Browser.CheckAsync(page, "vendor-version-draft");
 
         // Upload with the progress bar: it reaches its max and the page shows the digest.
@@ -178,7 +180,7 @@ public sealed class VendorPortalTests
         await page.GotoAsync("/console/vendor");
         await Assertions.Expect(page.Locator(".checklist")).ToContainTextAsync("Give the web integration Webco Boards an OAuth client or API keys");
         await page.GetByRole(AriaRole.Link, new() { Name = "keys of Webco Boards" }).First.ClickAsync();
-        await page.WaitForURLAsync($"**/console/vendor/apps/{slug}/keys");
+        await Browser.ArriveAsync(page, $"**/console/vendor/apps/{slug}/keys");
         await Browser.CheckAsync(page, "vendor-keys-empty");
 
         await page.GetByLabel("Redirect URIs (one a line, exact)").FillAsync("https://boards.webco.example/oauth/callback");
