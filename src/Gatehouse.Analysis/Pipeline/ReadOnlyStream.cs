@@ -1,10 +1,10 @@
 namespace Gatehouse.Analysis.Pipeline;
 
 /// <summary>
-/// The read-only half of <see cref="Stream"/> that every view the engine builds shares: subclasses
+/// The read-only half of <see cref="Stream"/> that every view the engine (and the server's blob reads) builds shares: subclasses
 /// implement the span and memory reads; the array overloads forward to them and writing is refused.
 /// </summary>
-internal abstract class ReadOnlyStream : Stream
+public abstract class ReadOnlyStream : Stream
 {
     public override bool CanRead => true;
     public override bool CanWrite => false;
@@ -23,7 +23,7 @@ internal abstract class ReadOnlyStream : Stream
 }
 
 /// <summary>A <see cref="ReadOnlyStream"/> that can only be read forwards (decompression layers, guards).</summary>
-internal abstract class ForwardOnlyStream : ReadOnlyStream
+public abstract class ForwardOnlyStream : ReadOnlyStream
 {
     public override bool CanSeek => false;
     public override long Length => throw new NotSupportedException();

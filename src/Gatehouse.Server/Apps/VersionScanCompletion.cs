@@ -74,9 +74,7 @@ internal sealed class RescanCompletion(
         v.LastScannedAt = scan.CompletedAt ?? now;
         if (effective.Verdict == "reject")
         {
-            await workflow.ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.Quarantine, v.State, Actor.System)!, Caller.System,
-                effective.Blocking, $"a rescan found blocking findings: {string.Join(", ", effective.Blocking)}", ct);
-            await notifier.StaffAsync("version.quarantined", VersionWorkflow.Summary(app, v, effective.Blocking), ct);
+            await workflow.QuarantineBlockingAsync(app, v, effective.Blocking, "a rescan", ct);
             return;
         }
         v.NextRescanAt = now.AddDays(policy.RescanCadenceDays);

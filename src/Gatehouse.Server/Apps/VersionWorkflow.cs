@@ -252,6 +252,17 @@ public sealed class VersionWorkflow(
         return TransitionOutcome.Done(v);
     }
 
+    /// <summary>
+    /// A published version whose new scan or probe (<paramref name="what"/>) blocks: quarantined by the system (which
+    /// pulls the kill switch), with the blocking findings as reasons, and staff told.
+    /// </summary>
+    public async Task QuarantineBlockingAsync(App app, AppVersion v, IReadOnlyList<string> blocking, string what, CancellationToken ct)
+    {
+        await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.Quarantine, v.State, Actor.System)!, Caller.System,
+            blocking, $"{what} found blocking findings: {string.Join(", ", blocking)}", ct);
+        await notifier.StaffAsync("version.quarantined", Summary(app, v, blocking), ct);
+    }
+
     internal static object Summary(App app, AppVersion v, IReadOnlyList<string>? reasons = null, string? text = null) => new
     {
         app = app.Slug, appName = app.Name, version = v.Version, versionId = v.Id, state = v.State, reasons = reasons ?? [], text,

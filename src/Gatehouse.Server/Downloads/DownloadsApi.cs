@@ -72,7 +72,7 @@ public static class DownloadsApi
         if (request.TenantId is { } tenant)
         {
             // A tenant's URL: the caller administers the tenant, and the tenant has the app (an active installation).
-            if (!await db.Set<TenantAdmin>().AnyAsync(t => t.TenantId == tenant && t.UserId == userId, ct)) return Problems.NotFound("Tenant");
+            if (!await TenantAdmin.IsAsync(db, tenant, userId, ct)) return Problems.NotFound("Tenant");
             if (a is null) return Problems.NotFound("App");
             if (!await db.Set<Installation>().AnyAsync(i => i.TenantId == tenant && i.AppId == a.Id && i.UninstalledAt == null, ct))
                 return Problems.Forbidden("the tenant is not entitled to this app (install it first)");
@@ -286,7 +286,7 @@ public static class DownloadsApi
         Guid tenantId, InstallRequest request, HttpContext http, GatehouseDb db, TimeProvider time, AuditLog audit, CancellationToken ct)
     {
         var userId = http.User.Id();
-        if (!await db.Set<TenantAdmin>().AnyAsync(t => t.TenantId == tenantId && t.UserId == userId, ct)) return Problems.NotFound("Tenant");
+        if (!await TenantAdmin.IsAsync(db, tenantId, userId, ct)) return Problems.NotFound("Tenant");
         var a = await db.Apps.AsNoTracking().FirstOrDefaultAsync(x => x.Slug == request.App, ct);
         if (a is null || !await db.AppVersions.AnyAsync(v => v.AppId == a.Id && v.State == VersionStates.Published, ct)) return Problems.NotFound("App");
         if (a.Type == AppTypes.WebIntegration) return Problems.Invalid("web integrations are installed through OAuth consent (/connect/authorize)");

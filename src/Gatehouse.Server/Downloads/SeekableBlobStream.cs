@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Server.Data.Blobs;
 
 namespace Gatehouse.Server.Downloads;
@@ -6,14 +7,12 @@ namespace Gatehouse.Server.Downloads;
 /// A seekable view of a blob in a store whose own streams cannot seek (S3): each read from a new position opens a
 /// ranged read there, so Range requests fetch only the bytes asked for.
 /// </summary>
-internal sealed class SeekableBlobStream(IBlobStore store, string digest, long length) : Stream
+internal sealed class SeekableBlobStream(IBlobStore store, string digest, long length) : ReadOnlyStream
 {
     private Stream? _current;
     private long _position;
 
-    public override bool CanRead => true;
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length => length;
 
     public override long Position
@@ -43,22 +42,27 @@ internal sealed class SeekableBlobStream(IBlobStore store, string digest, long l
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_position >= length || buffer.Length == 0) return 0;
-        _current ??= await store.OpenRangeAsync(digest, _position, length - _position, cancellationToken)
+        _current ??= await OpenAsync(cancellationToken);
+        return Advance(await _current.ReadAsync(buffer, cancellationToken));
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position >= length || buffer.Length == 0) return 0;
+        _current ??= OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return Advance(_current.Read(buffer));
+    }
+
+    private async Task<Stream> OpenAsync(CancellationToken ct) =>
+        await store.OpenRangeAsync(digest, _position, length - _position, ct)
             ?? throw new IOException($"blob {digest} disappeared while it was being read");
-        var n = await _current.ReadAsync(buffer, cancellationToken);
+
+    private int Advance(int n)
+    {
         if (n == 0) throw new IOException($"blob {digest} ended at {_position} of {length} bytes");
         _position += n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

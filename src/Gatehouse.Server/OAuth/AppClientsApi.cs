@@ -160,7 +160,7 @@ public static class AppClientsApi
     public static async Task<Results<Ok<List<InstallationInfo>>, ProblemHttpResult>> TenantInstallations(
         Guid tenantId, HttpContext http, AppAccess access, GatehouseDb db, CancellationToken ct)
     {
-        if (!await IsTenantAdminAsync(db, tenantId, http, ct) && !await access.ActsAsStaffAsync(http.User)) return Problems.NotFound("Tenant");
+        if (!await TenantAdmin.IsAsync(db, tenantId, http.User.Id(), ct) && !await access.ActsAsStaffAsync(http.User)) return Problems.NotFound("Tenant");
         var rows = await db.Set<Installation>().AsNoTracking().Where(i => i.TenantId == tenantId).ToListAsync(ct);
         return TypedResults.Ok(rows.OrderByDescending(i => i.InstalledAt).Select(InstallationInfo.From).ToList());
     }
@@ -169,7 +169,7 @@ public static class AppClientsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> Uninstall(
         Guid tenantId, Guid installationId, HttpContext http, AppAccess access, GatehouseDb db, AppAccessGate gate, CancellationToken ct)
     {
-        if (!await IsTenantAdminAsync(db, tenantId, http, ct) && !await access.ActsAsStaffAsync(http.User)) return Problems.NotFound("Installation");
+        if (!await TenantAdmin.IsAsync(db, tenantId, http.User.Id(), ct) && !await access.ActsAsStaffAsync(http.User)) return Problems.NotFound("Installation");
         var installation = await db.Set<Installation>().FirstOrDefaultAsync(i => i.Id == installationId && i.TenantId == tenantId, ct);
         if (installation is null) return Problems.NotFound("Installation");
         if (installation.UninstalledAt is null)
@@ -197,12 +197,6 @@ public static class AppClientsApi
             return (null, null, Problems.Forbidden("Only members of the app's organisation manage its OAuth client."));
         var client = await applications.FindByClientIdAsync(a.Slug, ct);
         return client is null ? (null, null, Problems.NotFound("OAuth client")) : (a, client, null);
-    }
-
-    private static Task<bool> IsTenantAdminAsync(GatehouseDb db, Guid tenantId, HttpContext http, CancellationToken ct)
-    {
-        var uid = http.User.Id();
-        return db.Set<TenantAdmin>().AnyAsync(t => t.TenantId == tenantId && t.UserId == uid, ct);
     }
 
     private static void Permit(OpenIddictApplicationDescriptor d, bool native)

@@ -49,9 +49,7 @@ internal sealed class ProbeCompletion(
         if (v.ArtifactDigest is null) v.LastScannedAt = scan.CompletedAt ?? now;
         if (effective.Verdict == "reject")
         {
-            await workflow.ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.Quarantine, v.State, Actor.System)!, Caller.System,
-                effective.Blocking, $"the daily endpoint probe found blocking findings: {string.Join(", ", effective.Blocking)}", ct);
-            await notifier.StaffAsync("version.quarantined", VersionWorkflow.Summary(app, v, effective.Blocking), ct);
+            await workflow.QuarantineBlockingAsync(app, v, effective.Blocking, "the daily endpoint probe", ct);
             return;
         }
         v.NextProbeAt = now.Add(ProbeScans.Interval);

@@ -1,18 +1,17 @@
+using Gatehouse.Analysis.Pipeline;
+
 namespace Gatehouse.Server.Data.Blobs;
 
 /// <summary>Reads at most <paramref name="limit"/> bytes of <paramref name="inner"/> from where it stands, then ends.</summary>
-internal sealed class RangeReadStream(Stream inner, long limit) : Stream
+internal sealed class RangeReadStream(Stream inner, long limit) : ReadOnlyStream
 {
     private readonly long _length = limit;
     private long _left = limit;
 
-    public override bool CanRead => true;
     public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _length - _left; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override int Read(Span<byte> buffer)
     {
@@ -29,14 +28,6 @@ internal sealed class RangeReadStream(Stream inner, long limit) : Stream
         _left -= n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -260,19 +260,16 @@ public sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposable
     public void Dispose() => _s3.Dispose();
 
     /// <summary>An object's body that also releases its response (and so the connection) when disposed.</summary>
-    private sealed class S3ObjectStream(GetObjectResponse response) : Stream
+    private sealed class S3ObjectStream(GetObjectResponse response) : Gatehouse.Analysis.Pipeline.ReadOnlyStream
     {
         private readonly Stream _inner = response.ResponseStream;
         private readonly long _length = response.ContentLength;
         private long _position;
 
-        public override bool CanRead => true;
         public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => _length;
         public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override int Read(Span<byte> buffer)
         {
@@ -287,14 +284,6 @@ public sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposable
             _position += n;
             return n;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

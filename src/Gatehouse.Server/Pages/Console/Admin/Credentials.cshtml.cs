@@ -100,8 +100,7 @@ public sealed class CredentialsModel(GatehouseDb db, IOpenIddictApplicationManag
     private RedirectToPageResult Done(IResult result, Func<IResult, string?> success)
     {
         if (success(result) is { } message) TempData["Flash"] = message;
-        else if (result is ProblemHttpResult problem) TempData["AdminError"] = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
-        else TempData["AdminError"] = "The change was refused.";
+        else TempData["AdminError"] = ApiOutcome.MessageOf(result) ?? "The change was refused.";
         return RedirectToPage();
     }
 }

@@ -46,19 +46,16 @@ public sealed class IndexModel(GatehouseDb db, AppAccess access, AppAccessGate g
     {
         var result = await DownloadsApi.Issue(app ?? "", version ?? "", new IssueUrlRequest(tenantId, null, false, null, null), HttpContext, access, db,
             ring, blobs, downloads, time, audit, ct);
-        if (result.Result is Microsoft.AspNetCore.Http.HttpResults.Created<IssuedUrl> created)
-        {
-            Download = created.Value;
-            DownloadFor = $"{app} {version}";
-        }
-        else Error = Message(result.Result);
+        Download = ApiOutcome.Value<IssuedUrl>(result.Result);
+        if (Download is not null) DownloadFor = $"{app} {version}";
+        else Error = ApiOutcome.MessageOf(result.Result);
         await LoadAsync(ct);
         return Page();
     }
 
     private async Task<IActionResult> DoneAsync(IResult result, string flash, CancellationToken ct)
     {
-        if (Message(result) is { } problem)
+        if (ApiOutcome.MessageOf(result) is { } problem)
         {
             Error = problem;
             await LoadAsync(ct);
@@ -67,9 +64,6 @@ public sealed class IndexModel(GatehouseDb db, AppAccess access, AppAccessGate g
         TempData["Flash"] = flash;
         return RedirectToPage();
     }
-
-    private static string? Message(IResult result) =>
-        result is Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult p ? p.ProblemDetails.Detail ?? p.ProblemDetails.Title : null;
 
     private async Task LoadAsync(CancellationToken ct)
     {

@@ -40,10 +40,10 @@ public sealed class EvidenceModel(GatehouseDb db, Notifier notifier, ListingPoli
 
     private async Task<IActionResult> AfterAsync(Guid id, IResult result, string done, CancellationToken ct)
     {
-        if (ReviewPages.Problem(result) is { } problem)
+        if (ApiOutcome.Problem(result) is { } problem)
         {
             if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = ReviewPages.Message(problem);
+            Error = ApiOutcome.Message(problem);
             ErrorFor = id;
             Response.StatusCode = problem.StatusCode;
             await LoadAsync(ct);

@@ -34,9 +34,9 @@ public sealed class IndexModel(GatehouseDb db, VersionFindings findings, Listing
     public async Task<IActionResult> OnPostAssignAsync(string app, string version, CancellationToken ct)
     {
         var result = await ReviewApi.Assign(app ?? "", version ?? "", new AssignRequest(null), HttpContext, apps, db, users, audit, time, ct);
-        if (ReviewPages.Problem(result.Result) is { } problem)
+        if (ApiOutcome.Problem(result.Result) is { } problem)
         {
-            Error = ReviewPages.Message(problem);
+            Error = ApiOutcome.Message(problem);
             Response.StatusCode = problem.StatusCode;
             await LoadAsync(ct);
             return Page();

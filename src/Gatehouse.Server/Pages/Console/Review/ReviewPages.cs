@@ -7,27 +7,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Pages.Console.Review;
 
 /// <summary>
-/// Shared by the reviewer's pages: they call the JSON API's handlers (the same rules, audit and notifications)
-/// and read the typed result here; plus how people, times and the SLA clock are shown.
+/// Shared by the reviewer's pages: how people, times and the SLA clock are shown (API results are read with
+/// <see cref="ApiOutcome"/>).
 /// </summary>
 internal static class ReviewPages
 {
-    /// <summary>The inner result of a <c>Results&lt;…&gt;</c> union.</summary>
-    public static IResult Inner(IResult result) => result is INestedHttpResult nested ? Inner(nested.Result) : result;
-
-    public static ProblemHttpResult? Problem(IResult result) => Inner(result) as ProblemHttpResult;
-
-    public static string Message(ProblemHttpResult problem) =>
-        problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "the request was refused";
-
-    /// <summary>The problem's stable code (<c>lifecycle.guard-failed</c>, <c>conflict-of-interest</c>, …).</summary>
-    public static string? Code(ProblemHttpResult problem) =>
-        problem.ProblemDetails.Extensions.TryGetValue("code", out var c) ? c as string : null;
-
-    /// <summary>Every failed guard of a <c>lifecycle.guard-failed</c> problem.</summary>
-    public static IReadOnlyList<GuardFailure> Guards(ProblemHttpResult problem) =>
-        problem.ProblemDetails.Extensions.TryGetValue("guards", out var g) && g is IEnumerable<GuardFailure> list ? [.. list] : [];
-
     /// <summary>E-mail addresses of users by id (unknown ids, e.g. <c>system</c>, are left out).</summary>
     public static async Task<Dictionary<string, string>> EmailsAsync(GatehouseDb db, IEnumerable<string?> ids, CancellationToken ct)
     {

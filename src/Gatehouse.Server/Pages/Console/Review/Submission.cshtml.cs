@@ -83,15 +83,15 @@ public sealed class SubmissionModel(
         var codes = (reasons ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
         var result = await AppsApi.Act(app, version, new ActionRequest(decision, codes, string.IsNullOrWhiteSpace(text) ? null : text.Trim()),
             HttpContext, apps, workflow, ct);
-        if (ReviewPages.Problem(result.Result) is { } problem)
+        if (ApiOutcome.Problem(result.Result) is { } problem)
         {
             if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = $"Could not {decision}: {ReviewPages.Message(problem)}";
-            FailedGuards = ReviewPages.Guards(problem);
+            Error = $"Could not {decision}: {ApiOutcome.Message(problem)}";
+            FailedGuards = ApiOutcome.Guards(problem);
             Response.StatusCode = problem.StatusCode;
             return await LoadAsync(app, version, ct) ? Page() : NotFound();
         }
-        var state = (ReviewPages.Inner(result.Result) as IValueHttpResult)?.Value is VersionInfo info ? info.State : "";
+        var state = (ApiOutcome.Inner(result.Result) as IValueHttpResult)?.Value is VersionInfo info ? info.State : "";
         TempData["Flash"] = $"Done: {decision}. The version is now {state}.";
         return Redirect($"/console/review/apps/{Uri.EscapeDataString(app)}/versions/{Uri.EscapeDataString(version)}");
     }
@@ -100,10 +100,10 @@ public sealed class SubmissionModel(
     public async Task<IActionResult> OnPostAssignAsync(string app, string version, CancellationToken ct)
     {
         var result = await ReviewApi.Assign(app, version, new AssignRequest(null), HttpContext, apps, db, users, audit, time, ct);
-        if (ReviewPages.Problem(result.Result) is { } problem)
+        if (ApiOutcome.Problem(result.Result) is { } problem)
         {
             if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = $"Could not assign: {ReviewPages.Message(problem)}";
+            Error = $"Could not assign: {ApiOutcome.Message(problem)}";
             Response.StatusCode = problem.StatusCode;
             return await LoadAsync(app, version, ct) ? Page() : NotFound();
         }

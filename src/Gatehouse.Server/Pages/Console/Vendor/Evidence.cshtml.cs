@@ -44,7 +44,7 @@ public sealed class EvidenceModel(GatehouseDb db, OrgAccess orgs, IBlobStore blo
         await using var stream = file.OpenReadStream();
         var result = await EvidenceApi.UploadAsync(orgId, HttpContext, db, starter, listing, audit, time, type!, issuer!, scope!, from, until, name,
             () => BlobUploads.ReceiveAsync(stream, file.Length, blobs, options.Value.MaxUploadBytes, "file", "Evidence:MaxUploadBytes", ct), ct);
-        if (result.Result is ProblemHttpResult p) return Show(p.ProblemDetails.Detail ?? p.ProblemDetails.Title ?? "The upload failed.");
+        if (ApiOutcome.MessageOf(result.Result) is { } problem) return Show(problem);
         TempData["Flash"] = "The evidence is uploaded. The file is checked now; then a reviewer verifies it.";
         return RedirectToPage(new { orgId });
     }

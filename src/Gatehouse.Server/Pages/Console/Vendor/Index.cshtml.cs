@@ -36,10 +36,10 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostAcceptAsync(Guid orgId, int agreementVersion, string? sha256, CancellationToken ct)
     {
         var result = await AgreementsApi.Accept(orgId, new AcceptAgreementRequest(agreementVersion, sha256), HttpContext, access, db, audit, time, ct);
-        if (VendorOutcome.IsNotFound(result.Result) && !await access.CanSeeAsync(User, orgId, ct)) return NotFound();
-        if (VendorOutcome.Problem(result.Result) is { } problem)
+        if (ApiOutcome.IsNotFound(result.Result) && !await access.CanSeeAsync(User, orgId, ct)) return NotFound();
+        if (ApiOutcome.Problem(result.Result) is { } problem)
         {
-            Error = VendorOutcome.Message(problem);
+            Error = ApiOutcome.Message(problem);
             await LoadAsync(ct);
             return Page();
         }

@@ -36,7 +36,7 @@ public sealed class KeysModel(
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
         var uris = (redirectUris ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var result = await AppClientsApi.Create(app, new CreateOAuthClientRequest(uris, native), HttpContext, access, db, applications, audit, ct);
-        return await AfterAsync(app, result.Result, ct, () => NewSecret = VendorOutcome.Value<CreatedOAuthClient>(result.Result)?.ClientSecret);
+        return await AfterAsync(app, result.Result, ct, () => NewSecret = ApiOutcome.Value<CreatedOAuthClient>(result.Result)?.ClientSecret);
     }
 
     public async Task<IActionResult> OnPostRedirectUrisAsync(string app, string? redirectUris, CancellationToken ct)
@@ -51,35 +51,35 @@ public sealed class KeysModel(
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
         var result = await AppClientsApi.RotateSecret(app, HttpContext, access, applications, audit, ct);
-        return await AfterAsync(app, result.Result, ct, () => NewSecret = VendorOutcome.Value<ClientSecret>(result.Result)?.Secret);
+        return await AfterAsync(app, result.Result, ct, () => NewSecret = ApiOutcome.Value<ClientSecret>(result.Result)?.Secret);
     }
 
     public async Task<IActionResult> OnPostCreateKeyAsync(string app, string? name, string[]? scopes, int? expiresInDays, bool test, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
         var result = await ApiKeysApi.Create(app, new CreateApiKeyRequest(name, scopes ?? [], null, expiresInDays, test), HttpContext, access, keys, audit, db, ct);
-        return await AfterAsync(app, result.Result, ct, () => NewKey = VendorOutcome.Value<CreatedApiKey>(result.Result));
+        return await AfterAsync(app, result.Result, ct, () => NewKey = ApiOutcome.Value<CreatedApiKey>(result.Result));
     }
 
     public async Task<IActionResult> OnPostRotateKeyAsync(string app, string? keyId, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
         var result = await ApiKeysApi.Rotate(keyId ?? "", new RotateApiKeyRequest(null), HttpContext, access, db, keys, audit, time, ct);
-        return await AfterAsync(app, result.Result, ct, () => NewKey = VendorOutcome.Value<CreatedApiKey>(result.Result));
+        return await AfterAsync(app, result.Result, ct, () => NewKey = ApiOutcome.Value<CreatedApiKey>(result.Result));
     }
 
     public async Task<IActionResult> OnPostRevokeKeyAsync(string app, string? keyId, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
         var result = await ApiKeysApi.Revoke(keyId ?? "", HttpContext, access, db, audit, time, ct);
-        if (VendorOutcome.Problem(result.Result) is null) TempData["Flash"] = "The API key is revoked.";
+        if (ApiOutcome.Problem(result.Result) is null) TempData["Flash"] = "The API key is revoked.";
         return await AfterAsync(app, result.Result, ct, () => { });
     }
 
     /// <summary>Shows the page again (not a redirect), so a secret made by the POST appears on its answer only.</summary>
     private async Task<IActionResult> AfterAsync(string app, IResult result, CancellationToken ct, Action onSuccess)
     {
-        if (VendorOutcome.Problem(result) is { } problem) Error = VendorOutcome.Message(problem);
+        if (ApiOutcome.Problem(result) is { } problem) Error = ApiOutcome.Message(problem);
         else onSuccess();
         db.ChangeTracker.Clear();
         return await LoadAsync(app, ct) ? Page() : NotFound();
@@ -90,9 +90,9 @@ public sealed class KeysModel(
         App = await access.FindAsync(User, app, ct);
         if (App is null) return false;
         IsMember = await access.IsMemberAsync(User, App.OrganizationId, ct);
-        Client = VendorOutcome.Value<OAuthClientInfo>((await AppClientsApi.Get(app, HttpContext, access, applications, db, ct)).Result);
-        Keys = VendorOutcome.Value<List<ApiKeyInfo>>((await ApiKeysApi.List(app, HttpContext, access, db, ct)).Result) ?? [];
-        Installations = VendorOutcome.Value<List<InstallationInfo>>((await AppClientsApi.AppInstallations(app, HttpContext, access, db, ct)).Result) ?? [];
+        Client = ApiOutcome.Value<OAuthClientInfo>((await AppClientsApi.Get(app, HttpContext, access, applications, db, ct)).Result);
+        Keys = ApiOutcome.Value<List<ApiKeyInfo>>((await ApiKeysApi.List(app, HttpContext, access, db, ct)).Result) ?? [];
+        Installations = ApiOutcome.Value<List<InstallationInfo>>((await AppClientsApi.AppInstallations(app, HttpContext, access, db, ct)).Result) ?? [];
         return true;
     }
 

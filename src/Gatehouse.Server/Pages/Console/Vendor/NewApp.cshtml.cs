@@ -30,12 +30,12 @@ public sealed class NewAppModel(GatehouseDb db, OrgAccess access, ListingPolicie
         var request = new CreateAppRequest(Slug?.Trim(), Name, Type, string.IsNullOrWhiteSpace(Tier) ? null : Tier,
             string.IsNullOrWhiteSpace(BaseUrl) ? null : BaseUrl.Trim());
         var result = await AppsApi.Create(orgId, request, HttpContext, access, db, listing, audit, time, ct);
-        if (VendorOutcome.Problem(result.Result) is { } problem)
+        if (ApiOutcome.Problem(result.Result) is { } problem)
         {
-            Error = VendorOutcome.Message(problem);
+            Error = ApiOutcome.Message(problem);
             return Page();
         }
-        var created = VendorOutcome.Value<AppInfo>(result.Result)!;
+        var created = ApiOutcome.Value<AppInfo>(result.Result)!;
         TempData["Flash"] = $"{created.Name} is registered. Create its first version next.";
         return Redirect($"/console/vendor/apps/{Uri.EscapeDataString(created.Slug)}");
     }

@@ -30,12 +30,12 @@ public sealed class NewVersionModel(GatehouseDb db, AppAccess access, AuditLog a
             : Endpoints.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e => (string?)e).ToList();
         var request = new CreateVersionRequest(Version?.Trim(), string.IsNullOrWhiteSpace(Reference) ? null : Reference.Trim(), endpoints);
         var result = await AppsApi.CreateVersion(app, request, HttpContext, access, db, audit, time, ct);
-        if (VendorOutcome.Problem(result.Result) is { } problem)
+        if (ApiOutcome.Problem(result.Result) is { } problem)
         {
-            Error = VendorOutcome.Message(problem);
+            Error = ApiOutcome.Message(problem);
             return Page();
         }
-        var v = VendorOutcome.Value<VersionInfo>(result.Result)!;
+        var v = ApiOutcome.Value<VersionInfo>(result.Result)!;
         TempData["Flash"] = $"Version {v.Version} is a draft. Upload the artifact, answer the questionnaire, attest and submit.";
         return Redirect($"/console/vendor/apps/{Uri.EscapeDataString(App.Slug)}/versions/{Uri.EscapeDataString(v.Version)}");
     }

@@ -75,7 +75,7 @@ public sealed class VersionModel(
             .ToDictionary(f => f.Key["answer:".Length..], f => f.Value.ToString(), StringComparer.Ordinal);
         var json = JsonSerializer.Serialize(form);
         var result = await AppsApi.AnswerAsync(app, version, HttpContext, () => Task.FromResult(QuestionnaireAnswers.Parse(json)), access, db, audit, time, ct);
-        var score = VendorOutcome.Value<QuestionnaireResult>(result.Result);
+        var score = ApiOutcome.Value<QuestionnaireResult>(result.Result);
         return await DoneAsync(app, version, result.Result, score is null ? "" : $"The answers are saved: the questionnaire scores {QuestionNames.Of(score.Score)}.", ct);
     }
 
@@ -90,10 +90,10 @@ public sealed class VersionModel(
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
         var result = await AppsApi.Act(app, version, new ActionRequest(Lifecycle.Actions.Submit, null, null), HttpContext, access, workflow, ct);
-        if (VendorOutcome.Problem(result.Result) is { } problem)
+        if (ApiOutcome.Problem(result.Result) is { } problem)
         {
-            FailedGuards = VendorOutcome.Guards(problem);
-            return await ShowAsync(app, version, FailedGuards.Count > 0 ? "The version was not submitted: every guard below must hold." : VendorOutcome.Message(problem), ct);
+            FailedGuards = ApiOutcome.Guards(problem);
+            return await ShowAsync(app, version, FailedGuards.Count > 0 ? "The version was not submitted: every guard below must hold." : ApiOutcome.Message(problem), ct);
         }
         TempData["Flash"] = "The version is submitted. It is scanned now and then reviewed.";
         return RedirectToPage(new { app, version });
@@ -119,15 +119,15 @@ public sealed class VersionModel(
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
         var result = await DownloadsApi.Issue(app, version, null, HttpContext, access, db, ring, blobs, downloads, time, audit, ct);
-        if (VendorOutcome.Problem(result.Result) is { } problem) return await ShowAsync(app, version, VendorOutcome.Message(problem), ct);
+        if (ApiOutcome.Problem(result.Result) is { } problem) return await ShowAsync(app, version, ApiOutcome.Message(problem), ct);
         if (!await LoadAsync(app, version, ct)) return NotFound();
-        Download = VendorOutcome.Value<IssuedUrl>(result.Result);
+        Download = ApiOutcome.Value<IssuedUrl>(result.Result);
         return Page();
     }
 
     private async Task<IActionResult> DoneAsync(string app, string version, IResult result, string flash, CancellationToken ct)
     {
-        if (VendorOutcome.Problem(result) is { } problem) return await ShowAsync(app, version, VendorOutcome.Message(problem), ct);
+        if (ApiOutcome.Problem(result) is { } problem) return await ShowAsync(app, version, ApiOutcome.Message(problem), ct);
         TempData["Flash"] = flash;
         return RedirectToPage(new { app, version });
     }
