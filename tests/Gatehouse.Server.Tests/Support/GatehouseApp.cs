@@ -24,6 +24,7 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     private readonly PostgresTestDatabase? _pg;
     private readonly bool _ownsData;
+    private string _startedBy = "";
 
     public DbKind Kind { get; }
     public string DataDirectory { get; }
@@ -55,16 +56,44 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             foreach (var (k, v) in settings) _settings[k] = v;
     }
 
-    /// <summary>Starts a server on a new, empty database of <paramref name="kind"/>.</summary>
+    /// <summary>
+    /// Starts a server on a new database of <paramref name="kind"/> with the schema in place but no data
+    /// (a copy of the run's migrated template, <see cref="MigratedTemplates"/>); the server's start-up
+    /// migration finds nothing to do.
+    /// </summary>
     public static async Task<GatehouseApp> StartAsync(DbKind kind, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
+        var (starting, caller) = (System.Diagnostics.Stopwatch.StartNew(), Timings.Caller());
+        var (dir, pg) = await NewDataAsync(kind, migrated: true);
+        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services) { _startedBy = caller };
+        _ = app.Server; // start now, so failures surface here
+        Timings.Record("start", caller, starting.Elapsed);
+        return app;
+    }
+
+    /// <summary>Like <see cref="StartAsync"/>, but on a truly empty database: the server migrates it from nothing.</summary>
+    public static async Task<GatehouseApp> StartOnEmptyDatabaseAsync(DbKind kind, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var (starting, caller) = (System.Diagnostics.Stopwatch.StartNew(), Timings.Caller());
+        var (dir, pg) = await NewDataAsync(kind, migrated: false);
+        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services) { _startedBy = caller };
+        _ = app.Server;
+        Timings.Record("start-empty", caller, starting.Elapsed);
+        return app;
+    }
+
+    private static async Task<(string Directory, PostgresTestDatabase? Pg)> NewDataAsync(DbKind kind, bool migrated)
+    {
         var dir = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
         SeedOAuthKeys(dir);
-        var pg = kind == DbKind.Postgres ? await PostgresTestDatabase.CreateAsync() : null;
-        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services);
-        _ = app.Server; // start now, so failures surface here
-        return app;
+        if (kind == DbKind.Sqlite)
+        {
+            if (migrated) await MigratedTemplates.CopySqliteInto(dir);
+            return (dir, null);
+        }
+        return (dir, migrated ? await PostgresTestDatabase.CreateAsync() : await PostgresTestDatabase.CreateEmptyAsync());
     }
 
     /// <summary>
@@ -74,12 +103,12 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     public static async Task<GatehouseApp> StartKestrelAsync(DbKind kind, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
-        var dir = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
-        SeedOAuthKeys(dir);
-        var pg = kind == DbKind.Postgres ? await PostgresTestDatabase.CreateAsync() : null;
-        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services);
+        var (starting, caller) = (System.Diagnostics.Stopwatch.StartNew(), Timings.Caller());
+        var (dir, pg) = await NewDataAsync(kind, migrated: true);
+        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services) { _startedBy = caller };
         app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
         app.StartServer();
+        Timings.Record("start", caller, starting.Elapsed);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         app.KestrelAddress = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -118,8 +147,10 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         var merged = new Dictionary<string, string?>(_settings);
         if (settings is not null)
             foreach (var (k, v) in settings) merged[k] = v;
-        var app = new GatehouseApp(Kind, DataDirectory, ownsData: false, pg: null, merged, services ?? _services);
+        var (starting, caller) = (System.Diagnostics.Stopwatch.StartNew(), Timings.Caller());
+        var app = new GatehouseApp(Kind, DataDirectory, ownsData: false, pg: null, merged, services ?? _services) { _startedBy = caller };
         _ = app.Server;
+        Timings.Record("start-sibling", caller, starting.Elapsed);
         return app;
     }
 
@@ -138,7 +169,9 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         await base.DisposeAsync();
+        Timings.Record("stop", _startedBy, stopping.Elapsed);
         if (_pg is not null) await _pg.DisposeAsync();
         if (_ownsData)
         {

@@ -22,18 +22,32 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 20 }.ConnectionString;
     }
 
-    public static async Task<PostgresTestDatabase> CreateAsync()
+    /// <summary>A new database, already migrated: a copy of the run's template (<see cref="MigratedTemplates"/>).</summary>
+    public static async Task<PostgresTestDatabase> CreateAsync() =>
+        await CreateAsync(await MigratedTemplates.PostgresTemplateAsync());
+
+    /// <summary>A new, empty database (no tables): the server migrates it at start-up.</summary>
+    public static Task<PostgresTestDatabase> CreateEmptyAsync() => CreateAsync(template: null);
+
+    private static async Task<PostgresTestDatabase> CreateAsync(string? template)
+    {
+        var admin = AdminConnectionString();
+        var name = "gh_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        await using var conn = new NpgsqlConnection(admin);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}", conn);
+        await cmd.ExecuteNonQueryAsync();
+        return new PostgresTestDatabase(admin, name);
+    }
+
+    /// <summary>The connection string to the throw-away server's <c>postgres</c> database.</summary>
+    public static string AdminConnectionString()
     {
         var admin = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(admin))
             throw new InvalidOperationException(
                 $"PostgreSQL tests need {Variable} (a connection string); ./test.sh starts a throw-away server and sets it.");
-        var name = "gh_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        await using var conn = new NpgsqlConnection(admin);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
-        await cmd.ExecuteNonQueryAsync();
-        return new PostgresTestDatabase(admin, name);
+        return admin;
     }
 
     public async ValueTask DisposeAsync()
