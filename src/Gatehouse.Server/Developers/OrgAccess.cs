@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Gatehouse.Server.Data;
+using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -54,6 +55,11 @@ public sealed class OrgAccess(GatehouseDb db, IAuthorizationService authorizatio
 
     /// <summary>The admin policy: the admin role and an admin-scoped credential.</summary>
     public async Task<bool> IsAdminAsync(ClaimsPrincipal user) => (await authorization.AuthorizeAsync(user, Policies.Admin)).Succeeded;
+
+    /// <summary>The refusal for a caller who may see the organisation (staff) but is not a member: <c>org.members-only</c>.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult MembersOnly(string what) =>
+        Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.VendorMembersOnly, "Only members act for the vendor",
+            $"only members of the vendor organisation {what}; staff see vendor organisations but do not act for them");
 
     /// <summary>Ids of organisations the caller may see; null means all (staff).</summary>
     public async Task<IReadOnlyList<Guid>?> VisibleOrgIdsAsync(ClaimsPrincipal user, CancellationToken ct)
