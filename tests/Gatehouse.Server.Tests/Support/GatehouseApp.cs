@@ -191,6 +191,25 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         });
 
     /// <summary>
+    /// Makes <paramref name="user"/> a member of the organisation the only way there is: an invitation the user
+    /// accepts (through <see cref="Gatehouse.Server.Invitations.InvitationService"/>). A staff account is invited by
+    /// an admin (the allowance staff need); anyone else by the organisation's owner.
+    /// </summary>
+    public Task JoinOrganizationAsync(Guid orgId, GatehouseUser user, string role = OrganizationRoles.Member) =>
+        WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<GatehouseUser>>();
+            var staff = await users.IsInRoleAsync(user, Roles.Reviewer) || await users.IsInRoleAsync(user, Roles.Admin);
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var org = await db.Organizations.FindAsync(orgId) ?? throw new InvalidOperationException("no such organisation");
+            var invitations = sp.GetRequiredService<Gatehouse.Server.Invitations.InvitationService>();
+            var (_, token) = await invitations.IssueAsync(Gatehouse.Server.Invitations.InvitationKinds.Organization, orgId, org.Name, user.Email!, role,
+                org.OwnerUserId, staffAllowed: staff, new Gatehouse.Server.Audit.AuditEvent(Gatehouse.Server.Audit.AuditActions.InvitationCreated, org.OwnerUserId), default);
+            var outcome = await invitations.AcceptAsync(user.Id, token, new Gatehouse.Server.Audit.AuditEvent(Gatehouse.Server.Audit.AuditActions.MemberAdded, user.Id), default);
+            if (outcome.Status != Gatehouse.Server.Invitations.AcceptStatus.Accepted) throw new InvalidOperationException($"joining failed: {outcome.Status}");
+        });
+
+    /// <summary>
     /// Turns on TOTP two-factor authentication for <paramref name="user"/> through Identity (as the setup page does)
     /// and returns the base32 shared key; <see cref="Totp.Code"/> gives the current code.
     /// </summary>
