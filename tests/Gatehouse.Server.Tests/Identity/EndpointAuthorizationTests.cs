@@ -260,7 +260,7 @@ public sealed class EndpointAuthorizationTests
             // Bodies that would succeed if access were granted: the refusal must come from authorization.
             var body = c.Pattern switch
             {
-                "/api/orgs/{orgId:guid}/members" => $$"""{"email":"{{devB.Email}}","role":"owner"}""",
+                "/api/orgs/{orgId:guid}/invitations" => $$"""{"email":"{{devB.Email}}","role":"owner"}""",
                 "/api/users/{userId}/roles" => """{"roles":["admin"]}""",
                 "/api/tokens" => """{"name":"x","scopes":["admin"]}""",
                 "/api/orgs" => $$"""{"name":"B-made {{Guid.NewGuid():N}}","ownerEmail":"{{ownerA.Email}}"}""",

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -188,6 +189,24 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             db.Organizations.Add(org);
             await db.SaveChangesAsync();
             return org;
+        });
+
+    /// <summary>
+    /// The token of the newest invitation e-mailed to <paramref name="email"/>, read the way the e-mail is built: from the
+    /// outbox row, where it is encrypted with data protection (never stored in clear).
+    /// </summary>
+    public Task<string> InvitationTokenAsync(string email) =>
+        WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var rows = await db.Outbox.AsNoTracking().Where(m => m.Recipient == email && m.Event.StartsWith("invitation.")).ToListAsync();
+            var payload = rows.OrderBy(m => m.CreatedAt).Last().PayloadJson;
+            using var doc = System.Text.Json.JsonDocument.Parse(payload);
+            var protectedLink = doc.RootElement.GetProperty("data").GetProperty("linkProtected").GetString()!;
+            var link = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(
+                sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector(Gatehouse.Server.Notifications.Notifier.EmailSecretPurpose),
+                protectedLink);
+            return Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
         });
 
     /// <summary>
