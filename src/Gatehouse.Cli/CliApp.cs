@@ -68,6 +68,7 @@ public static class CliApp
         root.Subcommands.Add(GuidelinesCommand.Create(env));
         root.Subcommands.Add(ProbeCommand.Create(env));
         root.Subcommands.Add(DownloadCommand.Create(env));
+        root.Subcommands.Add(TenantsCommand.Create(env));
         return root;
     }
 

@@ -89,6 +89,9 @@ internal static class HostSetup
         services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
         services.AddSingleton<AuditLog>();
         services.AddScoped<OrgAccess>();
+        services.AddScoped<Invitations.InvitationService>();
+        services.AddOptions<Invitations.InvitationOptions>().BindConfiguration(Invitations.InvitationOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Scanning.ScanStarter>();
         services.AddScoped<Listing.ListingPolicies>();
         services.AddScoped<Listing.RequirementSnapshots>();

@@ -11,6 +11,7 @@ using Gatehouse.Server.Guidelines;
 using Gatehouse.Server.Evidence;
 using Gatehouse.Server.Health;
 using Gatehouse.Server.Identity;
+using Gatehouse.Server.Invitations;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Listing;
@@ -67,6 +68,8 @@ if (settings.Gatehouse.IsWeb)
     app.MapTokensApi();
     app.MapUsersApi();
     app.MapOrganizationsApi();
+    app.MapInvitationsApi();
+    app.MapTenantsApi();
     app.MapAuditApi();
     app.MapScansApi();
     app.MapGuidelinesApi();

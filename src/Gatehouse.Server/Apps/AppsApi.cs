@@ -58,6 +58,7 @@ public static partial class AppsApi
         AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
+        if (!await access.CanActAsync(http.User, orgId, ct)) return OrgAccess.MembersOnly("register apps");
         if (request.Slug is null || !SlugPattern().IsMatch(request.Slug))
             return Problems.Invalid("slug must be 1-64 lower-case letters, digits and dashes, starting and ending with a letter or digit");
         var name = request.Name?.Trim();
@@ -266,10 +267,14 @@ public static partial class AppsApi
             return Problems.Invalid("reasonCodes must be requirement IDs (GH-…), rule IDs (gatehouse rules) or lifecycle codes (docs/lifecycle.md), at most 20");
         if (request.Text is { Length: > 4000 }) return Problems.Invalid("text must be at most 4000 characters");
 
-        // A member who is also staff tries a staff decision on their own organisation's version.
+        // A member who is also staff asks for a staff decision on their own organisation's version: protective
+        // decisions (quarantine, suspend, ...) go ahead as staff, permissive ones are a conflict of interest.
         if (caller.As == Actor.Vendor && Lifecycle.Find(action, v.State, Actor.Vendor) is null
             && Lifecycle.Find(action, v.State, Actor.Staff) is not null && await apps.ActsAsStaffAsync(http.User))
-            return ConflictOfInterest();
+        {
+            if (Apps.ConflictOfInterest.Blocks(action)) return ConflictOfInterest();
+            caller = caller with { As = Actor.Staff };
+        }
 
         // A vendor asking for a staff decision is refused as such, not as a wrong state.
         if (caller.As == Actor.Vendor && Lifecycle.Find(action, v.State, Actor.Vendor) is null && Lifecycle.Find(action, v.State, Actor.Staff) is not null)
@@ -318,7 +323,7 @@ public static partial class AppsApi
 
     internal static ProblemHttpResult ConflictOfInterest() =>
         Problems.Of(403, ProblemCodes.ConflictOfInterest, "Conflict of interest",
-            "reviewers cannot decide on versions of an organisation they belong to");
+            "staff cannot take a permissive decision (approve, publish, reinstate, ...) on an organisation they belong to; protective ones (quarantine, suspend, ...) stay open");
 
     private static void ClearAttestation(AppVersion v)
     {

@@ -84,7 +84,9 @@ public static class SuppressionsApi
     {
         var s = await db.Suppressions.FirstOrDefaultAsync(x => x.Id == suppressionId, ct);
         if (s is null) return Problems.NotFound("Suppression");
-        if (await apps.IsMemberAsync(http.User, s.OrganizationId, ct)) return AppsApi.ConflictOfInterest();
+        var decision = to == SuppressionStates.Approved ? ConflictOfInterest.Decisions.ApproveSuppression
+            : to == SuppressionStates.Revoked ? ConflictOfInterest.Decisions.RevokeSuppression : ConflictOfInterest.Decisions.RejectSuppression;
+        if (ConflictOfInterest.Blocks(decision) && await apps.IsMemberAsync(http.User, s.OrganizationId, ct)) return AppsApi.ConflictOfInterest();
         var now = time.GetUtcNow();
         var allowed = to == SuppressionStates.Revoked ? s.State == SuppressionStates.Approved : s.State == SuppressionStates.Requested;
         if (!allowed) return Problems.Of(409, ProblemCodes.LifecycleInvalidTransition, "Not allowed in this state", $"cannot make a {s.State} suppression {to}");

@@ -26,7 +26,7 @@ public enum TransitionStatus
     NotAllowed,
     /// <summary>The move exists but a guard did not hold (<see cref="TransitionOutcome.Failures"/>).</summary>
     GuardFailed,
-    /// <summary>A reviewer decided on their own organisation's version.</summary>
+    /// <summary>A staff member took a permissive decision on their own organisation's version (<see cref="Apps.ConflictOfInterest"/>).</summary>
     ConflictOfInterest,
     /// <summary>Someone else changed the version at the same time; read it again.</summary>
     Raced,
@@ -70,7 +70,7 @@ public sealed class VersionWorkflow(
         ArgumentNullException.ThrowIfNull(caller);
         var move = Lifecycle.Find(action, version.State, caller.As);
         if (move is null) return new TransitionOutcome(TransitionStatus.NotAllowed, version, []);
-        if (caller.As == Actor.Staff && await IsMemberAsync(caller.UserId, app.OrganizationId, ct))
+        if (caller.As == Actor.Staff && ConflictOfInterest.Blocks(action) && await IsMemberAsync(caller.UserId, app.OrganizationId, ct))
             return new TransitionOutcome(TransitionStatus.ConflictOfInterest, version, []);
 
         var failures = action switch

@@ -20,6 +20,12 @@ public static class AuditActions
     public const string OrganizationCreated = "org.created";
     public const string MemberAdded = "org.member.added";
     public const string MemberRemoved = "org.member.removed";
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationRevoked = "invitation.revoked";
+    /// <summary>An invitation refused at acceptance because a staff account tried to join a vendor organisation without an admin's invitation.</summary>
+    public const string InvitationStaffRefused = "invitation.staff-refused";
+    public const string TenantCreated = "tenant.created";
+    public const string TenantAdminAdded = "tenant.admin.added";
     public const string AuditVerified = "audit.verified";
     public const string ScanSubmitted = "scan.submitted";
     public const string ScanCompleted = "scan.completed";

@@ -23,6 +23,9 @@ public static class ProblemCodes
     public const string LifecycleInvalidTransition = "lifecycle.invalid-transition";
     public const string LifecycleGuardFailed = "lifecycle.guard-failed";
     public const string ConflictOfInterest = "review.conflict-of-interest";
+    public const string InvitationInvalid = "invitation.invalid";
+    public const string InvitationStaffNotAllowed = "invitation.staff-not-allowed";
+    public const string VendorMembersOnly = "org.members-only";
     public const string AgreementOutdated = "agreement.outdated";
     public const string AgreementHashMismatch = "agreement.hash-mismatch";
     public const string DownloadUrlInvalid = "download.url-invalid";

@@ -164,7 +164,9 @@ public static class EvidenceApi
         var item = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(e => e.Id == evidenceId, ct);
         if (item is null) return Problems.NotFound("Evidence");
         var uid = http.User.Id();
-        if (item.UploadedBy == uid || await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == item.OrganizationId && m.UserId == uid, ct))
+        var decision = to == EvidenceStatus.Rejected ? Apps.ConflictOfInterest.Decisions.RejectEvidence : Apps.ConflictOfInterest.Decisions.VerifyEvidence;
+        if (Apps.ConflictOfInterest.Blocks(decision)
+            && (item.UploadedBy == uid || await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == item.OrganizationId && m.UserId == uid, ct)))
             return Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.ConflictOfInterest, "Conflict of interest",
                 "a member of the organisation (or the uploader) cannot review its evidence; another reviewer must");
         note = note?.Trim();

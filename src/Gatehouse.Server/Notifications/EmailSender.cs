@@ -13,7 +13,8 @@ namespace Gatehouse.Server.Notifications;
 /// otherwise writes each message as an <c>.eml</c> file to <c>{DataDirectory}/mail/</c>.
 /// Messages are plain text built from the envelope; nothing in them is a secret.
 /// </summary>
-public sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<EmailSender> logger)
+public sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<EmailSender> logger,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
 {
     /// <summary>Where messages go without SMTP.</summary>
     public string MailDirectory => options.Value.MailDirectory!;
@@ -25,7 +26,8 @@ public sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<
         MimeMessage message;
         try
         {
-            message = Build(deliveryId, to, envelopeJson, options.Value.Smtp.From);
+            var secrets = protection.CreateProtector(Notifier.EmailSecretPurpose);
+            message = Build(deliveryId, to, envelopeJson, options.Value.Smtp.From, s => Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(secrets, s));
         }
         catch (ParseException ex)
         {
@@ -69,7 +71,11 @@ public sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<
     }
 
     /// <summary>Subject and body from the envelope: the event type, then one line per top-level data field.</summary>
-    internal static MimeMessage Build(Guid deliveryId, string to, string envelopeJson, string from)
+    /// <remarks>
+    /// A data field whose name ends in <c>Protected</c> holds a secret encrypted for the outbox (an invitation link):
+    /// it is decrypted with <paramref name="unprotect"/> and printed under the name without the suffix.
+    /// </remarks>
+    internal static MimeMessage Build(Guid deliveryId, string to, string envelopeJson, string from, Func<string, string>? unprotect = null)
     {
         using var doc = JsonDocument.Parse(envelopeJson);
         var root = doc.RootElement;
@@ -84,6 +90,14 @@ public sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<
             body.AppendLine();
             foreach (var p in data.EnumerateObject())
             {
+                if (p.Name.EndsWith("Protected", StringComparison.Ordinal) && p.Value.ValueKind == JsonValueKind.String)
+                {
+                    string clear;
+                    try { clear = unprotect?.Invoke(p.Value.GetString()!) ?? "(unavailable)"; }
+                    catch (System.Security.Cryptography.CryptographicException) { clear = "(unavailable: the server's keys changed)"; }
+                    body.Append(p.Name[..^"Protected".Length]).Append(": ").AppendLine(clear);
+                    continue;
+                }
                 var value = p.Value.ValueKind switch
                 {
                     JsonValueKind.String => p.Value.GetString(),

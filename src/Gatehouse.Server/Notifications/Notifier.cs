@@ -79,6 +79,28 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
         signal.Wake();
     }
 
+    /// <summary>Purpose of the data protector for secrets an e-mail carries (an invitation's link with its token).</summary>
+    public const string EmailSecretPurpose = "Gatehouse.Outbox.EmailSecret";
+
+    /// <summary>
+    /// Queues one e-mail to <paramref name="address"/> (an invitation) and saves. <paramref name="secretLink"/> is
+    /// encrypted with data protection in the outbox row (a field ending in <c>Protected</c>) and decrypted only when
+    /// the e-mail is built, so the database never holds it in clear.
+    /// </summary>
+    public async Task EmailAsync(string address, string eventType, Dictionary<string, object?> data, string? secretLink,
+        Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(protection);
+        CheckEventType(eventType);
+        var now = time.GetUtcNow();
+        if (secretLink is not null) data["linkProtected"] = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Protect(protection.CreateProtector(EmailSecretPurpose), secretLink);
+        var payload = Envelope(Guid.CreateVersion7(now), eventType, now, null, data);
+        db.Outbox.Add(Row(OutboxChannels.Email, null, eventType, address, payload, now));
+        await db.SaveChangesAsync(ct);
+        signal.Wake();
+    }
+
     /// <summary>True when an endpoint's <see cref="WebhookEndpoint.Events"/> (<c>*</c> or a comma list) covers <paramref name="eventType"/>.</summary>
     public static bool Subscribes(string events, string eventType) =>
         (events ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

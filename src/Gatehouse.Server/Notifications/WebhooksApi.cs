@@ -36,7 +36,7 @@ public static partial class WebhooksApi
         WebhookSigning signing, AuditLog audit, TimeProvider time, IOptions<NotificationsOptions> options, CancellationToken ct)
     {
         if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
-        if (!await access.CanManageAsync(http.User, orgId, ct)) return Problems.Forbidden("only the organisation's owner or an admin manages webhooks");
+        if (!await access.CanManageAsync(http.User, orgId, ct)) return Problems.Forbidden("only the organisation's owner creates webhooks");
         if (guard.CheckUrlForm(request.Url, out var uri) is { } bad) return Problems.Invalid(bad);
         var events = (request.Events ?? []).Select(e => e?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
         if (events.Count == 0) return Problems.Invalid("events must list at least one event type, or \"*\" for all");
@@ -84,7 +84,8 @@ public static partial class WebhooksApi
     {
         var hook = await db.WebhookEndpoints.FirstOrDefaultAsync(w => w.Id == webhookId && w.Active, ct);
         if (hook is null || !await access.CanSeeAsync(http.User, hook.OrganizationId, ct)) return Problems.NotFound("Webhook");
-        if (!await access.CanManageAsync(http.User, hook.OrganizationId, ct)) return Problems.Forbidden("only the organisation's owner or an admin manages webhooks");
+        // Removing an endpoint is protective, so an admin may do it too; creating and rotating are the vendor's.
+        if (!await access.CanManageMembersAsync(http.User, hook.OrganizationId, ct)) return Problems.Forbidden("only the organisation's owner or an admin deletes webhooks");
         db.WebhookEndpoints.Remove(hook);
         await db.SaveChangesAsync(ct);
         // Messages still waiting for this endpoint have nowhere to go.
@@ -105,7 +106,7 @@ public static partial class WebhooksApi
     {
         var hook = await db.WebhookEndpoints.FirstOrDefaultAsync(w => w.Id == webhookId && w.Active, ct);
         if (hook is null || !await access.CanSeeAsync(http.User, hook.OrganizationId, ct)) return Problems.NotFound("Webhook");
-        if (!await access.CanManageAsync(http.User, hook.OrganizationId, ct)) return Problems.Forbidden("only the organisation's owner or an admin manages webhooks");
+        if (!await access.CanManageAsync(http.User, hook.OrganizationId, ct)) return Problems.Forbidden("only the organisation's owner rotates webhook secrets");
         var (secret, protectedSecret) = signing.NewSecret();
         hook.ProtectedSecret = protectedSecret;
         await db.SaveChangesAsync(ct);

@@ -42,6 +42,7 @@ public static class ScansApi
         ScanStarter starter, AuditLog audit, IOptions<ScanningOptions> options, CancellationToken ct, string type = "downloadable")
     {
         if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
+        if (!await access.CanActAsync(http.User, orgId, ct)) return OrgAccess.MembersOnly("upload for scanning");
         if (!Types.Contains(type)) return Problems.Invalid($"type must be one of: {string.Join(", ", Types)}");
         if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || name.Any(char.IsControl))
             return Problems.Invalid("name is required: the file name, at most 255 characters, no control characters");

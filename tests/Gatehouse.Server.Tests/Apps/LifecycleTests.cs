@@ -247,7 +247,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task A_reviewer_who_belongs_to_the_vendor_organisation_cannot_decide()
+    public async Task A_reviewer_who_belongs_to_the_vendor_organisation_can_quarantine_it_but_never_approve()
     {
         await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
         var slug = await w.CreateAppAsync();
@@ -255,20 +255,25 @@ public sealed class LifecycleTests
         await w.ActAsync(w.Vendor, slug, "1.0.0", "submit");
         await w.WaitForReviewAsync(slug, "1.0.0");
 
-        // A second reviewer who is also a member of the vendor organisation.
+        // A second reviewer who is also a member of the vendor organisation (an admin invited them).
         var insider = await w.App.CreateUserAsync(Roles.Reviewer, "insider");
-        await w.App.WithScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<GatehouseDb>();
-            db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = w.Org.Id, UserId = insider.Id, Role = OrganizationRoles.Member, AddedAt = TimeProvider.System.GetUtcNow() });
-            await db.SaveChangesAsync();
-        });
+        await w.App.JoinOrganizationAsync(w.Org.Id, insider);
         using var client = w.App.ClientWith(await LifecycleWorld.LongTokenAsync(w.App, insider.Id, Roles.Reviewer));
         var r = await w.ActAsync(client, slug, "1.0.0", "approve", ["GH-FILE-4"], "looks fine to me");
         Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
         Assert.Equal("review.conflict-of-interest", (await LifecycleWorld.ProblemAsync(r)).Code);
         Assert.Equal(HttpStatusCode.Forbidden, (await w.Reviewer.PostAsJsonAsync($"/api/apps/{slug}/versions/1.0.0/assign", new { reviewerId = insider.Id })).StatusCode);
         Assert.Equal("in-review", await w.StateAsync(slug, "1.0.0"));
+
+        // Protective decisions are never blocked by membership: the insider quarantines the published version...
+        Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(w.Reviewer, slug, "1.0.0", "approve", ["GH-FILE-4"], "clean")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(w.Vendor, slug, "1.0.0", "publish")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(client, slug, "1.0.0", "quarantine", ["GH-FILE-4"], "customer report")).StatusCode);
+        Assert.Equal("quarantined", await w.StateAsync(slug, "1.0.0"));
+        // ...but lifting the quarantine is permissive, so it is another reviewer's.
+        var lift = await w.ActAsync(client, slug, "1.0.0", "reinstate", ["GH-FILE-4"], "fine again");
+        Assert.Equal("review.conflict-of-interest", (await LifecycleWorld.ProblemAsync(lift)).Code);
+        Assert.Equal("quarantined", await w.StateAsync(slug, "1.0.0"));
     }
 
     [Fact]

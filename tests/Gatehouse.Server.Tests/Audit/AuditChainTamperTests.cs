@@ -28,7 +28,7 @@ public sealed class AuditChainTamperTests
         var org = await (await devClient.PostAsJsonAsync("/api/orgs", new { name = "Audit Org " + Guid.NewGuid().ToString("N")[..6] }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var other = await app.CreateUserAsync(Roles.Developer, "other");
-        (await devClient.PostAsJsonAsync($"/api/orgs/{org.GetProperty("id").GetString()}/members", new { email = other.Email })).EnsureSuccessStatusCode();
+        (await devClient.PostAsJsonAsync($"/api/orgs/{org.GetProperty("id").GetString()}/invitations", new { email = other.Email })).EnsureSuccessStatusCode();
         using var adminClient = app.ClientWith(adminToken);
         (await adminClient.PutAsJsonAsync($"/api/users/{other.Id}/roles", new { roles = new[] { Roles.Reviewer } })).EnsureSuccessStatusCode();
         (await devClient.PostAsJsonAsync("/api/tokens", new { name = "ci", scopes = new[] { "read" } })).EnsureSuccessStatusCode();

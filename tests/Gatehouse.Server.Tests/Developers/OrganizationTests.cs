@@ -10,7 +10,7 @@ namespace Gatehouse.Server.Tests.Developers;
 public sealed class OrganizationTests
 {
     [Theory, ClassData(typeof(BothDatabases))]
-    public async Task The_developer_who_creates_an_organisation_owns_it_and_can_add_members(DbKind db)
+    public async Task The_developer_who_creates_an_organisation_owns_it_and_invites_members_who_accept(DbKind db)
     {
         await using var app = await GatehouseApp.StartAsync(db);
         var (owner, token) = await app.UserWithTokenAsync(Roles.Developer, "owner");
@@ -22,7 +22,10 @@ public sealed class OrganizationTests
         Assert.Equal(owner.Id, org.GetProperty("ownerUserId").GetString());
         var id = org.GetProperty("id").GetString();
 
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/orgs/{id}/members", new { email = colleague.Email })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/orgs/{id}/invitations", new { email = colleague.Email })).StatusCode);
+        var (colleagueToken, _) = await app.IssueTokenAsync(colleague.Id, Scopes.Read, Scopes.Write);
+        using var colleagueClient = app.ClientWith(colleagueToken);
+        Assert.Equal(HttpStatusCode.OK, (await colleagueClient.PostAsJsonAsync("/api/invitations/accept", new { token = await app.InvitationTokenAsync(colleague.Email!) })).StatusCode);
         var members = await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{id}/members");
         Assert.Equal(
             new[] { (owner.Email!, "owner"), (colleague.Email!, "member") }.OrderBy(x => x.Item1, StringComparer.Ordinal),
@@ -39,11 +42,12 @@ public sealed class OrganizationTests
         var org = await app.CreateOrganizationAsync(owner.Id);
         var (ownerToken, _) = await app.IssueTokenAsync(owner.Id);
         using var ownerClient = app.ClientWith(ownerToken);
-        (await ownerClient.PostAsJsonAsync($"/api/orgs/{org.Id}/members", new { email = member.Email })).EnsureSuccessStatusCode();
+        await app.JoinOrganizationAsync(org.Id, member);
+        _ = ownerToken;
 
         using var memberClient = app.ClientWith(memberToken);
         Assert.Equal(HttpStatusCode.OK, (await memberClient.GetAsync($"/api/orgs/{org.Id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.PostAsJsonAsync($"/api/orgs/{org.Id}/members", new { email = outsider.Email })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.PostAsJsonAsync($"/api/orgs/{org.Id}/invitations", new { email = outsider.Email })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.DeleteAsync($"/api/orgs/{org.Id}/members/{owner.Id}")).StatusCode);
     }
 

@@ -151,16 +151,12 @@ public sealed class EvidenceTests
         var (reviewer, reviewerToken) = await app.UserWithTokenAsync(Roles.Reviewer, "reviewer-member");
         var owner = await app.CreateUserAsync(Roles.Developer, "owner");
         var org = await app.CreateOrganizationAsync(owner.Id);
-        await app.WithScopeAsync(async sp =>
-        {
-            var d = sp.GetRequiredService<GatehouseDb>();
-            d.OrganizationMembers.Add(new OrganizationMember { OrganizationId = org.Id, UserId = reviewer.Id, Role = OrganizationRoles.Member });
-            await d.SaveChangesAsync();
-        });
+        await app.JoinOrganizationAsync(org.Id, reviewer);
         var item = await AddItemAsync(app, org.Id, owner.Id, EvidenceStatus.PendingReview);
         using var client = app.ClientWith(reviewerToken);
 
-        foreach (var action in new[] { "verify", "reject" })
+        // Verifying is permissive (blocked); rejecting is protective and stays open (Apps/ConflictOfInterest.cs).
+        foreach (var action in new[] { "verify" })
         {
             var r = await client.PostAsJsonAsync($"/api/evidence/{item.Id}/{action}", new { note = "mine, so surely fine" });
             Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);

@@ -109,12 +109,7 @@ public sealed class EndpointAuthorizationTests
         var (ownerA, tokenA) = await app.UserWithTokenAsync(Roles.Developer, "owner-a");
         var memberA = await app.CreateUserAsync(Roles.Developer, "member-a");
         var orgA = await app.CreateOrganizationAsync(ownerA.Id, "Secret Org A " + Guid.NewGuid().ToString("N")[..8]);
-        await app.WithScopeAsync(async sp =>
-        {
-            var d = sp.GetRequiredService<GatehouseDb>();
-            d.OrganizationMembers.Add(new OrganizationMember { OrganizationId = orgA.Id, UserId = memberA.Id, Role = OrganizationRoles.Member });
-            await d.SaveChangesAsync();
-        });
+        await app.JoinOrganizationAsync(orgA.Id, memberA);
         var (_, tokenRecordA) = await app.IssueTokenAsync(ownerA.Id, Scopes.Read);
         var (devB, tokenB) = await app.UserWithTokenAsync(Roles.Developer, "dev-b");
         var orgB = await app.CreateOrganizationAsync(devB.Id);
@@ -265,7 +260,7 @@ public sealed class EndpointAuthorizationTests
             // Bodies that would succeed if access were granted: the refusal must come from authorization.
             var body = c.Pattern switch
             {
-                "/api/orgs/{orgId:guid}/members" => $$"""{"email":"{{devB.Email}}","role":"owner"}""",
+                "/api/orgs/{orgId:guid}/invitations" => $$"""{"email":"{{devB.Email}}","role":"owner"}""",
                 "/api/users/{userId}/roles" => """{"roles":["admin"]}""",
                 "/api/tokens" => """{"name":"x","scopes":["admin"]}""",
                 "/api/orgs" => $$"""{"name":"B-made {{Guid.NewGuid():N}}","ownerEmail":"{{ownerA.Email}}"}""",

@@ -377,12 +377,7 @@ public sealed class NotificationTests
 
         // A plain member of the organisation sees the webhook but may not manage it.
         var (member, memberToken) = await app.UserWithTokenAsync(Roles.Developer, "member");
-        await app.WithScopeAsync(async sp =>
-        {
-            var d = sp.GetRequiredService<GatehouseDb>();
-            d.OrganizationMembers.Add(new OrganizationMember { OrganizationId = vendor.Org.Id, UserId = member.Id, Role = OrganizationRoles.Member });
-            await d.SaveChangesAsync();
-        });
+        await app.JoinOrganizationAsync(vendor.Org.Id, member);
         using var m = app.ClientWith(memberToken);
         Assert.Contains("secret-hook-a", await m.GetStringAsync($"/api/orgs/{vendor.Org.Id}/webhooks"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await m.DeleteAsync($"/api/webhooks/{hook.Id}")).StatusCode);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -221,6 +222,43 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             db.Organizations.Add(org);
             await db.SaveChangesAsync();
             return org;
+        });
+
+    /// <summary>
+    /// The token of the newest invitation e-mailed to <paramref name="email"/>, read the way the e-mail is built: from the
+    /// outbox row, where it is encrypted with data protection (never stored in clear).
+    /// </summary>
+    public Task<string> InvitationTokenAsync(string email) =>
+        WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var rows = await db.Outbox.AsNoTracking().Where(m => m.Recipient == email && m.Event.StartsWith("invitation.")).ToListAsync();
+            var payload = rows.OrderBy(m => m.CreatedAt).Last().PayloadJson;
+            using var doc = System.Text.Json.JsonDocument.Parse(payload);
+            var protectedLink = doc.RootElement.GetProperty("data").GetProperty("linkProtected").GetString()!;
+            var link = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(
+                sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector(Gatehouse.Server.Notifications.Notifier.EmailSecretPurpose),
+                protectedLink);
+            return Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+        });
+
+    /// <summary>
+    /// Makes <paramref name="user"/> a member of the organisation the only way there is: an invitation the user
+    /// accepts (through <see cref="Gatehouse.Server.Invitations.InvitationService"/>). A staff account is invited by
+    /// an admin (the allowance staff need); anyone else by the organisation's owner.
+    /// </summary>
+    public Task JoinOrganizationAsync(Guid orgId, GatehouseUser user, string role = OrganizationRoles.Member) =>
+        WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<GatehouseUser>>();
+            var staff = await users.IsInRoleAsync(user, Roles.Reviewer) || await users.IsInRoleAsync(user, Roles.Admin);
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var org = await db.Organizations.FindAsync(orgId) ?? throw new InvalidOperationException("no such organisation");
+            var invitations = sp.GetRequiredService<Gatehouse.Server.Invitations.InvitationService>();
+            var (_, token) = await invitations.IssueAsync(Gatehouse.Server.Invitations.InvitationKinds.Organization, orgId, org.Name, user.Email!, role,
+                org.OwnerUserId, staffAllowed: staff, new Gatehouse.Server.Audit.AuditEvent(Gatehouse.Server.Audit.AuditActions.InvitationCreated, org.OwnerUserId), default);
+            var outcome = await invitations.AcceptAsync(user.Id, token, new Gatehouse.Server.Audit.AuditEvent(Gatehouse.Server.Audit.AuditActions.MemberAdded, user.Id), default);
+            if (outcome.Status != Gatehouse.Server.Invitations.AcceptStatus.Accepted) throw new InvalidOperationException($"joining failed: {outcome.Status}");
         });
 
     /// <summary>

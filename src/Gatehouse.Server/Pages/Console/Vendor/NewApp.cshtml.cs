@@ -42,7 +42,7 @@ public sealed class NewAppModel(GatehouseDb db, OrgAccess access, ListingPolicie
 
     private async Task<bool> LoadAsync(Guid orgId, CancellationToken ct)
     {
-        if (!await access.CanSeeAsync(User, orgId, ct)) return false;
+        if (!await access.CanActAsync(User, orgId, ct)) return false; // a vendor page: members only, staff included
         Org = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == orgId, ct);
         Tiers = [.. (await listing.CurrentAsync(ct)).Policy.Tiers.Keys];
         return true;
