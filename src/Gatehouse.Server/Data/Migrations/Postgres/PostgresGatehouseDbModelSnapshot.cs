@@ -845,6 +845,10 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ParentTokenId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -859,9 +863,25 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentTokenId");
+
                     b.HasIndex("UserId");
 
                     b.ToTable("personal_access_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.TotpStepRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("totp_steps", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Jobs.WorkItem", b =>
@@ -1710,6 +1730,15 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.TotpStepRecord", b =>
+                {
+                    b.HasOne("Gatehouse.Server.Identity.GatehouseUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Platform.Issue", b =>

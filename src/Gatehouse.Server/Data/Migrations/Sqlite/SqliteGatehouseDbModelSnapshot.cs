@@ -836,6 +836,10 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParentTokenId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -850,9 +854,25 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentTokenId");
+
                     b.HasIndex("UserId");
 
                     b.ToTable("personal_access_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.TotpStepRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("totp_steps", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Jobs.WorkItem", b =>
@@ -1695,6 +1715,15 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.TotpStepRecord", b =>
+                {
+                    b.HasOne("Gatehouse.Server.Identity.GatehouseUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Platform.Issue", b =>
