@@ -28,8 +28,9 @@ public sealed class TokenLineageTests
         // 366 days asked for: what is left of the parent's day granted, no more.
         var longer = await withParent.PostAsJsonAsync("/api/tokens", new { name = "long", scopes = new[] { "read" }, expiresInDays = 366 });
         Assert.Equal(HttpStatusCode.Created, longer.StatusCode);
-        var longerId = (await longer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        Assert.True((await longer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("expiresAt").GetDateTimeOffset() <= parentRecord.ExpiresAt);
+        var longerBody = await longer.Content.ReadFromJsonAsync<JsonElement>();
+        var longerId = longerBody.GetProperty("id").GetString();
+        Assert.True(longerBody.GetProperty("expiresAt").GetDateTimeOffset() <= parentRecord.ExpiresAt);
         var stored = await app.WithScopeAsync(sp => sp.GetRequiredService<Gatehouse.Server.Data.GatehouseDb>().PersonalAccessTokens.AsNoTracking().SingleAsync(t => t.Id == longerId));
         Assert.True(stored.ExpiresAt <= parentRecord.ExpiresAt);
         var admin2 = await withParent.PostAsJsonAsync("/api/tokens", new { name = "adm", scopes = new[] { "admin" }, expiresInDays = 1 });
@@ -69,7 +70,7 @@ public sealed class TokenLineageTests
         using var session = FormLogin.CookieClient(app);
         Assert.Equal("/account/", (await FormLogin.SignInAsync(app, session, admin.Email!, "correct horse battery")).Headers.Location!.OriginalString);
         var af = (await session.GetFromJsonAsync<JsonElement>("/api/antiforgery")).GetProperty("token").GetString()!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tokens") { Content = JsonContent.Create(new { name = "ops", scopes = new[] { "admin", "read" }, expiresInDays = 30 }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tokens") { Content = JsonContent.Create(new { name = "ops", scopes = new[] { "admin", "read", "write" }, expiresInDays = 30 }) };
         request.Headers.Add("X-CSRF-TOKEN", af);
         var made = await session.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, made.StatusCode);
