@@ -18,6 +18,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<OrganizationMember> OrganizationMembers => Set<OrganizationMember>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<TotpStepRecord> TotpSteps => Set<TotpStepRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
     public DbSet<Scan> Scans => Set<Scan>();
@@ -66,8 +67,17 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
             e.Property(x => x.Scopes).HasMaxLength(200);
             e.Property(x => x.Hmac).HasMaxLength(64);
             e.Property(x => x.LastUsedFrom).HasMaxLength(64);
+            e.Property(x => x.ParentTokenId).HasMaxLength(32);
             e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.ParentTokenId); // revocation walks from a token to those it minted
             e.Ignore(x => x.ScopeList);
+        });
+        builder.Entity<TotpStepRecord>(e =>
+        {
+            e.ToTable("totp_steps");
+            e.HasKey(x => x.UserId);
+            e.Property(x => x.UserId).HasMaxLength(450);
+            e.HasOne<GatehouseUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<AuditEntry>(e =>
         {

@@ -52,9 +52,13 @@ public static class AccountApi
     /// <summary>Form post: antiforgery is validated by the framework for form-bound endpoints.</summary>
     public static async Task<IResult> Login(
         [FromForm] string email, [FromForm] string password, HttpContext http,
-        SignInManager<GatehouseUser> signIn, UserManager<GatehouseUser> users, AuditLog audit, [FromForm] string? returnUrl = null)
+        SignInManager<GatehouseUser> signIn, UserManager<GatehouseUser> users, AuditLog audit, DecoyPasswordCheck decoy,
+        [FromForm] string? returnUrl = null)
     {
         var user = await users.FindByEmailAsync(email);
+        // Identity hashes the password only for a known account that is not locked out; answer the others after the
+        // same work, so the time taken does not tell which addresses have accounts (or which are locked).
+        if (user is null || await users.IsLockedOutAsync(user)) decoy.Verify(password);
         var result = user is null
             ? Microsoft.AspNetCore.Identity.SignInResult.Failed
             : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
@@ -123,7 +127,7 @@ public static class AccountApi
         // IFormCollection (not string[] binding) so antiforgery applies and multi-valued scopes bind.
         int? days = int.TryParse(form["days"], System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
         var issued = await TokensApi.IssueForCallerAsync(http, tokens, audit, form["name"], form["scopes"].Where(s => s is not null).Select(s => s!).ToList(), days, ct);
-        if (issued.Error is not null) return Render("Token not created", $"<p role=\"alert\">{E(issued.Error)}</p>", 400);
+        if (issued.Error is not null) return Render("Token not created", $"<p role=\"alert\">{E(issued.Error)}</p>", issued.NeedsTwoFactor ? 403 : 400);
         return Render("Token created", $"""
             <p>Copy it now; it is not shown again.</p>
             <p><code>{E(issued.Token)}</code></p>

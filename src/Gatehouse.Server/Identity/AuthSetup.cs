@@ -15,6 +15,7 @@ internal static class AuthSetup
 {
     public const string SelectorScheme = "Gatehouse";
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+    public const string SessionCookieName = "gatehouse.session";
 
     public static IServiceCollection AddGatehouseAuth(this IServiceCollection services)
     {
@@ -31,11 +32,15 @@ internal static class AuthSetup
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
+            .AddPasswordValidator<CommonPasswordValidator>() // breached list, repetitions, runs, own e-mail (NIST SP 800-63B)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<GatehouseDb>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<GatehouseClaimsFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Authenticator codes that work once (replay within their 30-second step refused).
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(OneTimeAuthenticatorTokenProvider.ProviderName);
+        services.Configure<IdentityOptions>(o => o.Tokens.AuthenticatorTokenProvider = OneTimeAuthenticatorTokenProvider.ProviderName);
 
         services.AddAuthentication(o =>
             {
@@ -56,7 +61,7 @@ internal static class AuthSetup
 
         services.ConfigureApplicationCookie(o =>
         {
-            o.Cookie.Name = "gatehouse.session";
+            o.Cookie.Name = SessionCookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Always outside Development/Testing: below
@@ -90,6 +95,8 @@ internal static class AuthSetup
         services.AddAuthorization(Platform.PlatformAuth.Configure);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeAwareAuthorizationResultHandler>();
         services.AddScoped<TokenService>();
+        services.AddSingleton<DecoyPasswordCheck.Hash>();
+        services.AddScoped<DecoyPasswordCheck>();
         services.AddScoped<ApiKeys.ApiKeyService>();
         services.AddSingleton<ApiKeys.ApiKeyMetrics>();
         return services;

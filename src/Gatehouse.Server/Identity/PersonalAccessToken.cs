@@ -19,6 +19,11 @@ public sealed class PersonalAccessToken
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public string? LastUsedFrom { get; set; }
+    /// <summary>
+    /// The token that was presented to create this one, or null when it was created from a console session.
+    /// A child never outlives its parent nor holds a scope the parent lacks, and revoking the parent revokes it.
+    /// </summary>
+    public string? ParentTokenId { get; set; }
 
     public IReadOnlyList<string> ScopeList =>
         Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -19,10 +19,12 @@ public sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider t
 
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(366);
+    // Tokens minted with tokens form chains; validation walks up at most this far (and refuses deeper ones).
+    private const int MaxAncestry = 16;
 
     /// <summary>Creates a token; the clear value is returned here and never again.</summary>
     public async Task<(string Token, PersonalAccessToken Record)> IssueAsync(
-        string userId, string name, IEnumerable<string> scopes, TimeSpan lifetime, CancellationToken ct)
+        string userId, string name, IEnumerable<string> scopes, TimeSpan lifetime, CancellationToken ct, string? parentTokenId = null)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, MaxLifetime);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
@@ -38,6 +40,7 @@ public sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider t
             Hmac = ComputeHmac(token),
             CreatedAt = now,
             ExpiresAt = now + lifetime,
+            ParentTokenId = parentTokenId,
         };
         db.PersonalAccessTokens.Add(record);
         await db.SaveChangesAsync(ct);
@@ -56,7 +59,48 @@ public sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider t
         var now = time.GetUtcNow();
         if (record.RevokedAt is not null) return (null, "revoked");
         if (record.ExpiresAt <= now) return (null, "expired");
+        // A token minted with a token dies with it. Revocation also marks the descendants (RevokeAsync); checking
+        // the ancestors here as well closes the race of a child minted while its parent was being revoked.
+        var ancestor = record.ParentTokenId;
+        for (var depth = 0; ancestor is not null; depth++)
+        {
+            var a = await db.PersonalAccessTokens.AsNoTracking().Where(t => t.Id == ancestor)
+                .Select(t => new { t.RevokedAt, t.ExpiresAt, t.ParentTokenId }).FirstOrDefaultAsync(ct);
+            if (a is null || a.RevokedAt is not null || a.ExpiresAt <= now || depth >= MaxAncestry) return (null, "parent revoked");
+            ancestor = a.ParentTokenId;
+        }
         return (record, null);
+    }
+
+    /// <summary>The stored token <paramref name="id"/>, or null.</summary>
+    public Task<PersonalAccessToken?> FindAsync(string id, CancellationToken ct) =>
+        db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+
+    /// <summary>
+    /// Revokes <paramref name="token"/> and every token minted with it, directly or through others. Returns the
+    /// ids newly revoked, the token's own first (empty when it was revoked already and so were its descendants).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RevokeAsync(PersonalAccessToken token, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var now = time.GetUtcNow();
+        var revoked = new List<string>();
+        var frontier = new List<PersonalAccessToken> { token };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (frontier.Count > 0)
+        {
+            foreach (var t in frontier.Where(t => seen.Add(t.Id)))
+            {
+                if (t.RevokedAt is not null) continue;
+                t.RevokedAt = now;
+                revoked.Add(t.Id);
+            }
+            var ids = frontier.Select(t => t.Id).ToList();
+            frontier = (await db.PersonalAccessTokens.Where(t => t.ParentTokenId != null && ids.Contains(t.ParentTokenId)).ToListAsync(ct))
+                .Where(t => !seen.Contains(t.Id)).ToList();
+        }
+        await db.SaveChangesAsync(ct);
+        return revoked;
     }
 
     /// <summary>Records use, at most once a minute per token so reads do not become writes.</summary>

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Errors;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
@@ -76,20 +77,22 @@ public static class TwoFactorSetup
     }
 
     /// <summary>
-    /// A staff member (admin, reviewer) signed in with the session cookie but without two-factor authentication
-    /// is sent to <c>/account/2fa/setup</c> from console pages and refused <c>auth.two-factor-required</c> on the
-    /// API; bearer tokens (personal access tokens) are not affected. Creating a token from the account page counts too.
+    /// One rule for every path: a staff member (admin, reviewer) whose session cookie is valid but who has not turned
+    /// on two-factor authentication gets nothing but the 2FA setup. Pages (console, account, OAuth consent at
+    /// <c>/connect/authorize</c>, Hangfire) redirect to <c>/account/2fa/setup</c>; <c>/api</c> and <c>/platform</c>
+    /// answer 403 <c>auth.two-factor-required</c>. Deny by default: only <see cref="Exempt"/> paths (the setup itself,
+    /// sign-in and sign-out, health) are let through, so a new page cannot forget the check. The cookie is read even
+    /// when a bearer header chose another scheme, because some paths (consent) read the cookie themselves.
+    /// Personal access tokens are not affected; admin-scope tokens are minted only from a session that passed 2FA
+    /// (<see cref="TokensApi"/>).
     /// </summary>
     public static IApplicationBuilder UseTwoFactorEnforcement(this IApplicationBuilder app) =>
         app.Use(async (ctx, next) =>
         {
-            if (ctx.User.Identity is { IsAuthenticated: true, AuthenticationType: var type }
-                && type == IdentityConstants.ApplicationScheme
-                && ctx.User.IsStaff()
-                && Guarded(ctx.Request.Path)
-                && !await TwoFactorEnabledAsync(ctx))
+            if (!Exempt(ctx.Request.Path) && await SessionAsync(ctx) is { } session && session.IsStaff()
+                && !await TwoFactorEnabledAsync(ctx, session.Id()))
             {
-                if (ctx.Request.Path.StartsWithSegments("/api"))
+                if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments(Platform.PlatformApi.Prefix))
                 {
                     ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                     await Problems.Of(403, ProblemCodes.TwoFactorRequired, "Two-factor authentication is required",
@@ -98,21 +101,32 @@ public static class TwoFactorSetup
                     return;
                 }
                 var back = HttpMethods.IsGet(ctx.Request.Method) ? (ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString).ToString() : null;
-                ctx.Response.Redirect("/account/2fa/setup" + (AccountApi.IsLocalUrl(back) ? "?returnUrl=" + Uri.EscapeDataString(back!) : ""));
+                // 302 for a page; 303 for a POST (consent, forms), so the browser follows with a GET of the setup.
+                ctx.Response.StatusCode = HttpMethods.IsGet(ctx.Request.Method) ? StatusCodes.Status302Found : StatusCodes.Status303SeeOther;
+                ctx.Response.Headers.Location = "/account/2fa/setup" + (AccountApi.IsLocalUrl(back) ? "?returnUrl=" + Uri.EscapeDataString(back!) : "");
                 return;
             }
             await next(ctx);
         });
 
-    private static bool Guarded(PathString path) =>
-        path.StartsWithSegments("/console") || path.StartsWithSegments("/api") || path.StartsWithSegments("/hangfire")
-        || path.StartsWithSegments("/account/tokens");
+    /// <summary>What a staff member without 2FA may still reach: the setup (and the second sign-in step), signing in and out, health.</summary>
+    internal static bool Exempt(PathString path) =>
+        path.StartsWithSegments("/account/2fa") || path.StartsWithSegments("/account/login") || path.StartsWithSegments("/account/logout")
+        || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
 
-    private static async Task<bool> TwoFactorEnabledAsync(HttpContext ctx)
+    private static async Task<System.Security.Claims.ClaimsPrincipal?> SessionAsync(HttpContext ctx)
     {
-        var id = ctx.User.Id();
+        if (ctx.User.Identity is { IsAuthenticated: true, AuthenticationType: var type } && type == IdentityConstants.ApplicationScheme)
+            return ctx.User;
+        if (!ctx.Request.Cookies.ContainsKey(AuthSetup.SessionCookieName)) return null;
+        var result = await ctx.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        return result.Succeeded && result.Principal.Identity?.IsAuthenticated == true ? result.Principal : null;
+    }
+
+    private static async Task<bool> TwoFactorEnabledAsync(HttpContext ctx, string userId)
+    {
         var db = ctx.RequestServices.GetRequiredService<GatehouseDb>();
-        return await db.Users.Where(u => u.Id == id).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(ctx.RequestAborted);
+        return await db.Users.Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(ctx.RequestAborted);
     }
 }
 

@@ -67,7 +67,7 @@ public sealed class Browser : IAsyncDisposable
         var key = await app.TotpKeyForStaffAsync(email);
         await PasswordStepAsync(page, email, password);
         if (key is null || new Uri(page.Url).AbsolutePath != "/account/2fa") return;
-        await page.GetByLabel("Authentication code or recovery code").FillAsync(Totp.Code(key));
+        await page.GetByLabel("Authentication code or recovery code").FillAsync(await app.UnusedTotpCodeAsync(email, key));
         await SubmitAsync(page, "Verify");
     }
 

@@ -16,7 +16,7 @@ public static partial class FormLogin
         var token = await FormTokenAsync(client, "/account/2fa");
         return await client.PostAsync("/account/2fa", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["code"] = Totp.Code(key),
+            ["__RequestVerificationToken"] = token, ["code"] = await app.UnusedTotpCodeAsync(email, key),
         }));
     }
 }

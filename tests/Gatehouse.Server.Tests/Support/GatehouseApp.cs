@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Tests.Support;
 
@@ -295,6 +296,26 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             return (u, roles.Contains(Roles.Admin) || roles.Contains(Roles.Reviewer) || await users.GetTwoFactorEnabledAsync(u));
         });
         return user is null || !staff ? null : await EnrollTotpAsync(user);
+    }
+
+    /// <summary>
+    /// A code the server has not accepted for <paramref name="email"/> yet (a code works once): the current step's, or
+    /// the next step's when the current one was used. When both were, the user's record of used steps is cleared
+    /// (a set-up shortcut so helpers can sign the same person in many times a minute; replay is tested on its own).
+    /// </summary>
+    public async Task<string> UnusedTotpCodeAsync(string email, string key)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var step = now.ToUnixTimeSeconds() / 30;
+        var last = await WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var id = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+            var used = await db.TotpSteps.Where(s => s.UserId == id).Select(s => (long?)s.LastAcceptedStep).FirstOrDefaultAsync();
+            if (used > step) await db.TotpSteps.Where(s => s.UserId == id).ExecuteDeleteAsync();
+            return used > step ? null : used;
+        });
+        return Totp.Code(key, last == step ? now.AddSeconds(30) : now);
     }
 
     /// <summary>An HTTP client that presents <paramref name="token"/> as a bearer token (none: anonymous).</summary>
