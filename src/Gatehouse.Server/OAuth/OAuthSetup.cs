@@ -51,6 +51,8 @@ public static class OAuthSetup
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 var keys = OAuthKeys.LoadOrCreate(Path.Combine(s.DataDirectory, "keys", "oauth"));
                 o.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
+                // The kill switch is a state: introspection of a suspended app's token says inactive (AppAccessGate).
+                o.AddEventHandler(AppAccessHandlers.Introspection.Descriptor);
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (s.Gatehouse.AllowInsecureHttp) aspnet.DisableTransportSecurityRequirement();
             })
@@ -62,6 +64,8 @@ public static class OAuthSetup
                 o.EnableTokenEntryValidation();
                 // ... and so does every token of an uninstalled installation or a killed app (its authorization is revoked).
                 o.EnableAuthorizationEntryValidation();
+                // ... and the platform API refuses any access token of an app whose access is suspended (AppAccessGate).
+                o.AddEventHandler(AppAccessHandlers.AccessToken.Descriptor);
                 o.UseAspNetCore();
             });
 
