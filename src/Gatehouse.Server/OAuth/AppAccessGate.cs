@@ -155,6 +155,17 @@ public sealed class AppAccessGate(
     /// <summary>Every token and authorization of the app's client and every API key of the app, revoked now; audited as the kill switch.</summary>
     private async Task<KillSwitchResult> RevokeAllAsync(App app, string reason, string by, CancellationToken ct)
     {
+        var (result, keyIds) = await RevokeCredentialsAsync(app, ct);
+        var suspended = await db.Set<AppAccessSuspension>().AnyAsync(s => s.AppId == app.Id && s.LiftedAt == null, ct);
+        logger.LogWarning("Kill switch for app {App} ({Reason}): {Tokens} tokens, {Authorizations} authorizations, {Keys} API keys revoked; access suspended: {Suspended}",
+            app.Slug, reason, result.Tokens, result.Authorizations, result.ApiKeys, suspended);
+        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.KillSwitch, by, app.OrganizationId.ToString(), app.Slug, null,
+            new { reason, tokensRevoked = result.Tokens, authorizationsRevoked = result.Authorizations, apiKeysRevoked = keyIds, suspended }), ct);
+        return result;
+    }
+
+    private async Task<(KillSwitchResult, string[] KeyIds)> RevokeCredentialsAsync(App app, CancellationToken ct)
+    {
         long tokensRevoked = 0, authorizationsRevoked = 0;
         if (await applications.FindByClientIdAsync(app.Slug, ct) is { } application)
         {
@@ -166,12 +177,7 @@ public sealed class AppAccessGate(
         var keys = await db.ApiKeys.Where(k => k.AppId == app.Id && k.RevokedAt == null).ToListAsync(ct);
         foreach (var k in keys) k.RevokedAt = now;
         await db.SaveChangesAsync(ct);
-        var suspended = await db.Set<AppAccessSuspension>().AnyAsync(s => s.AppId == app.Id && s.LiftedAt == null, ct);
-        logger.LogWarning("Kill switch for app {App} ({Reason}): {Tokens} tokens, {Authorizations} authorizations, {Keys} API keys revoked; access suspended: {Suspended}",
-            app.Slug, reason, tokensRevoked, authorizationsRevoked, keys.Count, suspended);
-        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.KillSwitch, by, app.OrganizationId.ToString(), app.Slug, null,
-            new { reason, tokensRevoked, authorizationsRevoked, apiKeysRevoked = keys.Select(k => k.Id).ToArray(), suspended }), ct);
-        return new KillSwitchResult(tokensRevoked, authorizationsRevoked, keys.Count);
+        return (new KillSwitchResult(tokensRevoked, authorizationsRevoked, keys.Count), [.. keys.Select(k => k.Id)]);
     }
 
     /// <summary>
@@ -185,7 +191,7 @@ public sealed class AppAccessGate(
         var active = await db.Set<AppAccessSuspension>().Where(s => s.AppId == app.Id && s.LiftedAt == null).ToListAsync(ct);
         if (active.Count == 0) return 0;
         // Revoke first, lift second: a crash in between leaves the app suspended, never revived.
-        var swept = await RevokeAllAsync(app, "lift: revoke anything issued while suspended", by, ct);
+        var (swept, sweptKeys) = await RevokeCredentialsAsync(app, ct);
         var now = time.GetUtcNow();
         foreach (var s in active)
         {
@@ -196,7 +202,7 @@ public sealed class AppAccessGate(
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(new AuditEvent(OAuthAuditActions.AccessRestored, by, app.OrganizationId.ToString(), app.Slug, clientAddress,
             new { reason, lifted = active.Select(s => new { s.Id, s.Source, s.VersionId, s.Reason, s.SuspendedBy, s.SuspendedAt }).ToArray(),
-                tokensRevoked = swept.Tokens, apiKeysRevoked = swept.ApiKeys }), ct);
+                tokensRevoked = swept.Tokens, authorizationsRevoked = swept.Authorizations, apiKeysRevoked = sweptKeys }), ct);
         if (await IsLiveAsync(app.Id, ct))
             await notifier.AppAsync(app, AppEvents.Reinstated, new { app = app.Slug }, ct);
         return active.Count;

@@ -69,6 +69,10 @@ public static class OAuthSetup
                 o.UseAspNetCore();
             });
 
+        // The issuer (and every endpoint in the discovery document) is the configured public URL, never the request's
+        // Host header: `Host: evil.example` must not make Gatehouse announce https://evil.example/ (issue 12, item 6).
+        services.AddOptions<OpenIddict.Server.OpenIddictServerOptions>().Configure<PublicUrl>((o, url) => o.Issuer = url.Base);
+
         if (!devLike)
             services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
         return services;

@@ -183,6 +183,10 @@ public sealed class ProbeLifecycleTests
         var last = (await p.W.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{slug}/versions/1.0.0/history")).EnumerateArray().Last();
         Assert.Equal(("quarantine", "system"), (last.GetProperty("action").GetString(), last.GetProperty("actor").GetString()));
         Assert.Contains("probe.auth-not-enforced", last.GetProperty("reasonCodes").EnumerateArray().Select(r => r.GetString()));
+        // The blocking probe suspended the app's access too (issue 12, item 2), until staff lift it.
+        var suspension = await p.W.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.OAuth.AppAccessSuspension>()
+            .AsNoTracking().SingleAsync());
+        Assert.Equal(("version.quarantine", "system", null), (suspension.Source, suspension.SuspendedBy, suspension.LiftedAt));
         var scans = await p.W.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Scans.AsNoTracking().OrderBy(s => s.CreatedAt).Select(s => s.Purpose).ToListAsync());
         Assert.Equal(["submission", "probe", "probe"], scans);
     }

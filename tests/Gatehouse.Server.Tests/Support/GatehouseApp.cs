@@ -42,6 +42,8 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             ["Gatehouse:BootstrapAdminEmail"] = AdminEmail,
             ["Gatehouse:BootstrapAdminPassword"] = AdminPassword,
             ["Gatehouse:Roles"] = "web,worker",
+            // The test client's base address: the OAuth issuer and absolute URLs come from here, never from Host.
+            ["Gatehouse:PublicUrl"] = "https://localhost/",
             ["Database:Provider"] = kind.ToString(),
             ["Database:ConnectionString"] = pg?.ConnectionString,
             ["Jobs:WorkerCount"] = "2",
@@ -77,8 +79,17 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         var dir = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
         SeedOAuthKeys(dir);
         var pg = kind == DbKind.Postgres ? await PostgresTestDatabase.CreateAsync() : null;
-        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services);
-        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        // The public URL (issuer, download URLs) is the address the browser reaches, so the port is chosen first.
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        merged.TryAdd("Gatehouse:PublicUrl", $"http://127.0.0.1:{port}/");
+        var app = new GatehouseApp(kind, dir, ownsData: true, pg, merged, services);
+        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
         app.StartServer();
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
