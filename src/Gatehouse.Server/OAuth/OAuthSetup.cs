@@ -53,6 +53,8 @@ public static class OAuthSetup
                 o.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
                 // The kill switch is a state: introspection of a suspended app's token says inactive (AppAccessGate).
                 o.AddEventHandler(AppAccessHandlers.Introspection.Descriptor);
+                // Discovery announces the public URL's endpoints, never ones built from the Host header (PublicUrl).
+                o.AddEventHandler(PublicIssuerHandler.Descriptor);
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (s.Gatehouse.AllowInsecureHttp) aspnet.DisableTransportSecurityRequirement();
             })

@@ -198,6 +198,8 @@ public sealed class ProbeLifecycleTests
         await using var p = await ProbeWorld.StartAsync(DbKind.Sqlite, IntegrationMode.Down);
         var slug = await p.PrepareAsync();
         await p.W.UploadAsync(slug, "1.0.0", Samples.CleanApp());
+        // The upload cleared the attestation (it covered no artifact): attest again.
+        Assert.Equal(HttpStatusCode.OK, (await p.W.Vendor.PostAsJsonAsync($"/api/apps/{slug}/versions/1.0.0/attestation", new { name = "Dana Smith, CISO", accept = true })).StatusCode);
         Assert.Equal("in-review", State(await p.SubmitAndWaitAsync(slug)));
 
         async Task<List<Gatehouse.Server.Scanning.Scan>> ScansAsync() =>
