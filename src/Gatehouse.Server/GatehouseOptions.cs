@@ -36,6 +36,19 @@ public sealed class GatehouseOptions
     /// </summary>
     public bool AllowInsecureHttp { get; set; }
 
+    /// <summary>
+    /// The server's public base URL (e.g. <c>https://gatehouse.example.com/</c>): the OAuth issuer and the base of every
+    /// absolute URL the server hands out; a request's <c>Host</c> header never is. Must be https outside Development.
+    /// Default: derived from the first URL the server listens on (<c>GATEHOUSE_URLS</c>/<c>ASPNETCORE_URLS</c>).
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>IP addresses of reverse proxies whose <c>X-Forwarded-For/-Proto/-Host</c> are believed (default none).</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>CIDR ranges of reverse proxies whose forwarded headers are believed (default none).</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
     public bool IsWeb => HasRole("web");
     public bool IsWorker => HasRole("worker");
 

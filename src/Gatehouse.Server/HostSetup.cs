@@ -55,6 +55,8 @@ internal static class HostSetup
         var gatehouse = builder.Configuration.GetSection(GatehouseOptions.Section).Get<GatehouseOptions>() ?? new();
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
         var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new();
+        // Gatehouse:PublicUrl, validated now; forwarded headers only from Gatehouse:KnownProxies/KnownNetworks.
+        builder.AddGatehousePublicUrl(gatehouse);
         var data = Path.GetFullPath(gatehouse.DataDirectory, builder.Environment.ContentRootPath);
         if (!Directory.Exists(data)) Directory.CreateDirectory(data);
         services.PostConfigure<BlobStoreOptions>(o => o.Path ??= Path.Combine(data, "blobs"));

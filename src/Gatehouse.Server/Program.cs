@@ -44,6 +44,7 @@ var app = builder.Build();
 await app.PrepareAsync();
 
 // Pipeline.
+app.UseGatehouseForwardedHeaders(); // only from Gatehouse:KnownProxies/KnownNetworks (docs/operations.md)
 app.UseGatehouseProblemDetails();
 app.UseGatehouseHttps();
 app.UseDownloadHost();

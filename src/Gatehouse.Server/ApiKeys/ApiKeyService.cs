@@ -13,7 +13,7 @@ namespace Gatehouse.Server.ApiKeys;
 /// access tokens: <c>HMAC-SHA256(server token key, key)</c>, compared in constant time. A key whose
 /// checksum fails is refused before any database lookup.
 /// </summary>
-public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider time, ApiKeyMetrics metrics)
+public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider time, ApiKeyMetrics metrics, OAuth.AppAccessGate gate)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
@@ -58,9 +58,10 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         if (!CryptographicOperations.FixedTimeEquals(expected, actual) || record is null) return Result(null, "unknown");
         if (record.RevokedAt is not null) return Result(null, "revoked");
         if (record.ExpiresAt <= time.GetUtcNow()) return Result(null, "expired");
-        // The kill switch revokes keys; this also covers a key made while the app is stopped.
-        if (!await db.AppVersions.AnyAsync(v => v.AppId == record.AppId && v.State == Apps.VersionStates.Published, ct))
-            return Result(null, "app-stopped");
+        // The kill switch revokes keys; the gate also refuses every key, old or new, while the app's access is
+        // suspended or it has no published version (app-suspended, app-stopped).
+        if (await gate.RefusalAsync(record.AppId, ct) is { } refusal)
+            return Result(null, refusal.Code);
         // A tenant's key works only while the app is installed there.
         if (record.TenantId is { } tenant && !await db.Set<OAuth.Installation>()
                 .AnyAsync(i => i.TenantId == tenant && i.AppId == record.AppId && i.UninstalledAt == null, ct))
@@ -111,7 +112,7 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
 }
 
 /// <summary>
-/// <c>gatehouse.api_keys.authentications</c> (tag <c>result</c>: ok, malformed, unknown, revoked, expired, app-stopped, not-installed,
+/// <c>gatehouse.api_keys.authentications</c> (tag <c>result</c>: ok, malformed, unknown, revoked, expired, app-suspended, app-stopped, not-installed,
 /// wrong-endpoint): what usage monitoring watches for bursts of bad keys.
 /// </summary>
 public sealed class ApiKeyMetrics

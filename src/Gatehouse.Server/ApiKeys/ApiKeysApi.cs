@@ -37,12 +37,14 @@ public static class ApiKeysApi
     }
 
     public static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> Create(
-        string app, CreateApiKeyRequest request, HttpContext http, AppAccess access, ApiKeyService keys, AuditLog audit, GatehouseDb db, CancellationToken ct)
+        string app, CreateApiKeyRequest request, HttpContext http, AppAccess access, ApiKeyService keys, AuditLog audit, GatehouseDb db,
+        OAuth.AppAccessGate gate, CancellationToken ct)
     {
         var a = await access.FindAsync(http.User, app, ct);
         if (a is null) return Problems.NotFound("App");
         if (!await access.IsMemberAsync(http.User, a.OrganizationId, ct))
             return Problems.Forbidden("Only members of the app's organisation create its API keys.");
+        if (await SuspendedAsync(a, gate, ct) is { } suspended) return suspended;
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100) return Problems.Invalid("name is required (at most 100 characters)");
         var lifetime = request.ExpiresInDays is { } days ? TimeSpan.FromDays(days) : ApiKeyService.DefaultLifetime;
         if (lifetime <= TimeSpan.Zero || lifetime > ApiKeyService.MaxLifetime)
@@ -70,12 +72,13 @@ public static class ApiKeysApi
 
     public static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> Rotate(
         string keyId, RotateApiKeyRequest? request, HttpContext http, AppAccess access, GatehouseDb db, ApiKeyService keys,
-        AuditLog audit, TimeProvider time, CancellationToken ct)
+        AuditLog audit, TimeProvider time, OAuth.AppAccessGate gate, CancellationToken ct)
     {
         var (old, a) = await FindAsync(keyId, http, access, db, ct);
         if (old is null || a is null) return Problems.NotFound("API key");
         if (!await access.IsMemberAsync(http.User, a.OrganizationId, ct))
             return Problems.Forbidden("Only members of the app's organisation rotate its API keys.");
+        if (await SuspendedAsync(a, gate, ct) is { } suspended) return suspended;
         var hours = request?.OverlapHours ?? 24;
         if (hours < 0 || hours > ApiKeyService.MaxOverlap.TotalHours)
             return Problems.Invalid($"overlapHours must be between 0 and {ApiKeyService.MaxOverlap.TotalHours}");
@@ -104,6 +107,15 @@ public static class ApiKeysApi
         }
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// No new key (created or rotated) while the app's access is suspended (the gate, issue 12 item 2). An app that is
+    /// merely not published yet may prepare keys: they work from publication on.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> SuspendedAsync(App a, OAuth.AppAccessGate gate, CancellationToken ct) =>
+        await gate.RefusalAsync(a.Id, ct) is { IsSuspension: true } refusal
+            ? Problems.Of(StatusCodes.Status409Conflict, ProblemCodes.AppAccessSuspended, "The app's access is suspended", refusal.Message)
+            : null;
 
     private static async Task<(ApiKey?, App?)> FindAsync(string keyId, HttpContext http, AppAccess access, GatehouseDb db, CancellationToken ct)
     {

@@ -88,8 +88,8 @@ public sealed class VersionWorkflow(
         {
             if (action == Lifecycle.Actions.Submit) return await SubmitAsync(app, version, move, caller, ct);
             var outcome = await ApplyAsync(app, version, move, caller, reasons, text, ct);
-            // A reviewer's rescan (in-review -> scanning) scans again: the artifact, or the endpoints by probe.
-            if (action == Lifecycle.Actions.Rescan) await StartScanAsync(app, version, ScanPurposes.Submission, ct);
+            // A reviewer's rescan (in-review -> scanning) scans again: the artifact and/or the endpoints by probe.
+            if (action == Lifecycle.Actions.Rescan) await StartSubmissionScansAsync(app, version, ct);
             return outcome;
         }
         catch (DbUpdateConcurrencyException)
@@ -149,12 +149,27 @@ public sealed class VersionWorkflow(
     {
         if (v.ArtifactDigest is null && !Probes.ProbeScans.Applies(app, v)) return [];
         var scan = v.CurrentScanId is { } id ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
-        if (scan is null || scan.Verdict is null) return [new(Guards.ScanPending, "the scan has not finished")];
+        var failures = (await JudgeScanAsync(app, v, scan, "scan", ct)).ToList();
+        // A web integration with an artifact is probed too (its current scan is the artifact's): its endpoints are
+        // judged by the newest probe, which every submission and rescan starts. Issue 12, item 14.
+        if (v.ArtifactDigest is not null && Probes.ProbeScans.Applies(app, v))
+        {
+            var probe = await db.Scans.AsNoTracking()
+                .Where(s => s.SubjectId == v.Id && s.ArtifactType == Probes.ProbeScans.ArtifactType)
+                .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
+            failures.AddRange(await JudgeScanAsync(app, v, probe, "endpoint probe", ct));
+        }
+        return failures;
+    }
+
+    private async Task<IReadOnlyList<GuardFailure>> JudgeScanAsync(App app, AppVersion v, Scan? scan, string what, CancellationToken ct)
+    {
+        if (scan is null || scan.Verdict is null) return [new(Guards.ScanPending, $"the {what} has not finished")];
         var effective = await findings.EffectiveAsync(app, v, scan, ct);
         return effective.Verdict switch
         {
-            "incomplete" => [new(Guards.ScanIncomplete, "the last scan was incomplete (an engine failed or was unreachable): rescan first")],
-            "reject" => [new(Guards.ScanBlocking, $"{effective.Blocking.Count} finding(s) block: {string.Join(", ", effective.Blocking.Take(10))}")],
+            "incomplete" => [new(Guards.ScanIncomplete, $"the last {what} was incomplete (an engine failed or was unreachable): rescan first")],
+            "reject" => [new(Guards.ScanBlocking, $"{what}: {effective.Blocking.Count} finding(s) block: {string.Join(", ", effective.Blocking.Take(10))}")],
             _ => [],
         };
     }
@@ -180,7 +195,7 @@ public sealed class VersionWorkflow(
         {
             // Scanning first, then the scan: its completion expects the version to be waiting for it.
             await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
-            await StartScanAsync(app, v, ScanPurposes.Submission, ct);
+            await StartSubmissionScansAsync(app, v, ct);
         }
         else
         {
@@ -189,6 +204,18 @@ public sealed class VersionWorkflow(
             await notifier.StaffAsync("version.in-review", Summary(app, v), ct);
         }
         return TransitionOutcome.Done(v);
+    }
+
+    /// <summary>
+    /// A submission's (or reviewer's rescan's) checks: the artifact's scan, which drives the version to review, and for a
+    /// web integration the endpoint probe too, artifact or not, which approval waits for (<see cref="ScanGuardsAsync"/>).
+    /// </summary>
+    private async Task StartSubmissionScansAsync(App app, AppVersion v, CancellationToken ct)
+    {
+        await StartScanAsync(app, v, ScanPurposes.Submission, ct);
+        if (v.ArtifactDigest is not null && Probes.ProbeScans.Applies(app, v))
+            // Not the current scan: SubmissionScanCompletion ignores it, and the approval guard reads it.
+            await scans.StartAsync(Probes.ProbeScans.Request(app, v, ScanPurposes.Submission), ct);
     }
 
     /// <summary>Starts a scan of the version's artifact under the policy it was submitted with.</summary>
@@ -242,6 +269,8 @@ public sealed class VersionWorkflow(
             AppVersionId = v.Id, AppId = app.Id, OrganizationId = app.OrganizationId, From = from, To = move.To, Action = move.Action,
             ReasonCodes = JsonSerializer.Serialize(reasons), Text = text, Actor = caller.UserId, At = now,
         });
+        // Quarantining or suspending any version suspends the app's access, saved with the move (issue 12, item 2).
+        gate.BeforeTransition(app, v, move.Action, move.To, caller.UserId, text);
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(new AuditEvent(AuditActions.VersionPrefix + move.Action, caller.UserId, app.OrganizationId.ToString(), v.Id.ToString(),
             caller.ClientAddress, new { app = app.Slug, version = v.Version, from, to = move.To, reasons, text }), ct);

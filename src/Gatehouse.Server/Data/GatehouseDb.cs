@@ -142,6 +142,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
         global::Gatehouse.Server.ApiKeys.ApiKeyModel.Configure(builder); // api_keys and the platform API's tables
         global::Gatehouse.Server.OAuth.OAuthModel.Configure(builder);
         global::Gatehouse.Server.Invitations.InvitationModel.Configure(builder);
+        global::Gatehouse.Server.OAuth.AppAccessSuspensionModel.Configure(builder);
         global::Gatehouse.Server.Downloads.DownloadModel.Configure(builder);
     }
 }

@@ -123,7 +123,8 @@ public static class DownloadsApi
             kid = keyId;
             var grant = new DownloadGrant(HttpMethods.Get, v.Id, v.ArtifactDigest[BlobDigest.Prefix.Length..], expires, keyId, subject, ip, disposition);
             var signature = DownloadUrls.Sign(grant, secret);
-            var origin = o.BaseUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+            // From configuration, never from the request's Host header (issue 12, item 6).
+            var origin = o.BaseUrl?.TrimEnd('/') ?? http.RequestServices.GetRequiredService<PublicUrl>().Prefix;
             url = new Uri(origin + grant.Path + DownloadUrls.Query(grant, signature));
         }
         else return Problems.Invalid("via must be \"gatehouse\" or \"storage\"");

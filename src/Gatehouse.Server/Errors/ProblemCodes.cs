@@ -30,6 +30,7 @@ public static class ProblemCodes
     public const string AgreementHashMismatch = "agreement.hash-mismatch";
     public const string DownloadUrlInvalid = "download.url-invalid";
     public const string DownloadUnavailable = "download.unavailable";
+    public const string AppAccessSuspended = "app.access-suspended";
 
     /// <summary>Default code for a status when the handler did not set one.</summary>
     public static string ForStatus(int status) => status switch

@@ -12,10 +12,16 @@ namespace Gatehouse.Server.OAuth;
 
 /// <summary>
 /// What an app may reach on the platform, and the kill switch. An app reaches tenant data only while it is
-/// <em>live</em> (one of its versions is published) and installed in the tenant. Every token of an
-/// installation hangs off one OpenIddict authorization, so uninstalling revokes that authorization and its
-/// tokens at once; quarantining, suspending or delisting a version revokes every token, authorization and
-/// API key of the app. Docs: docs/oauth.md, "Kill switch".
+/// <em>live</em> (one of its versions is published), its access is not <em>suspended</em>
+/// (<see cref="AppAccessSuspension"/>), and it is installed in the tenant. Every token of an installation hangs off
+/// one OpenIddict authorization, so uninstalling revokes that authorization and its tokens at once.
+/// <para>
+/// The kill switch is a state, not an event (issue 12, item 2): pulling it, or quarantining or suspending any
+/// version of the app, records a suspension and revokes every token, authorization and API key of the app; while
+/// the suspension stands, <see cref="RefusalAsync(Guid, CancellationToken)"/> refuses every credential path (token
+/// endpoint, consent, introspection, access tokens at the platform API, API keys old and new) until staff lift it
+/// (<see cref="LiftAsync"/>). Docs: docs/oauth.md, "Kill switch".
+/// </para>
 /// </summary>
 public sealed class AppAccessGate(
     GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier,
@@ -26,15 +32,69 @@ public sealed class AppAccessGate(
     public Task<bool> IsLiveAsync(Guid appId, CancellationToken ct) =>
         db.AppVersions.AnyAsync(v => v.AppId == appId && v.State == VersionStates.Published, ct);
 
+    /// <summary>The app's active suspensions, oldest first (none: its access is not suspended).</summary>
+    public Task<List<AppAccessSuspension>> ActiveSuspensionsAsync(Guid appId, CancellationToken ct) =>
+        db.Set<AppAccessSuspension>().AsNoTracking().Where(s => s.AppId == appId && s.LiftedAt == null)
+            .OrderBy(s => s.SuspendedAt).ToListAsync(ct);
+
     /// <summary>
-    /// Null when <paramref name="clientId"/> may get tokens; otherwise why not. Clients that belong to no app
-    /// (registered by staff, e.g. for first-party tools) are not gated by a lifecycle.
+    /// THE check of every credential path: null when the app may use credentials now; otherwise why not. The token
+    /// endpoint (every grant), the consent page, introspection, OAuth access tokens and API keys at the platform API,
+    /// and the creation and rotation of API keys all ask here.
     /// </summary>
-    public async Task<string?> RefusalAsync(string clientId, CancellationToken ct)
+    public async Task<AppAccessRefusal?> RefusalAsync(Guid appId, CancellationToken ct)
     {
+        if (await db.Set<AppAccessSuspension>().AsNoTracking().Where(s => s.AppId == appId && s.LiftedAt == null)
+                .OrderBy(s => s.SuspendedAt).FirstOrDefaultAsync(ct) is { } s)
+            return new AppAccessRefusal(AppAccessRefusal.Suspended,
+                $"The app's access is suspended ({s.Source}, {s.SuspendedAt:yyyy-MM-dd HH:mm} UTC) until a reviewer or admin lifts it.");
+        return await IsLiveAsync(appId, ct) ? null
+            : new AppAccessRefusal(AppAccessRefusal.NotLive, "The app has no published version (it may be quarantined, suspended or delisted).");
+    }
+
+    /// <summary>
+    /// <see cref="RefusalAsync(Guid, CancellationToken)"/> for an OAuth client id (the app's slug). Clients that belong
+    /// to no app (registered by staff, e.g. for first-party tools) are not gated by a lifecycle.
+    /// </summary>
+    public async Task<AppAccessRefusal?> RefusalAsync(string? clientId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(clientId)) return null;
         var app = await db.Apps.AsNoTracking().Where(a => a.Slug == clientId).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
-        if (app is null) return null;
-        return await IsLiveAsync(app.Value, ct) ? null : "The app has no published version (it may be quarantined, suspended or delisted).";
+        return app is null ? null : await RefusalAsync(app.Value, ct);
+    }
+
+    /// <summary>
+    /// Records a suspension of the app's access in the unit of work (the caller saves it, with the version move that
+    /// caused it when there is one, so the two never part).
+    /// </summary>
+    public AppAccessSuspension StageSuspension(App app, string source, Guid? versionId, string reason, string by)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var now = time.GetUtcNow();
+        var s = new AppAccessSuspension
+        {
+            Id = Guid.CreateVersion7(now), AppId = app.Id, OrganizationId = app.OrganizationId, Source = source, VersionId = versionId,
+            Reason = reason.Length <= 1000 ? reason : reason[..1000], SuspendedBy = by, SuspendedAt = now,
+        };
+        db.Add(s);
+        return s;
+    }
+
+    /// <summary>Called by the version workflow before it saves a move: quarantining or suspending any version suspends the app's access.</summary>
+    public void BeforeTransition(App app, AppVersion version, string action, string to, string by, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(version);
+        var source = to switch
+        {
+            VersionStates.Quarantined => AppAccessSuspensionSources.Quarantine,
+            VersionStates.Suspended => AppAccessSuspensionSources.Suspend,
+            _ => null,
+        };
+        // Any version, not only the newest: an older published version must not keep the app's credentials alive
+        // while a reviewer looks at what the quarantined one did.
+        if (source is not null)
+            StageSuspension(app, source, version.Id, $"{action} of version {version.Version}" + (string.IsNullOrWhiteSpace(text) ? "" : ": " + text), by);
     }
 
     /// <summary>
@@ -80,13 +140,32 @@ public sealed class AppAccessGate(
     }
 
     /// <summary>
-    /// The kill switch: every token and authorization of the app's OAuth client and every API key of the app
-    /// is revoked at once. Installations stay (tenants need not reinstall after a reinstatement), but their
-    /// authorizations are replaced on the next grant. Returns what was revoked.
+    /// The manual kill switch: the app's access is suspended (until staff lift it) and every token and authorization
+    /// of its OAuth client and every API key of the app is revoked at once. Installations stay (tenants need not
+    /// reinstall after the suspension is lifted), but their authorizations are replaced on the next grant.
     /// </summary>
     public async Task<KillSwitchResult> KillAsync(App app, string reason, string by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(app);
+        StageSuspension(app, AppAccessSuspensionSources.KillSwitch, null, reason, by);
+        await db.SaveChangesAsync(ct);
+        return await RevokeAllAsync(app, reason, by, ct);
+    }
+
+    /// <summary>Every token and authorization of the app's client and every API key of the app, revoked now; audited as the kill switch.</summary>
+    private async Task<KillSwitchResult> RevokeAllAsync(App app, string reason, string by, CancellationToken ct)
+    {
+        var (result, keyIds) = await RevokeCredentialsAsync(app, ct);
+        var suspended = await db.Set<AppAccessSuspension>().AnyAsync(s => s.AppId == app.Id && s.LiftedAt == null, ct);
+        logger.LogWarning("Kill switch for app {App} ({Reason}): {Tokens} tokens, {Authorizations} authorizations, {Keys} API keys revoked; access suspended: {Suspended}",
+            app.Slug, reason, result.Tokens, result.Authorizations, result.ApiKeys, suspended);
+        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.KillSwitch, by, app.OrganizationId.ToString(), app.Slug, null,
+            new { reason, tokensRevoked = result.Tokens, authorizationsRevoked = result.Authorizations, apiKeysRevoked = keyIds, suspended }), ct);
+        return result;
+    }
+
+    private async Task<(KillSwitchResult, string[] KeyIds)> RevokeCredentialsAsync(App app, CancellationToken ct)
+    {
         long tokensRevoked = 0, authorizationsRevoked = 0;
         if (await applications.FindByClientIdAsync(app.Slug, ct) is { } application)
         {
@@ -98,11 +177,35 @@ public sealed class AppAccessGate(
         var keys = await db.ApiKeys.Where(k => k.AppId == app.Id && k.RevokedAt == null).ToListAsync(ct);
         foreach (var k in keys) k.RevokedAt = now;
         await db.SaveChangesAsync(ct);
-        logger.LogWarning("Kill switch for app {App} ({Reason}): {Tokens} tokens, {Authorizations} authorizations, {Keys} API keys revoked",
-            app.Slug, reason, tokensRevoked, authorizationsRevoked, keys.Count);
-        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.KillSwitch, by, app.OrganizationId.ToString(), app.Slug, null,
-            new { reason, tokensRevoked, authorizationsRevoked, apiKeysRevoked = keys.Select(k => k.Id).ToArray() }), ct);
-        return new KillSwitchResult(tokensRevoked, authorizationsRevoked, keys.Count);
+        return (new KillSwitchResult(tokensRevoked, authorizationsRevoked, keys.Count), [.. keys.Select(k => k.Id)]);
+    }
+
+    /// <summary>
+    /// Staff lift the app's suspension (every active one, one decision): the app may ask for new tokens and the vendor
+    /// may make new API keys. Nothing revoked comes back: anything issued while suspended (a request that raced the
+    /// kill switch) is revoked now too. Returns how many suspensions were lifted (0: none was active).
+    /// </summary>
+    public async Task<int> LiftAsync(App app, string reason, string by, string? clientAddress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var active = await db.Set<AppAccessSuspension>().Where(s => s.AppId == app.Id && s.LiftedAt == null).ToListAsync(ct);
+        if (active.Count == 0) return 0;
+        // Revoke first, lift second: a crash in between leaves the app suspended, never revived.
+        var (swept, sweptKeys) = await RevokeCredentialsAsync(app, ct);
+        var now = time.GetUtcNow();
+        foreach (var s in active)
+        {
+            s.LiftedAt = now;
+            s.LiftedBy = by;
+            s.LiftReason = reason;
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.AccessRestored, by, app.OrganizationId.ToString(), app.Slug, clientAddress,
+            new { reason, lifted = active.Select(s => new { s.Id, s.Source, s.VersionId, s.Reason, s.SuspendedBy, s.SuspendedAt }).ToArray(),
+                tokensRevoked = swept.Tokens, authorizationsRevoked = swept.Authorizations, apiKeysRevoked = sweptKeys }), ct);
+        if (await IsLiveAsync(app.Id, ct))
+            await notifier.AppAsync(app, AppEvents.Reinstated, new { app = app.Slug }, ct);
+        return active.Count;
     }
 
     /// <summary>Called by the version workflow after every move: stops the app when it leaves the published state.</summary>
@@ -111,11 +214,13 @@ public sealed class AppAccessGate(
         ArgumentNullException.ThrowIfNull(app);
         if (from == VersionStates.Published && to is VersionStates.Quarantined or VersionStates.Suspended or VersionStates.Delisted)
         {
-            await KillAsync(app, action, by, ct);
+            await RevokeAllAsync(app, action, by, ct);
             await notifier.AppAsync(app, AppEvents.Suspended, new { app = app.Slug, reason = action, state = to }, ct);
         }
-        else if (action == Lifecycle.Actions.Reinstate && to == VersionStates.Published)
+        else if (action == Lifecycle.Actions.Reinstate && to == VersionStates.Published
+                 && !await db.Set<AppAccessSuspension>().AnyAsync(s => s.AppId == app.Id && s.LiftedAt == null, ct))
         {
+            // While the app's access stays suspended, "reinstated" comes with the lift (LiftAsync).
             await notifier.AppAsync(app, AppEvents.Reinstated, new { app = app.Slug }, ct);
         }
     }
@@ -129,6 +234,17 @@ public sealed class AppAccessGate(
 }
 
 public sealed record KillSwitchResult(long Tokens, long Authorizations, int ApiKeys);
+
+/// <summary>Why the gate refuses an app's credentials: <see cref="Code"/> is <see cref="Suspended"/> or <see cref="NotLive"/>.</summary>
+public sealed record AppAccessRefusal(string Code, string Message)
+{
+    /// <summary>The app's access is suspended (kill switch, quarantine or suspension of a version) until staff lift it.</summary>
+    public const string Suspended = "app-suspended";
+    /// <summary>The app has no published version.</summary>
+    public const string NotLive = "app-stopped";
+
+    public bool IsSuspension => Code == Suspended;
+}
 
 /// <summary>Lifecycle events an app's own webhook receives (<see cref="WebhookEndpoint.AppId"/>).</summary>
 public static class AppEvents

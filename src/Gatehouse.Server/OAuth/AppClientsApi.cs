@@ -29,6 +29,8 @@ public static class AppClientsApi
         byApp.MapPut("/lifecycle-webhook", SetWebhook).RequireAuthorization(Policies.Write);
         byApp.MapGet("/installations", AppInstallations).RequireAuthorization(Policies.Read);
         byApp.MapPost("/kill-switch", Kill).RequireAuthorization(Policies.Staff);
+        byApp.MapGet("/kill-switch", KillSwitchState).RequireAuthorization(Policies.Read);
+        byApp.MapPost("/kill-switch/lift", Lift).RequireAuthorization(Policies.Staff);
         var byTenant = app.MapGroup("/api/tenants/{tenantId:guid}/installations").WithTags("OAuth clients");
         byTenant.MapGet("/", TenantInstallations).RequireAuthorization(Policies.Read);
         byTenant.MapDelete("/{installationId:guid}", Uninstall).RequireAuthorization(Policies.Write);
@@ -177,7 +179,40 @@ public static class AppClientsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Staff: revoke every token, authorization and API key of the app now, without a lifecycle move.</summary>
+    /// <summary>
+    /// Whether the app's access is suspended, by whom, when and why, and the suspensions lifted before (newest first).
+    /// Members of the app's organisation and staff see it.
+    /// </summary>
+    public static async Task<Results<Ok<AccessSuspensionState>, ProblemHttpResult>> KillSwitchState(
+        string app, HttpContext http, AppAccess access, GatehouseDb db, CancellationToken ct)
+    {
+        var a = await access.FindAsync(http.User, app, ct);
+        if (a is null) return Problems.NotFound("App");
+        return TypedResults.Ok(await AccessSuspensionState.LoadAsync(db, a, ct));
+    }
+
+    /// <summary>
+    /// Staff lift the app's access suspension, with a reason (audited as <c>oauth.access-restored</c>). Revoked tokens and
+    /// keys stay revoked. Like an approval, a member of the app's organisation may not lift it.
+    /// </summary>
+    public static async Task<Results<Ok<AccessSuspensionState>, ProblemHttpResult>> Lift(
+        string app, LiftSuspensionRequest? request, HttpContext http, AppAccess access, AppAccessGate gate, GatehouseDb db, CancellationToken ct)
+    {
+        var a = await access.FindAsync(http.User, app, ct);
+        if (a is null) return Problems.NotFound("App");
+        if (!await access.ActsAsStaffAsync(http.User)) return Problems.Forbidden("Only a reviewer or admin lifts a suspension.");
+        if (await access.IsMemberAsync(http.User, a.OrganizationId, ct))
+            return Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.ConflictOfInterest, "Conflict of interest",
+                "A member of the app's organisation may not lift its suspension.");
+        var reason = request?.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason)) return Problems.Invalid("reason is required: say why the app may have its access back");
+        if (reason.Length > 1000) return Problems.Invalid("reason: at most 1000 characters");
+        if (await gate.LiftAsync(a, reason, http.User.Id(), http.Connection.RemoteIpAddress?.ToString(), ct) == 0)
+            return Problems.Conflict("the app's access is not suspended");
+        return TypedResults.Ok(await AccessSuspensionState.LoadAsync(db, a, ct));
+    }
+
+    /// <summary>Staff: suspend the app's access (until lifted) and revoke every token, authorization and API key of the app now, without a lifecycle move.</summary>
     public static async Task<Results<Ok<KillSwitchResult>, ProblemHttpResult>> Kill(
         string app, KillSwitchRequest? request, HttpContext http, AppAccess access, AppAccessGate gate, CancellationToken ct)
     {
@@ -229,6 +264,29 @@ public sealed record CreateOAuthClientRequest(IReadOnlyList<string>? RedirectUri
 public sealed record RedirectUrisRequest(IReadOnlyList<string>? RedirectUris);
 public sealed record LifecycleWebhookRequest(string? Url);
 public sealed record KillSwitchRequest(string? Reason);
+public sealed record LiftSuspensionRequest(string? Reason);
+
+/// <summary>One suspension of an app's access (<see cref="AppAccessSuspension"/>).</summary>
+public sealed record AccessSuspensionInfo(Guid Id, string Source, Guid? VersionId, string Reason, string SuspendedBy, DateTimeOffset SuspendedAt,
+    DateTimeOffset? LiftedAt, string? LiftedBy, string? LiftReason)
+{
+    public static AccessSuspensionInfo From(AppAccessSuspension s) =>
+        new(s.Id, s.Source, s.VersionId, s.Reason, s.SuspendedBy, s.SuspendedAt, s.LiftedAt, s.LiftedBy, s.LiftReason);
+}
+
+/// <summary><see cref="Suspended"/> while any suspension is <see cref="Active"/>; <see cref="Lifted"/> is the history (at most 50, newest first).</summary>
+public sealed record AccessSuspensionState(string App, bool Suspended, IReadOnlyList<AccessSuspensionInfo> Active, IReadOnlyList<AccessSuspensionInfo> Lifted)
+{
+    public static async Task<AccessSuspensionState> LoadAsync(GatehouseDb db, App app, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(app);
+        var rows = db.Set<AppAccessSuspension>().AsNoTracking().Where(s => s.AppId == app.Id);
+        var active = await rows.Where(s => s.LiftedAt == null).OrderBy(s => s.SuspendedAt).ToListAsync(ct);
+        var lifted = await rows.Where(s => s.LiftedAt != null).OrderByDescending(s => s.LiftedAt).ThenByDescending(s => s.SuspendedAt).Take(50).ToListAsync(ct);
+        return new AccessSuspensionState(app.Slug, active.Count > 0, [.. active.Select(AccessSuspensionInfo.From)], [.. lifted.Select(AccessSuspensionInfo.From)]);
+    }
+}
 public sealed record OAuthClientInfo(string ClientId, string ClientType, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> Scopes,
     string? LifecycleWebhookUrl, int ActiveInstallations);
 /// <summary><see cref="ClientSecret"/> is shown once; null for native (public) clients.</summary>

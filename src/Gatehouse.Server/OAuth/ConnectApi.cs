@@ -37,7 +37,7 @@ public static class ConnectApi
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenIddict request");
         if (await gate.RefusalAsync(request.ClientId!, http.RequestAborted) is { } stopped)
-            return Refuse(OidcErrors.UnauthorizedClient, stopped);
+            return Refuse(OidcErrors.UnauthorizedClient, stopped.Message);
         var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         if (!cookie.Succeeded || cookie.Principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
             return Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryOf(request) },
@@ -109,7 +109,7 @@ public static class ConnectApi
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenIddict request");
         // A quarantined, suspended or delisted app gets no token of any kind.
         if (await gate.RefusalAsync(request.ClientId!, http.RequestAborted) is { } stopped)
-            return Refuse(OidcErrors.UnauthorizedClient, stopped);
+            return Refuse(OidcErrors.UnauthorizedClient, stopped.Message);
         if (request.IsClientCredentialsGrantType())
         {
             // The app acts for one tenant, and only one where it is installed, for at most the scopes granted there.

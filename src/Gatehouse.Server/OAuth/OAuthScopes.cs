@@ -30,6 +30,8 @@ public static class OAuthAuditActions
     public const string AppInstalled = "oauth.app-installed";
     public const string AppUninstalled = "oauth.app-uninstalled";
     public const string KillSwitch = "oauth.kill-switch";
+    /// <summary>Staff lifted an app's access suspension (kill switch, quarantine or suspension of a version), with a reason.</summary>
+    public const string AccessRestored = "oauth.access-restored";
     public const string ClientCreated = "oauth.client-created";
     public const string ClientUpdated = "oauth.client-updated";
     public const string ClientSecretRotated = "oauth.client-secret-rotated";

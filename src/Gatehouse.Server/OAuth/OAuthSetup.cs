@@ -51,6 +51,10 @@ public static class OAuthSetup
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 var keys = OAuthKeys.LoadOrCreate(Path.Combine(s.DataDirectory, "keys", "oauth"));
                 o.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
+                // The kill switch is a state: introspection of a suspended app's token says inactive (AppAccessGate).
+                o.AddEventHandler(AppAccessHandlers.Introspection.Descriptor);
+                // Discovery announces the public URL's endpoints, never ones built from the Host header (PublicUrl).
+                o.AddEventHandler(PublicIssuerHandler.Descriptor);
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (s.Gatehouse.AllowInsecureHttp) aspnet.DisableTransportSecurityRequirement();
             })
@@ -62,8 +66,14 @@ public static class OAuthSetup
                 o.EnableTokenEntryValidation();
                 // ... and so does every token of an uninstalled installation or a killed app (its authorization is revoked).
                 o.EnableAuthorizationEntryValidation();
+                // ... and the platform API refuses any access token of an app whose access is suspended (AppAccessGate).
+                o.AddEventHandler(AppAccessHandlers.AccessToken.Descriptor);
                 o.UseAspNetCore();
             });
+
+        // The issuer (and every endpoint in the discovery document) is the configured public URL, never the request's
+        // Host header: `Host: evil.example` must not make Gatehouse announce https://evil.example/ (issue 12, item 6).
+        services.AddOptions<OpenIddict.Server.OpenIddictServerOptions>().Configure<PublicUrl>((o, url) => o.Issuer = url.Base);
 
         if (!devLike)
             services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });

@@ -288,11 +288,10 @@ public sealed class AppClientTests
         var (status, body) = await w.ClientCredentialsAsync(w.Tenant);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("unauthorized_client", body.GetProperty("error").GetString());
-        // No new key works either while the app is stopped.
+        // No new key is made while the app's access is suspended.
         var late = await w.Vendor.PostAsJsonAsync($"/api/apps/{w.Slug}/api-keys",
             new { name = "late", scopes = new[] { PlatformScopes.ProjectsRead }, tenantId = w.Tenant });
-        var lateKey = (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(lateKey, "/platform/v1/projects"));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
 
         var suspended = (await w.DeliverAsync()).Last();
         Assert.True(WebhookReceiver.Verify(suspended, w.WebhookSecret!, TimeProvider.System.GetUtcNow()));
@@ -301,16 +300,162 @@ public sealed class AppClientTests
             .Where(e => e.Action == OAuthAuditActions.KillSwitch).CountAsync());
         Assert.Equal(1, audit);
 
-        // Reinstated: the installation stays, the app asks for a new token and gets one; old ones stay dead.
+        // Reinstating the version does not end the suspension of the app's access: that is its own decision.
         var reinstate = await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/versions/1.0.0/actions",
             new { action = Lifecycle.Actions.Reinstate, reasonCodes = new[] { "GH-WEB-1" }, text = "resolved" });
         Assert.True(reinstate.StatusCode == HttpStatusCode.OK, await reinstate.Content.ReadAsStringAsync());
+        Assert.Equal("unauthorized_client", (await w.ClientCredentialsAsync(w.Tenant)).Body.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/kill-switch/lift", new { reason = "abuse resolved" })).StatusCode);
+
+        // Lifted: the installation stays, the app asks for a new token and gets one; old ones stay dead.
         var (newStatus, fresh) = await w.ClientCredentialsAsync(w.Tenant);
         Assert.Equal(HttpStatusCode.OK, newStatus);
         Assert.Equal(HttpStatusCode.OK, await w.PlatformAsync(fresh.GetProperty("access_token").GetString()!, "/platform/v1/projects"));
         Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(appToken, "/platform/v1/projects"));
         Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(apiKey, "/platform/v1/projects"));
         Assert.Equal(AppEvents.Reinstated, JsonDocument.Parse((await w.DeliverAsync()).Last().Body).RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task The_kill_switch_is_a_state_every_credential_path_refuses_until_staff_lift_it_with_a_reason()
+    {
+        // Issue 12, item 2: right after the kill switch the app minted a new token with client_credentials and read tenant data.
+        await using var w = await StartAsync(DbKind.Sqlite);
+        await RegisterAsync(w);
+        var tokens = await InstallAsync(w);
+        var refresh = tokens.GetProperty("refresh_token").GetString()!;
+        var appToken = (await w.ClientCredentialsAsync(w.Tenant)).Body.GetProperty("access_token").GetString()!;
+        var keyResponse = await w.Vendor.PostAsJsonAsync($"/api/apps/{w.Slug}/api-keys",
+            new { name = "sync", scopes = new[] { PlatformScopes.ProjectsRead }, tenantId = w.Tenant });
+        var key = await keyResponse.Content.ReadFromJsonAsync<JsonElement>();
+        var apiKey = key.GetProperty("key").GetString()!;
+        async Task<bool> ActiveAsync(string token)
+        {
+            using var c = w.Browser();
+            using var r = await c.PostAsync("/connect/introspect", new FormUrlEncodedContent(new Dictionary<string, string>
+                { ["token"] = token, ["client_id"] = w.Slug, ["client_secret"] = w.ClientSecret! }));
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("active").GetBoolean();
+        }
+        Assert.True(await ActiveAsync(appToken));
+
+        // The gate itself, not only the revocation: a suspension that revoked nothing yet (a token issued while the
+        // switch was being pulled) already makes introspection say inactive and the platform API refuse the token.
+        var raced = await w.App.WithScopeAsync(async sp =>
+        {
+            var gate = sp.GetRequiredService<AppAccessGate>();
+            var dbx = sp.GetRequiredService<GatehouseDb>();
+            var s = gate.StageSuspension(await dbx.Apps.SingleAsync(a => a.Id == w.AppId), AppAccessSuspensionSources.KillSwitch, null, "race", "test");
+            await dbx.SaveChangesAsync();
+            return s.Id;
+        });
+        Assert.False(await ActiveAsync(appToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(appToken, "/platform/v1/projects"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(apiKey, "/platform/v1/projects"));
+        await w.App.WithScopeAsync(async sp =>
+        {
+            var dbx = sp.GetRequiredService<GatehouseDb>();
+            dbx.Remove(await dbx.Set<AppAccessSuspension>().SingleAsync(s => s.Id == raced));
+            await dbx.SaveChangesAsync();
+        });
+        Assert.Equal(HttpStatusCode.OK, await w.PlatformAsync(appToken, "/platform/v1/projects"));
+
+        // Staff pull the kill switch.
+        var kill = await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/kill-switch", new { reason = "data exfiltration reported" });
+        Assert.True(kill.StatusCode == HttpStatusCode.OK, await kill.Content.ReadAsStringAsync());
+
+        // Every credential path refuses, and keeps refusing: a new client_credentials token, refresh, consent, old and new keys.
+        var (cc, ccBody) = await w.ClientCredentialsAsync(w.Tenant);
+        Assert.Equal(HttpStatusCode.BadRequest, cc);
+        Assert.Equal("unauthorized_client", ccBody.GetProperty("error").GetString());
+        var (refreshed, _) = await w.TokenAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh });
+        Assert.Equal(HttpStatusCode.BadRequest, refreshed);
+        using (var browser = w.Browser())
+        {
+            var (_, challenge) = OAuthWorld.Pkce();
+            using var authorize = await browser.GetAsync(OAuthWorld.Url("/connect/authorize", new Dictionary<string, string>
+            {
+                ["response_type"] = "code", ["client_id"] = w.Slug, ["redirect_uri"] = Redirect, ["scope"] = "projects.read",
+                ["state"] = "s2", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
+            }));
+            OAuthWorld.AssertRefused(authorize, "unauthorized_client");
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(apiKey, "/platform/v1/projects"));
+        var newKey = await w.Vendor.PostAsJsonAsync($"/api/apps/{w.Slug}/api-keys",
+            new { name = "new", scopes = new[] { PlatformScopes.ProjectsRead }, tenantId = w.Tenant });
+        Assert.Equal(HttpStatusCode.Conflict, newKey.StatusCode);
+        Assert.Equal("app.access-suspended", (await newKey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await w.Vendor.PostAsJsonAsync($"/api/api-keys/{key.GetProperty("id").GetString()}/rotate", new { })).StatusCode);
+
+        // Who, when and why, for the vendor and staff; only staff lift it, and only with a reason.
+        var state = await w.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{w.Slug}/kill-switch");
+        Assert.True(state.GetProperty("suspended").GetBoolean());
+        var active = Assert.Single(state.GetProperty("active").EnumerateArray());
+        Assert.Equal(("kill-switch", "data exfiltration reported"), (active.GetProperty("source").GetString(), active.GetProperty("reason").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await w.Vendor.PostAsJsonAsync($"/api/apps/{w.Slug}/kill-switch/lift", new { reason = "we fixed it" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/kill-switch/lift", new { reason = " " })).StatusCode);
+        Assert.Equal("unauthorized_client", (await w.ClientCredentialsAsync(w.Tenant)).Body.GetProperty("error").GetString());
+
+        var lift = await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/kill-switch/lift", new { reason = "vendor rotated its infrastructure" });
+        Assert.True(lift.StatusCode == HttpStatusCode.OK, await lift.Content.ReadAsStringAsync());
+        Assert.False((await lift.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("suspended").GetBoolean());
+        Assert.Equal(HttpStatusCode.Conflict, (await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/kill-switch/lift", new { reason = "again" })).StatusCode);
+
+        // New credentials work again; nothing revoked comes back.
+        var (again, fresh) = await w.ClientCredentialsAsync(w.Tenant);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(HttpStatusCode.OK, await w.PlatformAsync(fresh.GetProperty("access_token").GetString()!, "/platform/v1/projects"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(appToken, "/platform/v1/projects"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await w.PlatformAsync(apiKey, "/platform/v1/projects"));
+        var made = await w.Vendor.PostAsJsonAsync($"/api/apps/{w.Slug}/api-keys",
+            new { name = "after", scopes = new[] { PlatformScopes.ProjectsRead }, tenantId = w.Tenant });
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await w.PlatformAsync((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!, "/platform/v1/projects"));
+        var restored = await w.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.AsNoTracking()
+            .Where(e => e.Action == OAuthAuditActions.AccessRestored).Select(e => e.Data).SingleAsync());
+        Assert.Contains("vendor rotated its infrastructure", restored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quarantining_a_newer_version_suspends_the_app_although_an_older_one_is_still_published()
+    {
+        // Issue 12, item 2: with 1.0.0 still published, quarantining 2.0.0 left the app its tokens and API keys.
+        await using var w = await StartAsync(DbKind.Sqlite);
+        await RegisterAsync(w);
+        await InstallAsync(w);
+        await w.App.WithScopeAsync(async sp =>
+        {
+            var dbx = sp.GetRequiredService<GatehouseDb>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var v1 = await dbx.AppVersions.SingleAsync(v => v.Id == w.VersionRow);
+            dbx.AppVersions.Add(new AppVersion
+            {
+                Id = Guid.NewGuid(), AppId = w.AppId, OrganizationId = v1.OrganizationId, Version = "2.0.0", State = VersionStates.Published,
+                CreatedBy = v1.CreatedBy, CreatedAt = now, UpdatedAt = now, PublishedAt = now,
+            });
+            await dbx.SaveChangesAsync();
+        });
+        Assert.Equal(HttpStatusCode.OK, (await w.ClientCredentialsAsync(w.Tenant)).Status);
+
+        var quarantine = await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/versions/2.0.0/actions",
+            new { action = Lifecycle.Actions.Quarantine, reasonCodes = new[] { "GH-WEB-1" }, text = "2.0.0 sends tenant data to a third party" });
+        Assert.True(quarantine.StatusCode == HttpStatusCode.OK, await quarantine.Content.ReadAsStringAsync());
+        Assert.Equal("published", (await w.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{w.Slug}/versions/1.0.0")).GetProperty("version").GetProperty("state").GetString());
+
+        var (cc, ccBody) = await w.ClientCredentialsAsync(w.Tenant);
+        Assert.Equal(HttpStatusCode.BadRequest, cc);
+        Assert.Equal("unauthorized_client", ccBody.GetProperty("error").GetString());
+        var key = await w.Vendor.PostAsJsonAsync($"/api/apps/{w.Slug}/api-keys",
+            new { name = "sneaky", scopes = new[] { PlatformScopes.ProjectsRead }, tenantId = w.Tenant });
+        Assert.Equal(HttpStatusCode.Conflict, key.StatusCode);
+        var state = await w.Staff.GetFromJsonAsync<JsonElement>($"/api/apps/{w.Slug}/kill-switch");
+        var active = Assert.Single(state.GetProperty("active").EnumerateArray());
+        Assert.Equal("version.quarantine", active.GetProperty("source").GetString());
+        Assert.Contains("2.0.0", active.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // A reviewer decides: lifted, the app asks again and gets a token.
+        Assert.Equal(HttpStatusCode.OK, (await w.Staff.PostAsJsonAsync($"/api/apps/{w.Slug}/kill-switch/lift", new { reason = "1.0.0 does not share the flaw" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await w.ClientCredentialsAsync(w.Tenant)).Status);
     }
 
     [Fact]

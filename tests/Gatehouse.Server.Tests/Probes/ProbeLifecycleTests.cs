@@ -183,8 +183,59 @@ public sealed class ProbeLifecycleTests
         var last = (await p.W.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{slug}/versions/1.0.0/history")).EnumerateArray().Last();
         Assert.Equal(("quarantine", "system"), (last.GetProperty("action").GetString(), last.GetProperty("actor").GetString()));
         Assert.Contains("probe.auth-not-enforced", last.GetProperty("reasonCodes").EnumerateArray().Select(r => r.GetString()));
+        // The blocking probe suspended the app's access too (issue 12, item 2), until staff lift it.
+        var suspension = await p.W.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.OAuth.AppAccessSuspension>()
+            .AsNoTracking().SingleAsync());
+        Assert.Equal(("version.quarantine", "system", null), (suspension.Source, suspension.SuspendedBy, suspension.LiftedAt));
         var scans = await p.W.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Scans.AsNoTracking().OrderBy(s => s.CreatedAt).Select(s => s.Purpose).ToListAsync());
         Assert.Equal(["submission", "probe", "probe"], scans);
+    }
+
+    [Fact]
+    public async Task A_web_integration_submitted_with_an_artifact_is_probed_too_and_approval_waits_for_a_clean_probe()
+    {
+        // Issue 12, item 14: with an artifact the probe used to wait for the first daily run after publication.
+        await using var p = await ProbeWorld.StartAsync(DbKind.Sqlite, IntegrationMode.Down);
+        var slug = await p.PrepareAsync();
+        await p.W.UploadAsync(slug, "1.0.0", Samples.CleanApp());
+        // The upload cleared the attestation (it covered no artifact): attest again.
+        Assert.Equal(HttpStatusCode.OK, (await p.W.Vendor.PostAsJsonAsync($"/api/apps/{slug}/versions/1.0.0/attestation", new { name = "Dana Smith, CISO", accept = true })).StatusCode);
+        Assert.Equal("in-review", State(await p.SubmitAndWaitAsync(slug)));
+
+        async Task<List<Gatehouse.Server.Scanning.Scan>> ScansAsync() =>
+            await p.W.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Scans.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync());
+        async Task<Gatehouse.Server.Scanning.Scan> NewestProbeDoneAsync(int count)
+        {
+            for (var i = 0; i < 600; i++)
+            {
+                var probes = (await ScansAsync()).Where(s => s.ArtifactType == "probe").ToList();
+                if (probes.Count == count && probes[^1].Verdict is not null) return probes[^1];
+                await Task.Delay(100);
+            }
+            throw new TimeoutException("the probe did not finish");
+        }
+
+        // Both checks ran for the submission: the artifact's scan (the current one) and the endpoint probe.
+        var probe = await NewestProbeDoneAsync(1);
+        var scans = await ScansAsync();
+        Assert.Equal(2, scans.Count);
+        Assert.Contains(scans, s => s.ArtifactType != "probe" && s.BlobDigest.Length > 0 && s.Purpose == "submission");
+        Assert.Equal(("submission", p.Integration.BaseUrl, "incomplete"), (probe.Purpose, probe.Target, probe.Verdict));
+        var current = (await p.W.VersionAsync(slug, "1.0.0")).GetProperty("version").GetProperty("currentScanId").GetGuid();
+        Assert.NotEqual(probe.Id, current);
+
+        // The integration was down: the artifact is clean, but approval waits for a probe that completed.
+        var approve = await p.W.ActAsync(p.W.Reviewer, slug, "1.0.0", "approve");
+        Assert.Equal(HttpStatusCode.Conflict, approve.StatusCode);
+        Assert.Equal(["scan.incomplete"], (await LifecycleWorld.ProblemAsync(approve)).Guards);
+
+        // Back up; the reviewer's rescan scans and probes again, and the clean probe lets the approval through.
+        p.Integration.Mode = IntegrationMode.Good;
+        p.Clock.Advance(TimeSpan.FromMinutes(1)); // the newest probe is told by its creation time
+        Assert.Equal(HttpStatusCode.OK, (await p.W.ActAsync(p.W.Reviewer, slug, "1.0.0", "rescan")).StatusCode);
+        await p.W.WaitForReviewAsync(slug, "1.0.0");
+        Assert.Equal("pass", (await NewestProbeDoneAsync(2)).Verdict);
+        Assert.Equal(HttpStatusCode.OK, (await p.W.ActAsync(p.W.Reviewer, slug, "1.0.0", "approve")).StatusCode);
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             ["Gatehouse:BootstrapAdminEmail"] = AdminEmail,
             ["Gatehouse:BootstrapAdminPassword"] = AdminPassword,
             ["Gatehouse:Roles"] = "web,worker",
+            // The test client's base address: the OAuth issuer and absolute URLs come from here, never from Host.
+            ["Gatehouse:PublicUrl"] = "https://localhost/",
             ["Database:Provider"] = kind.ToString(),
             ["Database:ConnectionString"] = pg?.ConnectionString,
             ["Jobs:WorkerCount"] = "2",
@@ -107,8 +109,17 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     {
         var (starting, caller) = (System.Diagnostics.Stopwatch.StartNew(), Timings.Caller());
         var (dir, pg) = await NewDataAsync(kind, migrated: true);
-        var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services) { _startedBy = caller };
-        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        // The public URL (issuer, download URLs) is the address the browser reaches, so the port is chosen first.
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        merged.TryAdd("Gatehouse:PublicUrl", $"http://127.0.0.1:{port}/");
+        var app = new GatehouseApp(kind, dir, ownsData: true, pg, merged, services) { _startedBy = caller };
+        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
         app.StartServer();
         Timings.Record("start", caller, starting.Elapsed);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features

@@ -25,7 +25,8 @@ public sealed class CredentialsModel(GatehouseDb db, IOpenIddictApplicationManag
 
     public sealed record ClientRow(string ClientId, string ClientType, string? DisplayName, IReadOnlyList<string> RedirectUris, int ActiveInstallations, App? App);
     public sealed record KeyRow(ApiKey Key, string AppSlug, string AppName, string? TenantName);
-    public sealed record KillRow(App App, bool HasClient, int ActiveKeys);
+    /// <summary><paramref name="Suspensions"/>: the app's active access suspensions (none: not suspended).</summary>
+    public sealed record KillRow(App App, bool HasClient, int ActiveKeys, IReadOnlyList<AppAccessSuspension> Suspensions);
 
     public IReadOnlyList<ClientRow> Clients { get; private set; } = [];
     public IReadOnlyList<KeyRow> Keys { get; private set; } = [];
@@ -61,8 +62,11 @@ public sealed class CredentialsModel(GatehouseDb db, IOpenIddictApplicationManag
         var activeKeys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).GroupBy(k => k.AppId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var clientIds = clients.Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
-        Killable = [.. apps.Values.Where(a => clientIds.Contains(a.Slug) || activeKeys.ContainsKey(a.Id)).OrderBy(a => a.Slug, StringComparer.Ordinal)
-            .Select(a => new KillRow(a, clientIds.Contains(a.Slug), activeKeys.GetValueOrDefault(a.Id)))];
+        var suspensions = (await db.Set<AppAccessSuspension>().AsNoTracking().Where(x => x.LiftedAt == null).ToListAsync(ct))
+            .GroupBy(x => x.AppId).ToDictionary(g => g.Key, g => (IReadOnlyList<AppAccessSuspension>)[.. g.OrderBy(x => x.SuspendedAt)]);
+        Killable = [.. apps.Values.Where(a => clientIds.Contains(a.Slug) || activeKeys.ContainsKey(a.Id) || suspensions.ContainsKey(a.Id))
+            .OrderBy(a => a.Slug, StringComparer.Ordinal)
+            .Select(a => new KillRow(a, clientIds.Contains(a.Slug), activeKeys.GetValueOrDefault(a.Id), suspensions.GetValueOrDefault(a.Id) ?? []))];
 
         DownloadKeys = (await DownloadsApi.ListKeys(ring, time, ct)).Value!;
     }
@@ -72,7 +76,16 @@ public sealed class CredentialsModel(GatehouseDb db, IOpenIddictApplicationManag
     {
         var result = await AppClientsApi.Kill(app ?? "", new KillSwitchRequest(reason), HttpContext, access, gate, ct);
         return Done(result.Result, r => r is Ok<KillSwitchResult> ok
-            ? $"Kill switch pulled for {app}: {ok.Value!.Tokens} tokens, {ok.Value.Authorizations} authorizations and {ok.Value.ApiKeys} API keys revoked."
+            ? $"Kill switch pulled for {app}: {ok.Value!.Tokens} tokens, {ok.Value.Authorizations} authorizations and {ok.Value.ApiKeys} API keys revoked; its access stays suspended until lifted."
+            : null);
+    }
+
+    /// <summary>Lifts the app's access suspension, with a reason (<see cref="AppClientsApi.Lift"/>); revoked credentials stay revoked.</summary>
+    public async Task<IActionResult> OnPostLiftAsync(string? app, string? reason, [FromServices] AppAccess access, [FromServices] AppAccessGate gate, CancellationToken ct)
+    {
+        var result = await AppClientsApi.Lift(app ?? "", new LiftSuspensionRequest(reason), HttpContext, access, gate, db, ct);
+        return Done(result.Result, r => r is Ok<AccessSuspensionState>
+            ? $"Suspension lifted for {app}: it may ask for new tokens and make new API keys; revoked ones stay revoked."
             : null);
     }
 

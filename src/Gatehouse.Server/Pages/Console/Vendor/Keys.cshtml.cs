@@ -54,17 +54,18 @@ public sealed class KeysModel(
         return await AfterAsync(app, result.Result, ct, () => NewSecret = ApiOutcome.Value<ClientSecret>(result.Result)?.Secret);
     }
 
-    public async Task<IActionResult> OnPostCreateKeyAsync(string app, string? name, string[]? scopes, int? expiresInDays, bool test, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateKeyAsync(string app, string? name, string[]? scopes, int? expiresInDays, bool test,
+        [FromServices] AppAccessGate gate, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await ApiKeysApi.Create(app, new CreateApiKeyRequest(name, scopes ?? [], null, expiresInDays, test), HttpContext, access, keys, audit, db, ct);
+        var result = await ApiKeysApi.Create(app, new CreateApiKeyRequest(name, scopes ?? [], null, expiresInDays, test), HttpContext, access, keys, audit, db, gate, ct);
         return await AfterAsync(app, result.Result, ct, () => NewKey = ApiOutcome.Value<CreatedApiKey>(result.Result));
     }
 
-    public async Task<IActionResult> OnPostRotateKeyAsync(string app, string? keyId, CancellationToken ct)
+    public async Task<IActionResult> OnPostRotateKeyAsync(string app, string? keyId, [FromServices] AppAccessGate gate, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await ApiKeysApi.Rotate(keyId ?? "", new RotateApiKeyRequest(null), HttpContext, access, db, keys, audit, time, ct);
+        var result = await ApiKeysApi.Rotate(keyId ?? "", new RotateApiKeyRequest(null), HttpContext, access, db, keys, audit, time, gate, ct);
         return await AfterAsync(app, result.Result, ct, () => NewKey = ApiOutcome.Value<CreatedApiKey>(result.Result));
     }
 
