@@ -21,6 +21,7 @@ public static class AuditActions
     public const string MemberAdded = "org.member.added";
     public const string MemberRemoved = "org.member.removed";
     public const string AuditVerified = "audit.verified";
+    public const string BlobsRetained = "blob.retention.deleted";
     public const string ScanSubmitted = "scan.submitted";
     public const string ScanCompleted = "scan.completed";
     public const string WebhookCreated = "webhook.created";

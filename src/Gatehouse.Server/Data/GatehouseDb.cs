@@ -132,5 +132,6 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
         global::Gatehouse.Server.ApiKeys.ApiKeyModel.Configure(builder); // api_keys and the platform API's tables
         global::Gatehouse.Server.OAuth.OAuthModel.Configure(builder);
         global::Gatehouse.Server.Downloads.DownloadModel.Configure(builder);
+        global::Gatehouse.Server.Data.Blobs.BlobModel.Configure(builder);
     }
 }

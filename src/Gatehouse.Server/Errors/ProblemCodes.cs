@@ -18,6 +18,7 @@ public static class ProblemCodes
     public const string MethodNotAllowed = "request.method-not-allowed";
     public const string TooLarge = "request.too-large";
     public const string BlobTooLarge = "blob.too-large";
+    public const string BlobQuotaExceeded = "blob.quota-exceeded";
     public const string WebhookUrlRefused = "webhook.url-refused";
     public const string ServerError = "server.error";
     public const string LifecycleInvalidTransition = "lifecycle.invalid-transition";

@@ -539,6 +539,40 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Server.Data.Blobs.BlobUploadRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Digest");
+
+                    b.HasIndex("UploadedAt");
+
+                    b.HasIndex("OrganizationId", "Digest")
+                        .IsUnique();
+
+                    b.ToTable("blob_uploads", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Server.Developers.Organization", b =>
                 {
                     b.Property<Guid>("Id")

@@ -532,6 +532,38 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Server.Data.Blobs.BlobUploadRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(71)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Digest");
+
+                    b.HasIndex("UploadedAt");
+
+                    b.HasIndex("OrganizationId", "Digest")
+                        .IsUnique();
+
+                    b.ToTable("blob_uploads", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Server.Developers.Organization", b =>
                 {
                     b.Property<Guid>("Id")
