@@ -107,7 +107,8 @@ public static class StreamedForm
         {
             while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd) || !cd.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd)
+                    || !cd.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     return new(fields, null, null, "The form is malformed.", StatusCodes.Status400BadRequest);
                 var name = HeaderUtilities.RemoveQuotes(cd.Name).Value ?? "";
                 if (cd.IsFileDisposition())
