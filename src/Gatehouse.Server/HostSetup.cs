@@ -108,6 +108,8 @@ internal static class HostSetup
             .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();
         services.AddSingleton<Downloads.DownloadKeyRing>();
         services.AddSingleton<Downloads.DownloadMetrics>();
+        services.AddSingleton<Downloads.DownloadCountWindow>();
+        services.AddRateLimiter(o => o.AddPolicy<string, Downloads.DownloadRateLimitPolicy>(Downloads.DownloadRateLimitPolicy.Name));
         services.AddScoped<Apps.LifecycleTicker>();
         services.AddScoped<Scanning.IScanCompletion, Apps.SubmissionScanCompletion>();
         services.AddScoped<Scanning.IScanCompletion, Apps.RescanCompletion>();

@@ -146,11 +146,11 @@ public static partial class AppsApi
         string app, string version, string name, HttpContext http, AppAccess apps, GatehouseDb db, IBlobStore blobs, AuditLog audit,
         TimeProvider time, IOptions<ScanningOptions> options, CancellationToken ct) =>
         UploadArtifactAsync(app, version, name, http,
-            () => BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct), apps, db, audit, time, ct);
+            orgId => BlobUploads.ReceiveAsync(http, orgId, blobs, options.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct), apps, db, audit, time, ct);
 
     /// <summary>The upload with the body read by <paramref name="receive"/> (the request body, or a form's file in the console).</summary>
     internal static async Task<Results<Ok<VersionInfo>, ProblemHttpResult>> UploadArtifactAsync(
-        string app, string version, string name, HttpContext http, Func<Task<BlobUpload>> receive, AppAccess apps, GatehouseDb db, AuditLog audit,
+        string app, string version, string name, HttpContext http, Func<Guid, Task<BlobUpload>> receive, AppAccess apps, GatehouseDb db, AuditLog audit,
         TimeProvider time, CancellationToken ct)
     {
         var (row, v) = await apps.FindVersionAsync(http.User, app, version, ct);
@@ -158,19 +158,19 @@ public static partial class AppsApi
         if (!await apps.IsMemberAsync(http.User, row.OrganizationId, ct)) return Problems.Forbidden("only members of the vendor organisation upload artifacts");
         if (v.State is not (VersionStates.Draft or VersionStates.ChangesRequested))
             return InvalidTransition(v, "upload an artifact");
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || name.Any(char.IsControl))
-            return Problems.Invalid("name is required: the file name, at most 255 characters, no control characters");
-        var upload = await receive();
+        if (UploadNames.Problem(name) is { } badName) return Problems.Invalid(badName);
+        var fileName = UploadNames.Sanitize(name, $"{row.Slug}-{v.Version}");
+        var upload = await receive(row.OrganizationId);
         if (upload.Problem is not null) return upload.Problem;
         var blob = upload.Blob!;
         v.ArtifactDigest = blob.Digest;
         v.ArtifactSize = blob.Length;
-        v.ArtifactName = name;
+        v.ArtifactName = fileName;
         ClearAttestation(v); // the attestation covered the previous artifact
         v.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(AuditEvent.By(http, AuditActions.VersionArtifactUploaded, row.OrganizationId.ToString(), v.Id.ToString(),
-            new { app = row.Slug, v.Version, digest = blob.Digest, size = blob.Length }), ct);
+            new { app = row.Slug, v.Version, digest = blob.Digest, size = blob.Length, name = fileName, originalName = fileName == name ? null : name }), ct);
         return TypedResults.Ok(VersionInfo.From(row, v));
     }
 

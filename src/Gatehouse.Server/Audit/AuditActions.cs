@@ -27,6 +27,7 @@ public static class AuditActions
     public const string TenantCreated = "tenant.created";
     public const string TenantAdminAdded = "tenant.admin.added";
     public const string AuditVerified = "audit.verified";
+    public const string BlobsRetained = "blob.retention.deleted";
     public const string ScanSubmitted = "scan.submitted";
     public const string ScanCompleted = "scan.completed";
     public const string WebhookCreated = "webhook.created";

@@ -12,7 +12,10 @@ internal static class SecurityHeaders
                 h.XContentTypeOptions = "nosniff";
                 h["Referrer-Policy"] = "no-referrer";
                 h.XFrameOptions = "DENY";
-                if (!ctx.Request.Path.StartsWithSegments("/openapi/ui") && !ctx.Request.Path.StartsWithSegments("/hangfire"))
+                // Files (and their errors) are never a page: nothing runs, nothing loads, a sandboxed origin (docs/downloads.md).
+                if (ctx.Request.Path.StartsWithSegments(Downloads.DownloadUrls.PathPrefix))
+                    h.ContentSecurityPolicy = "default-src 'none'; sandbox";
+                else if (!ctx.Request.Path.StartsWithSegments("/openapi/ui") && !ctx.Request.Path.StartsWithSegments("/hangfire"))
                     h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
                 if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/account"))
                     h.CacheControl = "no-store";

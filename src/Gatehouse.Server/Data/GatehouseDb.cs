@@ -144,5 +144,6 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
         global::Gatehouse.Server.Invitations.InvitationModel.Configure(builder);
         global::Gatehouse.Server.OAuth.AppAccessSuspensionModel.Configure(builder);
         global::Gatehouse.Server.Downloads.DownloadModel.Configure(builder);
+        global::Gatehouse.Server.Data.Blobs.BlobModel.Configure(builder);
     }
 }

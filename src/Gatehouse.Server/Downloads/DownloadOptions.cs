@@ -26,6 +26,15 @@ public sealed class DownloadOptions
     /// <summary>Allow <c>via: "storage"</c> (the blob store's own presigned URLs, e.g. S3 SigV4). Default false: see docs.</summary>
     public bool AllowStorageUrls { get; set; }
 
+    /// <summary>
+    /// A URL fetched again by the same client address within this window is served but not counted or audited again
+    /// (default 1 minute; 0 counts every request): a download manager's many Range requests are one download.
+    /// </summary>
+    public TimeSpan CountWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Requests to <c>/dl/</c> one client address may make per minute (default 120); past it 429 with Retry-After.</summary>
+    public int RateLimitPerMinute { get; set; } = 120;
+
     /// <summary>Null when valid; otherwise what is wrong.</summary>
     public string? Problem()
     {
@@ -33,6 +42,8 @@ public sealed class DownloadOptions
         if (MaxLifetime <= TimeSpan.Zero || MaxLifetime > HardCap) return "Downloads:MaxLifetime must be positive and at most 7 days";
         if (DefaultLifetime > MaxLifetime) return "Downloads:DefaultLifetime must not exceed Downloads:MaxLifetime";
         if (ClockSkew < TimeSpan.Zero || ClockSkew > TimeSpan.FromMinutes(5)) return "Downloads:ClockSkew must be between 0 and 5 minutes";
+        if (CountWindow < TimeSpan.Zero || CountWindow > TimeSpan.FromHours(1)) return "Downloads:CountWindow must be between 0 and 1 hour";
+        if (RateLimitPerMinute <= 0) return "Downloads:RateLimitPerMinute must be positive";
         if (BaseUrl is not null && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http")
                 || u.AbsolutePath != "/" || !string.IsNullOrEmpty(u.Query)))
             return "Downloads:BaseUrl must be an absolute http(s) origin without a path, e.g. https://downloads.example.com";

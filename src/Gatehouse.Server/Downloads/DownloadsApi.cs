@@ -26,8 +26,15 @@ public static class DownloadsApi
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<DownloadOptions>>().Value;
         var dl = app.MapMethods(DownloadUrls.PathPrefix + "/{versionId:guid}/{digest}", [HttpMethods.Get, HttpMethods.Head], Serve)
-            .AllowAnonymous().WithTags("Downloads");
-        if (options.Host is { } host) dl.RequireHost(host);
+            .AllowAnonymous().WithTags("Downloads").RequireRateLimiting(DownloadRateLimitPolicy.Name);
+        // Every other method: 405 with Allow (RFC 9110 §15.5.6), not the sign-in redirect of an unmatched route.
+        var other = app.Map(DownloadUrls.PathPrefix + "/{versionId:guid}/{digest}", MethodNotAllowed)
+            .AllowAnonymous().WithOrder(1).ExcludeFromDescription();
+        if (options.Host is { } host)
+        {
+            dl.RequireHost(host);
+            other.RequireHost(host);
+        }
 
         app.MapPost("/api/apps/{app}/versions/{version}/download-url", Issue).WithTags("Downloads").RequireAuthorization(Policies.Write);
         app.MapGet("/api/apps/{app}/downloads", Counts).WithTags("Downloads").RequireAuthorization(Policies.Read);
@@ -138,7 +145,7 @@ public static class DownloadsApi
 
     public static async Task<IResult> Serve(Guid versionId, string digest, HttpContext http, DownloadKeyRing ring, GatehouseDb db,
         IBlobStore blobs, IOptions<DownloadOptions> options, TimeProvider time, AuditLog audit, DownloadMetrics metrics,
-        ILoggerFactory loggers, CancellationToken ct)
+        DownloadCountWindow countWindow, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         var (grant, signature) = DownloadUrls.Parse(http.Request.Method, versionId, digest, http.Request.Query);
@@ -178,8 +185,15 @@ public static class DownloadsApi
         headers.CacheControl = "private, no-store";
         headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // Range units other than bytes are ignored (RFC 9110 §14.2): the whole file, 200.
+        if (http.Request.Headers.Range.Count > 0
+            && (http.Request.GetTypedHeaders().Range is not { } asked || !string.Equals(asked.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase)))
+            http.Request.Headers.Remove(HeaderNames.Range);
 
-        if (!HttpMethods.IsHead(http.Request.Method))
+        // Counted and audited once per URL and client address within Downloads:CountWindow: sixty Range requests of one
+        // download manager are one download, and a holder cannot flood the append-only log.
+        if (!HttpMethods.IsHead(http.Request.Method)
+            && countWindow.ShouldCount(signature! + "|" + http.Connection.RemoteIpAddress, time.GetUtcNow(), o.CountWindow))
         {
             var (status, offset, bytes) = Planned(http.Request, length.Value, "\"" + v.ArtifactDigest + "\"", v.PublishedAt);
             db.Add(new DownloadRecord
@@ -194,6 +208,13 @@ public static class DownloadsApi
         }
         return TypedResults.Stream(stream, contentType, fileDownloadName: null, lastModified: v.PublishedAt,
             entityTag: new EntityTagHeaderValue("\"" + v.ArtifactDigest + "\""), enableRangeProcessing: true);
+    }
+
+    private static ProblemHttpResult MethodNotAllowed(HttpContext http)
+    {
+        http.Response.Headers.Allow = "GET, HEAD";
+        return Problems.Of(StatusCodes.Status405MethodNotAllowed, ProblemCodes.MethodNotAllowed, "Method not allowed",
+            "A download URL answers GET and HEAD only.");
     }
 
     private static async Task<UrlRefusal> CheckAsync(DownloadGrant g, string signature, HttpContext http, DownloadKeyRing ring,

@@ -82,7 +82,10 @@ public static class DownloadUrls
         foreach (var k in query.Keys)
             if (k is not ("exp" or "kid" or "sub" or "ip" or "rcd" or "sig") || query[k].Count != 1) return (null, null);
         string? One(string k) => query.TryGetValue(k, out var v) ? v.ToString() : null;
-        if (!long.TryParse(One("exp"), NumberStyles.None, CultureInfo.InvariantCulture, out var exp) || exp > 253402300799) return (null, null);
+        // Canonical digits only (no sign, space or leading zero): one expiry has exactly one spelling, the one signed.
+        var expText = One("exp");
+        if (expText is not { Length: > 0 and <= 12 } || (expText.Length > 1 && expText[0] == '0') || !expText.All(char.IsAsciiDigit)
+            || !long.TryParse(expText, NumberStyles.None, CultureInfo.InvariantCulture, out var exp) || exp > 253402300799) return (null, null);
         var kid = One("kid");
         var sub = One("sub");
         var sig = One("sig");

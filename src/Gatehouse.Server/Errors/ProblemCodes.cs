@@ -16,8 +16,10 @@ public static class ProblemCodes
     public const string Validation = "request.invalid";
     public const string Conflict = "request.conflict";
     public const string MethodNotAllowed = "request.method-not-allowed";
+    public const string RateLimited = "request.rate-limited";
     public const string TooLarge = "request.too-large";
     public const string BlobTooLarge = "blob.too-large";
+    public const string BlobQuotaExceeded = "blob.quota-exceeded";
     public const string WebhookUrlRefused = "webhook.url-refused";
     public const string ServerError = "server.error";
     public const string LifecycleInvalidTransition = "lifecycle.invalid-transition";

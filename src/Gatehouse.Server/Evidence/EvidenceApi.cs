@@ -66,7 +66,7 @@ public static class EvidenceApi
         if (error is not null) return Problems.Invalid(error);
 
         return await UploadAsync(orgId, http, db, starter, listing, audit, time, type!, issuer!, scope!, from, until, name!,
-            () => BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "file", "Evidence:MaxUploadBytes", ct), ct);
+            () => BlobUploads.ReceiveAsync(http, orgId, blobs, options.Value.MaxUploadBytes, "file", "Evidence:MaxUploadBytes", ct), ct);
     }
 
     /// <summary>
@@ -79,6 +79,7 @@ public static class EvidenceApi
         Func<Task<BlobUpload>> receive, CancellationToken ct)
     {
         var uid = http.User.Id();
+        var fileName = UploadNames.Sanitize(name, "evidence");
         var upload = await receive();
         if (upload.Problem is not null) return upload.Problem;
         var blob = upload.Blob!;
@@ -87,7 +88,7 @@ public static class EvidenceApi
         var item = new EvidenceItem
         {
             Id = Guid.CreateVersion7(now), OrganizationId = orgId, Type = type, Issuer = issuer.Trim(), Scope = scope.Trim(),
-            ValidFrom = from, ValidUntil = until, BlobDigest = blob.Digest, FileName = name, Size = blob.Length,
+            ValidFrom = from, ValidUntil = until, BlobDigest = blob.Digest, FileName = fileName, Size = blob.Length,
             Status = EvidenceStatus.Scanning, UploadedBy = uid, UploadedAt = now,
         };
         db.EvidenceItems.Add(item);
@@ -98,7 +99,8 @@ public static class EvidenceApi
         await db.EvidenceItems.Where(e => e.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.ScanId, scan.Id), ct);
         item.ScanId = scan.Id;
         await audit.AppendAsync(AuditEvent.By(http, AuditActions.EvidenceSubmitted, orgId.ToString(), item.Id.ToString(),
-            new { item.Type, item.Issuer, validFrom = item.ValidFrom, validUntil = item.ValidUntil, digest = blob.Digest, size = blob.Length, scanId = scan.Id }), ct);
+            new { item.Type, item.Issuer, validFrom = item.ValidFrom, validUntil = item.ValidUntil, digest = blob.Digest, size = blob.Length, scanId = scan.Id,
+                name = fileName, originalName = fileName == name ? null : name }), ct);
         var warningDays = (await listing.CurrentAsync(ct)).Policy.EvidenceExpiryWarningDays;
         return TypedResults.Accepted($"/api/evidence/{item.Id}", EvidenceInfo.From(item, now, warningDays));
     }
@@ -211,7 +213,7 @@ public static class EvidenceApi
         if (type is null || !EvidenceTypes.All.Contains(type)) return $"type must be one of: {string.Join(", ", EvidenceTypes.All)}";
         if (!Text(issuer, MaxIssuerLength)) return $"issuer is required: who issued it, at most {MaxIssuerLength} characters, no control characters";
         if (!Text(scope, MaxScopeLength)) return $"scope is required: what it covers, at most {MaxScopeLength} characters, no control characters";
-        if (!Text(name, MaxNameLength) || name!.Trim() != name) return $"name is required: the file name, at most {MaxNameLength} characters, no control characters";
+        if (UploadNames.Problem(name) is { } badName) return badName;
         if (!Date(validFrom, out from)) return "validFrom must be an ISO 8601 date or date-time (2026-01-31, 2026-01-31T00:00:00Z)";
         if (!Date(validUntil, out until)) return "validUntil must be an ISO 8601 date or date-time (2027-01-31, 2027-01-31T00:00:00Z)";
         if (until <= from) return "validUntil must be after validFrom";

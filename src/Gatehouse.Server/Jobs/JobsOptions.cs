@@ -19,4 +19,7 @@ public sealed class JobsOptions
 
     /// <summary>How often verified evidence is checked for expiry warnings and expiry (default daily; zero disables).</summary>
     public TimeSpan EvidenceExpiryInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often unreferenced blobs past <c>Blobs:RetentionGracePeriod</c> are deleted (default 6 hours; zero disables).</summary>
+    public TimeSpan BlobRetentionInterval { get; set; } = TimeSpan.FromHours(6);
 }

@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Jobs;
 /// <summary>
 /// Makes the database the source of truth for work: at start-up it hands every unfinished item to
 /// the queue again (a restart with InMemory storage, a killed worker), then repeats periodically
-/// for items whose lease lapsed or that sat pending too long. Also schedules the periodic audit check and evidence expiry check.
+/// for items whose lease lapsed or that sat pending too long. Also schedules the periodic audit check, evidence expiry check and blob retention.
 /// </summary>
 public sealed class Reconciler(
     IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time,
@@ -64,6 +64,7 @@ public sealed class Reconciler(
         // The lifecycle's clock: scan retries after back-off, rescans of published versions.
         await scope.ServiceProvider.GetRequiredService<Apps.LifecycleTicker>().RunOnceAsync(ct);
         await SchedulePeriodicAsync(scope.ServiceProvider, db, Evidence.EvidenceExpiryHandler.KindName, options.Value.EvidenceExpiryInterval, now, ct);
+        await SchedulePeriodicAsync(scope.ServiceProvider, db, Data.Blobs.BlobRetentionHandler.KindName, options.Value.BlobRetentionInterval, now, ct);
         return ids.Count;
     }
 

@@ -8,6 +8,7 @@ internal static class WorkHandlers
         services.AddScoped<IWorkHandler, AuditVerifyHandler>();
         services.AddScoped<IWorkHandler, Scanning.ScanArtifactHandler>();
         services.AddScoped<IWorkHandler, Evidence.EvidenceExpiryHandler>();
+        services.AddScoped<IWorkHandler, Data.Blobs.BlobRetentionHandler>();
         return services;
     }
 }

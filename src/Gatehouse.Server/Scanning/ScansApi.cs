@@ -44,15 +44,16 @@ public static class ScansApi
         if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
         if (!await access.CanActAsync(http.User, orgId, ct)) return OrgAccess.MembersOnly("upload for scanning");
         if (!Types.Contains(type)) return Problems.Invalid($"type must be one of: {string.Join(", ", Types)}");
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || name.Any(char.IsControl))
-            return Problems.Invalid("name is required: the file name, at most 255 characters, no control characters");
-        var upload = await BlobUploads.ReceiveAsync(http, blobs, options.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct);
+        if (UploadNames.Problem(name) is { } badName) return Problems.Invalid(badName);
+        var fileName = UploadNames.Sanitize(name, "artifact");
+        var upload = await BlobUploads.ReceiveAsync(http, orgId, blobs, options.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct);
         if (upload.Problem is not null) return upload.Problem;
         var blob = upload.Blob!;
 
-        var scan = await starter.StartAsync(new ScanRequest(orgId, http.User.Id(), blob.Digest, blob.Length, name, type, ScanPurposes.Adhoc), ct);
+        var scan = await starter.StartAsync(new ScanRequest(orgId, http.User.Id(), blob.Digest, blob.Length, fileName, type, ScanPurposes.Adhoc), ct);
+        // The name as sent only here, JSON-escaped: never a path, never shown as the file's name.
         await audit.AppendAsync(AuditEvent.By(http, AuditActions.ScanSubmitted, orgId.ToString(), scan.Id.ToString(),
-            new { digest = blob.Digest, size = blob.Length, type }), ct);
+            new { digest = blob.Digest, size = blob.Length, type, name = fileName, originalName = fileName == name ? null : name }), ct);
         return TypedResults.Accepted($"/api/scans/{scan.Id}", ScanInfo.From(scan));
     }
 

@@ -175,7 +175,8 @@ public sealed class DownloadTests
     [Fact]
     public async Task Ranges_are_served_and_a_download_counts_once()
     {
-        await using var w = await StartAsync();
+        // Every request counted here (no count window): this test is about which requests are downloads.
+        await using var w = await StartAsync(settings: new Dictionary<string, string?> { ["Downloads:CountWindow"] = "00:00:00" });
         var url = await w.UrlAsync();
         using var client = w.Anonymous();
         async Task<HttpResponseMessage> Get(Action<HttpRequestHeaders> h)

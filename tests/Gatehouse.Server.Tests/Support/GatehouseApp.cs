@@ -52,6 +52,7 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             ["Jobs:WorkerCount"] = "2",
             ["Jobs:AuditVerifyInterval"] = "00:00:00",
             ["Jobs:EvidenceExpiryInterval"] = "00:00:00",
+            ["Jobs:BlobRetentionInterval"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests sign in many times a minute from one address; TwoFactorTests sets a low limit to test throttling.
             ["Gatehouse:LoginRateLimitPerMinute"] = "1000",

@@ -12,6 +12,7 @@ internal static class BlobStoreSetup
     public static IServiceCollection AddGatehouseBlobStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IValidateOptions<BlobStoreOptions>, BlobStoreOptionsValidator>();
+        services.AddScoped<BlobQuotas>();
         if (BackendOf(configuration) == BlobBackend.S3)
         {
             services.AddSingleton<S3BlobStore>();
@@ -50,9 +51,11 @@ internal sealed class BlobStoreOptionsValidator : IValidateOptions<BlobStoreOpti
     public ValidateOptionsResult Validate(string? name, BlobStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Backend != BlobBackend.S3) return ValidateOptionsResult.Success;
-        var s3 = options.S3;
         var failures = new List<string>();
+        if (options.OrgQuotaBytes < 0) failures.Add("Blobs:OrgQuotaBytes must be 0 (no quota) or positive");
+        if (options.RetentionGracePeriod < TimeSpan.FromMinutes(1)) failures.Add("Blobs:RetentionGracePeriod must be at least 1 minute");
+        if (options.Backend != BlobBackend.S3) return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var s3 = options.S3;
         if (string.IsNullOrWhiteSpace(s3.ServiceUrl))
             failures.Add("Blobs:S3:ServiceUrl is required when Blobs:Backend is s3");
         else if (!Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)

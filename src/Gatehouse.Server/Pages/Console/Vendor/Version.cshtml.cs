@@ -3,6 +3,7 @@ using Gatehouse.Analysis.Questionnaires;
 using Gatehouse.Analysis.Requirements;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Downloads;
@@ -18,10 +19,10 @@ namespace Gatehouse.Server.Pages.Console.Vendor;
 /// <summary>
 /// One version: upload the artifact, answer the questionnaire, attest, submit; then the findings with the
 /// requirement's guidance, suppression requests and (once published) a signed download link. Every action
-/// goes through the JSON API's handler, so the rules, audit and notifications are the same.
+/// goes through the JSON API's handler, so the rules, audit and notifications are the same. The upload handler is
+/// streamed (<see cref="StreamedUploadAttribute"/>): the caller is authorised before a byte of the body is read.
 /// </summary>
-[RequestFormLimits(MultipartBodyLengthLimit = long.MaxValue)]
-[DisableRequestSizeLimit]
+[StreamedUpload("Upload")]
 public sealed class VersionModel(
     GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionFindings findings, AuditLog audit, TimeProvider time,
     IBlobStore blobs, IOptions<ScanningOptions> scanning, Notifier notifier, RequirementCatalog catalog, QuestionnaireSet questionnaires,
@@ -55,15 +56,26 @@ public sealed class VersionModel(
     public async Task<IActionResult> OnGetAsync(string app, string version, CancellationToken ct) =>
         await LoadAsync(app, version, ct) ? Page() : NotFound();
 
-    /// <summary>The upload without JavaScript: the form's file is streamed into the blob store by the API's code.</summary>
-    public async Task<IActionResult> OnPostUploadAsync(string app, string version, IFormFile? file, CancellationToken ct)
+    /// <summary>
+    /// The upload without JavaScript. Authorised from the route first (the version exists for the caller, the caller is a
+    /// member, the version takes an artifact); only then is the form read, its antiforgery token checked and the file
+    /// streamed into the blob store with the size limit and quota enforced while reading; then the API's code records it.
+    /// </summary>
+    public async Task<IActionResult> OnPostUploadAsync(string app, string version, CancellationToken ct)
     {
-        if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        if (file is null) return await ShowAsync(app, version, "choose the artifact file to upload", ct);
-        await using var stream = file.OpenReadStream();
-        var result = await AppsApi.UploadArtifactAsync(app, version, Path.GetFileName(file.FileName), HttpContext,
-            () => BlobUploads.ReceiveAsync(stream, file.Length, blobs, scanning.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct),
-            access, db, audit, time, ct);
+        var (a, v) = await access.FindVersionAsync(User, app, version, ct);
+        if (a is null || v is null) return NotFound();
+        if (!await access.IsMemberAsync(User, a.OrganizationId, ct))
+            return await ShowAsync(app, version, "only members of the vendor organisation upload artifacts", ct);
+        if (v.State is not (VersionStates.Draft or VersionStates.ChangesRequested))
+            return await ShowAsync(app, version, $"the version is {v.State}: an artifact is uploaded while it is a draft or changes were requested", ct);
+        var limit = scanning.Value.MaxUploadBytes;
+        var form = await StreamedForm.ReadAsync(HttpContext, limit, (_, _, stream) =>
+            BlobUploads.ReceiveAsync(stream, null, HttpContext, a.OrganizationId, blobs, limit, "artifact", "Scanning:MaxUploadBytes", ct), ct);
+        if (form.Error is not null) return await ShowAsync(app, version, form.Error, ct, form.Status);
+        if (form.Upload is null || string.IsNullOrWhiteSpace(form.FileName)) return await ShowAsync(app, version, "choose the artifact file to upload", ct);
+        if (form.Upload.Problem is { } refused) return await ShowAsync(app, version, ApiOutcome.Message(refused), ct, refused.StatusCode);
+        var result = await AppsApi.UploadArtifactAsync(app, version, form.FileName, HttpContext, _ => Task.FromResult(form.Upload), access, db, audit, time, ct);
         return await DoneAsync(app, version, result.Result, "The artifact is uploaded.", ct);
     }
 
@@ -132,10 +144,11 @@ public sealed class VersionModel(
         return RedirectToPage(new { app, version });
     }
 
-    private async Task<IActionResult> ShowAsync(string app, string version, string error, CancellationToken ct)
+    private async Task<IActionResult> ShowAsync(string app, string version, string error, CancellationToken ct, int status = StatusCodes.Status200OK)
     {
         if (!await LoadAsync(app, version, ct)) return NotFound();
         Error = error;
+        Response.StatusCode = status;
         return Page();
     }
 
