@@ -71,18 +71,20 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     /// Like <see cref="StartAsync"/>, but on a real Kestrel socket at 127.0.0.1 (a browser can reach it);
     /// <see cref="KestrelAddress"/> is its base URL.
     /// </summary>
+    /// <param name="https">Serve HTTPS with the server's configured certificate (<c>Gatehouse:Tls</c> in <paramref name="settings"/>).</param>
     public static async Task<GatehouseApp> StartKestrelAsync(DbKind kind, IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool https = false)
     {
         var dir = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
         SeedOAuthKeys(dir);
         var pg = kind == DbKind.Postgres ? await PostgresTestDatabase.CreateAsync() : null;
         var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services);
-        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0, l => { if (https) l.UseHttps(); }));
         app.StartServer();
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         app.KestrelAddress = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        if (https) app.KestrelAddress = app.KestrelAddress.Replace("http://", "https://", StringComparison.Ordinal);
         return app;
     }
 
