@@ -25,7 +25,9 @@ public sealed class HostBehaviourTests
         // Anyone learns ready or not; engine versions and back-end types are a map for an attacker.
         var anonymousBody = await r.Content.ReadAsStringAsync();
         Assert.Equal("""{"status":"ready"}""", anonymousBody);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/readyz/details")).StatusCode);
+        var anonymousDetails = await client.GetAsync("/readyz/details"); // a page outside /api: to the sign-in form
+        Assert.Equal(HttpStatusCode.Redirect, anonymousDetails.StatusCode);
+        Assert.StartsWith("/account/login", anonymousDetails.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var (_, devToken) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         using var developer = app.ClientWith(devToken);
         Assert.Equal(HttpStatusCode.Forbidden, (await developer.GetAsync("/readyz/details")).StatusCode);
