@@ -33,6 +33,14 @@ internal static class TlsSetup
         // Loaded once at start so that a wrong path or password stops the server with a clear message,
         // not at the first handshake.
         var certificate = string.IsNullOrWhiteSpace(tls.CertificatePath) ? null : Load(tls, builder.Environment.ContentRootPath);
+        // Kestrel's own message for this case talks about a developer certificate, which production never has.
+        var config = builder.Configuration;
+        if (certificate is null && !builder.Environment.IsDevelopment()
+            && (config["urls"] ?? "").Split(';').Any(u => u.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            && string.IsNullOrWhiteSpace(config["Kestrel:Certificates:Default:Path"]) && !config.GetSection("Kestrel:Endpoints").Exists())
+            throw new InvalidOperationException(
+                "urls has an https:// URL but no certificate is configured: set Gatehouse:Tls:CertificatePath (and KeyPath or Password), " +
+                "or start with ./run.sh, which makes a self-signed one (docs/operations.md#https)");
         builder.WebHost.ConfigureKestrel(o =>
         {
             // The server's name and version help only an attacker matching it against known flaws.
