@@ -26,7 +26,7 @@ public sealed class S3BackendServerTests
         var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
         // Only the blob check is this test's business (the others depend on the machine's engines).
         var blobs = body.GetProperty("checks").GetProperty("blobs");
-        Assert.Equal("ready", blobs.GetProperty("status").GetString());
+        Assert.True(blobs.GetProperty("status").GetString() == "ready", blobs.ToString());
         Assert.Contains("S3BlobStore", blobs.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var (dev, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");

@@ -15,7 +15,7 @@ public sealed class TlsSetupTests
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             using var cert = new CertificateRequest("CN=gatehouse.test", key, HashAlgorithmName.SHA256)
-                .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+                .CreateSelfSigned(TimeProvider.System.GetUtcNow().AddMinutes(-5), TimeProvider.System.GetUtcNow().AddDays(1));
             var pfx = Path.Combine(dir, "server.pfx");
             File.WriteAllBytes(pfx, cert.Export(X509ContentType.Pfx, "pfx-password"));
             var pem = Path.Combine(dir, "cert.pem");
