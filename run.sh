@@ -6,18 +6,25 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: ./run.sh [--demo] [--postgres] [--help]
+usage: ./run.sh [--demo] [--postgres] [--http] [--help]
 
 Builds the Gatehouse server (Release) and runs it in the foreground until it exits or Ctrl+C.
+It serves HTTPS: with the certificate configured (Gatehouse__Tls__CertificatePath, or Kestrel's
+Kestrel__Certificates__Default__Path), else with a self-signed one it makes once under
+$GATEHOUSE_DATA/tls/ for 127.0.0.1, localhost, ::1 and the host of GATEHOUSE_URLS, and prints
+its SHA-256 fingerprint and how to trust it.
 
   --demo       seed a demo vendor organisation ("Acme Apps"), its owner and developer, and a
                reviewer; their passwords are printed once (Gatehouse__Demo=true)
   --postgres   use a throw-away PostgreSQL under $GATEHOUSE_DATA/pg on 127.0.0.1:55433 instead of
                the embedded SQLite database (stopped again on exit; its data is kept)
+  --http       plain HTTP on http://127.0.0.1:5080 instead (a warning: OAuth endpoints refuse
+               plain HTTP, and browsers drop the console's Secure cookies outside localhost)
   -h, --help   show this text
 
 Environment:
-  GATEHOUSE_URLS            where to listen            (default http://127.0.0.1:5080)
+  GATEHOUSE_URLS            where to listen, ';'-separated (default https://127.0.0.1:5443;
+                            http://127.0.0.1:5080 with --http)
   GATEHOUSE_DATA            data directory             (default ./data in the repository)
   GATEHOUSE_ADMIN_PASSWORD  first-run admin password   (default: generated and printed once)
   GATEHOUSE_PG_PORT         port for --postgres        (default 55433)
@@ -30,10 +37,12 @@ EOF
 
 demo=0
 postgres=0
+plain_http=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --demo) demo=1 ;;
     --postgres) postgres=1 ;;
+    --http) plain_http=1 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -51,7 +60,15 @@ cd "$repo"
 say() { printf 'run.sh: %s\n' "$*"; }
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
-export GATEHOUSE_URLS="${GATEHOUSE_URLS:-http://127.0.0.1:5080}"
+if [ "$plain_http" = 1 ]; then
+  if [ -n "${GATEHOUSE_URLS:-}" ] && [[ ";$GATEHOUSE_URLS" == *";https://"* ]]; then
+    say "--http and an https:// URL in GATEHOUSE_URLS contradict each other" >&2
+    exit 2
+  fi
+  export GATEHOUSE_URLS="${GATEHOUSE_URLS:-http://127.0.0.1:5080}"
+else
+  export GATEHOUSE_URLS="${GATEHOUSE_URLS:-https://127.0.0.1:5443}"
+fi
 export GATEHOUSE_DATA="$data"
 if [ "$demo" = 1 ]; then export Gatehouse__Demo=true; fi
 pg_port=${GATEHOUSE_PG_PORT:-55433}
@@ -64,7 +81,15 @@ RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan)
 for pkg in "${RUN_PACKAGES[@]}"; do need_package "$pkg"; done
 if [ "$postgres" = 1 ]; then need_package postgresql have_pg_binaries; fi
 # The readiness probe falls back to bash's /dev/tcp without curl, which speaks plain HTTP only.
-case "$GATEHOUSE_URLS" in https://*) need_package curl command -v curl ;; esac
+serves_https=0
+case ";$GATEHOUSE_URLS" in *";https://"*) serves_https=1; need_package curl command -v curl ;; esac
+# Without a configured certificate, run.sh makes one with openssl (make_certificate).
+tls_generated=0
+tls_dir="$data/tls"
+if [ "$serves_https" = 1 ] && [ -z "${Gatehouse__Tls__CertificatePath:-}" ] && [ -z "${Kestrel__Certificates__Default__Path:-}" ]; then
+  tls_generated=1
+  need_package openssl command -v openssl
+fi
 install_needed_packages
 
 # ---- processes this script owns, and their clean-up -------------------------------------------------
@@ -198,11 +223,15 @@ stop_postgres() {
 }
 
 # ---- readiness probe -----------------------------------------------------------------------------
+# The certificate run.sh made is checked for real (name and all); a configured one may name only the
+# public host, not the loopback address probed here, so only its answer is waited for.
+curl_trust=(-k)
+if [ "$tls_generated" = 1 ]; then curl_trust=(--cacert "$tls_dir/cert.pem"); fi
 # http_status URL: the status code of a GET, or 000 when nothing answered.
 http_status() {
   local url=$1
   if command -v curl >/dev/null 2>&1; then
-    curl -sk -o /dev/null -w '%{http_code}' --max-time 3 "$url" 2>/dev/null || true
+    curl -s "${curl_trust[@]}" -o /dev/null -w '%{http_code}' --max-time 3 "$url" 2>/dev/null || true
     echo
     return 0
   fi
@@ -231,6 +260,44 @@ base=${GATEHOUSE_URLS%%;*}
 base=${base%/}
 base=$(printf '%s' "$base" | sed -E 's#^(https?://)(\*|\+|0\.0\.0\.0)(:|$)#\1127.0.0.1\3#; s#^(https?://)\[::\](:|$)#\1[::1]\2#')
 
+# ---- TLS certificate -----------------------------------------------------------------------------
+# The hosts the certificate must name: loopback always, and each host of GATEHOUSE_URLS (a wildcard
+# binding adds this machine's names, as clients elsewhere reach it by those).
+tls_hosts() {
+  local url rest hostport host
+  local -a hosts=(127.0.0.1 localhost ::1) urls
+  IFS=';' read -r -a urls <<<"$GATEHOUSE_URLS"
+  for url in "${urls[@]}"; do
+    case "$url" in https://*) ;; *) continue ;; esac
+    rest=${url#https://}
+    hostport=${rest%%/*}
+    case "$hostport" in
+      \[*) host=${hostport#[}; host=${host%%]*} ;;
+      *) host=${hostport%:*} ;;
+    esac
+    case "$host" in
+      '*' | + | 0.0.0.0 | ::) hosts+=("$(hostname)"); if hostname -f >/dev/null 2>&1; then hosts+=("$(hostname -f)"); fi ;;
+      *) hosts+=("$host") ;;
+    esac
+  done
+  printf '%s\n' "${hosts[@]}" | awk 'NF && !seen[$0]++'
+}
+
+make_certificate() {
+  local outcome fp
+  local -a hosts
+  mapfile -t hosts < <(tls_hosts)
+  outcome=$(eng/scripts/tls-cert.sh ensure "$tls_dir" "${hosts[@]}")
+  fp=$(eng/scripts/tls-cert.sh fingerprint "$tls_dir")
+  export Gatehouse__Tls__CertificatePath="$tls_dir/cert.pem" Gatehouse__Tls__KeyPath="$tls_dir/key.pem"
+  if [ "$outcome" = created ]; then
+    say "made a self-signed TLS certificate for ${hosts[*]} ($tls_dir/cert.pem; its key is readable by you only)"
+  else
+    say "using the self-signed TLS certificate $tls_dir/cert.pem"
+  fi
+  say "its SHA-256 fingerprint: $fp"
+}
+
 # ---- build ---------------------------------------------------------------------------------------
 say "building the server (Release)"
 if ! dotnet build src/Gatehouse.Server -c Release -nologo -v:quiet -tl:off -clp:ErrorsOnly; then
@@ -246,6 +313,10 @@ fi
 
 # ---- run -----------------------------------------------------------------------------------------
 mkdir -p "$data"
+if [ "$tls_generated" = 1 ]; then make_certificate; fi
+case ";$GATEHOUSE_URLS" in
+  *";http://"*) say "WARNING: serving plain HTTP ($GATEHOUSE_URLS): passwords and tokens cross the network unencrypted, the OAuth endpoints refuse every request, and browsers drop the console's Secure cookies except on localhost" >&2 ;;
+esac
 start_engines
 if [ "$postgres" = 1 ]; then start_postgres; fi
 
@@ -275,7 +346,8 @@ until [ "$(http_status "$base/readyz")" = 200 ]; do
   fi
   if [ "$SECONDS" -ge "$deadline" ]; then
     say "the server was not ready within 60 s; $base/readyz says:" >&2
-    if command -v curl >/dev/null 2>&1; then curl -sk --max-time 5 "$base/readyz" >&2 || true; echo >&2; fi
+    if command -v curl >/dev/null 2>&1; then curl -s "${curl_trust[@]}" --max-time 5 "$base/readyz" >&2 || true; echo >&2; fi
+    say "which check is down: the server's log above, or $base/readyz/details as an admin" >&2
     exit 1
   fi
   sleep 0.5
@@ -287,12 +359,20 @@ cat <<EOF
 Gatehouse is ready at $base
   console:            $base/console (sign in at $base/account/login; reviewers and admins set up two-factor sign-in first)
   API docs:           $base/openapi/ui
-  readiness:          $base/readyz
+  readiness:          $base/readyz (details for admins: $base/readyz/details)
   data:               $data ($db)
 The bootstrap admin's password is printed above on the first run only (lines starting "gatehouse:").
-Press Ctrl+C to stop.
-
 EOF
+if [ "$tls_generated" = 1 ]; then
+  cat <<EOF
+The certificate is self-signed (SHA-256 $(eng/scripts/tls-cert.sh fingerprint "$tls_dir")). Trust it; never turn checks off:
+  curl:               curl --cacert $tls_dir/cert.pem $base/readyz
+  gatehouse CLI:      gatehouse login --server $base --ca-cert $tls_dir/cert.pem --token -
+  other tools:        SSL_CERT_FILE=$tls_dir/cert.pem (OpenSSL-based; replaces the system's CAs for that command)
+  browser:            check that the fingerprint it shows is the one above, then accept the certificate
+EOF
+fi
+printf 'Press Ctrl+C to stop.\n\n'
 
 status=0
 wait "$server_pid" || status=$?

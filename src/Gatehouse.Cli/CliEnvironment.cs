@@ -32,6 +32,15 @@ public sealed class CliEnvironment
     /// </summary>
     public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = () => SharedHandler.Value;
 
+    /// <summary>
+    /// Given a PEM file of CAs, returns the HTTP handler for a server whose certificate chains to one of them
+    /// (besides the system's CAs). Tests may replace it.
+    /// </summary>
+    public Func<string, HttpMessageHandler> TrustingHandlerFactory { get; init; } = Http.TrustedCaHandlers.Get;
+
+    /// <summary>The handler for one request: <see cref="TrustingHandlerFactory"/> with a CA file, else <see cref="HttpHandlerFactory"/>.</summary>
+    public HttpMessageHandler HandlerFor(string? caCertFile) => caCertFile is null ? HttpHandlerFactory() : TrustingHandlerFactory(caCertFile);
+
     /// <summary>Timeout of one HTTP request.</summary>
     public TimeSpan HttpTimeout { get; init; } = DefaultHttpTimeout;
 
@@ -91,7 +100,8 @@ public sealed class CliEnvironment
         return Path.Combine(homeDirectory, ".config", "gatehouse");
     }
 
-    private static SocketsHttpHandler CreateDefaultHandler() => new()
+    /// <summary>The CLI's network handler: no redirects, a connect timeout, decompression.</summary>
+    internal static SocketsHttpHandler CreateDefaultHandler() => new()
     {
         // .NET drops the Authorization header on redirects; failing with the new location is clearer.
         AllowAutoRedirect = false,

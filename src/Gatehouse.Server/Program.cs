@@ -19,12 +19,14 @@ using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Platform;
 using Gatehouse.Server.OAuth;
 using Gatehouse.Server.Scanning;
+using Gatehouse.Server.Tls;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Configuration: appsettings, GATEHOUSE_* shortcuts, validated options.
 var settings = builder.AddGatehouseConfiguration();
+builder.AddGatehouseKestrel(); // HTTPS certificate (Gatehouse:Tls), no Server header
 
 // Services, one line per feature.
 builder.Services.AddGatehouseCore(builder.Configuration, settings);
@@ -49,6 +51,7 @@ app.UseGatehouseProblemDetails();
 app.UseGatehouseHttps();
 app.UseDownloadHost();
 app.UseGatehouseSecurityHeaders();
+app.UseCookiePolicy(); // Secure on every cookie (AuthSetup)
 app.UseStaticFiles(); // the console's CSS and JavaScript (public, no secrets)
 if (settings.Gatehouse.IsWeb)
     app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; }); // static, public

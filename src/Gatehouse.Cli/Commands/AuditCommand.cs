@@ -65,7 +65,7 @@ internal static class AuditCommand
     private static async Task<int> VerifyAsync(CliEnvironment env, AuditAnchor? anchor, int pageSize, OutputFormat format, CancellationToken ct)
     {
         var config = ConfigStore.LoadRequired(env);
-        using var api = new GatehouseApi(env, config.Server, config.Token);
+        using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
         var verifier = AuditChain.CreateVerifier();
         // CheckAnchor wants sequence -> hash of what was seen; only the anchored sequence matters, so
         // only it is kept (the log may have millions of entries).

@@ -79,7 +79,7 @@ internal static partial class DownloadCommand
         var config = ConfigStore.LoadRequired(env);
 
         IssuedUrlWire issued;
-        using (var api = new GatehouseApi(env, config.Server, config.Token))
+        using (var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert))
         {
             var issuePath = VersionView.VersionPath(request.App, request.Version) + "/download-url";
             try
@@ -103,7 +103,7 @@ internal static partial class DownloadCommand
             CheckOutput(path, request.Force);
         }
 
-        var fetched = await DownloadTransfer.RunAsync(env, url, digest, issued.Size, path + ".part", request.Resume, Path.GetFileName(path), ct);
+        var fetched = await DownloadTransfer.RunAsync(env, config.CaCert, url, digest, issued.Size, path + ".part", request.Resume, Path.GetFileName(path), ct);
         try
         {
             File.Move(path + ".part", path, overwrite: request.Force);

@@ -22,7 +22,7 @@ internal static class DownloadTransfer
 
     public sealed record Result(long Size, long ResumedFrom, bool ETagChecked);
 
-    public static async Task<Result> RunAsync(CliEnvironment env, Uri url, string digest, long size, string part, bool resume, string name,
+    public static async Task<Result> RunAsync(CliEnvironment env, string? caCert, Uri url, string digest, long size, string part, bool resume, string name,
         CancellationToken ct)
     {
         long offset = 0;
@@ -34,7 +34,8 @@ internal static class DownloadTransfer
             else offset = existing;
         }
 
-        using var client = new HttpClient(env.HttpHandlerFactory(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        // The download host is normally the server's own (or behind the same CA): the same extra trust applies.
+        using var client = new HttpClient(env.HandlerFor(caCert), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         var first = await FetchAsync(env, client, url, digest, size, part, offset, name, ct);
         if (first is not null) return first;
         // A resumed file whose beginning was not this file (an older download of the same name): start again once.

@@ -32,13 +32,21 @@ internal static class LoginCommand
             HelpName = "token|-",
             Required = true,
         };
-        var command = new Command("login", "Check a token against the server and store it for later commands.") { server, token };
-        command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetRequiredValue(server), pr.GetRequiredValue(token), ct)));
+        var caCert = new Option<string>("--ca-cert")
+        {
+            Description = "PEM file of the CA (or the self-signed certificate) to trust for this server besides the system's CAs; stored with the login.",
+            HelpName = "path",
+        };
+        var command = new Command("login", "Check a token against the server and store it for later commands.") { server, token, caCert };
+        command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetRequiredValue(server), pr.GetRequiredValue(token), pr.GetValue(caCert), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment env, Uri server, string tokenArgument, CancellationToken ct)
+    private static async Task<int> RunAsync(CliEnvironment env, Uri server, string tokenArgument, string? caCertArgument, CancellationToken ct)
     {
+        // Stored absolute, so later commands find it from any directory; read now, so a wrong path fails here.
+        var caCert = string.IsNullOrWhiteSpace(caCertArgument) ? null : Path.GetFullPath(caCertArgument, env.WorkingDirectory);
+        if (caCert is not null) TrustedCaHandlers.Load(caCert);
         var token = tokenArgument == "-" ? (await env.In.ReadLineAsync(ct))?.Trim() : tokenArgument.Trim();
         if (string.IsNullOrEmpty(token))
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, "--token: the token is empty");
@@ -52,7 +60,7 @@ internal static class LoginCommand
         MeResponse me;
         try
         {
-            using var api = new GatehouseApi(env, server, token);
+            using var api = new GatehouseApi(env, server, token, caCert);
             me = await api.GetJsonAsync<MeResponse>("api/me", ct);
         }
         catch (CliException ex) when (ex.HttpStatus is 401 or 403)
@@ -61,7 +69,7 @@ internal static class LoginCommand
             throw ex.WithExitCode(ExitCodes.GateSaidNo);
         }
 
-        ConfigStore.Save(env, server, token);
+        ConfigStore.Save(env, server, token, caCert);
 
         var who = me.Email ?? me.Id ?? "(unknown user)";
         env.Out.Write($"logged in to {ServerUrl.Display(server)} as {Terminal.Sanitize(who)}{(me.Id is not null && me.Email is not null ? $" (id {Terminal.Sanitize(me.Id)})" : "")}\n");

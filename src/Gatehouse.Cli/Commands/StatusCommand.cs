@@ -36,7 +36,7 @@ internal static class StatusCommand
     private static async Task<int> ListAsync(CliEnvironment env, string app, OutputFormat format, CancellationToken ct)
     {
         var config = ConfigStore.LoadRequired(env);
-        using var api = new GatehouseApi(env, config.Server, config.Token);
+        using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
         var document = await api.GetJsonAsync<JsonElement>(VersionView.VersionsPath(app), ct);
         if (format == OutputFormat.Json)
         {
@@ -76,7 +76,7 @@ internal static class StatusCommand
     private static async Task<int> DetailAsync(CliEnvironment env, string app, string version, OutputFormat format, CancellationToken ct)
     {
         var config = ConfigStore.LoadRequired(env);
-        using var api = new GatehouseApi(env, config.Server, config.Token);
+        using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
         var (detail, history) = await FetchAsync(api, app, version, ct);
         Write(env, format, app, detail, history);
         return ExitCodes.Ok;

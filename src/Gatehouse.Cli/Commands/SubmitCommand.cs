@@ -122,7 +122,7 @@ internal static partial class SubmitCommand
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--artifact {missing.FullName}: no such file");
         var answers = ReadAnswers(request.Answers);
         var config = ConfigStore.LoadRequired(env);
-        using var api = new GatehouseApi(env, config.Server, config.Token);
+        using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
         var table = request.Format == OutputFormat.Table ? env.Out : TextWriter.Null;
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
 

@@ -25,7 +25,7 @@ internal static class VersionCommand
         {
             try
             {
-                using var api = new GatehouseApi(env, config.Server, config.Token);
+                using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
                 var info = await api.GetJsonAsync<ServerVersionResponse>("api/version", ct);
                 serverVersion = info.Version;
             }

@@ -12,6 +12,7 @@ internal static class ConfigStore
 {
     public const string ServerVariable = "GATEHOUSE_SERVER";
     public const string TokenVariable = "GATEHOUSE_TOKEN";
+    public const string CaCertVariable = "GATEHOUSE_CA_CERT";
 
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -26,13 +27,14 @@ internal static class ConfigStore
         var file = ReadFile(env);
         var serverText = env.GetVariable(ServerVariable) ?? file?.Server;
         var token = env.GetVariable(TokenVariable) ?? file?.Token;
+        var caCert = env.GetVariable(CaCertVariable) is { } fromVariable ? Path.GetFullPath(fromVariable, env.WorkingDirectory) : file?.CaCert;
         if (serverText is null) return null;
         if (!ServerUrl.TryParse(serverText, out var server, out var error))
         {
             var source = env.GetVariable(ServerVariable) is not null ? ServerVariable : env.ConfigFilePath;
             throw new CliException(ExitCodes.Usage, CliErrorCodes.ConfigUnreadable, $"{source}: {error}");
         }
-        return new CliConfig(server, string.IsNullOrEmpty(token) ? null : token);
+        return new CliConfig(server, string.IsNullOrEmpty(token) ? null : token, string.IsNullOrEmpty(caCert) ? null : caCert);
     }
 
     /// <summary>Like <see cref="Load"/>, but a server and a token are required.</summary>
@@ -48,10 +50,10 @@ internal static class ConfigStore
     }
 
     /// <summary>Writes the config file atomically with mode 0600.</summary>
-    public static void Save(CliEnvironment env, Uri server, string token)
+    public static void Save(CliEnvironment env, Uri server, string token, string? caCert = null)
     {
         var path = env.ConfigFilePath;
-        var json = JsonSerializer.Serialize(new ConfigFile { Server = ServerUrl.Display(server), Token = token }, CliJson.Output) + "\n";
+        var json = JsonSerializer.Serialize(new ConfigFile { Server = ServerUrl.Display(server), Token = token, CaCert = caCert }, CliJson.Output) + "\n";
         var temp = Path.Combine(env.ConfigDirectory, $".config.json.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
         try
         {

@@ -22,18 +22,22 @@ internal sealed class GatehouseApi : IDisposable
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
 
-    public GatehouseApi(CliEnvironment env, Uri server, string? token)
+    /// <param name="env">The process environment.</param>
+    /// <param name="server">The server's base URL.</param>
+    /// <param name="token">Bearer token, if any.</param>
+    /// <param name="caCert">PEM file of CAs trusted for the server besides the system's (<c>--ca-cert</c>), if any.</param>
+    public GatehouseApi(CliEnvironment env, Uri server, string? token, string? caCert = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         _server = server;
         // The handler belongs to whoever supplied the factory (see CliEnvironment.HttpHandlerFactory).
-        _http = new HttpClient(env.HttpHandlerFactory(), disposeHandler: false) { Timeout = env.HttpTimeout };
+        _http = new HttpClient(env.HandlerFor(caCert), disposeHandler: false) { Timeout = env.HttpTimeout };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("gatehouse-cli", UserAgentVersion()));
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _timeout = env.HttpTimeout;
         _time = env.TimeProvider;
-        var handlerFactory = env.HttpHandlerFactory;
+        var handlerFactory = () => env.HandlerFor(caCert);
         _upload = new Lazy<HttpClient>(() =>
         {
             // The upload's timeout is an idle timeout (UploadAsync), so this client has none of its own.

@@ -91,6 +91,12 @@ internal static class AuthSetup
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.HttpOnly = true;
         });
+        // The antiforgery cookie's default policy never sets Secure, even over HTTPS; and the cookie policy
+        // marks every other cookie the server sets (Identity's, TempData) the same way (UseCookiePolicy).
+        services.AddOptions<AntiforgeryOptions>()
+            .Configure<IHostEnvironment>((o, env) => o.Cookie.SecurePolicy = CookieSecurePolicyFor(env));
+        services.AddOptions<CookiePolicyOptions>()
+            .Configure<IHostEnvironment>((o, env) => o.Secure = CookieSecurePolicyFor(env));
         services.AddAuthorization(Policies.Configure);
         services.AddAuthorization(Platform.PlatformAuth.Configure);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeAwareAuthorizationResultHandler>();
@@ -125,7 +131,10 @@ internal static class AuthSetup
             await next(ctx);
         });
 
-    /// <summary>Secure cookies everywhere but Development and Testing, which run over plain http on localhost.</summary>
+    /// <summary>
+    /// Secure cookies everywhere but Development and Testing, which may run over plain http on localhost;
+    /// there a cookie is Secure whenever the request came over HTTPS.
+    /// </summary>
     public static CookieSecurePolicy CookieSecurePolicyFor(IHostEnvironment env) =>
         env.IsDevelopment() || env.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Notifications;
 
-/// <summary>A webhook URL or address that Gatehouse will not call (SSRF protection, docs/notifications.md#what-urls-are-allowed).</summary>
+/// <summary>
+/// A webhook URL or address that Gatehouse will not call (SSRF protection, docs/notifications.md#what-urls-are-allowed).
+/// The message is for the vendor and says only that the address is not allowed; what the host resolved to
+/// (an internal network's layout) is logged by <see cref="WebhookAddressGuard"/> and never returned.
+/// </summary>
 public sealed class WebhookRefusedException(string message) : Exception(message);
 
 /// <summary>
@@ -14,8 +18,15 @@ public sealed class WebhookRefusedException(string message) : Exception(message)
 /// attacker-controlled (DESIGN principle 5), so the name is resolved once, every address is checked,
 /// and the connection goes to a checked address (no second lookup that could answer differently).
 /// </summary>
-public sealed class WebhookAddressGuard(IOptions<NotificationsOptions> options)
+public sealed class WebhookAddressGuard(IOptions<NotificationsOptions> options, ILogger<WebhookAddressGuard> log)
 {
+    /// <summary>
+    /// The one answer for every refused host: private, loopback, unresolvable or without addresses alike, so
+    /// that the answer is no oracle for internal DNS names and addresses.
+    /// </summary>
+    public static string RefusedMessage(string host) =>
+        $"the address of {host} is not allowed: webhooks reach public addresses only, unless an operator lists the host in Notifications:AllowedWebhookHosts";
+
     /// <summary>True for addresses on the public internet (the same list the endpoint probe uses).</summary>
     public static bool IsPublic(IPAddress address) => PublicAddresses.IsPublic(address);
 
@@ -47,7 +58,11 @@ public sealed class WebhookAddressGuard(IOptions<NotificationsOptions> options)
         else
         {
             try { addresses = await Dns.GetHostAddressesAsync(host, ct); }
-            catch (SocketException ex) { throw new WebhookRefusedException($"{host} does not resolve ({ex.SocketErrorCode})"); }
+            catch (SocketException ex)
+            {
+                log.LogWarning("Webhook to {Host} refused: it does not resolve ({Error})", host, ex.SocketErrorCode);
+                throw new WebhookRefusedException(RefusedMessage(host));
+            }
         }
         var allow = options.Value.ParseAllowList() ?? ([], []);
         var hostListed = allow.Hosts.Contains(host);
@@ -55,10 +70,11 @@ public sealed class WebhookAddressGuard(IOptions<NotificationsOptions> options)
             .Where(a => hostListed || IsPublic(a) || allow.Networks.Any(n => n.BaseAddress.AddressFamily == a.AddressFamily && n.Contains(a)))
             .ToArray();
         if (allowed.Length == 0)
-            throw new WebhookRefusedException(addresses.Length == 0
-                ? $"{host} has no addresses"
-                : $"{host} resolves to {string.Join(", ", addresses.Select(Normalize).Distinct())}, which is not a public address; " +
-                  "list it in Notifications:AllowedWebhookHosts to allow it");
+        {
+            log.LogWarning("Webhook to {Host} refused: it resolves to {Addresses}, none of them public or allowed by Notifications:AllowedWebhookHosts",
+                host, addresses.Length == 0 ? "no address" : string.Join(", ", addresses.Select(Normalize).Distinct()));
+            throw new WebhookRefusedException(RefusedMessage(host));
+        }
         return allowed;
     }
 

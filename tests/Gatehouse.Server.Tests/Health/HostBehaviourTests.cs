@@ -16,17 +16,34 @@ namespace Gatehouse.Server.Tests.Health;
 public sealed class HostBehaviourTests
 {
     [Theory, ClassData(typeof(BothDatabases))]
-    public async Task Readiness_reports_each_dependency_and_names_the_database(DbKind db)
+    public async Task Readiness_reports_each_dependency_and_names_the_database_to_admins_only(DbKind db)
     {
         await using var app = await GatehouseApp.StartAsync(db);
         using var client = app.ClientWith(null);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         var r = await client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        var checks = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
+        // Anyone learns ready or not; engine versions and back-end types are a map for an attacker.
+        var anonymousBody = await r.Content.ReadAsStringAsync();
+        Assert.Equal("""{"status":"ready"}""", anonymousBody);
+        var anonymousDetails = await client.GetAsync("/readyz/details"); // a page outside /api: to the sign-in form
+        Assert.Equal(HttpStatusCode.Redirect, anonymousDetails.StatusCode);
+        Assert.Equal("/account/login", anonymousDetails.Headers.Location!.AbsolutePath);
+        var (_, devToken) = await app.UserWithTokenAsync(Roles.Developer, "dev");
+        using var developer = app.ClientWith(devToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await developer.GetAsync("/readyz/details")).StatusCode);
+
+        var (_, adminToken) = await app.UserWithTokenAsync(Roles.Admin, "admin");
+        using var admin = app.ClientWith(adminToken);
+        var details = await admin.GetAsync("/readyz/details");
+        Assert.Equal(HttpStatusCode.OK, details.StatusCode);
+        var body = await details.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        var checks = body.GetProperty("checks");
         foreach (var name in new[] { "database", "blobs", "jobs" })
             Assert.Equal("ready", checks.GetProperty(name).GetProperty("status").GetString());
         Assert.Equal(db == DbKind.Sqlite ? "sqlite" : "postgres", checks.GetProperty("database").GetProperty("detail").GetString());
+        Assert.False(string.IsNullOrEmpty(checks.GetProperty("yara").GetProperty("detail").GetString())); // the engine's description
     }
 
     private sealed class BrokenEngine : IReadinessCheck
@@ -42,9 +59,16 @@ public sealed class HostBehaviourTests
         using var client = app.ClientWith(null);
         var r = await client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
-        var body = await r.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("""{"status":"not-ready"}""", await r.Content.ReadAsStringAsync());
+
+        var (_, adminToken) = await app.UserWithTokenAsync(Roles.Admin, "admin");
+        using var admin = app.ClientWith(adminToken);
+        var details = await admin.GetAsync("/readyz/details");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, details.StatusCode);
+        var body = await details.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("not-ready", body.GetProperty("status").GetString());
         Assert.Equal("down", body.GetProperty("checks").GetProperty("clamd").GetProperty("status").GetString());
+        Assert.Equal("IOException", body.GetProperty("checks").GetProperty("clamd").GetProperty("detail").GetString());
         Assert.Equal("ready", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
     }
 
@@ -61,7 +85,20 @@ public sealed class HostBehaviourTests
         var ui = await client.GetAsync("/openapi/ui/index.html");
         Assert.True(ui.StatusCode == HttpStatusCode.OK, ui.Headers.Location?.ToString());
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
-        Assert.Contains("swagger", await ui.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        var html = await ui.Content.ReadAsStringAsync();
+        Assert.Contains("swagger", html, StringComparison.OrdinalIgnoreCase);
+        // The API explorer gets the console's strict policy and headers; it works under them because its page
+        // has no inline script or style (scripts, styles and the configuration index.js are files of this origin).
+        var csp = ui.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.StartsWith("default-src 'self';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", ui.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", ui.Headers.GetValues("X-Frame-Options").Single());
+        Assert.DoesNotMatch(@"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", html);
+        var config = await client.GetAsync("/openapi/ui/index.js");
+        Assert.Equal(HttpStatusCode.OK, config.StatusCode);
+        Assert.Equal(csp, config.Headers.GetValues("Content-Security-Policy").Single());
     }
 
     [Theory, ClassData(typeof(BothDatabases))]

@@ -105,8 +105,9 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     /// Like <see cref="StartAsync"/>, but on a real Kestrel socket at 127.0.0.1 (a browser can reach it);
     /// <see cref="KestrelAddress"/> is its base URL.
     /// </summary>
+    /// <param name="https">Serve HTTPS with the server's configured certificate (<c>Gatehouse:Tls</c> in <paramref name="settings"/>).</param>
     public static async Task<GatehouseApp> StartKestrelAsync(DbKind kind, IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool https = false)
     {
         var (starting, caller) = (System.Diagnostics.Stopwatch.StartNew(), Timings.Caller());
         var (dir, pg) = await NewDataAsync(kind, migrated: true);
@@ -118,14 +119,15 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         }
         var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
-        merged.TryAdd("Gatehouse:PublicUrl", $"http://127.0.0.1:{port}/");
+        merged.TryAdd("Gatehouse:PublicUrl", $"{(https ? "https" : "http")}://127.0.0.1:{port}/");
         var app = new GatehouseApp(kind, dir, ownsData: true, pg, merged, services) { _startedBy = caller };
-        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
+        app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port, l => { if (https) l.UseHttps(); }));
         app.StartServer();
         Timings.Record("start", caller, starting.Elapsed);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         app.KestrelAddress = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        if (https) app.KestrelAddress = app.KestrelAddress.Replace("http://", "https://", StringComparison.Ordinal);
         return app;
     }
 

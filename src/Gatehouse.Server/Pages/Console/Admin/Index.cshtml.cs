@@ -26,7 +26,7 @@ public sealed class IndexModel(IEnumerable<IReadinessCheck> checks, GatehouseDb 
     public async Task OnGetAsync(CancellationToken ct)
     {
         CheckedAt = time.GetUtcNow();
-        Readiness = (await HealthApi.Ready(checks, ct)).Value!;
+        Readiness = await HealthApi.CheckAsync(checks, ct);
         Engines =
         [
             Engine("ClamAV", "clamav", "not configured: Scanning:ClamdEndpoint is empty, so scans whose policy requires ClamAV are incomplete"),
