@@ -68,6 +68,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapUsersApi();
     app.MapOrganizationsApi();
     app.MapAuditApi();
+    app.MapSecurityRefusalsApi();
     app.MapScansApi();
     app.MapGuidelinesApi();
     app.MapAppsApi();

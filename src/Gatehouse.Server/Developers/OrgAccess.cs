@@ -9,9 +9,16 @@ namespace Gatehouse.Server.Developers;
 /// The one place that decides organisation visibility: staff see all; a developer sees only the
 /// organisations they belong to; only owners and admins manage members.
 /// </summary>
-public sealed class OrgAccess(GatehouseDb db)
+public sealed class OrgAccess(GatehouseDb db, Audit.SecurityRefusals refusals)
 {
     public async Task<bool> CanSeeAsync(ClaimsPrincipal user, Guid orgId, CancellationToken ct)
+    {
+        if (await SeesAsync(user, orgId, ct)) return true;
+        refusals.RecordCurrent(Audit.RefusalReasons.OrgNotVisible, "org:" + orgId); // every caller answers 404
+        return false;
+    }
+
+    private async Task<bool> SeesAsync(ClaimsPrincipal user, Guid orgId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
         if (user.IsStaff()) return await db.Organizations.AnyAsync(o => o.Id == orgId, ct);

@@ -51,6 +51,7 @@ public static class OAuthSetup
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 var keys = OAuthKeys.LoadOrCreate(Path.Combine(s.DataDirectory, "keys", "oauth"));
                 o.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
+                o.AddEventHandler(RecordTokenRefusals.Descriptor); // invalid_client / invalid_grant → security refusals
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (s.Gatehouse.AllowInsecureHttp) aspnet.DisableTransportSecurityRequirement();
             })
