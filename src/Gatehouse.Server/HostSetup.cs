@@ -90,6 +90,12 @@ internal static class HostSetup
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(s.DataDirectory, "keys", "dataprotection")));
         services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
         services.AddSingleton<AuditLog>();
+        services.AddHttpContextAccessor();
+        services.AddOptions<SecurityRefusalsOptions>().BindConfiguration(SecurityRefusalsOptions.Section)
+            .Validate(o => o.Problem() is null, "SecurityRefusals settings are not valid (docs/operations.md#security-refusals)").ValidateOnStart();
+        services.AddSingleton<SecurityRefusals>();
+        services.AddSingleton<SecurityRefusalsFlusher>(); // one audit entry per actor, reason and window
+        services.AddHostedService(sp => sp.GetRequiredService<SecurityRefusalsFlusher>());
         services.AddScoped<OrgAccess>();
         services.AddScoped<Invitations.InvitationService>();
         services.AddOptions<Invitations.InvitationOptions>().BindConfiguration(Invitations.InvitationOptions.Section)

@@ -75,6 +75,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapInvitationsApi();
     app.MapTenantsApi();
     app.MapAuditApi();
+    app.MapSecurityRefusalsApi();
     app.MapScansApi();
     app.MapGuidelinesApi();
     app.MapAppsApi();

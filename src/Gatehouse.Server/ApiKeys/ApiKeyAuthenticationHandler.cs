@@ -61,4 +61,5 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override string CredentialName => "API key";
     protected override string InvalidTitle => "The API key is not valid";
     protected override string ForbiddenDetail => "The key does not allow this.";
+    protected override string RefusalReason => Audit.RefusalReasons.ApiKeyRefused;
 }

@@ -10,7 +10,7 @@ namespace Gatehouse.Server.Apps;
 /// Finds apps and versions the caller may see (members of the owning organisation and staff), and says in
 /// which capacity the caller acts: a member is the vendor; staff who are not members are staff.
 /// </summary>
-public sealed class AppAccess(GatehouseDb db, IAuthorizationService authorization)
+public sealed class AppAccess(GatehouseDb db, IAuthorizationService authorization, Audit.SecurityRefusals refusals)
 {
     public async Task<App?> FindAsync(ClaimsPrincipal user, string slug, CancellationToken ct)
     {
@@ -18,6 +18,7 @@ public sealed class AppAccess(GatehouseDb db, IAuthorizationService authorizatio
         var app = await db.Apps.FirstOrDefaultAsync(a => a.Slug == slug, ct);
         if (app is null) return null;
         if (user.IsStaff() || await IsMemberAsync(user, app.OrganizationId, ct)) return app;
+        refusals.RecordCurrent(Audit.RefusalReasons.OrgNotVisible, "app:" + slug); // another organisation's app: 404
         return null;
     }
 

@@ -13,10 +13,17 @@ namespace Gatehouse.Server.Developers;
 /// (register apps, create versions, upload, submit, create keys and clients, accept agreements).
 /// Reviewers review; a staff account that is not a member never acts as the vendor.
 /// </summary>
-public sealed class OrgAccess(GatehouseDb db, IAuthorizationService authorization)
+public sealed class OrgAccess(GatehouseDb db, IAuthorizationService authorization, Audit.SecurityRefusals refusals)
 {
     /// <summary>Members and staff (reviewers, admins) may see the organisation.</summary>
     public async Task<bool> CanSeeAsync(ClaimsPrincipal user, Guid orgId, CancellationToken ct)
+    {
+        if (await SeesAsync(user, orgId, ct)) return true;
+        refusals.RecordCurrent(Audit.RefusalReasons.OrgNotVisible, "org:" + orgId); // every caller answers 404
+        return false;
+    }
+
+    private async Task<bool> SeesAsync(ClaimsPrincipal user, Guid orgId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
         if (user.IsStaff()) return await db.Organizations.AnyAsync(o => o.Id == orgId, ct);

@@ -19,6 +19,8 @@ public abstract class BearerCredentialHandler(IOptionsMonitor<AuthenticationSche
     protected abstract string InvalidTitle { get; }
     /// <summary>The 403 detail.</summary>
     protected abstract string ForbiddenDetail { get; }
+    /// <summary>The security-refusal reason a refused credential is recorded under (<see cref="Audit.RefusalReasons"/>).</summary>
+    protected abstract string RefusalReason { get; }
 
     private string FailureKey => "gatehouse.auth.failure." + Scheme.Name;
 
@@ -26,6 +28,7 @@ public abstract class BearerCredentialHandler(IOptionsMonitor<AuthenticationSche
     {
         Context.Items[FailureKey] = reason;
         Logger.LogInformation("{Credential} refused: {Reason}", CredentialName, reason);
+        Context.RequestServices.GetRequiredService<Audit.SecurityRefusals>().Record(Context, RefusalReason, $"{Request.Path.Value}: {reason}");
         return AuthenticateResult.Fail(reason);
     }
 

@@ -55,4 +55,5 @@ public sealed class PatAuthenticationHandler(
     protected override string CredentialName => "Bearer token";
     protected override string InvalidTitle => "The access token is not valid";
     protected override string ForbiddenDetail => "The token's owner or scopes do not allow this.";
+    protected override string RefusalReason => Audit.RefusalReasons.PatRefused;
 }

@@ -9,7 +9,7 @@ namespace Gatehouse.Server.Identity;
 /// Tells a signed-in caller whether they were refused for a missing token scope
 /// (<c>auth.insufficient-scope</c>, RFC 6750 §3.1) or for who they are (<c>auth.forbidden</c>).
 /// </summary>
-internal sealed class ScopeAwareAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+internal sealed class ScopeAwareAuthorizationResultHandler(Audit.SecurityRefusals refusals) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -28,16 +28,21 @@ internal sealed class ScopeAwareAuthorizationResultHandler : IAuthorizationMiddl
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             if (missing.Count > 0 && !roleFailed)
             {
+                refusals.Record(context, Audit.RefusalReasons.AuthInsufficientScope, $"{context.Request.Method} {context.Request.Path.Value}");
                 context.Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{string.Join(' ', missing)}\"";
                 await Problems.Of(403, ProblemCodes.InsufficientScope, "The token lacks a scope this needs",
                     $"required scope: {string.Join(" or ", missing)}").ExecuteAsync(context);
             }
             else
             {
+                refusals.Record(context, Audit.RefusalReasons.AuthForbidden, $"{context.Request.Method} {context.Request.Path.Value}");
                 await Problems.Of(403, ProblemCodes.Forbidden, "Forbidden", "Your role does not allow this.").ExecuteAsync(context);
             }
             return;
         }
+        // Console pages: the cookie handler answers the 403.
+        if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true)
+            refusals.Record(context, Audit.RefusalReasons.AuthForbidden, $"{context.Request.Method} {context.Request.Path.Value}");
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 }

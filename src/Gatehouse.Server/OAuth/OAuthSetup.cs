@@ -55,6 +55,7 @@ public static class OAuthSetup
                 o.AddEventHandler(AppAccessHandlers.Introspection.Descriptor);
                 // Discovery announces the public URL's endpoints, never ones built from the Host header (PublicUrl).
                 o.AddEventHandler(PublicIssuerHandler.Descriptor);
+                o.AddEventHandler(RecordTokenRefusals.Descriptor); // invalid_client / invalid_grant → security refusals
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (s.Gatehouse.AllowInsecureHttp) aspnet.DisableTransportSecurityRequirement();
             })
