@@ -128,11 +128,8 @@ export GATEHOUSE_TEST_S3
 # ---- tests ---------------------------------------------------------------------------------------
 # Output is teed to a log for the summary; through a pipe dotnet prints one result line per test
 # project. A test that hangs for 10 minutes is killed and reported, so CI is not held up.
-# -maxcpucount:4 runs the four test projects at once. With the default (one per core) the server
-# tests, by far the longest, waited for another project to finish first on two cores; most of their
-# time is waiting (hosts, databases, scans), so they overlap well with the CPU-bound engine tests.
 say "running the tests"
 status=0
-MSBUILDTERMINALLOGGER=off dotnet test Gatehouse.slnx -c Release --no-build -maxcpucount:4 \
+MSBUILDTERMINALLOGGER=off dotnet test Gatehouse.slnx -c Release --no-build \
   --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log" || status=$?
 exit "$status"
