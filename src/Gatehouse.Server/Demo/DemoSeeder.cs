@@ -8,12 +8,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Demo;
 
 /// <summary>
-/// <c>./run.sh --demo</c>: a vendor organisation with an owner and a developer, and a reviewer, so a
-/// person can try every role at once. Idempotent. Passwords are generated and printed once.
+/// <c>./run.sh --demo</c>: a vendor organisation with an owner and a developer, a reviewer, and two tenants
+/// (customers) with an admin each, so a person can try every role at once. Tenant admins join through the
+/// same invitations as everyone else (issued and accepted here). Idempotent. Passwords are generated and printed once.
 /// </summary>
 internal static class DemoSeeder
 {
     public const string OrganizationName = "Acme Apps";
+
+    /// <summary>The demo tenants (the ids the platform API's demo projects belong to) and their admins' addresses.</summary>
+    public static readonly (Guid Id, string Tenant, string AdminEmail, string AdminName)[] Tenants =
+    [
+        (Platform.PlatformDemoData.TenantA, "Globex", "admin@globex.example", "Gil Globex"),
+        (Platform.PlatformDemoData.TenantB, "Initech", "admin@initech.example", "Ina Tech"),
+    ];
 
     public static async Task SeedDemoAsync(this IServiceProvider services, TextWriter console, CancellationToken ct)
     {
@@ -21,10 +29,12 @@ internal static class DemoSeeder
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<GatehouseDb>();
         await Platform.PlatformDemoData.SeedAsync(db, sp.GetRequiredService<TimeProvider>(), ct);
-        if (await db.Organizations.AnyAsync(o => o.Name == OrganizationName, ct)) return;
         var users = sp.GetRequiredService<UserManager<GatehouseUser>>();
         var time = sp.GetRequiredService<TimeProvider>();
         var audit = sp.GetRequiredService<AuditLog>();
+        var seededOrg = await db.Organizations.AnyAsync(o => o.Name == OrganizationName, ct);
+        var seededTenants = await db.Set<OAuth.Tenant>().AnyAsync(t => t.Id == Tenants[0].Id, ct);
+        if (seededOrg && seededTenants) return;
 
         async Task<(GatehouseUser, string)> Person(string email, string name, string role)
         {
@@ -37,9 +47,17 @@ internal static class DemoSeeder
             return (u, password);
         }
 
-        var (owner, ownerPw) = await Person("owner@acme.example", "Ada Owner", Roles.Developer);
-        var (dev, devPw) = await Person("dev@acme.example", "Dev Eloper", Roles.Developer);
-        var (reviewer, reviewerPw) = await Person("reviewer@gatehouse.local", "Rae Viewer", Roles.Reviewer);
+        await console.WriteLineAsync("gatehouse: demo data seeded (passwords shown once):");
+        if (!seededOrg) await SeedVendorAsync(db, console, Person, time, audit, ct);
+        if (!seededTenants) await SeedTenantsAsync(sp, db, console, Person, audit, ct);
+    }
+
+    private static async Task SeedVendorAsync(GatehouseDb db, TextWriter console, Func<string, string, string, Task<(GatehouseUser, string)>> createPerson,
+        TimeProvider time, AuditLog audit, CancellationToken ct)
+    {
+        var (owner, ownerPw) = await createPerson("owner@acme.example", "Ada Owner", Roles.Developer);
+        var (dev, devPw) = await createPerson("dev@acme.example", "Dev Eloper", Roles.Developer);
+        var (reviewer, reviewerPw) = await createPerson("reviewer@gatehouse.local", "Rae Viewer", Roles.Reviewer);
 
         var now = time.GetUtcNow();
         var org = new Organization { Id = Guid.CreateVersion7(now), Name = OrganizationName, OwnerUserId = owner.Id, CreatedAt = now };
@@ -50,9 +68,28 @@ internal static class DemoSeeder
         await audit.AppendAsync(new AuditEvent(AuditActions.OrganizationCreated, "system", org.Id.ToString(), org.Id.ToString(),
             Data: new { org.Name, owner = owner.Id, demo = true }), ct);
 
-        await console.WriteLineAsync("gatehouse: demo data seeded (passwords shown once):");
         await console.WriteLineAsync($"gatehouse:   vendor owner      {owner.Email}  {ownerPw}");
         await console.WriteLineAsync($"gatehouse:   vendor developer  {dev.Email}  {devPw}");
         await console.WriteLineAsync($"gatehouse:   reviewer          {reviewer.Email}  {reviewerPw}");
+    }
+
+    /// <summary>Two tenants, each with an admin who joined by accepting an invitation (the one mechanism there is).</summary>
+    private static async Task SeedTenantsAsync(IServiceProvider sp, GatehouseDb db, TextWriter console,
+        Func<string, string, string, Task<(GatehouseUser, string)>> createPerson, AuditLog audit, CancellationToken ct)
+    {
+        var invitations = sp.GetRequiredService<Invitations.InvitationService>();
+        foreach (var (id, name, email, displayName) in Tenants)
+        {
+            var tenant = new OAuth.Tenant { Id = id, Name = name };
+            db.Add(tenant);
+            await db.SaveChangesAsync(ct);
+            await audit.AppendAsync(new AuditEvent(AuditActions.TenantCreated, "system", Subject: tenant.Id.ToString(), Data: new { name, demo = true }), ct);
+            var (admin, password) = await createPerson(email, displayName, Roles.Developer);
+            var (_, token) = await invitations.IssueAsync(Invitations.InvitationKinds.Tenant, tenant.Id, name, email, "admin", "system", staffAllowed: true,
+                new AuditEvent(AuditActions.InvitationCreated, "system"), ct);
+            var accepted = await invitations.AcceptAsync(admin.Id, token, new AuditEvent(AuditActions.TenantAdminAdded, admin.Id), ct);
+            if (accepted.Status != Invitations.AcceptStatus.Accepted) throw new InvalidOperationException($"demo tenant admin not added: {accepted.Status}");
+            await console.WriteLineAsync($"gatehouse:   tenant admin      {email}  {password}  ({name})");
+        }
     }
 }

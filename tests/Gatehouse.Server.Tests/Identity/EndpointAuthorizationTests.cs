@@ -219,6 +219,8 @@ public sealed class EndpointAuthorizationTests
             await d.SaveChangesAsync();
             return inst;
         });
+        var invitationA = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.Invitations.Invitation>()
+            .Where(i => i.TargetId == orgA.Id).Select(i => i.Id).FirstAsync());
         var auditBefore = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString()));
 
         var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip",
@@ -249,6 +251,7 @@ public sealed class EndpointAuthorizationTests
             "digest" => versionA.ArtifactDigest!["sha256:".Length..],
             "documentName" => "v1",
             "path" => "",
+            "invitationId" => invitationA.ToString(),
             _ => throw new InvalidOperationException(
                 $"Route parameter '{name}' is new: teach this test which of organisation A's ids to aim it at."),
         });
@@ -291,7 +294,8 @@ public sealed class EndpointAuthorizationTests
             if (leaked.Count > 0) failures.Add($"{c.Method} {c.Pattern} showed organisation A's data: {string.Join(", ", leaked)}");
             if ((c.Path.Contains(orgA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(appA.Slug, StringComparison.Ordinal)
                     || c.Path.Contains(suppressionA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(apiKeyRecordA.Id, StringComparison.Ordinal)
-                    || c.Path.Contains(projectA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(installationA.TenantId.ToString(), StringComparison.Ordinal) || c.Path.Contains(issueA.Id.ToString(), StringComparison.Ordinal))
+                    || c.Path.Contains(projectA.Id.ToString(), StringComparison.Ordinal) || c.Path.Contains(installationA.TenantId.ToString(), StringComparison.Ordinal) || c.Path.Contains(issueA.Id.ToString(), StringComparison.Ordinal)
+                    || c.Path.Contains(invitationA.ToString(), StringComparison.Ordinal))
                     && (int)response.StatusCode is < 400 or >= 500)
                 failures.Add($"{c.Method} {c.Pattern} on organisation A answered {(int)response.StatusCode}");
             if (c.Pattern.StartsWith("/api/users", StringComparison.Ordinal) || c.Pattern.StartsWith("/api/audit", StringComparison.Ordinal) || c.Pattern.StartsWith("/hangfire", StringComparison.Ordinal))
