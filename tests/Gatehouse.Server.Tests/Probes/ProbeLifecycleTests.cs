@@ -195,7 +195,7 @@ public sealed class ProbeLifecycleTests
     public async Task A_web_integration_submitted_with_an_artifact_is_probed_too_and_approval_waits_for_a_clean_probe()
     {
         // Issue 12, item 14: with an artifact the probe used to wait for the first daily run after publication.
-        await using var p = await ProbeWorld.StartAsync(DbKind.Sqlite, IntegrationMode.Down);
+        await using var p = await ProbeWorld.StartAsync(DbKind.Sqlite, IntegrationMode.Down, engines: true);
         var slug = await p.PrepareAsync();
         await p.W.UploadAsync(slug, "1.0.0", Samples.CleanApp());
         // The upload cleared the attestation (it covered no artifact): attest again.

@@ -22,7 +22,8 @@ internal sealed class ProbeWorld : IAsyncDisposable
     public required TestIntegration Integration { get; init; }
     public required System.Security.Cryptography.X509Certificates.X509Certificate2 Leaf { get; init; }
 
-    public static async Task<ProbeWorld> StartAsync(DbKind db, IntegrationMode mode = IntegrationMode.Good, bool allowLoopback = true)
+    /// <param name="engines">Also configure the scan engines (clamd), for versions that carry an artifact as well.</param>
+    public static async Task<ProbeWorld> StartAsync(DbKind db, IntegrationMode mode = IntegrationMode.Good, bool allowLoopback = true, bool engines = false)
     {
         var pki = new TestPki();
         var leaf = pki.Leaf(); // Kestrel uses it until the end: disposed with the world
@@ -38,6 +39,7 @@ internal sealed class ProbeWorld : IAsyncDisposable
             ["Notifications:DispatchInterval"] = "1.00:00:00",
         };
         if (allowLoopback) settings["Gatehouse:Probe:AllowedAddresses:0"] = "127.0.0.1";
+        if (engines) foreach (var (k, v) in LifecycleWorld.Engines()) settings[k] = v;
         var w = await LifecycleWorld.StartAsync(db, clock, settings);
         return new ProbeWorld { W = w, Clock = clock, Pki = pki, Leaf = leaf, Integration = integration };
     }
