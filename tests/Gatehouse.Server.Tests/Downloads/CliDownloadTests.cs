@@ -23,7 +23,8 @@ public sealed class CliDownloadTests : IDisposable
     [Fact]
     public async Task A_tenant_admin_downloads_resumes_and_is_refused_after_quarantine()
     {
-        await using var w = await DownloadTests.StartAsync();
+        // Every request recorded (no count window): this test follows the resumed request in the records.
+        await using var w = await DownloadTests.StartAsync(settings: new Dictionary<string, string?> { ["Downloads:CountWindow"] = "00:00:00" });
         var token = w.TenantAdmin.DefaultRequestHeaders.Authorization!.Parameter!;
         var tenant = w.Tenant.ToString();
 

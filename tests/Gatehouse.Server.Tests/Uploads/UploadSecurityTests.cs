@@ -194,6 +194,8 @@ public sealed class UploadSecurityTests
         var org = await app.CreateOrganizationAsync(dev.Id);
         using var client = new HttpClient { BaseAddress = new Uri(app.KestrelAddress!), Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // As curl sends a chunked upload: no Content-Length, and Expect: 100-continue (the server must ask for the body).
+        client.DefaultRequestHeaders.ExpectContinue = true;
         static StreamContent Chunked(byte[] bytes) => new(new NonSeekable(bytes)) { Headers = { ContentType = new("application/octet-stream") } };
         var file = Encoding.UTF8.GetBytes("Certificate of registration\nISO/IEC 27001:2022\n");
 
