@@ -28,13 +28,16 @@ public abstract class BearerCredentialHandler(IOptionsMonitor<AuthenticationSche
     {
         Context.Items[FailureKey] = reason;
         Logger.LogInformation("{Credential} refused: {Reason}", CredentialName, reason);
-        Context.RequestServices.GetRequiredService<Audit.SecurityRefusals>().Record(Context, RefusalReason, $"{Request.Path.Value}: {reason}");
         return AuthenticateResult.Fail(reason);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var presented = Context.Items.ContainsKey(FailureKey);
+        var presented = Context.Items.TryGetValue(FailureKey, out var failure);
+        // Recorded here, not in Fail: the default scheme also runs on /platform, where an OAuth access token is
+        // "not a personal access token" but is judged by the platform scheme; only a refusal that answers counts.
+        if (presented)
+            Context.RequestServices.GetRequiredService<Audit.SecurityRefusals>().Record(Context, RefusalReason, $"{Request.Path.Value}: {failure}");
         Response.Headers.WWWAuthenticate = presented ? "Bearer error=\"invalid_token\"" : "Bearer";
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var code = presented ? ProblemCodes.InvalidToken : ProblemCodes.Unauthenticated;

@@ -128,6 +128,9 @@ public sealed class SecurityRefusalTests
         for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await key.GetAsync("/platform/v1/projects")).StatusCode);
         using var pat = w.App.ClientWith("gatehouse_pat_not-a-real-token");
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await pat.GetAsync("/api/orgs")).StatusCode);
+        // A bearer token on the platform API is an OAuth access token, judged by OAuth validation: not a refused PAT.
+        using var oauthLike = w.App.ClientWith("eyJhbGciOiJub25lIn0.e30.x");
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await oauthLike.GetAsync("/platform/v1/projects")).StatusCode);
 
         // A non-admin may not read refusals (and that refusal is recorded too).
         Assert.Equal(HttpStatusCode.Forbidden, (await w.Vendor.GetAsync("/api/security/refusals")).StatusCode);
@@ -150,7 +153,7 @@ public sealed class SecurityRefusalTests
         Assert.Equal("anonymous", client.GetProperty("actor").GetString());
         Assert.Contains("client:no-such-client", client.GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal(4, One(RefusalReasons.ApiKeyRefused).GetProperty("count").GetInt64());
-        Assert.Equal(5, One(RefusalReasons.PatRefused).GetProperty("count").GetInt64());
+        Assert.Equal(5, One(RefusalReasons.PatRefused).GetProperty("count").GetInt64()); // not the 3 platform calls
         Assert.Contains("GET /api/security/refusals", One(RefusalReasons.AuthForbidden).GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
 
         // Filters, and the entries are ordinary links of the chain.
