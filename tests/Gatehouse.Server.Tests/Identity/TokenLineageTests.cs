@@ -49,7 +49,8 @@ public sealed class TokenLineageTests
         var grandchild = await (await withChild.PostAsJsonAsync("/api/tokens", new { name = "grandchild", scopes = new[] { "read" } }))
             .Content.ReadFromJsonAsync<JsonElement>();
         using var withGrandchild = app.ClientWith(grandchild.GetProperty("token").GetString());
-        Assert.Equal(HttpStatusCode.BadRequest, (await withGrandchild.PostAsJsonAsync("/api/tokens", new { name = "up", scopes = new[] { "write" } })).StatusCode);
+        // A read-only grandchild cannot mint a write token (refused for its missing scope before anything is made).
+        Assert.Equal(HttpStatusCode.Forbidden, (await withGrandchild.PostAsJsonAsync("/api/tokens", new { name = "up", scopes = new[] { "write" } })).StatusCode);
         var listed = await withParent.GetFromJsonAsync<JsonElement>("/api/tokens");
         Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("id").GetString() == grandchild.GetProperty("id").GetString()
             && t.GetProperty("parentId").GetString() == child.GetProperty("id").GetString());
