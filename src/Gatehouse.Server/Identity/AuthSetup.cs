@@ -120,8 +120,10 @@ internal static class AuthSetup
                 && ctx.User.Identity is { IsAuthenticated: true, AuthenticationType: var type }
                 && type == IdentityConstants.ApplicationScheme)
             {
+                // The token must come in the header: without one, refuse before anything reads the body. Antiforgery
+                // would otherwise look for it in the form and read (and spool) a whole multipart body first.
                 var af = ctx.RequestServices.GetRequiredService<IAntiforgery>();
-                if (!await af.IsRequestValidAsync(ctx))
+                if (string.IsNullOrEmpty(ctx.Request.Headers[AntiforgeryHeader]) || !await af.IsRequestValidAsync(ctx))
                 {
                     await WriteProblemAsync(ctx, 400, ProblemCodes.Antiforgery,
                         $"The antiforgery token is missing or wrong; send it in the {AntiforgeryHeader} header (GET /api/antiforgery).");

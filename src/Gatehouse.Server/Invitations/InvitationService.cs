@@ -33,7 +33,7 @@ public sealed record AcceptOutcome(AcceptStatus Status, Invitation? Invitation =
 /// </summary>
 public sealed class InvitationService(
     GatehouseDb db, ServerKeys keys, TimeProvider time, Notifier notifier, IDataProtectionProvider protection,
-    UserManager<GatehouseUser> users, AuditLog audit, IConfiguration configuration, IOptions<InvitationOptions> options)
+    UserManager<GatehouseUser> users, AuditLog audit, PublicUrl publicUrl, IOptions<InvitationOptions> options)
 {
     /// <summary>Tokens carry this prefix, so secret scanners can find leaked ones.</summary>
     public const string TokenPrefix = "gatehouse_inv_";
@@ -79,12 +79,9 @@ public sealed class InvitationService(
         return (row, token);
     }
 
-    /// <summary>The console link that accepts; absolute when <c>Gatehouse:PublicUrl</c> is configured.</summary>
-    public string AcceptLink(string token)
-    {
-        var publicUrl = configuration["Gatehouse:PublicUrl"]?.TrimEnd('/') ?? "";
-        return $"{publicUrl}/console/invitations/accept?token={Uri.EscapeDataString(token)}";
-    }
+    /// <summary>The absolute console link that accepts, on the server's public URL (never the request's Host header).</summary>
+    public string AcceptLink(string token) =>
+        $"{publicUrl.Prefix}/console/invitations/accept?token={Uri.EscapeDataString(token)}";
 
     /// <summary>
     /// Accepts for <paramref name="userId"/>: the token must match an open invitation addressed to that user's

@@ -120,6 +120,14 @@ public sealed class UploadSecurityTests
             Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
             Assert.True(forged.Written < 2 * 1024 * 1024, $"the server read {forged.Written} bytes of a forged upload");
         }
+        // A cookie call to the API without the antiforgery header is refused before the body is read (antiforgery
+        // would otherwise look for a form token and spool the whole multipart body first).
+        var noHeader = new CountingMultipart(fields, "noise.bin", big);
+        using (var r = await PostAsync(member, $"/api/orgs/{w.Org.Id}/evidence", noHeader))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.True(noHeader.Written < 2 * 1024 * 1024, $"the server read {noHeader.Written} bytes of an API upload without the header");
+        }
         // A member's upload streams (chunked here); a hostile name is stored as its base name.
         var ok = new CountingMultipart(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }, "../../evil\u202Egpj.exe", 10_000, chunked: true);
         using (var r = await PostAsync(member, versionPage + "?handler=Upload", ok))
