@@ -54,7 +54,7 @@ public sealed class AuditChainTamperTests
         var page = await client.GetFromJsonAsync<JsonElement>("/api/audit?limit=100");
         var actions = page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Equal(
-            [AuditActions.BootstrapAdminCreated, AuditActions.OrganizationCreated, AuditActions.MemberAdded,
+            [AuditActions.BootstrapAdminCreated, AuditActions.OrganizationCreated, AuditActions.InvitationCreated,
              AuditActions.UserRolesChanged, AuditActions.TokenIssued],
             actions);
         var seqs = page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToList();

@@ -41,6 +41,8 @@ public sealed class EndpointAuthorizationTests
         // Signed download URLs: the signature is the credential (tests: Downloads/DownloadTests).
         "GET /dl/{versionId:guid}/{digest}",
         "HEAD /dl/{versionId:guid}/{digest}",
+        // Every other method on a download URL: 405 with Allow: GET, HEAD, never a sign-in redirect (Downloads/DownloadHardeningTests).
+        "* /dl/{versionId:guid}/{digest}",
     ];
 
     private sealed record Call(string Method, string Pattern, string Path);
@@ -82,7 +84,7 @@ public sealed class EndpointAuthorizationTests
         foreach (var c in calls)
         {
             var key = $"{c.Method} {c.Pattern}";
-            if (Public.Contains(key)) continue;
+            if (Public.Contains(key) || Public.Contains($"* {c.Pattern}")) continue;
             using var response = await client.SendAsync(Request(c));
             var refused = response.StatusCode == HttpStatusCode.Unauthorized
                 || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/login", StringComparison.Ordinal) == true && !c.Path.StartsWith("/api", StringComparison.Ordinal));
