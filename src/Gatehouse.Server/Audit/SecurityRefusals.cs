@@ -94,11 +94,15 @@ public sealed class SecurityRefusalsFlusher(SecurityRefusals refusals, AuditLog 
     {
         // A quarter window: an entry is written at most 1.25 windows after its first refusal.
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, options.Value.Window.Ticks / 4));
-        using var timer = new PeriodicTimer(tick, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // A delay per round, not a PeriodicTimer: a clock that jumps (a suspended VM, a fake clock in tests) then
+            // costs one round, not one round per tick it skipped.
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(tick, time, stoppingToken);
                 await FlushAsync(force: false, stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         await FlushAsync(force: true, CancellationToken.None);

@@ -33,9 +33,13 @@ public sealed class Reconciler(
         {
             _firstPass.TrySetResult();
         }
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // A delay per pass, not a PeriodicTimer: when the clock jumps (a suspended VM, a fake clock in tests) a
+        // PeriodicTimer fires once for every interval it skipped, and each of those ran a whole pass (43,200 passes
+        // for a 30-day jump); one pass after the jump is all that is needed.
+        while (!stoppingToken.IsCancellationRequested)
         {
+            try { await Task.Delay(interval, time, stoppingToken); }
+            catch (OperationCanceledException) { break; }
             try { await PassAsync(startup: false, stoppingToken); }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
