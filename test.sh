@@ -24,6 +24,8 @@ for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
 # The PostgreSQL server binaries (initdb, pg_ctl) for the throw-away server. Debian's package also
 # starts a cluster of its own on port 5432; the tests do not use it.
 need_package postgresql have_pg_binaries
+# openssl: Tls/HttpsServingTests runs eng/scripts/tls-cert.sh, the certificate run.sh makes on a first start.
+need_package openssl command -v openssl
 install_needed_packages
 
 # ---- scratch space, and the clean-up that runs however this script ends ----------------------------
