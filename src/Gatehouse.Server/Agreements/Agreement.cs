@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Agreements;
 
 /// <summary>
@@ -30,29 +28,4 @@ public sealed class AgreementAcceptance
     public required string TextSha256 { get; set; }
     public DateTimeOffset AcceptedAt { get; set; }
     public string? ClientAddress { get; set; }
-}
-
-internal static class AgreementModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<DeveloperAgreement>(e =>
-        {
-            e.ToTable("developer_agreements");
-            e.HasKey(x => x.Version);
-            e.Property(x => x.Version).ValueGeneratedNever();
-            e.Property(x => x.Title).HasMaxLength(200);
-            e.Property(x => x.Sha256).HasMaxLength(64);
-            e.Property(x => x.PublishedBy).HasMaxLength(450);
-        });
-        builder.Entity<AgreementAcceptance>(e =>
-        {
-            e.ToTable("agreement_acceptances");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.UserId).HasMaxLength(450);
-            e.Property(x => x.TextSha256).HasMaxLength(64);
-            e.Property(x => x.ClientAddress).HasMaxLength(64);
-            e.HasIndex(x => new { x.OrganizationId, x.AgreementVersion });
-        });
-    }
 }

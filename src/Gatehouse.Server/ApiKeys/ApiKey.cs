@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.ApiKeys;
 
 /// <summary>
@@ -32,27 +30,4 @@ public sealed class ApiKey
     public string? ReplacedBy { get; set; }
 
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-}
-
-internal static class ApiKeyModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<ApiKey>(e =>
-        {
-            e.ToTable("api_keys");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasMaxLength(16);
-            e.Property(x => x.Name).HasMaxLength(100);
-            e.Property(x => x.Scopes).HasMaxLength(200);
-            e.Property(x => x.Hmac).HasMaxLength(64);
-            e.Property(x => x.CreatedBy).HasMaxLength(450);
-            e.Property(x => x.LastUsedFrom).HasMaxLength(64);
-            e.Property(x => x.ReplacedBy).HasMaxLength(16);
-            e.HasIndex(x => x.AppId);
-            e.HasIndex(x => x.TenantId);
-            e.Ignore(x => x.ScopeList);
-        });
-        Platform.PlatformModel.Configure(builder);
-    }
 }

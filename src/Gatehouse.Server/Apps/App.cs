@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Apps;
 
 /// <summary>An app listed (or to be listed) in the marketplace, owned by a vendor organisation.</summary>
@@ -149,76 +147,4 @@ public sealed class Suppression
     public DateTimeOffset? DecidedAt { get; set; }
     public string? DecisionNote { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
-}
-
-internal static class AppModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<App>(e =>
-        {
-            e.ToTable("apps");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Slug).HasMaxLength(64);
-            e.HasIndex(x => x.Slug).IsUnique();
-            e.Property(x => x.Name).HasMaxLength(200);
-            e.Property(x => x.Type).HasMaxLength(20);
-            e.Property(x => x.Tier).HasMaxLength(40);
-            e.Property(x => x.BaseUrl).HasMaxLength(2000);
-            e.Property(x => x.CreatedBy).HasMaxLength(450);
-            e.HasIndex(x => x.OrganizationId);
-        });
-        builder.Entity<AppVersion>(e =>
-        {
-            e.ToTable("app_versions");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Version).HasMaxLength(64);
-            e.HasIndex(x => new { x.AppId, x.Version }).IsUnique();
-            e.Property(x => x.State).HasMaxLength(24);
-            e.HasIndex(x => x.State);
-            e.Property(x => x.Revision).IsConcurrencyToken();
-            e.Property(x => x.ArtifactDigest).HasMaxLength(71);
-            e.Property(x => x.ArtifactName).HasMaxLength(255);
-            e.Property(x => x.ArtifactContentType).HasMaxLength(255);
-            e.Property(x => x.Reference).HasMaxLength(2000);
-            e.Property(x => x.EndpointsJson).HasMaxLength(8000);
-            e.Property(x => x.QuestionnaireResult).HasMaxLength(8);
-            e.Property(x => x.AttestedBy).HasMaxLength(450);
-            e.Property(x => x.AttestationName).HasMaxLength(200);
-            e.Property(x => x.AttestationSha256).HasMaxLength(64);
-            e.Property(x => x.CatalogVersion).HasMaxLength(80);
-            e.Property(x => x.AgreementVersions).HasMaxLength(200);
-            e.Property(x => x.SubmittedBy).HasMaxLength(450);
-            e.Property(x => x.AssignedReviewerId).HasMaxLength(450);
-            e.Property(x => x.DecidedBy).HasMaxLength(450);
-            e.Property(x => x.CreatedBy).HasMaxLength(450);
-            e.HasIndex(x => x.OrganizationId);
-        });
-        builder.Entity<VersionTransition>(e =>
-        {
-            e.ToTable("version_transitions");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.From).HasMaxLength(24);
-            e.Property(x => x.To).HasMaxLength(24);
-            e.Property(x => x.Action).HasMaxLength(40);
-            e.Property(x => x.ReasonCodes).HasMaxLength(2000);
-            e.Property(x => x.Text).HasMaxLength(4000);
-            e.Property(x => x.Actor).HasMaxLength(450);
-            e.HasIndex(x => x.AppVersionId);
-        });
-        builder.Entity<Suppression>(e =>
-        {
-            e.ToTable("suppressions");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Fingerprint).HasMaxLength(64);
-            e.Property(x => x.RuleId).HasMaxLength(100);
-            e.Property(x => x.Path).HasMaxLength(2000);
-            e.Property(x => x.Justification).HasMaxLength(4000);
-            e.Property(x => x.State).HasMaxLength(12);
-            e.Property(x => x.RequestedBy).HasMaxLength(450);
-            e.Property(x => x.DecidedBy).HasMaxLength(450);
-            e.Property(x => x.DecisionNote).HasMaxLength(2000);
-            e.HasIndex(x => new { x.AppId, x.Fingerprint });
-        });
-    }
 }

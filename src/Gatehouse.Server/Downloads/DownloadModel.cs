@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Downloads;
 
 /// <summary>
@@ -32,27 +30,4 @@ public sealed class DownloadRecord
     public long Offset { get; set; }
     public long Bytes { get; set; }
     public string? ClientAddress { get; set; }
-}
-
-internal static class DownloadModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<DownloadKey>(e =>
-        {
-            e.ToTable("download_keys");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasMaxLength(32);
-            e.Property(x => x.CreatedBy).HasMaxLength(450);
-        });
-        builder.Entity<DownloadRecord>(e =>
-        {
-            e.ToTable("downloads");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.UserId).HasMaxLength(450);
-            e.Property(x => x.ClientAddress).HasMaxLength(64);
-            e.HasIndex(x => new { x.AppId, x.TenantId });
-            e.HasIndex(x => x.VersionId);
-        });
-    }
 }

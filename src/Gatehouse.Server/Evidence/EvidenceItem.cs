@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Evidence;
 
 /// <summary>
@@ -59,27 +57,4 @@ public static class EvidenceStatus
     public const string PendingReview = "pending-review";
     public const string Verified = "verified";
     public const string Rejected = "rejected";
-}
-
-internal static class EvidenceModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<EvidenceItem>(e =>
-        {
-            e.ToTable("evidence_items");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Type).HasMaxLength(40);
-            e.Property(x => x.Issuer).HasMaxLength(200);
-            e.Property(x => x.Scope).HasMaxLength(1000);
-            e.Property(x => x.BlobDigest).HasMaxLength(71);
-            e.Property(x => x.FileName).HasMaxLength(255);
-            e.Property(x => x.Status).HasMaxLength(20);
-            e.Property(x => x.UploadedBy).HasMaxLength(450);
-            e.Property(x => x.ReviewedBy).HasMaxLength(450);
-            e.Property(x => x.ReviewNote).HasMaxLength(2000);
-            e.HasIndex(x => x.OrganizationId);
-            e.HasIndex(x => x.ScanId);
-        });
-    }
 }

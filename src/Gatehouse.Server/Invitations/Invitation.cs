@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Invitations;
 
 /// <summary>
@@ -45,27 +43,4 @@ public static class InvitationKinds
 {
     public const string Organization = "organization";
     public const string Tenant = "tenant";
-}
-
-internal static class InvitationModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<Invitation>(e =>
-        {
-            e.ToTable("invitations");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Kind).HasMaxLength(20);
-            e.Property(x => x.Role).HasMaxLength(20);
-            e.Property(x => x.Email).HasMaxLength(256);
-            e.Property(x => x.NormalizedEmail).HasMaxLength(256);
-            e.Property(x => x.TokenHmac).HasMaxLength(64);
-            e.HasIndex(x => x.TokenHmac).IsUnique();
-            e.Property(x => x.InvitedBy).HasMaxLength(450);
-            e.Property(x => x.AcceptedBy).HasMaxLength(450);
-            e.Property(x => x.RevokedBy).HasMaxLength(450);
-            e.HasIndex(x => new { x.Kind, x.TargetId });
-            e.HasIndex(x => x.NormalizedEmail);
-        });
-    }
 }

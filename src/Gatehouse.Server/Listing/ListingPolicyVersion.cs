@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Listing;
 
 /// <summary>
@@ -28,27 +26,4 @@ public sealed class RequirementSnapshot
     public required string Digest { get; set; }
     public required string Json { get; set; }
     public DateTimeOffset FirstSeenAt { get; set; }
-}
-
-internal static class ListingModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<ListingPolicyVersion>(e =>
-        {
-            e.ToTable("listing_policy_versions");
-            e.HasKey(x => x.Version);
-            e.Property(x => x.Version).ValueGeneratedNever();
-            e.Property(x => x.Sha256).HasMaxLength(64);
-            e.Property(x => x.Source).HasMaxLength(10);
-            e.Property(x => x.CreatedBy).HasMaxLength(450);
-        });
-        builder.Entity<RequirementSnapshot>(e =>
-        {
-            e.ToTable("requirement_snapshots");
-            e.HasKey(x => new { x.RequirementId, x.Version });
-            e.Property(x => x.RequirementId).HasMaxLength(30);
-            e.Property(x => x.Digest).HasMaxLength(71);
-        });
-    }
 }

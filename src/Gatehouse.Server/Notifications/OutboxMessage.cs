@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Notifications;
 
 /// <summary>
@@ -44,33 +42,4 @@ public sealed class WebhookEndpoint
     public bool Active { get; set; } = true;
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
-}
-
-internal static class NotificationModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<OutboxMessage>(e =>
-        {
-            e.ToTable("outbox_messages");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Channel).HasMaxLength(10);
-            e.Property(x => x.Event).HasMaxLength(60);
-            e.Property(x => x.Recipient).HasMaxLength(320);
-            e.Property(x => x.State).HasMaxLength(10);
-            e.Property(x => x.LastError).HasMaxLength(1000);
-            e.HasIndex(x => new { x.State, x.NextAttemptAt });
-            e.HasIndex(x => x.OrganizationId);
-        });
-        builder.Entity<WebhookEndpoint>(e =>
-        {
-            e.ToTable("webhook_endpoints");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Url).HasMaxLength(2000);
-            e.Property(x => x.Events).HasMaxLength(1000);
-            e.Property(x => x.CreatedBy).HasMaxLength(450);
-            e.HasIndex(x => x.OrganizationId);
-            e.HasIndex(x => x.AppId);
-        });
-    }
 }

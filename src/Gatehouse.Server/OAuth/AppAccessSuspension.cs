@@ -36,22 +36,3 @@ public static class AppAccessSuspensionSources
     /// <summary>A version was suspended by staff.</summary>
     public const string Suspend = "version.suspend";
 }
-
-internal static class AppAccessSuspensionModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<AppAccessSuspension>(e =>
-        {
-            e.ToTable("app_access_suspensions");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Source).HasMaxLength(40);
-            e.Property(x => x.Reason).HasMaxLength(1000);
-            e.Property(x => x.SuspendedBy).HasMaxLength(450);
-            e.Property(x => x.LiftedBy).HasMaxLength(450);
-            e.Property(x => x.LiftReason).HasMaxLength(1000);
-            // The gate asks "any active suspension of this app?" on every credential use.
-            e.HasIndex(x => new { x.AppId, x.LiftedAt });
-        });
-    }
-}

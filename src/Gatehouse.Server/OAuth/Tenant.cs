@@ -50,39 +50,3 @@ public sealed class Installation
 
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
-
-/// <summary>Tables of the OAuth feature, and OpenIddict's own (applications, authorizations, scopes, tokens).</summary>
-internal static class OAuthModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        // OpenIddict's entities live in the same database (and the same migrations) as everything else.
-        builder.UseOpenIddict();
-        builder.Entity<Tenant>(e =>
-        {
-            e.ToTable("tenants");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Name).HasMaxLength(200);
-        });
-        builder.Entity<TenantAdmin>(e =>
-        {
-            e.ToTable("tenant_admins");
-            e.HasKey(x => new { x.TenantId, x.UserId });
-            e.Property(x => x.UserId).HasMaxLength(450);
-            e.HasIndex(x => x.UserId);
-        });
-        builder.Entity<Installation>(e =>
-        {
-            e.ToTable("installations");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.ClientId).HasMaxLength(100);
-            e.Property(x => x.Scopes).HasMaxLength(400);
-            e.Property(x => x.InstalledBy).HasMaxLength(450);
-            e.Property(x => x.UninstalledBy).HasMaxLength(450);
-            e.Property(x => x.AuthorizationId).HasMaxLength(100);
-            e.HasIndex(x => x.AppId);
-            e.HasIndex(x => new { x.TenantId, x.ClientId });
-            e.Ignore(x => x.ScopeList);
-        });
-    }
-}

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gatehouse.Server.Platform;
 
 /// <summary>
@@ -33,28 +31,4 @@ public static class IssueStatuses
     public const string InProgress = "in-progress";
     public const string Closed = "closed";
     public static readonly IReadOnlyList<string> All = [Open, InProgress, Closed];
-}
-
-internal static class PlatformModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<Project>(e =>
-        {
-            e.ToTable("platform_projects");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Key).HasMaxLength(20);
-            e.Property(x => x.Name).HasMaxLength(200);
-            e.HasIndex(x => new { x.TenantId, x.Key }).IsUnique();
-        });
-        builder.Entity<Issue>(e =>
-        {
-            e.ToTable("platform_issues");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Title).HasMaxLength(300);
-            e.Property(x => x.Status).HasMaxLength(20);
-            e.HasIndex(x => new { x.TenantId, x.ProjectId });
-            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
-        });
-    }
 }

@@ -19,21 +19,6 @@ public sealed class BlobUploadRecord
     public DateTimeOffset UploadedAt { get; set; }
 }
 
-internal static class BlobModel
-{
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<BlobUploadRecord>(e =>
-        {
-            e.ToTable("blob_uploads");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Digest).HasMaxLength(71);
-            e.HasIndex(x => new { x.OrganizationId, x.Digest }).IsUnique();
-            e.HasIndex(x => x.Digest);
-            e.HasIndex(x => x.UploadedAt);
-        });
-    }
-}
 
 /// <summary>
 /// The per-organisation storage quota: the bytes of the distinct blobs an organisation uploaded that are still stored
