@@ -17,7 +17,7 @@ public sealed class GatehouseOptions
     /// What this process does: <c>web</c> (APIs and console), <c>worker</c> (jobs), or both (default <c>web,worker</c>).
     /// Separate workers need shared job storage, i.e. <c>Database:Provider=Postgres</c>.
     /// </summary>
-    [Required]
+    [Required, CustomValidation(typeof(GatehouseOptions), nameof(ValidateRoles))]
     public string Roles { get; set; } = "web,worker";
 
     /// <summary>Seed a demo vendor organisation, a reviewer and sample data at start-up.</summary>
@@ -60,4 +60,14 @@ public sealed class GatehouseOptions
     public IEnumerable<string> UnknownRoles() =>
         Roles.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
              .Where(r => !r.Equals("web", StringComparison.OrdinalIgnoreCase) && !r.Equals("worker", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The rule on <see cref="Roles"/>: only known roles, and at least one.</summary>
+    public static ValidationResult? ValidateRoles(string? roles)
+    {
+        if (roles is null) return ValidationResult.Success; // [Required] says so
+        var o = new GatehouseOptions { Roles = roles };
+        if (o.UnknownRoles().Any()) return new ValidationResult("Gatehouse:Roles may contain only 'web' and 'worker'");
+        if (!o.IsWeb && !o.IsWorker) return new ValidationResult("Gatehouse:Roles must name web, worker or both");
+        return ValidationResult.Success;
+    }
 }

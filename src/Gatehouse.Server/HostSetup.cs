@@ -1,9 +1,7 @@
 using System.Text.Json.Serialization;
-using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Demo;
-using Gatehouse.Server.Developers;
 using Gatehouse.Server.Health;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.Jobs;
@@ -40,14 +38,7 @@ internal static class HostSetup
         if (shortcuts.Count > 0) builder.Configuration.AddInMemoryCollection(shortcuts);
 
         var services = builder.Services;
-        services.AddOptions<GatehouseOptions>().BindConfiguration(GatehouseOptions.Section).ValidateDataAnnotations()
-            .Validate(o => !o.UnknownRoles().Any(), "Gatehouse:Roles may contain only 'web' and 'worker'")
-            .Validate(o => o.IsWeb || o.IsWorker, "Gatehouse:Roles must name web, worker or both")
-            .ValidateOnStart();
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
-            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
-                "Database:ConnectionString is required when Database:Provider is Postgres")
-            .ValidateOnStart();
+        services.AddOptions<GatehouseOptions>().BindConfiguration(GatehouseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
             .Validate(o => o.ReconcileInterval > TimeSpan.Zero && o.Lease > TimeSpan.Zero, "Jobs intervals must be positive")
             .ValidateOnStart();
@@ -59,18 +50,12 @@ internal static class HostSetup
         builder.AddGatehousePublicUrl(gatehouse);
         var data = Path.GetFullPath(gatehouse.DataDirectory, builder.Environment.ContentRootPath);
         if (!Directory.Exists(data)) Directory.CreateDirectory(data);
-        services.PostConfigure<BlobStoreOptions>(o => o.Path ??= Path.Combine(data, "blobs"));
         services.AddOptions<Scanning.ScanningOptions>().BindConfiguration(Scanning.ScanningOptions.Section)
             .Validate(o => o.MaxUploadBytes > 0, "Scanning:MaxUploadBytes must be positive")
             .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || PolicyLoads(o.PolicyFile), "Scanning:PolicyFile must name a readable, valid policy file (docs/engine.md)")
             .Validate(o => string.IsNullOrWhiteSpace(o.ClamdEndpoint) || Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(o.ClamdEndpoint, out _, out _),
                 "Scanning:ClamdEndpoint must be tcp://HOST:PORT or unix:/PATH")
             .ValidateOnStart();
-        services.AddOptions<Listing.ListingOptions>().BindConfiguration(Listing.ListingOptions.Section)
-            .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || File.Exists(o.PolicyFile), "Listing:PolicyFile must name a readable listing policy file (docs/lifecycle.md)")
-            .ValidateOnStart();
-        services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section)
-            .Validate(o => o.MaxBytes > 0, "Blobs:MaxBytes must be positive").ValidateOnStart();
         return new StartupSettings(gatehouse, database, jobs, data);
     }
 
@@ -80,6 +65,10 @@ internal static class HostSetup
         catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>
+    /// What every feature relies on: time, the start-up console, JSON enums as strings, data protection and the
+    /// server's keys. Each feature registers itself in its own <c>XxxSetup</c> (listed in <c>Program.cs</c>).
+    /// </summary>
     public static IServiceCollection AddGatehouseCore(this IServiceCollection services, IConfiguration configuration, StartupSettings s)
     {
         services.AddSingleton(TimeProvider.System);
@@ -89,44 +78,18 @@ internal static class HostSetup
             .SetApplicationName("gatehouse")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(s.DataDirectory, "keys", "dataprotection")));
         services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
-        services.AddSingleton<AuditLog>();
         services.AddHttpContextAccessor();
-        services.AddOptions<SecurityRefusalsOptions>().BindConfiguration(SecurityRefusalsOptions.Section)
-            .Validate(o => o.Problem() is null, "SecurityRefusals settings are not valid (docs/operations.md#security-refusals)").ValidateOnStart();
-        services.AddSingleton<SecurityRefusals>();
-        services.AddSingleton<SecurityRefusalsFlusher>(); // one audit entry per actor, reason and window
-        services.AddHostedService(sp => sp.GetRequiredService<SecurityRefusalsFlusher>());
-        services.AddScoped<OrgAccess>();
-        services.AddScoped<Invitations.InvitationService>();
-        services.AddOptions<Invitations.InvitationOptions>().BindConfiguration(Invitations.InvitationOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
+
+        // The scan core (Apps, Scanning, Probes): until it has setups of its own.
         services.AddScoped<Scanning.ScanStarter>();
-        services.AddScoped<Listing.ListingPolicies>();
-        services.AddScoped<Listing.RequirementSnapshots>();
-        services.AddScoped<Agreements.AgreementGuard>();
-        services.AddScoped<Evidence.EvidenceGuard>();
-        services.AddScoped<Notifications.Notifier>();
         services.AddScoped<Apps.AppAccess>();
         services.AddScoped<Apps.VersionFindings>();
         services.AddScoped<Apps.VersionWorkflow>();
-        services.AddScoped<OAuth.AppAccessGate>();
-        services.AddOptions<Downloads.DownloadOptions>().BindConfiguration(Downloads.DownloadOptions.Section)
-            .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();
-        services.AddSingleton<Downloads.DownloadKeyRing>();
-        services.AddSingleton<Downloads.DownloadMetrics>();
-        services.AddSingleton<Downloads.DownloadCountWindow>();
-        services.AddRateLimiter(o => o.AddPolicy<string, Downloads.DownloadRateLimitPolicy>(Downloads.DownloadRateLimitPolicy.Name));
         services.AddScoped<Apps.LifecycleTicker>();
         services.AddScoped<Scanning.IScanCompletion, Apps.SubmissionScanCompletion>();
         services.AddScoped<Scanning.IScanCompletion, Apps.RescanCompletion>();
         services.AddScoped<Scanning.IScanCompletion, Evidence.EvidenceScanCompletion>();
         Probes.ProbeSetup.AddGatehouseProbes(services);
-        services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration(Evidence.EvidenceOptions.Section).Validate(o => o.MaxUploadBytes > 0, "Evidence:MaxUploadBytes must be positive").ValidateOnStart();
-        Notifications.NotificationsSetup.AddGatehouseNotifications(services, s);
-        services.AddGatehouseBlobStore(configuration); // Blobs:Backend, docs/storage.md
-        services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
-        services.AddSingleton<IReadinessCheck, BlobStoreReadiness>();
-        services.AddSingleton<IReadinessCheck, JobStorageReadiness>();
         // Every configured engine is part of readiness; an engine the policy needs but nobody configured
         // shows up in scan reports as incomplete instead.
         if (!string.IsNullOrWhiteSpace(configuration["Scanning:ClamdEndpoint"]))

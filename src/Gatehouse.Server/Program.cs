@@ -4,6 +4,7 @@ using Gatehouse.Server.ApiKeys;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Errors;
@@ -28,17 +29,34 @@ var builder = WebApplication.CreateBuilder(args);
 var settings = builder.AddGatehouseConfiguration();
 builder.AddGatehouseKestrel(); // HTTPS certificate (Gatehouse:Tls), no Server header
 
-// Services, one line per feature.
+// Cross-cutting services: time, data protection, server keys, JSON; problem details; OpenAPI; database; blobs.
 builder.Services.AddGatehouseCore(builder.Configuration, settings);
 builder.Services.AddGatehouseProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddGatehouseDatabase(settings.Database, settings.DataDirectory);
-builder.Services.AddGatehouseAuth();
-builder.Services.AddGatehouseTwoFactor(); // staff 2FA, sign-in throttling (docs/console.md#security)
-builder.Services.AddGatehouseOAuth(builder.Environment, settings);
-builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
-builder.Services.AddGatehouseGuidelines();
-builder.Services.AddGatehouseConsole();
+builder.Services.AddGatehouseBlobStore(builder.Configuration, settings.DataDirectory); // Blobs:Backend, docs/storage.md
+
+// Features, one line each, in the order of their endpoints below (each folder's XxxSetup.cs and XxxApi.cs).
+builder.Services.AddGatehouseHealth();                            // MapHealthApi
+builder.Services.AddGatehouseAuth();                              // Identity: MapAccountApi, MapTokensApi, MapUsersApi
+builder.Services.AddGatehouseTwoFactor();                         // MapTwoFactorApi: staff 2FA, sign-in throttling (docs/console.md#security)
+builder.Services.AddGatehouseDevelopers();                        // MapOrganizationsApi
+builder.Services.AddGatehouseInvitations();                       // MapInvitationsApi
+builder.Services.AddGatehouseOAuth(builder.Environment, settings); // MapTenantsApi, MapConnectApi, MapAppClientsApi
+builder.Services.AddGatehouseAudit();                             // MapAuditApi, MapSecurityRefusalsApi
+// core: Scanning's setup goes here; until then in AddGatehouseCore   // MapScansApi
+builder.Services.AddGatehouseGuidelines();                        // MapGuidelinesApi
+// core: Apps' setup goes here; until then in AddGatehouseCore        // MapAppsApi, MapReviewApi, MapSuppressionsApi
+builder.Services.AddGatehouseListing();                           // MapListingPolicyApi
+builder.Services.AddGatehouseNotifications(settings);             // MapWebhooksApi
+builder.Services.AddGatehouseAgreements();                        // MapAgreementsApi
+builder.Services.AddGatehouseEvidence();                          // MapEvidenceApi
+builder.Services.AddGatehouseApiKeys();                           // MapApiKeysApi
+builder.Services.AddGatehousePlatform();                          // MapPlatformApi
+builder.Services.AddGatehouseDownloads();                         // MapDownloadsApi, UseDownloadHost
+// core: Probes' setup goes here; until then in AddGatehouseCore      // no endpoints of its own
+builder.Services.AddGatehouseConsole();                           // MapRazorPages
+builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs); // core: Jobs; MapHangfireDashboard
 
 var app = builder.Build();
 
@@ -62,7 +80,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.UseCookieApiAntiforgery();
 
-// Endpoints.
+// Endpoints, in the order of the features above (and of the OpenAPI document).
 app.MapHealthApi();
 if (settings.Gatehouse.IsWeb)
 {

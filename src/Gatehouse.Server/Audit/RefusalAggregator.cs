@@ -35,28 +35,6 @@ public static class RefusalReasons
     };
 }
 
-/// <summary>Settings of the security-refusal record (<c>SecurityRefusals</c> section, docs/operations.md).</summary>
-public sealed class SecurityRefusalsOptions
-{
-    public const string Section = "SecurityRefusals";
-
-    /// <summary>Refusals are counted per (actor, reason) over this window and written as one audit entry each. Default 1 minute.</summary>
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Distinct (actor, reason) pairs kept per window; the rest fold into one <c>overflow</c> entry. Default 1000.</summary>
-    public int MaxKeysPerWindow { get; set; } = 1000;
-
-    /// <summary>Subjects and client addresses kept as samples per entry. Default 10.</summary>
-    public int MaxSamples { get; set; } = 10;
-
-    /// <summary>What is wrong with these settings, or null.</summary>
-    public string? Problem() =>
-        Window < TimeSpan.FromSeconds(1) || Window > TimeSpan.FromHours(1) ? "SecurityRefusals:Window must be between 1 second and 1 hour"
-        : MaxKeysPerWindow is < 1 or > 100_000 ? "SecurityRefusals:MaxKeysPerWindow must be between 1 and 100000"
-        : MaxSamples is < 0 or > 100 ? "SecurityRefusals:MaxSamples must be between 0 and 100"
-        : null;
-}
-
 /// <summary>One (actor, reason) over one window: what becomes one <c>security.refused.*</c> audit entry.</summary>
 /// <param name="Actor">User id, <c>apikey:ID</c>, <c>client:ID</c>, or <c>anonymous</c> (then <paramref name="Address"/> names the caller).</param>
 /// <param name="Address">The client address the key was counted under (anonymous actors), else the first address seen.</param>

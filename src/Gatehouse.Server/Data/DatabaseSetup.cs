@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Data;
 
@@ -7,6 +8,8 @@ internal static class DatabaseSetup
 {
     public static IServiceCollection AddGatehouseDatabase(this IServiceCollection services, DatabaseOptions db, string dataDirectory)
     {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         switch (db.Provider)
         {
             case DatabaseProvider.Sqlite:

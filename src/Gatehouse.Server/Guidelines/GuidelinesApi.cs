@@ -16,19 +16,6 @@ namespace Gatehouse.Server.Guidelines;
 /// </summary>
 public static class GuidelinesApi
 {
-    /// <summary>
-    /// The catalogue and questionnaires as singletons, loaded and cross-checked here: invalid data
-    /// (<see cref="GuidelineDataException"/>) stops the start instead of failing requests later.
-    /// </summary>
-    public static IServiceCollection AddGatehouseGuidelines(this IServiceCollection services)
-    {
-        var catalog = RequirementCatalog.LoadEmbedded();
-        var questionnaires = QuestionnaireSet.LoadEmbedded();
-        if (questionnaires.CheckAgainst(catalog) is { Count: > 0 } problems)
-            throw new GuidelineDataException("questionnaires and requirements catalogue", problems);
-        return services.AddSingleton(catalog).AddSingleton(questionnaires);
-    }
-
     public static IEndpointRouteBuilder MapGuidelinesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/guidelines", Page).AllowAnonymous().WithTags("Guidelines").ExcludeFromDescription();

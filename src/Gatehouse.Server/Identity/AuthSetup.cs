@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Identity;
 
@@ -48,15 +49,13 @@ internal static class AuthSetup
                 o.DefaultChallengeScheme = SelectorScheme;
                 o.DefaultForbidScheme = SelectorScheme;
             })
+            // A bearer credential a feature added (BearerCredentials), else a personal access token, else the cookie.
             .AddPolicyScheme(SelectorScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
-                ApiKeys.ApiKeyAuthenticationHandler.Presents(ctx.Request.Headers.Authorization.ToString())
-                    ? ApiKeys.ApiKeyAuthenticationHandler.SchemeName
-                    : ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ctx.RequestServices.GetRequiredService<IOptions<BearerCredentials>>().Value.SchemeFor(ctx.Request.Headers.Authorization.ToString())
+                ?? (ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? PatAuthenticationHandler.SchemeName
-                    : IdentityConstants.ApplicationScheme)
+                    : IdentityConstants.ApplicationScheme))
             .AddScheme<AuthenticationSchemeOptions, PatAuthenticationHandler>(PatAuthenticationHandler.SchemeName, null)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeys.ApiKeyAuthenticationHandler>(ApiKeys.ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddPolicyScheme(Platform.PlatformAuth.SchemeName, "API key or OAuth access token", o => o.ForwardDefaultSelector = Platform.PlatformAuth.Forward)
             .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(o =>
@@ -98,14 +97,22 @@ internal static class AuthSetup
         services.AddOptions<CookiePolicyOptions>()
             .Configure<IHostEnvironment>((o, env) => o.Secure = CookieSecurePolicyFor(env));
         services.AddAuthorization(Policies.Configure);
-        services.AddAuthorization(Platform.PlatformAuth.Configure);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeAwareAuthorizationResultHandler>();
         services.AddScoped<TokenService>();
         services.AddSingleton<DecoyPasswordCheck.Hash>();
         services.AddScoped<DecoyPasswordCheck>();
-        services.AddScoped<ApiKeys.ApiKeyService>();
-        services.AddSingleton<ApiKeys.ApiKeyMetrics>();
         return services;
+    }
+
+    /// <summary>
+    /// Adds a bearer credential of a feature: its authentication scheme, judged by <typeparamref name="THandler"/>,
+    /// and the test by which the default scheme recognises its token (<see cref="BearerCredentials"/>).
+    /// </summary>
+    public static AuthenticationBuilder AddBearerCredential<THandler>(this IServiceCollection services, string scheme, Func<string?, bool> presents)
+        where THandler : BearerCredentialHandler
+    {
+        services.Configure<BearerCredentials>(o => o.Add(scheme, presents));
+        return services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, THandler>(scheme, null);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Gatehouse.Server.Errors;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Identity;
 
@@ -9,20 +10,20 @@ namespace Gatehouse.Server.Identity;
 /// Tells a signed-in caller whether they were refused for a missing token scope
 /// (<c>auth.insufficient-scope</c>, RFC 6750 §3.1) or for who they are (<c>auth.forbidden</c>).
 /// </summary>
-internal sealed class ScopeAwareAuthorizationResultHandler(Audit.SecurityRefusals refusals) : IAuthorizationMiddlewareResultHandler
+internal sealed class ScopeAwareAuthorizationResultHandler(Audit.SecurityRefusals refusals, IOptions<ApiPaths> apiPaths) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true
-            && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(Platform.PlatformApi.Prefix)))
+            && apiPaths.Value.Contains(context.Request.Path))
         {
             var missing = authorizeResult.AuthorizationFailure?.FailedRequirements
                 .OfType<ClaimsAuthorizationRequirement>()
                 .Where(r => r.ClaimType == Scopes.ClaimType)
                 .SelectMany(r => r.AllowedValues ?? [])
-                .Concat(authorizeResult.AuthorizationFailure.FailedRequirements.OfType<Platform.PlatformScopeRequirement>().Select(r => r.Scope))
+                .Concat(authorizeResult.AuthorizationFailure.FailedRequirements.OfType<IScopeRequirement>().Select(r => r.Scope))
                 .ToList() ?? [];
             var roleFailed = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<RolesAuthorizationRequirement>().Any() == true;
             context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -13,13 +13,6 @@ using static Gatehouse.Server.Console.HtmlPage;
 
 namespace Gatehouse.Server.Identity;
 
-/// <summary>Sign-in throttling, settings in section <c>Gatehouse</c>.</summary>
-public sealed class LoginThrottleOptions
-{
-    /// <summary>Sign-in posts (password and second step together) per client address and minute; default 10.</summary>
-    public int LoginRateLimitPerMinute { get; set; } = 10;
-}
-
 /// <summary>
 /// Registration and middleware of the console's own protection: staff must have two-factor authentication
 /// (<see cref="UseTwoFactorEnforcement"/>), and sign-in posts are rate limited per client address on top of
@@ -31,8 +24,7 @@ public static class TwoFactorSetup
 
     public static IServiceCollection AddGatehouseTwoFactor(this IServiceCollection services)
     {
-        services.AddOptions<LoginThrottleOptions>().BindConfiguration(GatehouseOptions.Section)
-            .Validate(o => o.LoginRateLimitPerMinute > 0, "Gatehouse:LoginRateLimitPerMinute must be positive").ValidateOnStart();
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(GatehouseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<IdentityOptions>(o => o.Tokens.AuthenticatorIssuer = TwoFactorApi.Issuer);
         // The cookie that carries "password checked, code pending" gets the session cookie's flags.
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme).Configure<IHostEnvironment>((o, env) =>
@@ -92,7 +84,7 @@ public static class TwoFactorSetup
             if (!Exempt(ctx.Request.Path) && await SessionAsync(ctx) is { } session && session.IsStaff()
                 && !await TwoFactorEnabledAsync(ctx, session.Id()))
             {
-                if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments(Platform.PlatformApi.Prefix))
+                if (ctx.RequestServices.GetRequiredService<IOptions<ApiPaths>>().Value.Contains(ctx.Request.Path))
                 {
                     ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                     await Problems.Of(403, ProblemCodes.TwoFactorRequired, "Two-factor authentication is required",

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Gatehouse.Server.Jobs;
 
 /// <summary>Settings of section <c>Jobs</c>.</summary>
@@ -9,9 +11,11 @@ public sealed class JobsOptions
     public int WorkerCount { get; set; } = Environment.ProcessorCount;
 
     /// <summary>How often the reconciler looks for lost work (default 1 minute).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionLimits.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Jobs intervals must be positive")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a worker's claim on an item lasts before another may take it over (default 30 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionLimits.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Jobs intervals must be positive")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How often the audit chain is verified in the background (default daily; zero disables).</summary>

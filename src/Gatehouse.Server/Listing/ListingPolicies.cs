@@ -6,15 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Listing;
 
-/// <summary>Settings of section <c>Listing</c>.</summary>
-public sealed class ListingOptions
-{
-    public const string Section = "Listing";
-
-    /// <summary>Listing policy file (JSON, docs/lifecycle.md). Empty: the built-in default. Loaded at start-up; a changed file becomes a new version.</summary>
-    public string? PolicyFile { get; set; }
-}
-
 /// <summary>A listing policy and the version it is stored as.</summary>
 public sealed record VersionedListingPolicy(int Version, ListingPolicy Policy);
 

@@ -29,6 +29,7 @@ public static class OAuthSetup
         if (s.Gatehouse.AllowInsecureHttp && !devLike)
             throw new InvalidOperationException("Gatehouse:AllowInsecureHttp is a development setting; it is refused outside the Development environment (docs/oauth.md).");
 
+        services.AddScoped<AppAccessGate>(); // the kill switch every credential of an app passes
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<GatehouseDb>())
             .AddServer(o =>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Gatehouse.Server.ApiKeys;
+using Gatehouse.Server.Identity;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Platform;
 
@@ -32,13 +33,15 @@ public static class PlatformAuth
 
     public static readonly string[] Schemes = [SchemeName];
 
-    /// <summary>Where <see cref="SchemeName"/> forwards a request.</summary>
+    /// <summary>
+    /// Where <see cref="SchemeName"/> forwards a request: a bearer credential of ours (the API keys register theirs
+    /// in <see cref="BearerCredentials"/>) to its handler, any other token to OpenIddict's validation.
+    /// </summary>
     public static string Forward(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ApiKeyAuthenticationHandler.Presents(context.Request.Headers.Authorization.ToString())
-            ? ApiKeyAuthenticationHandler.SchemeName
-            : OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+        return context.RequestServices.GetRequiredService<IOptions<BearerCredentials>>().Value.SchemeFor(context.Request.Headers.Authorization.ToString())
+            ?? OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
     }
 
     public static void Configure(AuthorizationOptions o)
@@ -67,7 +70,7 @@ public static class PlatformAuth
 }
 
 /// <summary>The caller holds <see cref="Scope"/>; a refusal answers <c>auth.insufficient-scope</c>.</summary>
-public sealed class PlatformScopeRequirement(string scope) : AuthorizationHandler<PlatformScopeRequirement>, IAuthorizationRequirement
+public sealed class PlatformScopeRequirement(string scope) : AuthorizationHandler<PlatformScopeRequirement>, IScopeRequirement
 {
     public string Scope { get; } = scope;
 

@@ -7,10 +7,14 @@ internal static class BlobStoreSetup
 {
     /// <summary>
     /// <c>filesystem</c> (default): <see cref="FileSystemBlobStore"/>. <c>s3</c>: <see cref="S3BlobStore"/>, also as
-    /// <see cref="IPresigningBlobStore"/>. An unknown backend stops the start.
+    /// <see cref="IPresigningBlobStore"/>. An unknown backend stops the start. The file system store's default
+    /// directory is <c>blobs</c> under <paramref name="dataDirectory"/> (when given).
     /// </summary>
-    public static IServiceCollection AddGatehouseBlobStore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGatehouseBlobStore(this IServiceCollection services, IConfiguration configuration, string? dataDirectory = null)
     {
+        services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (dataDirectory is not null)
+            services.PostConfigure<BlobStoreOptions>(o => o.Path ??= Path.Combine(dataDirectory, "blobs"));
         services.AddSingleton<IValidateOptions<BlobStoreOptions>, BlobStoreOptionsValidator>();
         services.AddScoped<BlobQuotas>();
         if (BackendOf(configuration) == BlobBackend.S3)
@@ -45,16 +49,17 @@ internal static class BlobStoreSetup
     }
 }
 
-/// <summary>Start-up checks of section <c>Blobs</c>; each failure names its key.</summary>
+/// <summary>
+/// The rules of section <c>Blobs</c> that depend on <see cref="BlobStoreOptions.Backend"/>: the <c>Blobs:S3</c>
+/// settings, checked when the backend is <c>s3</c>. Each failure names its key.
+/// </summary>
 internal sealed class BlobStoreOptionsValidator : IValidateOptions<BlobStoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, BlobStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Backend != BlobBackend.S3) return ValidateOptionsResult.Success;
         var failures = new List<string>();
-        if (options.OrgQuotaBytes < 0) failures.Add("Blobs:OrgQuotaBytes must be 0 (no quota) or positive");
-        if (options.RetentionGracePeriod < TimeSpan.FromMinutes(1)) failures.Add("Blobs:RetentionGracePeriod must be at least 1 minute");
-        if (options.Backend != BlobBackend.S3) return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         var s3 = options.S3;
         if (string.IsNullOrWhiteSpace(s3.ServiceUrl))
             failures.Add("Blobs:S3:ServiceUrl is required when Blobs:Backend is s3");

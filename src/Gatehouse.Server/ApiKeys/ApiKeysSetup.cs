@@ -1,0 +1,15 @@
+using Gatehouse.Server.Identity;
+
+namespace Gatehouse.Server.ApiKeys;
+
+/// <summary>The platform API's keys: their authentication scheme (<c>Bearer ghk_…</c>) and services.</summary>
+internal static class ApiKeysSetup
+{
+    public static IServiceCollection AddGatehouseApiKeys(this IServiceCollection services)
+    {
+        services.AddBearerCredential<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, ApiKeyAuthenticationHandler.Presents);
+        services.AddScoped<ApiKeyService>();
+        services.AddSingleton<ApiKeyMetrics>();
+        return services;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Gatehouse.Server.Audit;
+
+/// <summary>The audit log and the security-refusal counter that folds refusals into audit entries (docs/operations.md#security-refusals).</summary>
+internal static class AuditSetup
+{
+    public static IServiceCollection AddGatehouseAudit(this IServiceCollection services)
+    {
+        services.AddSingleton<AuditLog>();
+        services.AddOptions<SecurityRefusalsOptions>().BindConfiguration(SecurityRefusalsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart(); // docs/operations.md#security-refusals
+        services.AddSingleton<SecurityRefusals>();
+        services.AddSingleton<SecurityRefusalsFlusher>(); // one audit entry per actor, reason and window
+        services.AddHostedService(sp => sp.GetRequiredService<SecurityRefusalsFlusher>());
+        return services;
+    }
+}
