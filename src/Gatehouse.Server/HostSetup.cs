@@ -60,24 +60,12 @@ internal static class HostSetup
         var data = Path.GetFullPath(gatehouse.DataDirectory, builder.Environment.ContentRootPath);
         if (!Directory.Exists(data)) Directory.CreateDirectory(data);
         services.PostConfigure<BlobStoreOptions>(o => o.Path ??= Path.Combine(data, "blobs"));
-        services.AddOptions<Scanning.ScanningOptions>().BindConfiguration(Scanning.ScanningOptions.Section)
-            .Validate(o => o.MaxUploadBytes > 0, "Scanning:MaxUploadBytes must be positive")
-            .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || PolicyLoads(o.PolicyFile), "Scanning:PolicyFile must name a readable, valid policy file (docs/engine.md)")
-            .Validate(o => string.IsNullOrWhiteSpace(o.ClamdEndpoint) || Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(o.ClamdEndpoint, out _, out _),
-                "Scanning:ClamdEndpoint must be tcp://HOST:PORT or unix:/PATH")
-            .ValidateOnStart();
         services.AddOptions<Listing.ListingOptions>().BindConfiguration(Listing.ListingOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || File.Exists(o.PolicyFile), "Listing:PolicyFile must name a readable listing policy file (docs/lifecycle.md)")
             .ValidateOnStart();
         services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Blobs:MaxBytes must be positive").ValidateOnStart();
         return new StartupSettings(gatehouse, database, jobs, data);
-    }
-
-    private static bool PolicyLoads(string path)
-    {
-        try { Gatehouse.Analysis.Pipeline.PolicyFile.Load(path); return true; }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return false; }
     }
 
     public static IServiceCollection AddGatehouseCore(this IServiceCollection services, IConfiguration configuration, StartupSettings s)
@@ -100,15 +88,11 @@ internal static class HostSetup
         services.AddScoped<Invitations.InvitationService>();
         services.AddOptions<Invitations.InvitationOptions>().BindConfiguration(Invitations.InvitationOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<Scanning.ScanStarter>();
         services.AddScoped<Listing.ListingPolicies>();
         services.AddScoped<Listing.RequirementSnapshots>();
         services.AddScoped<Agreements.AgreementGuard>();
         services.AddScoped<Evidence.EvidenceGuard>();
         services.AddScoped<Notifications.Notifier>();
-        services.AddScoped<Apps.AppAccess>();
-        services.AddScoped<Apps.VersionFindings>();
-        services.AddScoped<Apps.VersionWorkflow>();
         services.AddScoped<OAuth.AppAccessGate>();
         services.AddOptions<Downloads.DownloadOptions>().BindConfiguration(Downloads.DownloadOptions.Section)
             .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();
@@ -116,22 +100,23 @@ internal static class HostSetup
         services.AddSingleton<Downloads.DownloadMetrics>();
         services.AddSingleton<Downloads.DownloadCountWindow>();
         services.AddRateLimiter(o => o.AddPolicy<string, Downloads.DownloadRateLimitPolicy>(Downloads.DownloadRateLimitPolicy.Name));
-        services.AddScoped<Apps.LifecycleTicker>();
-        services.AddScoped<Scanning.IScanCompletion, Apps.SubmissionScanCompletion>();
-        services.AddScoped<Scanning.IScanCompletion, Apps.RescanCompletion>();
         services.AddScoped<Scanning.IScanCompletion, Evidence.EvidenceScanCompletion>();
-        Probes.ProbeSetup.AddGatehouseProbes(services);
+        // Periodic work, each owned by its feature with its interval under the same Jobs:* key as before.
+        services.AddScoped<Jobs.IWorkHandler, Evidence.EvidenceExpiryHandler>();
+        services.AddOptions<Evidence.EvidenceExpiryOptions>().BindConfiguration(Evidence.EvidenceExpiryOptions.Section);
+        Jobs.PeriodicWork.Register<Evidence.EvidenceExpiryOptions>(services, Evidence.EvidenceExpiryHandler.KindName, o => o.EvidenceExpiryInterval);
+        services.AddScoped<Jobs.IWorkHandler, AuditVerifyHandler>();
+        services.AddOptions<AuditVerifyOptions>().BindConfiguration(AuditVerifyOptions.Section);
+        Jobs.PeriodicWork.Register<AuditVerifyOptions>(services, AuditVerifyHandler.KindName, o => o.AuditVerifyInterval);
+        services.AddScoped<Jobs.IWorkHandler, BlobRetentionHandler>();
+        services.AddOptions<BlobRetentionOptions>().BindConfiguration(BlobRetentionOptions.Section);
+        Jobs.PeriodicWork.Register<BlobRetentionOptions>(services, BlobRetentionHandler.KindName, o => o.BlobRetentionInterval);
         services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration(Evidence.EvidenceOptions.Section).Validate(o => o.MaxUploadBytes > 0, "Evidence:MaxUploadBytes must be positive").ValidateOnStart();
         Notifications.NotificationsSetup.AddGatehouseNotifications(services, s);
         services.AddGatehouseBlobStore(configuration); // Blobs:Backend, docs/storage.md
         services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
         services.AddSingleton<IReadinessCheck, BlobStoreReadiness>();
         services.AddSingleton<IReadinessCheck, JobStorageReadiness>();
-        // Every configured engine is part of readiness; an engine the policy needs but nobody configured
-        // shows up in scan reports as incomplete instead.
-        if (!string.IsNullOrWhiteSpace(configuration["Scanning:ClamdEndpoint"]))
-            services.AddSingleton<IReadinessCheck, Scanning.ClamdReadiness>();
-        services.AddSingleton<IReadinessCheck, Scanning.YaraReadiness>();
         return services;
     }
 

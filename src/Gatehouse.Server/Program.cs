@@ -37,6 +37,8 @@ builder.Services.AddGatehouseAuth();
 builder.Services.AddGatehouseTwoFactor(); // staff 2FA, sign-in throttling (docs/console.md#security)
 builder.Services.AddGatehouseOAuth(builder.Environment, settings);
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
+builder.Services.AddGatehouseScanning(builder.Configuration);
+builder.Services.AddGatehouseApps();
 builder.Services.AddGatehouseGuidelines();
 builder.Services.AddGatehouseConsole();
 

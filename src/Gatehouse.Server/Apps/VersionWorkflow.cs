@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Verdicts;
 using System.Text.Json;
 using Gatehouse.Server.Agreements;
 using Gatehouse.Server.Audit;
@@ -147,15 +148,15 @@ public sealed class VersionWorkflow(
     /// <summary>A version with an artifact, or a web integration probed by reference, needs a finished scan that is neither incomplete nor blocking (after suppressions).</summary>
     private async Task<IReadOnlyList<GuardFailure>> ScanGuardsAsync(App app, AppVersion v, CancellationToken ct)
     {
-        if (v.ArtifactDigest is null && !Probes.ProbeScans.Applies(app, v)) return [];
+        if (v.ArtifactDigest is null && !VersionProbes.Applies(app, v)) return [];
         var scan = v.CurrentScanId is { } id ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
         var failures = (await JudgeScanAsync(app, v, scan, "scan", ct)).ToList();
         // A web integration with an artifact is probed too (its current scan is the artifact's): its endpoints are
         // judged by the newest probe, which every submission and rescan starts. Issue 12, item 14.
-        if (v.ArtifactDigest is not null && Probes.ProbeScans.Applies(app, v))
+        if (v.ArtifactDigest is not null && VersionProbes.Applies(app, v))
         {
             var probe = await db.Scans.AsNoTracking()
-                .Where(s => s.SubjectId == v.Id && s.ArtifactType == Probes.ProbeScans.ArtifactType)
+                .Where(s => s.SubjectId == v.Id && s.ArtifactType == Scanning.Probes.ProbeReports.ArtifactType)
                 .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
             failures.AddRange(await JudgeScanAsync(app, v, probe, "endpoint probe", ct));
         }
@@ -168,8 +169,8 @@ public sealed class VersionWorkflow(
         var effective = await findings.EffectiveAsync(app, v, scan, ct);
         return effective.Verdict switch
         {
-            "incomplete" => [new(Guards.ScanIncomplete, $"the last {what} was incomplete (an engine failed or was unreachable): rescan first")],
-            "reject" => [new(Guards.ScanBlocking, $"{what}: {effective.Blocking.Count} finding(s) block: {string.Join(", ", effective.Blocking.Take(10))}")],
+            Verdict.Incomplete => [new(Guards.ScanIncomplete, $"the last {what} was incomplete (an engine failed or was unreachable): rescan first")],
+            Verdict.Reject => [new(Guards.ScanBlocking, $"{what}: {effective.Blocking.Count} finding(s) block: {string.Join(", ", effective.Blocking.Take(10))}")],
             _ => [],
         };
     }
@@ -191,7 +192,7 @@ public sealed class VersionWorkflow(
 
         // Every submission is checked again in full: a fresh scan of the artifact, or of a web integration's
         // endpoints by reference (the probe, docs/probe.md); anything else by reference goes straight to review.
-        if (v.ArtifactDigest is not null || Probes.ProbeScans.Applies(app, v))
+        if (v.ArtifactDigest is not null || VersionProbes.Applies(app, v))
         {
             // Scanning first, then the scan: its completion expects the version to be waiting for it.
             await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
@@ -213,9 +214,9 @@ public sealed class VersionWorkflow(
     private async Task StartSubmissionScansAsync(App app, AppVersion v, CancellationToken ct)
     {
         await StartScanAsync(app, v, ScanPurposes.Submission, ct);
-        if (v.ArtifactDigest is not null && Probes.ProbeScans.Applies(app, v))
+        if (v.ArtifactDigest is not null && VersionProbes.Applies(app, v))
             // Not the current scan: SubmissionScanCompletion ignores it, and the approval guard reads it.
-            await scans.StartAsync(Probes.ProbeScans.Request(app, v, ScanPurposes.Submission), ct);
+            await scans.StartAsync(VersionProbes.Request(app, v, ScanPurposes.Submission), ct);
     }
 
     /// <summary>Starts a scan of the version's artifact under the policy it was submitted with.</summary>
@@ -223,8 +224,8 @@ public sealed class VersionWorkflow(
     {
         // A web integration without an artifact is probed instead; the daily probe of one with an artifact never
         // replaces the artifact's scan as the current one.
-        if (purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && Probes.ProbeScans.Applies(app, v)))
-            return await scans.StartAsync(Probes.ProbeScans.Request(app, v, purpose), ct, scan =>
+        if (purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && VersionProbes.Applies(app, v)))
+            return await scans.StartAsync(VersionProbes.Request(app, v, purpose), ct, scan =>
             {
                 if (v.ArtifactDigest is null) v.CurrentScanId = scan.Id;
                 v.UpdatedAt = time.GetUtcNow();
@@ -257,11 +258,11 @@ public sealed class VersionWorkflow(
             case Lifecycle.Actions.Publish:
                 v.PublishedAt = now;
                 v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
-                v.NextProbeAt = Probes.ProbeScans.Applies(app, v) ? now.Add(Probes.ProbeScans.Interval) : null;
+                v.NextProbeAt = VersionProbes.Applies(app, v) ? now.Add(VersionProbes.Interval) : null;
                 break;
             case Lifecycle.Actions.Reinstate:
                 v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
-                v.NextProbeAt = Probes.ProbeScans.Applies(app, v) ? now.Add(Probes.ProbeScans.Interval) : null;
+                v.NextProbeAt = VersionProbes.Applies(app, v) ? now.Add(VersionProbes.Interval) : null;
                 break;
         }
         db.VersionTransitions.Add(new VersionTransition

@@ -1,6 +1,6 @@
-namespace Gatehouse.Server.Probes;
+namespace Gatehouse.Server.Scanning.Probes;
 
-/// <summary>Registers the server side of the endpoint probe: its settings, the scan runner and the daily probe's completion.</summary>
+/// <summary>Registers the server side of the endpoint probe: its settings and the runner of <see cref="ScanKind.Probe"/> scans.</summary>
 internal static class ProbeSetup
 {
     public static IServiceCollection AddGatehouseProbes(this IServiceCollection services)
@@ -11,8 +11,7 @@ internal static class ProbeSetup
             .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.RequestTimeout <= TimeSpan.FromMinutes(5), "Gatehouse:Probe:RequestTimeout must be positive and at most 5 minutes")
             .Validate(o => o.MaxDuration >= o.RequestTimeout && o.MaxDuration <= TimeSpan.FromHours(1), "Gatehouse:Probe:MaxDuration must be at least RequestTimeout and at most 1 hour")
             .ValidateOnStart();
-        services.AddScoped<ProbeScanRunner>();
-        services.AddScoped<Scanning.IScanCompletion, ProbeCompletion>();
+        services.AddScoped<IScanRunner, ProbeScanRunner>();
         return services;
     }
 }
