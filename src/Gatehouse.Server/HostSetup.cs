@@ -92,8 +92,11 @@ internal static class HostSetup
         services.AddScoped<Listing.RequirementSnapshots>();
         services.AddScoped<Agreements.AgreementGuard>();
         services.AddScoped<Evidence.EvidenceGuard>();
+        services.AddScoped<Apps.ITierEvidence>(sp => sp.GetRequiredService<Evidence.EvidenceGuard>());
         services.AddScoped<Notifications.Notifier>();
         services.AddScoped<OAuth.AppAccessGate>();
+        services.AddScoped<OAuth.IAppKeyRevoker, ApiKeys.AppKeyRevoker>();
+        services.AddScoped<Apps.IVersionTransitionObserver>(sp => sp.GetRequiredService<OAuth.AppAccessGate>());
         services.AddOptions<Downloads.DownloadOptions>().BindConfiguration(Downloads.DownloadOptions.Section)
             .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();
         services.AddSingleton<Downloads.DownloadKeyRing>();
@@ -108,9 +111,6 @@ internal static class HostSetup
         services.AddScoped<Jobs.IWorkHandler, AuditVerifyHandler>();
         services.AddOptions<AuditVerifyOptions>().BindConfiguration(AuditVerifyOptions.Section);
         Jobs.PeriodicWork.Register<AuditVerifyOptions>(services, AuditVerifyHandler.KindName, o => o.AuditVerifyInterval);
-        services.AddScoped<Jobs.IWorkHandler, BlobRetentionHandler>();
-        services.AddOptions<BlobRetentionOptions>().BindConfiguration(BlobRetentionOptions.Section);
-        Jobs.PeriodicWork.Register<BlobRetentionOptions>(services, BlobRetentionHandler.KindName, o => o.BlobRetentionInterval);
         services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration(Evidence.EvidenceOptions.Section).Validate(o => o.MaxUploadBytes > 0, "Evidence:MaxUploadBytes must be positive").ValidateOnStart();
         Notifications.NotificationsSetup.AddGatehouseNotifications(services, s);
         services.AddGatehouseBlobStore(configuration); // Blobs:Backend, docs/storage.md

@@ -17,6 +17,7 @@ using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Platform;
+using Gatehouse.Server.Retention;
 using Gatehouse.Server.OAuth;
 using Gatehouse.Server.Scanning;
 using Gatehouse.Server.Tls;
@@ -39,6 +40,7 @@ builder.Services.AddGatehouseOAuth(builder.Environment, settings);
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs);
 builder.Services.AddGatehouseScanning(builder.Configuration);
 builder.Services.AddGatehouseApps();
+builder.Services.AddGatehouseRetention();
 builder.Services.AddGatehouseGuidelines();
 builder.Services.AddGatehouseConsole();
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Gatehouse.Server.Agreements;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Evidence;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
@@ -45,12 +44,12 @@ public sealed record Caller(string UserId, Actor As, string? ClientAddress = nul
 /// </summary>
 public sealed class VersionWorkflow(
     GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier, AgreementGuard agreements,
-    EvidenceGuard evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings, OAuth.AppAccessGate gate)
+    ITierEvidence evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings, IEnumerable<IVersionTransitionObserver> observers)
 {
     public static class Guards
     {
         public const string AgreementNotAccepted = "agreement.not-accepted";
-        public const string EvidenceMissing = EvidenceGuard.ReasonMissing;
+        public const string EvidenceMissing = Evidence.EvidenceGuard.ReasonMissing; // a constant: no dependency on the evidence vault
         public const string QuestionnaireMissing = "questionnaire.missing";
         public const string QuestionnaireFail = "questionnaire.fail";
         public const string AttestationMissing = "attestation.missing";
@@ -133,8 +132,8 @@ public sealed class VersionWorkflow(
         var policy = (await listing.CurrentAsync(ct)).Policy;
         if (!policy.Tiers.TryGetValue(app.Tier, out var tier))
             return [new(Guards.UnknownTier, $"the listing policy has no tier '{app.Tier}'")];
-        var check = await evidence.CheckAsync(app.OrganizationId, tier, ct);
-        return check.Unmet.Select(u => new GuardFailure(Guards.EvidenceMissing, u)).ToList();
+        var unmet = await evidence.UnmetAsync(app.OrganizationId, tier, ct);
+        return unmet.Select(u => new GuardFailure(Guards.EvidenceMissing, u)).ToList();
     }
 
     private static IEnumerable<GuardFailure> QuestionnaireGuards(AppVersion v)
@@ -271,14 +270,14 @@ public sealed class VersionWorkflow(
             ReasonCodes = JsonSerializer.Serialize(reasons), Text = text, Actor = caller.UserId, At = now,
         });
         // Quarantining or suspending any version suspends the app's access, saved with the move (issue 12, item 2).
-        gate.BeforeTransition(app, v, move.Action, move.To, caller.UserId, text);
+        foreach (var observer in observers) observer.BeforeTransition(app, v, move.Action, move.To, caller.UserId, text);
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(new AuditEvent(AuditActions.VersionPrefix + move.Action, caller.UserId, app.OrganizationId.ToString(), v.Id.ToString(),
             caller.ClientAddress, new { app = app.Slug, version = v.Version, from, to = move.To, reasons, text }), ct);
         if (from != move.To)
             await notifier.OrganizationAsync(app.OrganizationId, $"version.{move.To}", Summary(app, v, reasons, text), ct);
         // The kill switch: leaving "published" revokes the app's tokens and keys; its own webhook hears of it.
-        await gate.AfterTransitionAsync(app, move.Action, from, move.To, caller.UserId, ct);
+        foreach (var observer in observers) await observer.AfterTransitionAsync(app, move.Action, from, move.To, caller.UserId, ct);
         return TransitionOutcome.Done(v);
     }
 

@@ -21,6 +21,17 @@ public sealed class DependencyRulesTests
     /// </summary>
     private static readonly Dictionary<(string From, string To), string> KnownExceptions = new()
     {
+        // Being removed in parallel (issue 13): the ApiKey scheme and the Platform policy move out of Identity/AuthSetup.
+        [("Identity", "ApiKeys")] = "Identity/AuthSetup registers the ApiKey scheme (moves to ApiKeys/ApiKeysSetup)",
+        [("Identity", "Platform")] = "Identity/AuthSetup and ScopeAwareAuthorizationResultHandler name the Platform policy (moves to Platform/PlatformSetup)",
+        [("Platform", "ApiKeys")] = "Platform/PlatformAuth checks API keys, while ApiKeys/ApiKeyModel maps Platform's tables (setup change)",
+        // Being removed in parallel (issue 13): login and 2FA become Razor pages on the shared layout.
+        [("Identity", "Console")] = "AccountApi, TwoFactorApi and TwoFactorSetup render with Console/HtmlPage",
+        // Not yet addressed: organisations, invitations and tenants.
+        [("Identity", "Developers")] = "AccountApi (registration) creates organisation memberships",
+        [("Developers", "Invitations")] = "OrganizationsApi invites members, and InvitationService adds them to the organisation",
+        [("OAuth", "Invitations")] = "TenantsApi invites tenant admins, and InvitationService adds them to the tenant",
+        [("Notifications", "Developers")] = "Notifier e-mails the organisation's members; WebhooksApi authorizes with OrgAccess",
     };
 
     /// <summary>
@@ -40,17 +51,17 @@ public sealed class DependencyRulesTests
             .Select(n => n[Root.Length..].Split('.')[0]).Where(f => f != "Pages").Distinct().Order(StringComparer.Ordinal).ToList();
         // "Gatehouse.Server.Apps" must not match "Gatehouse.Server.AppsX": no folder name may start with another's.
         Assert.DoesNotContain(folders, a => folders.Any(b => a != b && a.StartsWith(b, StringComparison.Ordinal)));
+        var types = Types.InAssembly(assembly); // read once
         var graph = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>();
         foreach (var from in folders)
         {
             var edges = new Dictionary<string, IReadOnlyList<string>>();
             foreach (var to in folders.Where(f => f != from))
             {
-                var result = Types.InAssembly(assembly).That().ResideInNamespace(Root + from)
-                    .Should().NotHaveDependencyOn(Root + to).GetResult();
-                var types = (result.FailingTypeNames ?? []).Where(t => !Unjudged.Any(u => t.StartsWith(u, StringComparison.Ordinal)))
+                var result = types.That().ResideInNamespace(Root + from).Should().NotHaveDependencyOn(Root + to).GetResult();
+                var failing = (result.FailingTypeNames ?? []).Where(t => !Unjudged.Any(u => t.StartsWith(u, StringComparison.Ordinal)))
                     .Order(StringComparer.Ordinal).ToList();
-                if (types.Count > 0) edges[to] = types;
+                if (failing.Count > 0) edges[to] = failing;
             }
             graph[from] = edges;
         }

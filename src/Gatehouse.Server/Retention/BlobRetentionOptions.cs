@@ -1,6 +1,6 @@
-namespace Gatehouse.Server.Data.Blobs;
+namespace Gatehouse.Server.Retention;
 
-/// <summary>When unreferenced blobs are deleted. The key keeps its path from before the store owned it: <c>Jobs:BlobRetentionInterval</c>.</summary>
+/// <summary>When unreferenced blobs are deleted. The key keeps its path from before retention owned it: <c>Jobs:BlobRetentionInterval</c>.</summary>
 public sealed class BlobRetentionOptions
 {
     public const string Section = "Jobs";
