@@ -39,9 +39,7 @@ internal static class HostSetup
 
         var services = builder.Services;
         services.AddOptions<GatehouseOptions>().BindConfiguration(GatehouseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
-            .Validate(o => o.ReconcileInterval > TimeSpan.Zero && o.Lease > TimeSpan.Zero, "Jobs intervals must be positive")
-            .ValidateOnStart();
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var gatehouse = builder.Configuration.GetSection(GatehouseOptions.Section).Get<GatehouseOptions>() ?? new();
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
@@ -50,19 +48,7 @@ internal static class HostSetup
         builder.AddGatehousePublicUrl(gatehouse);
         var data = Path.GetFullPath(gatehouse.DataDirectory, builder.Environment.ContentRootPath);
         if (!Directory.Exists(data)) Directory.CreateDirectory(data);
-        services.AddOptions<Scanning.ScanningOptions>().BindConfiguration(Scanning.ScanningOptions.Section)
-            .Validate(o => o.MaxUploadBytes > 0, "Scanning:MaxUploadBytes must be positive")
-            .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || PolicyLoads(o.PolicyFile), "Scanning:PolicyFile must name a readable, valid policy file (docs/engine.md)")
-            .Validate(o => string.IsNullOrWhiteSpace(o.ClamdEndpoint) || Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(o.ClamdEndpoint, out _, out _),
-                "Scanning:ClamdEndpoint must be tcp://HOST:PORT or unix:/PATH")
-            .ValidateOnStart();
         return new StartupSettings(gatehouse, database, jobs, data);
-    }
-
-    private static bool PolicyLoads(string path)
-    {
-        try { Gatehouse.Analysis.Pipeline.PolicyFile.Load(path); return true; }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>
@@ -80,21 +66,6 @@ internal static class HostSetup
         services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
         services.AddHttpContextAccessor();
 
-        // The scan core (Apps, Scanning, Probes): until it has setups of its own.
-        services.AddScoped<Scanning.ScanStarter>();
-        services.AddScoped<Apps.AppAccess>();
-        services.AddScoped<Apps.VersionFindings>();
-        services.AddScoped<Apps.VersionWorkflow>();
-        services.AddScoped<Apps.LifecycleTicker>();
-        services.AddScoped<Scanning.IScanCompletion, Apps.SubmissionScanCompletion>();
-        services.AddScoped<Scanning.IScanCompletion, Apps.RescanCompletion>();
-        services.AddScoped<Scanning.IScanCompletion, Evidence.EvidenceScanCompletion>();
-        Probes.ProbeSetup.AddGatehouseProbes(services);
-        // Every configured engine is part of readiness; an engine the policy needs but nobody configured
-        // shows up in scan reports as incomplete instead.
-        if (!string.IsNullOrWhiteSpace(configuration["Scanning:ClamdEndpoint"]))
-            services.AddSingleton<IReadinessCheck, Scanning.ClamdReadiness>();
-        services.AddSingleton<IReadinessCheck, Scanning.YaraReadiness>();
         return services;
     }
 

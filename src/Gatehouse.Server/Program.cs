@@ -18,6 +18,7 @@ using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Platform;
+using Gatehouse.Server.Retention;
 using Gatehouse.Server.OAuth;
 using Gatehouse.Server.Scanning;
 using Gatehouse.Server.Tls;
@@ -44,9 +45,9 @@ builder.Services.AddGatehouseDevelopers();                        // MapOrganiza
 builder.Services.AddGatehouseInvitations();                       // MapInvitationsApi
 builder.Services.AddGatehouseOAuth(builder.Environment, settings); // MapTenantsApi, MapConnectApi, MapAppClientsApi
 builder.Services.AddGatehouseAudit();                             // MapAuditApi, MapSecurityRefusalsApi
-// core: Scanning's setup goes here; until then in AddGatehouseCore   // MapScansApi
+builder.Services.AddGatehouseScanning(builder.Configuration);      // MapScansApi; the file and probe scan runners
 builder.Services.AddGatehouseGuidelines();                        // MapGuidelinesApi
-// core: Apps' setup goes here; until then in AddGatehouseCore        // MapAppsApi, MapReviewApi, MapSuppressionsApi
+builder.Services.AddGatehouseApps();                              // MapAppsApi, MapReviewApi, MapSuppressionsApi
 builder.Services.AddGatehouseListing();                           // MapListingPolicyApi
 builder.Services.AddGatehouseNotifications(settings);             // MapWebhooksApi
 builder.Services.AddGatehouseAgreements();                        // MapAgreementsApi
@@ -54,9 +55,9 @@ builder.Services.AddGatehouseEvidence();                          // MapEvidence
 builder.Services.AddGatehouseApiKeys();                           // MapApiKeysApi
 builder.Services.AddGatehousePlatform();                          // MapPlatformApi
 builder.Services.AddGatehouseDownloads();                         // MapDownloadsApi, UseDownloadHost
-// core: Probes' setup goes here; until then in AddGatehouseCore      // no endpoints of its own
+builder.Services.AddGatehouseRetention();                         // no endpoints: the blobs.retention job
 builder.Services.AddGatehouseConsole();                           // MapRazorPages
-builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs); // core: Jobs; MapHangfireDashboard
+builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs); // MapHangfireDashboard
 
 var app = builder.Build();
 

@@ -5,12 +5,18 @@ namespace Gatehouse.Analysis.Verdicts;
 /// <summary>
 /// Turns findings and analyzer outcomes into a verdict. Fail closed: any analyzer that failed or
 /// whose engine the policy requires was unavailable makes the verdict <see cref="Verdict.Incomplete"/>,
-/// whatever the findings say.
+/// whatever the findings say. The one place a verdict is decided: the pipeline, the endpoint probe and the
+/// server (a version's verdict after its approved suppressions) all come here.
 /// </summary>
 public static class VerdictRules
 {
+    /// <param name="suppressedFingerprints">
+    /// Fingerprints of findings a reviewer has accepted (approved, unexpired suppressions): they no longer count
+    /// towards review or reject. They never make an incomplete verdict complete.
+    /// </param>
     public static (Verdict Verdict, IReadOnlyList<string> Reasons) Decide(
-        IReadOnlyList<Finding> findings, IReadOnlyList<AnalyzerRun> runs, Policy policy, IReadOnlyList<string>? missingEngines = null)
+        IReadOnlyList<Finding> findings, IReadOnlyList<AnalyzerRun> runs, Policy policy, IReadOnlyList<string>? missingEngines = null,
+        IReadOnlySet<string>? suppressedFingerprints = null)
     {
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(runs);
@@ -21,6 +27,9 @@ public static class VerdictRules
         foreach (var e in missingEngines ?? [])
             reasons.Add($"required engine {e} is not configured");
         if (reasons.Count > 0) return (Verdict.Incomplete, reasons);
+
+        if (suppressedFingerprints is { Count: > 0 })
+            findings = findings.Where(f => !suppressedFingerprints.Contains(f.Fingerprint)).ToList();
 
         var reject = findings.Where(f => f.Severity >= policy.RejectAt).ToList();
         if (reject.Count > 0)
@@ -35,5 +44,20 @@ public static class VerdictRules
             return (Verdict.Review, reasons);
         }
         return (Verdict.Pass, reasons);
+    }
+
+    /// <summary>
+    /// A finished scan judged again after suppressions, as a version's verdict is: the scan's completeness is the
+    /// scan's (a scan that ended <see cref="Verdict.Incomplete"/> stays incomplete, whatever is suppressed; its
+    /// failed runs are in its report), and its findings are weighed again under <paramref name="policy"/> without
+    /// the suppressed ones.
+    /// </summary>
+    /// <param name="scanned">The verdict the scan itself ended with.</param>
+    public static Verdict AfterSuppressions(
+        Verdict scanned, IReadOnlyList<Finding> findings, Policy policy, IReadOnlySet<string> suppressedFingerprints)
+    {
+        ArgumentNullException.ThrowIfNull(suppressedFingerprints);
+        IReadOnlyList<AnalyzerRun> runs = scanned == Verdict.Incomplete ? [new AnalyzerRun("scan", "", "incomplete")] : [];
+        return Decide(findings, runs, policy, null, suppressedFingerprints).Verdict;
     }
 }

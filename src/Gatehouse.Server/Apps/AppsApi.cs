@@ -109,13 +109,13 @@ public static partial class AppsApi
             return Problems.Invalid("version must be 1-64 characters: letters, digits, '.', '+', '_' or '-' (e.g. 1.4.2)");
         if (request.Reference is not null && !IsHttpsUrl(request.Reference)) return Problems.Invalid("reference must be an absolute https URL");
         var reference = request.Reference ?? (row.Type == AppTypes.WebIntegration ? row.BaseUrl : null);
-        if (Probes.ProbeEndpoints.Problem(request.Endpoints, reference) is { } endpointsProblem) return Problems.Invalid(endpointsProblem);
+        if (Scanning.Probes.ProbeEndpoints.Problem(request.Endpoints, reference) is { } endpointsProblem) return Problems.Invalid(endpointsProblem);
         if (await db.AppVersions.AnyAsync(v => v.AppId == row.Id && v.Version == request.Version, ct)) return Problems.Conflict("this version exists");
         var now = time.GetUtcNow();
         var v = new AppVersion
         {
             Id = Guid.CreateVersion7(now), AppId = row.Id, OrganizationId = row.OrganizationId, Version = request.Version,
-            State = VersionStates.Draft, Reference = reference, EndpointsJson = Probes.ProbeEndpoints.ToJson(request.Endpoints),
+            State = VersionStates.Draft, Reference = reference, EndpointsJson = Scanning.Probes.ProbeEndpoints.ToJson(request.Endpoints),
             CatalogVersion = RequirementCatalog.LoadEmbedded().Version, CreatedBy = http.User.Id(), CreatedAt = now, UpdatedAt = now,
         };
         db.AppVersions.Add(v);
@@ -135,7 +135,7 @@ public static partial class AppsApi
         var blockers = v.State is VersionStates.Draft or VersionStates.ChangesRequested ? await workflow.SubmissionGuardsAsync(row, v, ct) : [];
         var score = v.QuestionnaireScoreJson is null ? (JsonElement?)null : JsonDocument.Parse(v.QuestionnaireScoreJson).RootElement.Clone();
         return TypedResults.Ok(new VersionDetail(VersionInfo.From(row, v),
-            scan is null ? null : new VersionScanInfo(scan.Id, scan.State.ToString().ToLowerInvariant(), scan.Verdict, effective?.Verdict,
+            scan is null ? null : new VersionScanInfo(scan.Id, scan.State.ToString().ToLowerInvariant(), VerdictNames.Of(scan.Verdict), effective?.VerdictName,
                 effective?.Findings.Count ?? 0, effective?.Findings.Count(f => f.SuppressedBy is not null) ?? 0, effective?.Blocking ?? [], effective?.RiskScore ?? 0,
                 scan.CompletedAt, scan.Error),
             score, blockers));
@@ -311,7 +311,7 @@ public static partial class AppsApi
         var scan = v.CurrentScanId is { } sid ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid, ct) : null;
         if (scan is null) return Problems.Conflict("the version has not been scanned");
         var effective = await findings.EffectiveAsync(row, v, scan, ct);
-        return TypedResults.Ok(new VersionFindingsInfo(scan.Id, scan.Verdict, effective.Verdict, effective.RiskScore,
+        return TypedResults.Ok(new VersionFindingsInfo(scan.Id, VerdictNames.Of(scan.Verdict), effective.VerdictName, effective.RiskScore,
             effective.Findings.Select(j => new VersionFindingInfo(j.Finding.RuleId, j.Finding.Severity, j.Finding.Path, j.Finding.Message,
                 j.Finding.Fingerprint, j.Finding.RequirementId, j.Finding.Evidence, j.Finding.Line,
                 j.SuppressedBy is null ? null : new SuppressedInfo(j.SuppressedBy.Id, j.SuppressedBy.ExpiresAt!.Value, j.SuppressedBy.Justification))).ToList()));
@@ -378,7 +378,7 @@ public sealed record VersionInfo(
     public static VersionInfo From(App a, AppVersion v) => new(v.Id, a.Slug, v.Version, v.State, v.ArtifactDigest, v.ArtifactName, v.ArtifactSize,
         v.Reference, v.QuestionnaireVersion, v.QuestionnaireResult, v.AttestationName, v.AttestedAt, v.CatalogVersion, v.PolicyVersion,
         v.CurrentScanId, v.IncompleteScans, v.NextScanAttemptAt, v.SubmittedAt, v.SlaDueAt, v.AssignedReviewerId, v.DecidedAt,
-        v.PublishedAt, v.LastScannedAt, v.NextRescanAt, v.CreatedAt, v.EndpointsJson is null ? null : Probes.ProbeEndpoints.Parse(v.EndpointsJson), v.NextProbeAt);
+        v.PublishedAt, v.LastScannedAt, v.NextRescanAt, v.CreatedAt, v.EndpointsJson is null ? null : Scanning.Probes.ProbeEndpoints.Parse(v.EndpointsJson), v.NextProbeAt);
 }
 
 public sealed record VersionScanInfo(Guid Id, string State, string? Verdict, string? EffectiveVerdict, int Findings, int Suppressed,

@@ -1,17 +1,22 @@
 using Gatehouse.Server.Data;
+using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Scanning;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Apps;
 
 /// <summary>
-/// The lifecycle's clock, run by the reconciler every pass: retries incomplete submission scans whose
+/// The lifecycle's clock, run by the reconciler every pass (an <see cref="IReconcilerStep"/>): retries incomplete submission scans whose
 /// back-off has passed, rescans published versions whose cadence is due, and probes published web
 /// integrations daily. Claims each version with
 /// its concurrency token, so two workers never start the same scan twice.
 /// </summary>
-public sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, TimeProvider time, ILogger<LifecycleTicker> logger)
+public sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, TimeProvider time, ILogger<LifecycleTicker> logger) : IReconcilerStep
 {
+    public string Name => "lifecycle";
+
+    Task IReconcilerStep.RunAsync(CancellationToken ct) => RunOnceAsync(ct);
+
     /// <summary>One pass; returns how many scans it started.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
@@ -26,7 +31,7 @@ public sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, Ti
         foreach (var v in due)
             if (await StartAsync(v, ScanPurposes.Rescan, () => v.NextRescanAt = null, ct)) started++;
 
-        // Published web integrations: the daily endpoint probe (docs/probe.md); ProbeCompletion sets the next one.
+        // Published web integrations: the daily endpoint probe (docs/probe.md); VersionScanOutcome sets the next one.
         var probes = await db.AppVersions.Where(v => v.State == VersionStates.Published && v.NextProbeAt <= now).Take(100).ToListAsync(ct);
         foreach (var v in probes)
             if (await StartAsync(v, ScanPurposes.Probe, () => v.NextProbeAt = null, ct)) started++;

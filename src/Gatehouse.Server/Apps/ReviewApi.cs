@@ -1,3 +1,4 @@
+using Gatehouse.Server.Scanning;
 using System.Security.Claims;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
@@ -59,7 +60,7 @@ public static class ReviewApi
             var risk = (effective?.RiskScore ?? 0) + (v.QuestionnaireResult == "warn" ? 10 : 0);
             items.Add(new QueueItem(v.Id, a.Slug, a.Name, a.Type, a.Tier, orgs.GetValueOrDefault(a.OrganizationId) ?? "", v.Version, v.State,
                 v.SubmittedAt, v.SlaDueAt, v.SlaDueAt is { } due ? Math.Round((due - now).TotalHours, 1) : null, v.SlaDueAt < now,
-                v.Priority, v.AssignedReviewerId, scan?.Verdict, effective?.Verdict, v.QuestionnaireResult, Math.Min(100, risk)));
+                v.Priority, v.AssignedReviewerId, VerdictNames.Of(scan?.Verdict), effective?.VerdictName, v.QuestionnaireResult, Math.Min(100, risk)));
         }
         return items;
     }

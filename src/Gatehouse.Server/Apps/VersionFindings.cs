@@ -1,6 +1,6 @@
 using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Listing;
 using Gatehouse.Server.Scanning;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,15 +10,21 @@ namespace Gatehouse.Server.Apps;
 public sealed record JudgedFinding(ScanFinding Finding, Suppression? SuppressedBy);
 
 /// <summary>A scan's findings after suppressions, and the verdict they give under the version's policy.</summary>
+/// <param name="Verdict">The verdict after suppressions; null while the scan has not finished.</param>
 /// <param name="Blocking">Rule IDs of unsuppressed findings at or above the policy's reject severity.</param>
-public sealed record EffectiveFindings(string Verdict, IReadOnlyList<JudgedFinding> Findings, IReadOnlyList<string> Blocking, int RiskScore);
+public sealed record EffectiveFindings(Verdict? Verdict, IReadOnlyList<JudgedFinding> Findings, IReadOnlyList<string> Blocking, int RiskScore)
+{
+    /// <summary>The verdict as the API and the console spell it (<see cref="VerdictNames.Pending"/> while there is none).</summary>
+    public string VerdictName => VerdictNames.OrPending(Verdict);
+}
 
 /// <summary>
 /// Applies an app's suppressions to a scan's findings. A suppression matches by fingerprint (which is
-/// stable across rescans of the same content), is approved, and has not expired. An incomplete scan
-/// stays incomplete whatever is suppressed.
+/// stable across rescans of the same content), is approved, and has not expired. The verdict is the engine's
+/// (<see cref="VerdictRules.AfterSuppressions"/>) under the same policy that judged the scan
+/// (<see cref="ScanPolicies"/>): an incomplete scan stays incomplete whatever is suppressed.
 /// </summary>
-public sealed class VersionFindings(GatehouseDb db, ListingPolicies listing, TimeProvider time)
+public sealed class VersionFindings(GatehouseDb db, ScanPolicies policies, TimeProvider time)
 {
     public async Task<EffectiveFindings> EffectiveAsync(App app, AppVersion version, Scan scan, CancellationToken ct)
     {
@@ -30,21 +36,25 @@ public sealed class VersionFindings(GatehouseDb db, ListingPolicies listing, Tim
         var suppressions = await db.Suppressions.AsNoTracking()
             .Where(s => s.AppId == app.Id && s.State == SuppressionStates.Approved && s.ExpiresAt > now)
             .ToListAsync(ct);
+        var policy = await policies.ForAsync(version.PolicyVersion, ct);
+        return Judge(scan.Verdict, rows, suppressions, policy);
+    }
+
+    /// <summary>The judgement itself, without the database: <paramref name="rows"/> after <paramref name="suppressions"/> (approved and unexpired).</summary>
+    public static EffectiveFindings Judge(Verdict? scanned, IReadOnlyList<ScanFinding> rows, IReadOnlyList<Suppression> suppressions, Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(suppressions);
+        ArgumentNullException.ThrowIfNull(policy);
         var byFingerprint = suppressions.GroupBy(s => s.Fingerprint).ToDictionary(g => g.Key, g => g.OrderByDescending(s => s.ExpiresAt).First());
         var judged = rows.Select(f => new JudgedFinding(f, byFingerprint.GetValueOrDefault(f.Fingerprint))).ToList();
+        var findings = rows.Select(f => new Finding(f.RuleId, ParseSeverity(f.Severity), f.Path, f.Message, f.Fingerprint)).ToList();
+        var suppressed = judged.Where(j => j.SuppressedBy is not null).Select(j => j.Finding.Fingerprint).ToHashSet(StringComparer.Ordinal);
+        Verdict? verdict = scanned is { } v ? VerdictRules.AfterSuppressions(v, findings, policy, suppressed) : null;
 
-        var policy = version.PolicyVersion is { } pv && await listing.GetAsync(pv, ct) is { Policy.Analysis: { } analysis } ? analysis : Policy.Default;
-        var open = judged.Where(j => j.SuppressedBy is null).Select(j => (j.Finding, Severity: ParseSeverity(j.Finding.Severity))).ToList();
-        var blocking = open.Where(o => o.Severity >= policy.RejectAt).Select(o => o.Finding.RuleId).Distinct().ToList();
-        var verdict = scan.Verdict switch
-        {
-            null => "pending",
-            "incomplete" => "incomplete",
-            _ when blocking.Count > 0 => "reject",
-            _ when open.Any(o => o.Severity >= policy.ReviewAt) => "review",
-            _ => "pass",
-        };
-        var risk = Math.Min(100, open.Sum(o => o.Severity switch
+        var open = findings.Where(f => !suppressed.Contains(f.Fingerprint)).ToList();
+        var blocking = open.Where(f => f.Severity >= policy.RejectAt).Select(f => f.RuleId).Distinct().ToList();
+        var risk = Math.Min(100, open.Sum(f => f.Severity switch
         {
             Severity.Critical => 40,
             Severity.High => 20,
@@ -55,6 +65,7 @@ public sealed class VersionFindings(GatehouseDb db, ListingPolicies listing, Tim
         return new EffectiveFindings(verdict, judged, blocking, risk);
     }
 
+    /// <summary>A stored severity; one the engine does not know counts as critical (fail closed).</summary>
     private static Severity ParseSeverity(string s) => Enum.TryParse<Severity>(s, ignoreCase: true, out var v) ? v : Severity.Critical;
 }
 

@@ -1,8 +1,8 @@
+using Gatehouse.Analysis.Verdicts;
 using System.Text.Json;
 using Gatehouse.Server.Agreements;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Evidence;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
@@ -44,12 +44,12 @@ public sealed record Caller(string UserId, Actor As, string? ClientAddress = nul
 /// </summary>
 public sealed class VersionWorkflow(
     GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier, AgreementGuard agreements,
-    EvidenceGuard evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings, OAuth.AppAccessGate gate)
+    ITierEvidence evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings, IEnumerable<IVersionTransitionObserver> observers)
 {
     public static class Guards
     {
         public const string AgreementNotAccepted = "agreement.not-accepted";
-        public const string EvidenceMissing = EvidenceGuard.ReasonMissing;
+        public const string EvidenceMissing = Evidence.EvidenceGuard.ReasonMissing; // a constant: no dependency on the evidence vault
         public const string QuestionnaireMissing = "questionnaire.missing";
         public const string QuestionnaireFail = "questionnaire.fail";
         public const string AttestationMissing = "attestation.missing";
@@ -132,8 +132,8 @@ public sealed class VersionWorkflow(
         var policy = (await listing.CurrentAsync(ct)).Policy;
         if (!policy.Tiers.TryGetValue(app.Tier, out var tier))
             return [new(Guards.UnknownTier, $"the listing policy has no tier '{app.Tier}'")];
-        var check = await evidence.CheckAsync(app.OrganizationId, tier, ct);
-        return check.Unmet.Select(u => new GuardFailure(Guards.EvidenceMissing, u)).ToList();
+        var unmet = await evidence.UnmetAsync(app.OrganizationId, tier, ct);
+        return unmet.Select(u => new GuardFailure(Guards.EvidenceMissing, u)).ToList();
     }
 
     private static IEnumerable<GuardFailure> QuestionnaireGuards(AppVersion v)
@@ -147,15 +147,15 @@ public sealed class VersionWorkflow(
     /// <summary>A version with an artifact, or a web integration probed by reference, needs a finished scan that is neither incomplete nor blocking (after suppressions).</summary>
     private async Task<IReadOnlyList<GuardFailure>> ScanGuardsAsync(App app, AppVersion v, CancellationToken ct)
     {
-        if (v.ArtifactDigest is null && !Probes.ProbeScans.Applies(app, v)) return [];
+        if (v.ArtifactDigest is null && !VersionProbes.Applies(app, v)) return [];
         var scan = v.CurrentScanId is { } id ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
         var failures = (await JudgeScanAsync(app, v, scan, "scan", ct)).ToList();
         // A web integration with an artifact is probed too (its current scan is the artifact's): its endpoints are
         // judged by the newest probe, which every submission and rescan starts. Issue 12, item 14.
-        if (v.ArtifactDigest is not null && Probes.ProbeScans.Applies(app, v))
+        if (v.ArtifactDigest is not null && VersionProbes.Applies(app, v))
         {
             var probe = await db.Scans.AsNoTracking()
-                .Where(s => s.SubjectId == v.Id && s.ArtifactType == Probes.ProbeScans.ArtifactType)
+                .Where(s => s.SubjectId == v.Id && s.ArtifactType == Scanning.Probes.ProbeReports.ArtifactType)
                 .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
             failures.AddRange(await JudgeScanAsync(app, v, probe, "endpoint probe", ct));
         }
@@ -168,8 +168,8 @@ public sealed class VersionWorkflow(
         var effective = await findings.EffectiveAsync(app, v, scan, ct);
         return effective.Verdict switch
         {
-            "incomplete" => [new(Guards.ScanIncomplete, $"the last {what} was incomplete (an engine failed or was unreachable): rescan first")],
-            "reject" => [new(Guards.ScanBlocking, $"{what}: {effective.Blocking.Count} finding(s) block: {string.Join(", ", effective.Blocking.Take(10))}")],
+            Verdict.Incomplete => [new(Guards.ScanIncomplete, $"the last {what} was incomplete (an engine failed or was unreachable): rescan first")],
+            Verdict.Reject => [new(Guards.ScanBlocking, $"{what}: {effective.Blocking.Count} finding(s) block: {string.Join(", ", effective.Blocking.Take(10))}")],
             _ => [],
         };
     }
@@ -191,7 +191,7 @@ public sealed class VersionWorkflow(
 
         // Every submission is checked again in full: a fresh scan of the artifact, or of a web integration's
         // endpoints by reference (the probe, docs/probe.md); anything else by reference goes straight to review.
-        if (v.ArtifactDigest is not null || Probes.ProbeScans.Applies(app, v))
+        if (v.ArtifactDigest is not null || VersionProbes.Applies(app, v))
         {
             // Scanning first, then the scan: its completion expects the version to be waiting for it.
             await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
@@ -213,9 +213,9 @@ public sealed class VersionWorkflow(
     private async Task StartSubmissionScansAsync(App app, AppVersion v, CancellationToken ct)
     {
         await StartScanAsync(app, v, ScanPurposes.Submission, ct);
-        if (v.ArtifactDigest is not null && Probes.ProbeScans.Applies(app, v))
+        if (v.ArtifactDigest is not null && VersionProbes.Applies(app, v))
             // Not the current scan: SubmissionScanCompletion ignores it, and the approval guard reads it.
-            await scans.StartAsync(Probes.ProbeScans.Request(app, v, ScanPurposes.Submission), ct);
+            await scans.StartAsync(VersionProbes.Request(app, v, ScanPurposes.Submission), ct);
     }
 
     /// <summary>Starts a scan of the version's artifact under the policy it was submitted with.</summary>
@@ -223,8 +223,8 @@ public sealed class VersionWorkflow(
     {
         // A web integration without an artifact is probed instead; the daily probe of one with an artifact never
         // replaces the artifact's scan as the current one.
-        if (purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && Probes.ProbeScans.Applies(app, v)))
-            return await scans.StartAsync(Probes.ProbeScans.Request(app, v, purpose), ct, scan =>
+        if (purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && VersionProbes.Applies(app, v)))
+            return await scans.StartAsync(VersionProbes.Request(app, v, purpose), ct, scan =>
             {
                 if (v.ArtifactDigest is null) v.CurrentScanId = scan.Id;
                 v.UpdatedAt = time.GetUtcNow();
@@ -257,11 +257,11 @@ public sealed class VersionWorkflow(
             case Lifecycle.Actions.Publish:
                 v.PublishedAt = now;
                 v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
-                v.NextProbeAt = Probes.ProbeScans.Applies(app, v) ? now.Add(Probes.ProbeScans.Interval) : null;
+                v.NextProbeAt = VersionProbes.Applies(app, v) ? now.Add(VersionProbes.Interval) : null;
                 break;
             case Lifecycle.Actions.Reinstate:
                 v.NextRescanAt = now.AddDays((await listing.CurrentAsync(ct)).Policy.RescanCadenceDays);
-                v.NextProbeAt = Probes.ProbeScans.Applies(app, v) ? now.Add(Probes.ProbeScans.Interval) : null;
+                v.NextProbeAt = VersionProbes.Applies(app, v) ? now.Add(VersionProbes.Interval) : null;
                 break;
         }
         db.VersionTransitions.Add(new VersionTransition
@@ -270,14 +270,14 @@ public sealed class VersionWorkflow(
             ReasonCodes = JsonSerializer.Serialize(reasons), Text = text, Actor = caller.UserId, At = now,
         });
         // Quarantining or suspending any version suspends the app's access, saved with the move (issue 12, item 2).
-        gate.BeforeTransition(app, v, move.Action, move.To, caller.UserId, text);
+        foreach (var observer in observers) observer.BeforeTransition(app, v, move.Action, move.To, caller.UserId, text);
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(new AuditEvent(AuditActions.VersionPrefix + move.Action, caller.UserId, app.OrganizationId.ToString(), v.Id.ToString(),
             caller.ClientAddress, new { app = app.Slug, version = v.Version, from, to = move.To, reasons, text }), ct);
         if (from != move.To)
             await notifier.OrganizationAsync(app.OrganizationId, $"version.{move.To}", Summary(app, v, reasons, text), ct);
         // The kill switch: leaving "published" revokes the app's tokens and keys; its own webhook hears of it.
-        await gate.AfterTransitionAsync(app, move.Action, from, move.To, caller.UserId, ct);
+        foreach (var observer in observers) await observer.AfterTransitionAsync(app, move.Action, from, move.To, caller.UserId, ct);
         return TransitionOutcome.Done(v);
     }
 

@@ -11,6 +11,10 @@ internal static class AuditSetup
         services.AddSingleton<SecurityRefusals>();
         services.AddSingleton<SecurityRefusalsFlusher>(); // one audit entry per actor, reason and window
         services.AddHostedService(sp => sp.GetRequiredService<SecurityRefusalsFlusher>());
+        // Periodic work: verifying the chain, every Jobs:AuditVerifyInterval (the key it always had).
+        services.AddScoped<Jobs.IWorkHandler, AuditVerifyHandler>();
+        services.AddOptions<AuditVerifyOptions>().BindConfiguration(AuditVerifyOptions.Section);
+        Jobs.PeriodicWork.Register<AuditVerifyOptions>(services, AuditVerifyHandler.KindName, o => o.AuditVerifyInterval);
         return services;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Security.Claims;
-using Gatehouse.Server.Downloads;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Audit;
@@ -64,22 +63,6 @@ public sealed class SecurityRefusals
         if (user.FindFirstValue(ApiKeys.ApiKeyAuthenticationHandler.KeyIdClaim) is { Length: > 0 } key) return "apikey:" + key;
         if (user.FindFirstValue("client_id") is { Length: > 0 } client) return "client:" + client;
         return "anonymous";
-    }
-
-    /// <summary>Which download refusals are recorded: altered or stolen links; an expired or retired link is ordinary.</summary>
-    public static string? ReasonFor(UrlRefusal refusal) => refusal switch
-    {
-        UrlRefusal.Malformed or UrlRefusal.UnknownKey or UrlRefusal.TooFarAhead or UrlRefusal.BadSignature => RefusalReasons.DownloadBadSignature,
-        UrlRefusal.WrongClientAddress => RefusalReasons.DownloadWrongClient,
-        _ => null,
-    };
-
-    /// <summary>Records a refused download URL (one call at the refusal point of <c>DownloadsApi.Serve</c>).</summary>
-    public static void RecordDownload(HttpContext http, UrlRefusal refusal, Guid versionId)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        if (ReasonFor(refusal) is { } reason)
-            http.RequestServices.GetRequiredService<SecurityRefusals>().Record(http, reason, $"version:{versionId} ({refusal})");
     }
 }
 

@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Verdicts;
 using System.Globalization;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Scanning;
@@ -77,10 +78,10 @@ public static class ScanCharts
 {
     public static readonly IReadOnlyList<ChartSeries> Verdicts =
     [
-        new("pass", "pass", "#1d6b2f"),
-        new("review", "review", "#7a4d00"),
-        new("reject", "reject", "#a3141a"),
-        new("incomplete", "incomplete", "#5b3f99"),
+        new(VerdictNames.Of(Verdict.Pass), VerdictNames.Of(Verdict.Pass), "#1d6b2f"),
+        new(VerdictNames.Of(Verdict.Review), VerdictNames.Of(Verdict.Review), "#7a4d00"),
+        new(VerdictNames.Of(Verdict.Reject), VerdictNames.Of(Verdict.Reject), "#a3141a"),
+        new(VerdictNames.Of(Verdict.Incomplete), VerdictNames.Of(Verdict.Incomplete), "#5b3f99"),
         new("failed", "failed (engine error)", "#4a4a4a"),
     ];
 
@@ -103,7 +104,7 @@ public static class ScanCharts
             .Select(s => new { s.CompletedAt, s.Verdict, s.State }).ToListAsync(ct);
         var open = await db.Scans.AsNoTracking().Where(s => s.CreatedAt <= now && (s.CompletedAt == null || s.CompletedAt >= from))
             .Select(s => new { s.CreatedAt, s.CompletedAt }).ToListAsync(ct);
-        var done = completed.Select(s => (At: s.CompletedAt!.Value, Key: s.State == ScanState.Failed ? "failed" : s.Verdict ?? "failed")).ToList();
+        var done = completed.Select(s => (At: s.CompletedAt!.Value, Key: s.State == ScanState.Failed ? "failed" : VerdictNames.Of(s.Verdict) ?? "failed")).ToList();
 
         BarChart Throughput(string id, string title, string description, List<(DateTimeOffset s, DateTimeOffset e)> buckets, string format, int every) =>
             new(id, title, description, Verdicts, [.. buckets.Select(b => new ChartBucket(b.s, b.e, Label(b.s, format),

@@ -154,7 +154,7 @@ public static class DownloadsApi
         {
             // One answer for every failure: a caller cannot learn which part was wrong.
             metrics.Refused(refusal);
-            SecurityRefusals.RecordDownload(http, refusal, versionId);
+            DownloadRefusals.RecordDownload(http, refusal, versionId);
             loggers.CreateLogger("Gatehouse.Downloads").LogInformation("Download URL refused ({Reason}) for {Path} from {Address}",
                 refusal, http.Request.Path.Value, http.Connection.RemoteIpAddress);
             return Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.DownloadUrlInvalid, "This download link is not valid",

@@ -9,7 +9,7 @@ namespace Gatehouse.Server.Evidence;
 public sealed record TierCheck(bool Met, IReadOnlyList<string> Unmet);
 
 /// <summary>Does an organisation's verified, unexpired evidence meet what a tier requires?</summary>
-public sealed class EvidenceGuard(GatehouseDb db, TimeProvider time)
+public sealed class EvidenceGuard(GatehouseDb db, TimeProvider time) : Apps.ITierEvidence
 {
     public const string ReasonMissing = "evidence.missing";
 
@@ -31,4 +31,7 @@ public sealed class EvidenceGuard(GatehouseDb db, TimeProvider time)
         }
         return new TierCheck(unmet.Count == 0, unmet);
     }
+
+    async Task<IReadOnlyList<string>> Apps.ITierEvidence.UnmetAsync(Guid organizationId, TierPolicy tier, CancellationToken ct) =>
+        (await CheckAsync(organizationId, tier, ct)).Unmet;
 }

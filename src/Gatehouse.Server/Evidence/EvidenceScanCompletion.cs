@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Notifications;
@@ -29,7 +30,7 @@ public sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, Au
         }
         if (item.Status != EvidenceStatus.Scanning) return; // told before
 
-        var reviewable = scan.Verdict is "pass" or "review";
+        var reviewable = scan.Verdict is Verdict.Pass or Verdict.Review;
         var to = reviewable ? EvidenceStatus.PendingReview : EvidenceStatus.Blocked;
         var reason = reviewable ? null : await ReasonAsync(scan, ct);
 
@@ -40,7 +41,7 @@ public sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, Au
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, to).SetProperty(e => e.ReviewNote, reason), ct) == 1;
             if (moved)
             {
-                var data = new { evidenceId = item.Id, organizationId = item.OrganizationId, item.Type, item.Issuer, scanId = scan.Id, verdict = scan.Verdict, reason };
+                var data = new { evidenceId = item.Id, organizationId = item.OrganizationId, item.Type, item.Issuer, scanId = scan.Id, verdict = VerdictNames.Of(scan.Verdict), reason };
                 if (reviewable) await notifier.StaffAsync("evidence.submitted", data, ct);
                 else await notifier.OrganizationAsync(item.OrganizationId, "evidence.blocked", data, ct);
                 await db.SaveChangesAsync(ct);
@@ -49,7 +50,7 @@ public sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, Au
         }
         if (moved)
             await audit.AppendAsync(new AuditEvent(AuditActions.EvidenceChecked, "system", item.OrganizationId.ToString(), item.Id.ToString(),
-                Data: new { scanId = scan.Id, verdict = scan.Verdict, status = to }), ct);
+                Data: new { scanId = scan.Id, verdict = VerdictNames.Of(scan.Verdict), status = to }), ct);
     }
 
     /// <summary>Why the file is blocked, for the organisation: the verdict, the rules that fired, or why the check failed.</summary>
@@ -57,10 +58,10 @@ public sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, Au
     {
         var rules = await db.ScanFindings.AsNoTracking().Where(f => f.ScanId == scan.Id)
             .Select(f => f.RuleId).Distinct().OrderBy(r => r).Take(10).ToListAsync(ct);
-        var reason = $"the file check's verdict is {scan.Verdict ?? "incomplete"}";
+        var reason = $"the file check's verdict is {VerdictNames.Of(scan.Verdict ?? Verdict.Incomplete)}";
         if (rules.Count > 0) reason += $" ({string.Join(", ", rules)})";
         if (!string.IsNullOrEmpty(scan.Error)) reason += $": {scan.Error}";
-        if (scan.Verdict == "incomplete" && rules.Count == 0 && string.IsNullOrEmpty(scan.Error))
+        if (scan.Verdict == Verdict.Incomplete && rules.Count == 0 && string.IsNullOrEmpty(scan.Error))
             reason += ": a required check could not run; upload the file again later";
         return reason.Length > EvidenceApi.MaxNoteLength ? reason[..EvidenceApi.MaxNoteLength] : reason;
     }

@@ -8,6 +8,12 @@ internal static class EvidenceSetup
         services.AddOptions<EvidenceOptions>().BindConfiguration(EvidenceOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<EvidenceGuard>();
+        services.AddScoped<Apps.ITierEvidence>(sp => sp.GetRequiredService<EvidenceGuard>()); // the tier guard of version submissions
+        services.AddScoped<Scanning.IScanCompletion, EvidenceScanCompletion>();
+        // Periodic work: expiry, every Jobs:EvidenceExpiryInterval (the key it always had).
+        services.AddScoped<Jobs.IWorkHandler, EvidenceExpiryHandler>();
+        services.AddOptions<EvidenceExpiryOptions>().BindConfiguration(EvidenceExpiryOptions.Section);
+        Jobs.PeriodicWork.Register<EvidenceExpiryOptions>(services, EvidenceExpiryHandler.KindName, o => o.EvidenceExpiryInterval);
         return services;
     }
 }

@@ -2,7 +2,7 @@ namespace Gatehouse.Server.Jobs;
 
 /// <summary>
 /// Runs one kind of work item. Must be idempotent: delivery is at least once.
-/// Registered in <see cref="WorkHandlers"/>.
+/// Registered by the feature that owns the kind (<c>services.AddScoped&lt;IWorkHandler, …&gt;()</c> in its setup).
 /// </summary>
 public interface IWorkHandler
 {

@@ -17,13 +17,4 @@ public sealed class JobsOptions
     /// <summary>How long a worker's claim on an item lasts before another may take it over (default 30 minutes).</summary>
     [Range(typeof(TimeSpan), "00:00:00", OptionLimits.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Jobs intervals must be positive")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>How often the audit chain is verified in the background (default daily; zero disables).</summary>
-    public TimeSpan AuditVerifyInterval { get; set; } = TimeSpan.FromDays(1);
-
-    /// <summary>How often verified evidence is checked for expiry warnings and expiry (default daily; zero disables).</summary>
-    public TimeSpan EvidenceExpiryInterval { get; set; } = TimeSpan.FromDays(1);
-
-    /// <summary>How often unreferenced blobs past <c>Blobs:RetentionGracePeriod</c> are deleted (default 6 hours; zero disables).</summary>
-    public TimeSpan BlobRetentionInterval { get; set; } = TimeSpan.FromHours(6);
 }

@@ -32,7 +32,6 @@ internal static class JobsSetup
 
         services.AddScoped<WorkQueue>();
         services.AddScoped<WorkRunner>();
-        services.AddWorkHandlers();
 
         if (gatehouse.IsWorker)
         {

@@ -8,7 +8,8 @@ namespace Gatehouse.Server.Jobs;
 /// <summary>
 /// Makes the database the source of truth for work: at start-up it hands every unfinished item to
 /// the queue again (a restart with InMemory storage, a killed worker), then repeats periodically
-/// for items whose lease lapsed or that sat pending too long. Also schedules the periodic audit check, evidence expiry check and blob retention.
+/// for items whose lease lapsed or that sat pending too long. Each pass also runs the features' <see cref="IReconcilerStep"/>s
+/// and enqueues their due <see cref="IPeriodicWork"/>.
 /// </summary>
 public sealed class Reconciler(
     IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time,
@@ -64,11 +65,11 @@ public sealed class Reconciler(
         foreach (var id in ids) WorkQueue.Dispatch(jobs, id, logger);
         if (ids.Count > 0) logger.LogInformation("Reconciler handed {Count} unfinished work items to the queue", ids.Count);
 
-        await ScheduleAuditVerifyAsync(scope.ServiceProvider, db, now, ct);
-        // The lifecycle's clock: scan retries after back-off, rescans of published versions.
-        await scope.ServiceProvider.GetRequiredService<Apps.LifecycleTicker>().RunOnceAsync(ct);
-        await SchedulePeriodicAsync(scope.ServiceProvider, db, Evidence.EvidenceExpiryHandler.KindName, options.Value.EvidenceExpiryInterval, now, ct);
-        await SchedulePeriodicAsync(scope.ServiceProvider, db, Data.Blobs.BlobRetentionHandler.KindName, options.Value.BlobRetentionInterval, now, ct);
+        // The features' clocks (the lifecycle ticker: scan retries after back-off, rescans, probes) and scheduled work.
+        foreach (var step in scope.ServiceProvider.GetServices<IReconcilerStep>())
+            await step.RunAsync(ct);
+        foreach (var work in scope.ServiceProvider.GetServices<IPeriodicWork>())
+            await SchedulePeriodicAsync(scope.ServiceProvider, db, work.Kind, work.Every, now, ct);
         return ids.Count;
     }
 
@@ -79,15 +80,5 @@ public sealed class Reconciler(
         var since = now - every;
         if (!await db.WorkItems.AnyAsync(w => w.Kind == kind && w.CreatedAt > since, ct))
             await sp.GetRequiredService<WorkQueue>().EnqueueAsync(kind, "{}", ct);
-    }
-
-    private async Task ScheduleAuditVerifyAsync(IServiceProvider sp, GatehouseDb db, DateTimeOffset now, CancellationToken ct)
-    {
-        var every = options.Value.AuditVerifyInterval;
-        if (every <= TimeSpan.Zero) return;
-        var since = now - every;
-        var recent = await db.WorkItems.AnyAsync(w => w.Kind == AuditVerifyHandler.KindName && w.CreatedAt > since, ct);
-        if (!recent)
-            await sp.GetRequiredService<WorkQueue>().EnqueueAsync(AuditVerifyHandler.KindName, "{}", ct);
     }
 }

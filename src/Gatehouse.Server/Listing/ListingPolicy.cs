@@ -10,6 +10,9 @@ namespace Gatehouse.Server.Listing;
 /// </summary>
 public sealed record ListingPolicy
 {
+    /// <summary>Evidence types a tier may require: the engine's, plus <c>other</c>, which the evidence vault also accepts.</summary>
+    private static readonly HashSet<string> KnownEvidenceTypes = [.. Gatehouse.Analysis.Requirements.EvidenceTypes.All, "other"];
+
     /// <summary>Listing tiers by name (at least one; <c>standard</c> by default).</summary>
     public IReadOnlyDictionary<string, TierPolicy> Tiers { get; init; } = new Dictionary<string, TierPolicy>(StringComparer.Ordinal)
     {
@@ -72,7 +75,7 @@ public sealed record ListingPolicy
             {
                 if (req.AnyOf.Count == 0) problems.Add($"tiers.{name}.requiredEvidence: anyOf must name at least one evidence type");
                 foreach (var t in req.AnyOf)
-                    if (!Evidence.EvidenceTypes.All.Contains(t)) problems.Add($"tiers.{name}.requiredEvidence: unknown evidence type '{t}'");
+                    if (!KnownEvidenceTypes.Contains(t)) problems.Add($"tiers.{name}.requiredEvidence: unknown evidence type '{t}'");
                 if (req.MaxAgeDays is <= 0) problems.Add($"tiers.{name}.requiredEvidence: maxAgeDays must be positive");
             }
         }

@@ -45,18 +45,17 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
     /// Queues an app lifecycle event (<c>app.installed</c>, …) for the app's own webhook endpoints
     /// (<see cref="WebhookEndpoint.AppId"/>) and saves. Signed and retried like every webhook.
     /// </summary>
-    public async Task AppAsync(Apps.App app, string eventType, object data, CancellationToken ct)
+    public async Task AppAsync(Guid appId, Guid organizationId, string eventType, object data, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(app);
         CheckEventType(eventType);
         var now = time.GetUtcNow();
-        var payload = Envelope(Guid.CreateVersion7(now), eventType, now, app.OrganizationId, data);
+        var payload = Envelope(Guid.CreateVersion7(now), eventType, now, organizationId, data);
         var endpoints = await db.WebhookEndpoints.AsNoTracking()
-            .Where(w => w.AppId == app.Id && w.Active)
+            .Where(w => w.AppId == appId && w.Active)
             .Select(w => new { w.Id, w.Events })
             .ToListAsync(ct);
         foreach (var w in endpoints.Where(w => Subscribes(w.Events, eventType)).OrderBy(w => w.Id))
-            db.Outbox.Add(Row(OutboxChannels.Webhook, app.OrganizationId, eventType, w.Id.ToString(), payload, now));
+            db.Outbox.Add(Row(OutboxChannels.Webhook, organizationId, eventType, w.Id.ToString(), payload, now));
         await db.SaveChangesAsync(ct);
         signal.Wake();
     }

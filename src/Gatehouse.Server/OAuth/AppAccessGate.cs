@@ -26,7 +26,7 @@ namespace Gatehouse.Server.OAuth;
 public sealed class AppAccessGate(
     GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier,
     IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens,
-    ILogger<AppAccessGate> logger)
+    IAppKeyRevoker keyRevoker, ILogger<AppAccessGate> logger) : IVersionTransitionObserver
 {
     /// <summary>True when the app has a published version (quarantine, suspension and delisting end this).</summary>
     public Task<bool> IsLiveAsync(Guid appId, CancellationToken ct) =>
@@ -127,16 +127,13 @@ public sealed class AppAccessGate(
         installation.UninstalledAt = now;
         installation.UninstalledBy = by;
         // The installation's API keys go too: a later reinstallation must not bring old keys back to life.
-        var keys = installation.AppId is { } keyApp
-            ? await db.ApiKeys.Where(k => k.AppId == keyApp && k.TenantId == installation.TenantId && k.RevokedAt == null).ToListAsync(ct)
-            : [];
-        foreach (var k in keys) k.RevokedAt = now;
+        var keys = installation.AppId is { } keyApp ? await keyRevoker.RevokeAsync(keyApp, installation.TenantId, now, ct) : [];
         await db.SaveChangesAsync(ct);
         var revoked = await RevokeAuthorizationAsync(installation.AuthorizationId, ct);
         await audit.AppendAsync(new AuditEvent(OAuthAuditActions.AppUninstalled, by, null, installation.ClientId, clientAddress,
-            new { tenant = installation.TenantId, installation = installation.Id, tokensRevoked = revoked, apiKeysRevoked = keys.Select(k => k.Id).ToArray() }), ct);
+            new { tenant = installation.TenantId, installation = installation.Id, tokensRevoked = revoked, apiKeysRevoked = keys }), ct);
         if (installation.AppId is { } appId && await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct) is { } app)
-            await notifier.AppAsync(app, AppEvents.Uninstalled, new { app = app.Slug, tenantId = installation.TenantId, installationId = installation.Id }, ct);
+            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Uninstalled, new { app = app.Slug, tenantId = installation.TenantId, installationId = installation.Id }, ct);
     }
 
     /// <summary>
@@ -174,10 +171,9 @@ public sealed class AppAccessGate(
             tokensRevoked = await tokens.RevokeByApplicationIdAsync(applicationId, ct);
         }
         var now = time.GetUtcNow();
-        var keys = await db.ApiKeys.Where(k => k.AppId == app.Id && k.RevokedAt == null).ToListAsync(ct);
-        foreach (var k in keys) k.RevokedAt = now;
+        var keys = await keyRevoker.RevokeAsync(app.Id, null, now, ct);
         await db.SaveChangesAsync(ct);
-        return (new KillSwitchResult(tokensRevoked, authorizationsRevoked, keys.Count), [.. keys.Select(k => k.Id)]);
+        return (new KillSwitchResult(tokensRevoked, authorizationsRevoked, keys.Length), keys);
     }
 
     /// <summary>
@@ -204,7 +200,7 @@ public sealed class AppAccessGate(
             new { reason, lifted = active.Select(s => new { s.Id, s.Source, s.VersionId, s.Reason, s.SuspendedBy, s.SuspendedAt }).ToArray(),
                 tokensRevoked = swept.Tokens, authorizationsRevoked = swept.Authorizations, apiKeysRevoked = sweptKeys }), ct);
         if (await IsLiveAsync(app.Id, ct))
-            await notifier.AppAsync(app, AppEvents.Reinstated, new { app = app.Slug }, ct);
+            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Reinstated, new { app = app.Slug }, ct);
         return active.Count;
     }
 
@@ -215,13 +211,13 @@ public sealed class AppAccessGate(
         if (from == VersionStates.Published && to is VersionStates.Quarantined or VersionStates.Suspended or VersionStates.Delisted)
         {
             await RevokeAllAsync(app, action, by, ct);
-            await notifier.AppAsync(app, AppEvents.Suspended, new { app = app.Slug, reason = action, state = to }, ct);
+            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Suspended, new { app = app.Slug, reason = action, state = to }, ct);
         }
         else if (action == Lifecycle.Actions.Reinstate && to == VersionStates.Published
                  && !await db.Set<AppAccessSuspension>().AnyAsync(s => s.AppId == app.Id && s.LiftedAt == null, ct))
         {
             // While the app's access stays suspended, "reinstated" comes with the lift (LiftAsync).
-            await notifier.AppAsync(app, AppEvents.Reinstated, new { app = app.Slug }, ct);
+            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Reinstated, new { app = app.Slug }, ct);
         }
     }
 

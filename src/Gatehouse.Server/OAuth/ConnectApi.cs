@@ -90,7 +90,7 @@ public static class ConnectApi
         await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.AppInstalled, subject: request.ClientId,
             data: new { tenant = tenantId, scopes = granted }));
         if (fresh && appId is { } installedApp && await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == installedApp, http.RequestAborted) is { } row)
-            await notifier.AppAsync(row, AppEvents.Installed,
+            await notifier.AppAsync(row.Id, row.OrganizationId, AppEvents.Installed,
                 new { app = row.Slug, tenantId, installationId = installation.Id, scopes = granted }, http.RequestAborted);
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);

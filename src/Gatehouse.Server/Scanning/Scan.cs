@@ -1,3 +1,5 @@
+using Gatehouse.Analysis.Verdicts;
+
 namespace Gatehouse.Server.Scanning;
 
 /// <summary>
@@ -18,9 +20,11 @@ public sealed class Scan
     public string? Target { get; set; }
     /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c>, <c>chart</c>, or <c>probe</c> (an endpoint probe of <see cref="Target"/>).</summary>
     public required string ArtifactType { get; set; }
+    /// <summary>Which runner runs it, from <see cref="ArtifactType"/> (not a column of its own).</summary>
+    public ScanKind Kind => ArtifactType == Probes.ProbeReports.ArtifactType ? ScanKind.Probe : ScanKind.File;
     public ScanState State { get; set; }
-    /// <summary><c>pass</c>, <c>review</c>, <c>reject</c> or <c>incomplete</c> once done.</summary>
-    public string? Verdict { get; set; }
+    /// <summary>The engine's verdict once done (stored as <c>pass</c>, <c>review</c>, <c>reject</c> or <c>incomplete</c>: <see cref="VerdictNames"/>).</summary>
+    public Verdict? Verdict { get; set; }
     /// <summary>The engine's report, exactly as <c>gatehouse check --format json</c> prints it.</summary>
     public string? ReportJson { get; set; }
     public string? Error { get; set; }

@@ -17,7 +17,10 @@ internal sealed class ScanConfiguration : IEntityTypeConfiguration<Scan>
         e.Property(x => x.ArtifactType).HasMaxLength(20);
         e.Property(x => x.SubmittedBy).HasMaxLength(450);
         e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
-        e.Property(x => x.Verdict).HasMaxLength(20);
+        // The engine's enum, stored as its lowercase name (the column text is unchanged: no migration).
+        e.Property(x => x.Verdict).HasMaxLength(20)
+            .HasConversion(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<Gatehouse.Analysis.Verdicts.Verdict, string>(
+                v => VerdictNames.Of(v), s => VerdictNames.Parse(s)));
         e.Property(x => x.Purpose).HasMaxLength(20);
         e.HasIndex(x => x.SubjectId);
         e.HasIndex(x => x.OrganizationId);

@@ -90,8 +90,8 @@ public static class ScansApi
         var scan = await Visible(scanId, user, access, db, ct);
         if (scan is null) return Problems.NotFound("Scan");
         if (scan.ReportJson is null) return Problems.Conflict("the scan has not finished");
-        var report = Probes.ProbeScans.IsProbe(scan)
-            ? Probes.ProbeScans.AsScanReport(Probes.ProbeScans.ReadReport(scan.ReportJson)!)
+        var report = scan.Kind == ScanKind.Probe
+            ? Probes.ProbeReports.AsScanReport(Probes.ProbeReports.ReadReport(scan.ReportJson)!)
             : ReportJson.Deserialize(scan.ReportJson)!;
         return TypedResults.Content(ReportSarif.Serialize(report, AnalyzerSet.AllRules()), "application/sarif+json");
     }
@@ -107,7 +107,7 @@ public sealed record ScanInfo(Guid Id, Guid OrganizationId, string FileName, str
     string State, string? Verdict, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt)
 {
     public static ScanInfo From(Scan s) => new(s.Id, s.OrganizationId, s.FileName, s.ArtifactType, s.BlobDigest, s.Size,
-        s.State.ToString().ToLowerInvariant(), s.Verdict, s.CreatedAt, s.CompletedAt);
+        s.State.ToString().ToLowerInvariant(), VerdictNames.Of(s.Verdict), s.CreatedAt, s.CompletedAt);
 }
 
 public sealed record ScanDetail(ScanInfo Scan, JsonElement? Report);

@@ -56,7 +56,7 @@ public sealed class AdminConsoleTests
     private static Scan NewScan(Guid org, DateTimeOffset created, DateTimeOffset? completed, ScanState state, string? verdict) => new()
     {
         Id = Guid.NewGuid(), OrganizationId = org, SubmittedBy = "system", BlobDigest = "sha256:" + new string('c', 64), FileName = "chart.zip",
-        ArtifactType = "downloadable", State = state, Verdict = verdict, CreatedAt = created, CompletedAt = completed,
+        ArtifactType = "downloadable", State = state, Verdict = verdict is null ? null : VerdictNames.Parse(verdict), CreatedAt = created, CompletedAt = completed,
     };
 
     [Fact]

@@ -127,7 +127,7 @@ internal sealed class ReviewWorld
         var scan = new Scan
         {
             Id = Guid.NewGuid(), OrganizationId = org.Id, SubmittedBy = v.CreatedBy, BlobDigest = v.ArtifactDigest!, Size = v.ArtifactSize,
-            FileName = "app.zip", ArtifactType = "downloadable", State = ScanState.Done, Verdict = verdict, ReportJson = "{}",
+            FileName = "app.zip", ArtifactType = "downloadable", State = ScanState.Done, Verdict = VerdictNames.Parse(verdict), ReportJson = "{}",
             Purpose = ScanPurposes.Submission, SubjectId = v.Id, CreatedAt = at, CompletedAt = at, Findings = [.. findings],
         };
         db.Scans.Add(scan);

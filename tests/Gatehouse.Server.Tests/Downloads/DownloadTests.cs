@@ -104,7 +104,7 @@ public sealed class DownloadTests
             var scan = new Scan
             {
                 Id = Guid.NewGuid(), OrganizationId = org.Id, SubmittedBy = dev.Id, BlobDigest = blob.Digest, Size = blob.Length, FileName = "tool.html",
-                ArtifactType = "downloadable", State = ScanState.Done, Verdict = "pass", CreatedAt = now, CompletedAt = now,
+                ArtifactType = "downloadable", State = ScanState.Done, Verdict = Gatehouse.Analysis.Verdicts.Verdict.Pass, CreatedAt = now, CompletedAt = now,
                 ReportJson = """{"artifact":{"name":"tool.html","detectedType":"application/zip"}}""",
             };
             var v = new AppVersion

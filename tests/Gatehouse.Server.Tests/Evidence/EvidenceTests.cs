@@ -253,13 +253,13 @@ public sealed class EvidenceTests
         var scan = new Scan
         {
             Id = Guid.NewGuid(), OrganizationId = org.Id, SubmittedBy = dev.Id, BlobDigest = item.BlobDigest, FileName = item.FileName,
-            ArtifactType = "downloadable", State = ScanState.Done, Verdict = "review", Purpose = ScanPurposes.Evidence, SubjectId = item.Id,
+            ArtifactType = "downloadable", State = ScanState.Done, Verdict = Gatehouse.Analysis.Verdicts.Verdict.Review, Purpose = ScanPurposes.Evidence, SubjectId = item.Id,
         };
         for (var i = 0; i < 2; i++)
             await app.WithScopeAsync(sp => sp.GetServices<IScanCompletion>().Single(c => c.Purpose == ScanPurposes.Evidence).OnCompletedAsync(scan, CancellationToken.None));
 
         // A late, contradicting delivery cannot move it either.
-        scan.Verdict = "reject";
+        scan.Verdict = Gatehouse.Analysis.Verdicts.Verdict.Reject;
         await app.WithScopeAsync(sp => sp.GetServices<IScanCompletion>().Single(c => c.Purpose == ScanPurposes.Evidence).OnCompletedAsync(scan, CancellationToken.None));
 
         var (status, audits) = await app.WithScopeAsync(async sp =>

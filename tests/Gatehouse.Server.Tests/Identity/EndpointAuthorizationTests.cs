@@ -121,7 +121,7 @@ public sealed class EndpointAuthorizationTests
             var scan = new Gatehouse.Server.Scanning.Scan
             {
                 Id = Guid.NewGuid(), OrganizationId = orgA.Id, SubmittedBy = ownerA.Id, BlobDigest = "sha256:" + new string('a', 64),
-                FileName = "secret-a.zip", ArtifactType = "downloadable", State = Gatehouse.Server.Scanning.ScanState.Done, Verdict = "pass",
+                FileName = "secret-a.zip", ArtifactType = "downloadable", State = Gatehouse.Server.Scanning.ScanState.Done, Verdict = Gatehouse.Analysis.Verdicts.Verdict.Pass,
                 ReportJson = "{}",
             };
             d.Scans.Add(scan);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Tests.Apps;
 using Gatehouse.Server.Tests.Support;
@@ -117,7 +118,7 @@ public sealed class ProbeLifecycleTests
         Assert.Equal(0, p.Integration.Requests); // nothing connected
         var scans = await p.W.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Scans.AsNoTracking().ToListAsync());
         Assert.Equal(4, scans.Count);
-        Assert.All(scans, s => Assert.Equal(("probe", "incomplete"), (s.ArtifactType, s.Verdict)));
+        Assert.All(scans, s => Assert.Equal(("probe", Verdict.Incomplete), (s.ArtifactType, s.Verdict)));
         var findings = await p.W.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{slug}/versions/1.0.0/findings");
         Assert.Contains(findings.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "probe.ssrf-blocked");
 
@@ -220,7 +221,7 @@ public sealed class ProbeLifecycleTests
         var scans = await ScansAsync();
         Assert.Equal(2, scans.Count);
         Assert.Contains(scans, s => s.ArtifactType != "probe" && s.BlobDigest.Length > 0 && s.Purpose == "submission");
-        Assert.Equal(("submission", p.Integration.BaseUrl, "incomplete"), (probe.Purpose, probe.Target, probe.Verdict));
+        Assert.Equal(("submission", p.Integration.BaseUrl, Verdict.Incomplete), (probe.Purpose, probe.Target, probe.Verdict));
         var current = (await p.W.VersionAsync(slug, "1.0.0")).GetProperty("version").GetProperty("currentScanId").GetGuid();
         Assert.NotEqual(probe.Id, current);
 
@@ -234,7 +235,7 @@ public sealed class ProbeLifecycleTests
         p.Clock.Advance(TimeSpan.FromMinutes(1)); // the newest probe is told by its creation time
         Assert.Equal(HttpStatusCode.OK, (await p.W.ActAsync(p.W.Reviewer, slug, "1.0.0", "rescan")).StatusCode);
         await p.W.WaitForReviewAsync(slug, "1.0.0");
-        Assert.Equal("pass", (await NewestProbeDoneAsync(2)).Verdict);
+        Assert.Equal(Verdict.Pass, (await NewestProbeDoneAsync(2)).Verdict);
         Assert.Equal(HttpStatusCode.OK, (await p.W.ActAsync(p.W.Reviewer, slug, "1.0.0", "approve")).StatusCode);
     }
 

@@ -8,6 +8,7 @@ using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Identity;
+using Gatehouse.Server.Retention;
 using Gatehouse.Server.Scanning;
 using Gatehouse.Server.Tests.Apps;
 using Gatehouse.Server.Tests.Support;

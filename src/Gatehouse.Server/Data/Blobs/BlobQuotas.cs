@@ -5,7 +5,7 @@ namespace Gatehouse.Server.Data.Blobs;
 
 /// <summary>
 /// Which organisation uploaded a blob, and when it last did: the basis of the per-organisation storage quota
-/// (<c>Blobs:OrgQuotaBytes</c>) and of the retention rule (<see cref="BlobRetentionHandler"/>). One row per
+/// (<c>Blobs:OrgQuotaBytes</c>) and of the retention rule (<c>Retention/BlobRetentionHandler</c>). One row per
 /// organisation and digest, so the same file uploaded twice counts once.
 /// </summary>
 public sealed class BlobUploadRecord

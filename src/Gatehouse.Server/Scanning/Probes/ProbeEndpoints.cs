@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace Gatehouse.Server.Probes;
+namespace Gatehouse.Server.Scanning.Probes;
 
 /// <summary>
-/// A web integration's declared endpoints (<see cref="Apps.AppVersion.EndpointsJson"/>): paths starting with
+/// A web integration's declared endpoints (<c>AppVersion.EndpointsJson</c>): paths starting with
 /// <c>/</c> or https URLs on the reference's host, which the probe checks refuse missing and forged credentials.
 /// </summary>
 public static class ProbeEndpoints
@@ -38,7 +38,7 @@ public static class ProbeEndpoints
         return null;
     }
 
-    /// <summary>The JSON stored in <see cref="Apps.AppVersion.EndpointsJson"/>; null for none.</summary>
+    /// <summary>The JSON stored in <c>AppVersion.EndpointsJson</c>; null for none.</summary>
     public static string? ToJson(IReadOnlyList<string?>? endpoints) =>
         endpoints is null || endpoints.Count == 0 ? null : Serialize(endpoints);
 

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Gatehouse.Server.Data.Blobs;
+namespace Gatehouse.Server.Retention;
 
 /// <summary>
 /// The retention rule: a blob that organisations uploaded but that no app version, evidence item or scan (report)

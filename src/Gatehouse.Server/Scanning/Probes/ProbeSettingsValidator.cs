@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Gatehouse.Server.Probes;
+namespace Gatehouse.Server.Scanning.Probes;
 
 /// <summary>The rule of section <c>Gatehouse:Probe</c> that spans two settings: a whole probe gets at least one request's time.</summary>
 internal sealed class ProbeSettingsValidator : IValidateOptions<ProbeSettings>

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gatehouse.Analysis.Probes;
 
-namespace Gatehouse.Server.Probes;
+namespace Gatehouse.Server.Scanning.Probes;
 
 /// <summary>
 /// Settings of section <c>Gatehouse:Probe</c>: what the server's endpoint probe may reach and trust

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Gatehouse.Server.Audit;
+using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Data;
 
-namespace Gatehouse.Server.Jobs;
+namespace Gatehouse.Server.Audit;
 
 /// <summary>Verifies the audit chain in the background and records the outcome in the chain itself.</summary>
 internal sealed class AuditVerifyHandler(GatehouseDb db, AuditLog audit, ILogger<AuditVerifyHandler> logger) : IWorkHandler
