@@ -63,7 +63,7 @@ internal static class HostSetup
         services.AddOptions<Scanning.ScanningOptions>().BindConfiguration(Scanning.ScanningOptions.Section)
             .Validate(o => o.MaxUploadBytes > 0, "Scanning:MaxUploadBytes must be positive")
             .Validate(o => string.IsNullOrWhiteSpace(o.PolicyFile) || PolicyLoads(o.PolicyFile), "Scanning:PolicyFile must name a readable, valid policy file (docs/engine.md)")
-            .Validate(o => string.IsNullOrWhiteSpace(o.ClamdEndpoint) || Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(o.ClamdEndpoint, out _, out _),
+            .Validate(o => string.IsNullOrWhiteSpace(o.ClamdEndpoint) || Gatehouse.Analysis.Analyzers.Malware.ClamAv.ClamdEndpoint.TryParse(o.ClamdEndpoint, out _, out _),
                 "Scanning:ClamdEndpoint must be tcp://HOST:PORT or unix:/PATH")
             .ValidateOnStart();
         services.AddOptions<Listing.ListingOptions>().BindConfiguration(Listing.ListingOptions.Section)
@@ -124,6 +124,8 @@ internal static class HostSetup
         services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration(Evidence.EvidenceOptions.Section).Validate(o => o.MaxUploadBytes > 0, "Evidence:MaxUploadBytes must be positive").ValidateOnStart();
         Notifications.NotificationsSetup.AddGatehouseNotifications(services, s);
         services.AddGatehouseBlobStore(configuration); // Blobs:Backend, docs/storage.md
+        // The self-tested engines (libmagic, YARA, clamd self-test state), shared by every scan of this host.
+        services.AddSingleton(sp => new Gatehouse.Analysis.Analyzers.EngineHandles(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IReadinessCheck, DatabaseReadiness>();
         services.AddSingleton<IReadinessCheck, BlobStoreReadiness>();
         services.AddSingleton<IReadinessCheck, JobStorageReadiness>();

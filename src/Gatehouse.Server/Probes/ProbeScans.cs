@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Probes;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Scanning;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
@@ -13,14 +14,14 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Scanning;
 
 /// <summary>
-/// Runs the analysis engine (the same <see cref="AnalyzerSet"/> as <c>gatehouse check</c>) over an
+/// Runs the analysis engine (the same <see cref="AnalyzerCatalog"/> as <c>gatehouse check</c>) over an
 /// uploaded artifact and stores the report and its findings. Idempotent: a finished scan is left alone,
 /// a re-delivered one is scanned again from the blob and its findings replaced.
 /// </summary>
 internal sealed class ScanArtifactHandler(
     GatehouseDb db, IBlobStore blobs, IOptions<ScanningOptions> options, TimeProvider time, AuditLog audit,
     Listing.ListingPolicies listing, IEnumerable<IScanCompletion> completions, Probes.ProbeScanRunner probes,
-    ILogger<ScanArtifactHandler> logger) : IWorkHandler
+    ILogger<ScanArtifactHandler> logger, EngineHandles engines) : IWorkHandler
 {
     public const string KindName = "scan.artifact";
     public string Kind => KindName;
@@ -81,7 +82,7 @@ internal sealed class ScanArtifactHandler(
 
         var o = options.Value;
         var policy = await PolicyForAsync(scan, o, ct);
-        var pipeline = AnalyzerSet.CreatePipeline(new EngineSettings { ClamdEndpoint = o.ClamdEndpoint }, policy, time);
+        var pipeline = AnalyzerCatalog.CreatePipeline(engines, new EngineSettings { ClamdEndpoint = o.ClamdEndpoint }, policy, time);
         var report = await pipeline.ScanAsync(temp, scan.FileName, scan.ArtifactType, null, ct);
 
         await db.ScanFindings.Where(f => f.ScanId == scanId).ExecuteDeleteAsync(ct);
