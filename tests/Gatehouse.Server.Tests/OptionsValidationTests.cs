@@ -8,7 +8,7 @@ using Gatehouse.Server.Invitations;
 using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
-using Gatehouse.Server.Probes;
+using Gatehouse.Server.Scanning.Probes;
 using Gatehouse.Server.Scanning;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

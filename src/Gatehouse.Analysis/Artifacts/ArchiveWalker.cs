@@ -8,7 +8,7 @@ namespace Gatehouse.Analysis.Artifacts;
 /// pipeline and descends into nested archives. Reports <c>archive.*</c> findings (requirement
 /// GH-FILE-2). Hostile input never throws: it becomes a finding.
 /// </summary>
-public sealed class ArchiveWalker : IAnalyzer
+public sealed class ArchiveWalker : IArtifactExpander
 {
     private readonly Policy _policy;
     private readonly string _tempDirectory;
@@ -36,7 +36,10 @@ public sealed class ArchiveWalker : IAnalyzer
 
     public string Version => "1.0.0";
 
-    public IReadOnlyList<RuleDescriptor> Rules => ArchiveRules.All;
+    /// <summary>Every rule the walker can report, for <c>gatehouse rules</c>, SARIF and docs.</summary>
+    public static IReadOnlyList<RuleDescriptor> AllRules => ArchiveRules.All;
+
+    public IReadOnlyList<RuleDescriptor> Rules => AllRules;
 
     /// <summary>
     /// Whether <paramref name="header"/> (the first bytes of a file; 512 are enough) starts an archive the
@@ -62,4 +65,8 @@ public sealed class ArchiveWalker : IAnalyzer
         Directory.CreateDirectory(_tempDirectory);
         return new ArchiveWalk(_policy, _tempDirectory, _time, onFile, report).RunAsync(root, ct);
     }
+
+    /// <summary>The pipeline's expansion step: <see cref="WalkAsync"/>.</summary>
+    Task IArtifactExpander.ExpandAsync(ScanFile root, Func<ScanFile, CancellationToken, ValueTask> onMember, Action<Finding> report, CancellationToken ct) =>
+        WalkAsync(root, onMember, report, ct);
 }

@@ -6,9 +6,6 @@ using Gatehouse.Analysis.Verdicts;
 
 namespace Gatehouse.Analysis.Pipeline;
 
-/// <summary>Walks an archive: calls <c>onFile</c> for each extracted member (nested included) and reports archive findings.</summary>
-public delegate Task ArchiveWalk(ScanFile root, Func<ScanFile, CancellationToken, ValueTask> onFile, Action<Finding> report, CancellationToken ct);
-
 /// <summary>Progress of a scan, for terminals and job status.</summary>
 public sealed record ScanProgress(int Files, long Bytes, string CurrentPath);
 
@@ -22,18 +19,33 @@ public sealed class ScanPipeline
 {
     private readonly IReadOnlyList<IFileAnalyzer> _fileAnalyzers;
     private readonly IReadOnlyList<IArtifactAnalyzer> _artifactAnalyzers;
-    private readonly IAnalyzer? _walker;
-    private readonly ArchiveWalk? _walk;
+    private readonly IArtifactExpander? _expander;
     private readonly Policy _policy;
     private readonly TimeProvider _time;
 
-    public ScanPipeline(IReadOnlyList<IFileAnalyzer> fileAnalyzers, IReadOnlyList<IArtifactAnalyzer> artifactAnalyzers,
-        IAnalyzer? walker, ArchiveWalk? walk, Policy policy, TimeProvider time)
+    /// <param name="analyzers">In order (e.g. <c>AnalyzerCatalog.Create</c>); each is an <see cref="IFileAnalyzer"/>
+    /// or an <see cref="IArtifactAnalyzer"/>. The first file analyzer runs before the others on each file,
+    /// because they read the <see cref="ScanFile.DetectedType"/> it sets.</param>
+    /// <param name="expander">Opens the artifact into its members; null scans the artifact as one file.</param>
+    public ScanPipeline(IReadOnlyList<IAnalyzer> analyzers, IArtifactExpander? expander, Policy policy, TimeProvider time)
     {
-        _fileAnalyzers = fileAnalyzers;
-        _artifactAnalyzers = artifactAnalyzers;
-        _walker = walker;
-        _walk = walk;
+        ArgumentNullException.ThrowIfNull(analyzers);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(time);
+        var file = new List<IFileAnalyzer>();
+        var artifact = new List<IArtifactAnalyzer>();
+        foreach (var analyzer in analyzers)
+        {
+            switch (analyzer)
+            {
+                case IFileAnalyzer f: file.Add(f); break;
+                case IArtifactAnalyzer a: artifact.Add(a); break;
+                default: throw new ArgumentException($"analyzer {analyzer.Id} is neither a file nor an artifact analyzer", nameof(analyzers));
+            }
+        }
+        _fileAnalyzers = file;
+        _artifactAnalyzers = artifact;
+        _expander = expander;
         _policy = policy;
         _time = time;
     }
@@ -157,7 +169,7 @@ public sealed class ScanPipeline
             {
                 failures.TryAdd(analyzer.Id, ("failed", $"scan time budget of {_policy.MaxScanTime} exceeded"));
             }
-            catch (Analyzers.Malware.EngineUnavailableException ex)
+            catch (EngineUnavailableException ex)
             {
                 failures.TryAdd(analyzer.Id, ("unavailable", ex.Message));
             }
@@ -172,8 +184,8 @@ public sealed class ScanPipeline
         {
             // The whole artifact (e.g. streamed to clamd) is analysed while the walker unpacks it.
             var whole = RunFileAnalyzers(root, token).AsTask();
-            if (_walk is not null && _walker is not null)
-                await Isolate(_walker, async () => await _walk(root, OnMember, f => Report(f, _walker), token), token);
+            if (_expander is { } expander)
+                await Isolate(expander, async () => await expander.ExpandAsync(root, OnMember, f => Report(f, expander), token), token);
             await Task.WhenAll(inflight);
             await whole;
             foreach (var analyzer in _artifactAnalyzers)
@@ -189,7 +201,7 @@ public sealed class ScanPipeline
         }
 
         var all = new List<IAnalyzer>(_fileAnalyzers);
-        if (_walker is not null) all.Add(_walker);
+        if (_expander is not null) all.Add(_expander);
         all.AddRange(_artifactAnalyzers);
         var runs = all.Select(a => failures.TryGetValue(a.Id, out var f)
                 ? new AnalyzerRun(a.Id, a.Version, f.Status, f.Error)

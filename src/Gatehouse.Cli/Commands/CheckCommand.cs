@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Cli.Output;
 
@@ -58,10 +59,12 @@ internal static class CheckCommand
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--policy {policyFile!.Name}: {ex.Message}");
         }
         var endpoint = clamd ?? env.GetVariable("GATEHOUSE_CLAMD");
-        if (!string.IsNullOrWhiteSpace(endpoint) && !Gatehouse.Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(endpoint, out _, out var problem))
+        if (!string.IsNullOrWhiteSpace(endpoint) && !Gatehouse.Analysis.Analyzers.Malware.ClamAv.ClamdEndpoint.TryParse(endpoint, out _, out var problem))
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--clamd: {problem}");
         var settings = new EngineSettings { ClamdEndpoint = string.IsNullOrWhiteSpace(endpoint) ? null : endpoint };
-        var pipeline = AnalyzerSet.CreatePipeline(settings, policy, env.TimeProvider);
+        // The CLI's composition root: one set of engines for the process (one command per process).
+        using var engines = new EngineHandles(env.TimeProvider);
+        var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, env.TimeProvider);
         var progress = env.ErrorIsTerminal ? new TerminalProgress(env.Err) : null;
         var report = await pipeline.ScanAsync(path.FullName, path.Name, type, progress, ct);
         progress?.Done();
@@ -72,7 +75,7 @@ internal static class CheckCommand
                 await env.Out.WriteLineAsync(ReportJson.Serialize(report));
                 break;
             case OutputFormat.Sarif:
-                await env.Out.WriteLineAsync(ReportSarif.Serialize(report, AnalyzerSet.AllRules()));
+                await env.Out.WriteLineAsync(ReportSarif.Serialize(report, AnalyzerCatalog.AllRules()));
                 break;
             default:
                 WriteTable(env.Out, report);

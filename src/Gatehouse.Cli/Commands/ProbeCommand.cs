@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Probes;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Cli.Output;
 
@@ -91,7 +92,7 @@ internal static class ProbeCommand
                 await env.Out.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson.Options));
                 break;
             case OutputFormat.Sarif:
-                await env.Out.WriteLineAsync(ReportSarif.Serialize(AsScanReport(report), AnalyzerSet.AllRules().Where(r => r.Id.StartsWith("probe.", StringComparison.Ordinal)).ToList()));
+                await env.Out.WriteLineAsync(ReportSarif.Serialize(AsScanReport(report), AnalyzerCatalog.AllRules().Where(r => r.Id.StartsWith("probe.", StringComparison.Ordinal)).ToList()));
                 break;
             default:
                 WriteTable(env.Out, report);

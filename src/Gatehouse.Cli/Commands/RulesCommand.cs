@@ -14,7 +14,7 @@ internal static class RulesCommand
         var command = new Command("rules", "List every rule with its severity, requirement and documentation.") { format };
         command.SetAction(CliApp.Guard(env, async (pr, ct) =>
         {
-            var rules = AnalyzerSet.AllRules();
+            var rules = AnalyzerCatalog.AllRules();
             if (pr.GetValue(format) == OutputFormat.Json)
             {
                 await env.Out.WriteLineAsync(JsonSerializer.Serialize(rules.Select(r => new

@@ -337,7 +337,7 @@ public static partial class AppsApi
         s.Length <= 2000 && Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(u.UserInfo);
 
     private static readonly Lazy<HashSet<string>> RuleIds = new(() =>
-        Gatehouse.Analysis.Analyzers.AnalyzerSet.AllRules().Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+        Gatehouse.Analysis.Analyzers.AnalyzerCatalog.AllRules().Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
 
     /// <summary>Requirement IDs, engine rule IDs and lifecycle codes.</summary>
     internal static bool IsKnownReason(string code) =>

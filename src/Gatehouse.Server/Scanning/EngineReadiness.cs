@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Scanning;
 
 /// <summary>clamd answers PING and detects EICAR (a clamd that calls EICAR clean is broken: not ready).</summary>
-internal sealed class ClamdReadiness(IOptions<ScanningOptions> options, TimeProvider time) : IReadinessCheck
+internal sealed class ClamdReadiness(IOptions<ScanningOptions> options, EngineHandles engines) : IReadinessCheck
 {
     public string Name => "clamav";
 
@@ -13,7 +13,7 @@ internal sealed class ClamdReadiness(IOptions<ScanningOptions> options, TimeProv
     {
         var endpoint = options.Value.ClamdEndpoint;
         if (string.IsNullOrWhiteSpace(endpoint)) return ReadinessResult.Down("not configured (Scanning:ClamdEndpoint)");
-        var result = await AnalyzerSet.ClamAvFor(endpoint, time).SelfTestAsync(ct);
+        var result = await engines.ClamAvFor(endpoint).SelfTestAsync(ct);
         return result.Passed
             ? ReadinessResult.Ok($"{result.Version}; EICAR self-test detected {result.EicarSignature}")
             : ReadinessResult.Down(result.Problem ?? "self-test failed");
@@ -21,9 +21,9 @@ internal sealed class ClamdReadiness(IOptions<ScanningOptions> options, TimeProv
 }
 
 /// <summary>The YARA engine loads its bundled rules and passes its ABI self-test (or falls back to the CLI).</summary>
-internal sealed class YaraReadiness : IReadinessCheck
+internal sealed class YaraReadiness(EngineHandles engines) : IReadinessCheck
 {
     public string Name => "yara";
 
-    public Task<ReadinessResult> CheckAsync(CancellationToken ct) => Task.FromResult(ReadinessResult.Ok(AnalyzerSet.YaraEngine()));
+    public Task<ReadinessResult> CheckAsync(CancellationToken ct) => Task.FromResult(ReadinessResult.Ok(engines.YaraEngine()));
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Gatehouse.Analysis.Analyzers;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Data.Blobs;
 using Microsoft.Extensions.Options;
@@ -7,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Scanning;
 
 /// <summary>
-/// Runs the analysis engine (the same <see cref="AnalyzerSet"/> as <c>gatehouse check</c>) over an uploaded
+/// Runs the analysis engine (the same <see cref="AnalyzerCatalog"/> as <c>gatehouse check</c>) over an uploaded
 /// artifact: copies the blob to a private temporary file, scans it under the scan's policy
 /// (<see cref="ScanPolicies"/>) and stores the report (<see cref="ScanResults"/>).
 /// </summary>
 internal sealed class FileScanRunner(
-    IBlobStore blobs, IOptions<ScanningOptions> options, ScanPolicies policies, ScanResults results, TimeProvider time) : IScanRunner
+    IBlobStore blobs, IOptions<ScanningOptions> options, ScanPolicies policies, ScanResults results, TimeProvider time, EngineHandles engines) : IScanRunner
 {
     public ScanKind Kind => ScanKind.File;
 
@@ -34,7 +35,7 @@ internal sealed class FileScanRunner(
             }
 
             var policy = await policies.ForAsync(scan, ct);
-            var pipeline = AnalyzerSet.CreatePipeline(new EngineSettings { ClamdEndpoint = options.Value.ClamdEndpoint }, policy, time);
+            var pipeline = AnalyzerCatalog.CreatePipeline(engines, new EngineSettings { ClamdEndpoint = options.Value.ClamdEndpoint }, policy, time);
             var report = await pipeline.ScanAsync(temp, scan.FileName, scan.ArtifactType, null, ct);
             await results.StoreAsync(scan, report.Verdict, report.Findings, ReportJson.Serialize(report), [new("digest", scan.BlobDigest)], ct);
         }

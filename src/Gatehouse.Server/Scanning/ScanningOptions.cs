@@ -21,7 +21,7 @@ public sealed class ScanningOptions
 
     /// <summary>The rule on <see cref="ClamdEndpoint"/>: unset, or an endpoint clamd can be reached at.</summary>
     public static ValidationResult? ValidateClamdEndpoint(string? endpoint) =>
-        string.IsNullOrWhiteSpace(endpoint) || Analysis.Analyzers.Malware.ClamdEndpoint.TryParse(endpoint, out _, out _)
+        string.IsNullOrWhiteSpace(endpoint) || Analysis.Analyzers.Malware.ClamAv.ClamdEndpoint.TryParse(endpoint, out _, out _)
             ? ValidationResult.Success
             : new ValidationResult("Scanning:ClamdEndpoint must be tcp://HOST:PORT or unix:/PATH");
 

@@ -15,6 +15,8 @@ internal static class ScanningSetup
     public static IServiceCollection AddGatehouseScanning(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ScanningOptions>().BindConfiguration(ScanningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // The self-tested engines (libmagic, YARA, clamd self-test state), shared by every scan of this host.
+        services.AddSingleton(sp => new Gatehouse.Analysis.Analyzers.EngineHandles(sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<ScanStarter>();
         services.AddScoped<ScanPolicies>();
         services.AddScoped<ScanResults>();

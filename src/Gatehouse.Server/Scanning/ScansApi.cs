@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Gatehouse.Analysis.Analyzers;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
@@ -93,7 +94,7 @@ public static class ScansApi
         var report = scan.Kind == ScanKind.Probe
             ? Probes.ProbeReports.AsScanReport(Probes.ProbeReports.ReadReport(scan.ReportJson)!)
             : ReportJson.Deserialize(scan.ReportJson)!;
-        return TypedResults.Content(ReportSarif.Serialize(report, AnalyzerSet.AllRules()), "application/sarif+json");
+        return TypedResults.Content(ReportSarif.Serialize(report, AnalyzerCatalog.AllRules()), "application/sarif+json");
     }
 
     private static async Task<Scan?> Visible(Guid scanId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)

@@ -1,5 +1,5 @@
-using Gatehouse.Analysis.Analyzers.Malware;
 using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 
 namespace Gatehouse.Analysis.Tests.Pipeline;
@@ -46,8 +46,24 @@ public sealed class ScanPipelineTests : IDisposable
         }
     }
 
+    /// <summary>An expander whose members are small files with the given names.</summary>
+    private sealed class Expanding(string[] names, Func<string, string> sample) : IArtifactExpander
+    {
+        public string Id => "archive";
+        public string Version => "1";
+        public IReadOnlyList<RuleDescriptor> Rules => [];
+        public async Task ExpandAsync(ScanFile root, Func<ScanFile, CancellationToken, ValueTask> onMember, Action<Finding> report, CancellationToken ct)
+        {
+            foreach (var name in names)
+            {
+                var p = sample(name);
+                await onMember(new ScanFile { Path = root.Path + "!/" + name, Length = 1, Sha256 = name, Depth = 1, Open = () => File.OpenRead(p) }, ct);
+            }
+        }
+    }
+
     private static ScanPipeline Pipeline(Policy policy, params IFileAnalyzer[] analyzers) =>
-        new(analyzers, [], null, null, policy, TimeProvider.System);
+        new(analyzers, null, policy, TimeProvider.System);
 
     [Theory]
     [InlineData(Severity.Critical, Verdict.Reject)]
@@ -88,16 +104,7 @@ public sealed class ScanPipelineTests : IDisposable
     {
         var engine = new Throwing(new EngineUnavailableException("clamd: connection refused"), "malware.clamav");
         var files = new[] { "a", "b", "c" };
-        ArchiveWalk walk = async (root, onFile, report, ct) =>
-        {
-            foreach (var name in files)
-            {
-                var p = Sample(name);
-                await onFile(new ScanFile { Path = root.Path + "!/" + name, Length = 1, Sha256 = name, Depth = 1, Open = () => File.OpenRead(p) }, ct);
-            }
-        };
-        var walker = new Reporting("archive", Severity.Info);
-        var report = await new ScanPipeline([engine], [], walker, walk, Policy.Default with { RequiredEngines = ["clamav"] }, TimeProvider.System)
+        var report = await new ScanPipeline([engine], new Expanding(files, Sample), Policy.Default with { RequiredEngines = ["clamav"] }, TimeProvider.System)
             .ScanAsync(Sample(), "app.zip", "downloadable", null, CancellationToken.None);
         Assert.Equal(Verdict.Incomplete, report.Verdict);
         Assert.Equal(1, engine.Calls);

@@ -8,7 +8,7 @@ public sealed class ProbeRulesTests
     [Fact]
     public void Every_probe_rule_is_listed_by_the_engine()
     {
-        var all = AnalyzerSet.AllRules().Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var all = AnalyzerCatalog.AllRules().Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         Assert.All(ProbeRules.All, r => Assert.Contains(r.Id, all));
         Assert.All(ProbeRules.All, r => Assert.StartsWith("probe.", r.Id, StringComparison.Ordinal));
     }

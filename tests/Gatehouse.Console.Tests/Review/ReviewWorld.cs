@@ -41,7 +41,7 @@ internal sealed class ReviewWorld
         var reviewer = await app.CreateUserAsync(Roles.Reviewer, "reviewer", Password);
         var vendor = await app.CreateUserAsync(Roles.Developer, "vendor", Password);
         var org = await app.CreateOrganizationAsync(vendor.Id, "Acme Vendor Ltd");
-        var rules = AnalyzerSet.AllRules();
+        var rules = AnalyzerCatalog.AllRules();
         var secret = rules.First(r => r.RequirementId == "GH-SEC-1" && r.DefaultSeverity == Gatehouse.Analysis.Pipeline.Severity.High);
         var medium = rules.First(r => r.DefaultSeverity == Gatehouse.Analysis.Pipeline.Severity.Medium && r.RequirementId != secret.RequirementId);
         return await app.WithScopeAsync(async sp =>

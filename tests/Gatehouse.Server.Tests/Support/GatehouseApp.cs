@@ -169,6 +169,8 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         return app;
     }
 
+    private static readonly Gatehouse.Analysis.Analyzers.EngineHandles SharedEngines = new(TimeProvider.System);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
@@ -176,6 +178,9 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         // PBKDF2 at 100,000 rounds costs tens of milliseconds per user made or signed in; the tests make hundreds.
         // The hashing itself is ASP.NET Core Identity's and not under test here.
         builder.ConfigureTestServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
+        // One set of engines for the test process (YARA compiles its rules once, not once per host); an
+        // instance registration, so a stopping host does not dispose it.
+        builder.ConfigureTestServices(s => s.AddSingleton(SharedEngines));
         if (_services is not null) builder.ConfigureTestServices(_services);
     }
 

@@ -38,11 +38,12 @@ public sealed class FileTypeAnalyzer : IFileAnalyzer
 
     private readonly Func<FileTypeDetector> _detector;
 
-    /// <summary>Uses the process-wide <see cref="LibMagic.Shared"/>, loaded on the first file (a missing libmagic fails that file's analysis, never passes it).</summary>
-    public FileTypeAnalyzer()
+    /// <summary>Types files with the libmagic <paramref name="magic"/> returns, asked on the first file (a missing libmagic fails that file's analysis, never passes it).</summary>
+    public FileTypeAnalyzer(Func<LibMagic> magic)
     {
+        ArgumentNullException.ThrowIfNull(magic);
         FileTypeDetector? detector = null;
-        _detector = () => detector ??= new FileTypeDetector(LibMagic.Shared);
+        _detector = () => detector ??= new FileTypeDetector(magic());
     }
 
     public FileTypeAnalyzer(FileTypeDetector detector)
@@ -55,7 +56,10 @@ public sealed class FileTypeAnalyzer : IFileAnalyzer
 
     public string Version => "1.0.0";
 
-    public IReadOnlyList<RuleDescriptor> Rules { get; } = [MismatchRule, DisallowedRule, ActiveRule];
+    /// <summary>Every rule this analyzer can report, for <c>gatehouse rules</c>, SARIF and docs.</summary>
+    public static IReadOnlyList<RuleDescriptor> AllRules { get; } = [MismatchRule, DisallowedRule, ActiveRule];
+
+    public IReadOnlyList<RuleDescriptor> Rules => AllRules;
 
     public ValueTask AnalyzeAsync(ScanFile file, AnalysisContext context, CancellationToken ct)
     {

@@ -18,8 +18,6 @@ public sealed partial class LibMagic : IDisposable
     private const int MagicError = 0x0000200;
     private const int MagicNoCheckCompress = 0x0001000;
 
-    private static readonly Lazy<LibMagic> s_shared = new(() => new LibMagic(), LazyThreadSafetyMode.ExecutionAndPublication);
-
     private readonly System.Collections.Concurrent.ConcurrentBag<Cookie> _idle = [];
     private readonly List<Cookie> _all = [];
     private int _disposed;
@@ -31,9 +29,6 @@ public sealed partial class LibMagic : IDisposable
         // Probe now: a service that cannot type files must not start (scan-engines.md §4).
         Return(Rent());
     }
-
-    /// <summary>One instance for the process, created on first use and never disposed.</summary>
-    public static LibMagic Shared => s_shared.Value;
 
     /// <summary>libmagic's version, e.g. 544 for file 5.44.</summary>
     public static int Version

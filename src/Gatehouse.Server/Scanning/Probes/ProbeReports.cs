@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Probes;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 
 namespace Gatehouse.Server.Scanning.Probes;

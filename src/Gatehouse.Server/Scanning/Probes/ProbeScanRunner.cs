@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gatehouse.Analysis.Probes;
+using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Microsoft.Extensions.Options;
 

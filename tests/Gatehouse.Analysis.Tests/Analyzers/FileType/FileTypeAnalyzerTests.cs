@@ -6,7 +6,7 @@ namespace Gatehouse.Analysis.Tests.Analyzers.FileType;
 
 public sealed class FileTypeAnalyzerTests
 {
-    private static readonly FileTypeAnalyzer s_analyzer = new(new FileTypeDetector(LibMagic.Shared));
+    private static readonly FileTypeAnalyzer s_analyzer = new(new FileTypeDetector(new LibMagic()));
 
     private static List<Finding> Run(string path, byte[] content, Policy? policy = null, string artifactType = "downloadable", int depth = 1) =>
         AnalyzerHarness.Run(s_analyzer, path, content, policy, artifactType, depth);

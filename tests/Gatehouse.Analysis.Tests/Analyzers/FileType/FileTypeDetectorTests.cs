@@ -5,7 +5,9 @@ namespace Gatehouse.Analysis.Tests.Analyzers.FileType;
 
 public sealed class FileTypeDetectorTests
 {
-    private static FileTypeDetection Detect(byte[] content) => new FileTypeDetector(LibMagic.Shared).Detect(new MemoryStream(content, writable: false));
+    private static readonly LibMagic s_magic = new();
+
+    private static FileTypeDetection Detect(byte[] content) => new FileTypeDetector(s_magic).Detect(new MemoryStream(content, writable: false));
 
     [Fact]
     public void A_PE_header_is_detected_as_a_DOS_PE_executable()

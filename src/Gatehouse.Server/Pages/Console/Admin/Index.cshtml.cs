@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Analyzers.FileType;
 using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
@@ -14,7 +15,7 @@ namespace Gatehouse.Server.Pages.Console.Admin;
 /// just now, and nothing pretends to remember an older self-test. libmagic has no readiness check of its own,
 /// so the page types a small PDF header with it (the same call every scan makes).
 /// </summary>
-public sealed class IndexModel(IEnumerable<IReadinessCheck> checks, GatehouseDb db, TimeProvider time) : PageModel
+public sealed class IndexModel(IEnumerable<IReadinessCheck> checks, GatehouseDb db, TimeProvider time, EngineHandles engines) : PageModel
 {
     public sealed record EngineRow(string Name, string Status, string Detail, long DurationMs);
 
@@ -41,13 +42,13 @@ public sealed class IndexModel(IEnumerable<IReadinessCheck> checks, GatehouseDb 
             ? new EngineRow(title, r.Status, r.Detail, r.DurationMs)
             : new EngineRow(title, "not configured", missing, 0);
 
-    private static EngineRow LibMagicRow()
+    private EngineRow LibMagicRow()
     {
         var sw = Stopwatch.StartNew();
         try
         {
             var version = LibMagic.Version;
-            var mime = LibMagic.Shared.MimeType("%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n<<>>\nendobj\n"u8);
+            var mime = engines.LibMagic.MimeType("%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n<<>>\nendobj\n"u8);
             var v = string.Create(CultureInfo.InvariantCulture, $"file {version / 100}.{version % 100:00}");
             return mime == "application/pdf"
                 ? new EngineRow("libmagic", "ready", $"{v}; self-test typed a PDF header as {mime}", sw.ElapsedMilliseconds)

@@ -175,7 +175,7 @@ public sealed class SubmissionModel(
     }
 
     private static readonly Lazy<Dictionary<string, RuleDescriptor>> Rules = new(() =>
-        AnalyzerSet.AllRules().GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
+        AnalyzerCatalog.AllRules().GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
 
     private static readonly string[] SeverityOrder = ["critical", "high", "medium", "low", "info"];
 

@@ -1,0 +1,72 @@
+using Gatehouse.Analysis.Analyzers.FileType;
+using Gatehouse.Analysis.Analyzers.Malware;
+using Gatehouse.Analysis.Analyzers.Malware.ClamAv;
+using Gatehouse.Analysis.Analyzers.Malware.Yara;
+using Gatehouse.Analysis.Analyzers.Secrets;
+using Gatehouse.Analysis.Artifacts;
+using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Probes;
+
+namespace Gatehouse.Analysis.Analyzers;
+
+/// <summary>
+/// THE list of analyzers, in order (like grype's matcher list): the server's scan jobs and
+/// <c>gatehouse check</c> both build their pipeline here, so they judge with the same engines.
+/// </summary>
+public static class AnalyzerCatalog
+{
+    /// <summary>Rules the pipeline itself reports.</summary>
+    public static readonly IReadOnlyList<RuleDescriptor> EngineRules = [EngineUnavailableException.Rule];
+
+    /// <summary>Every analyzer the settings allow, in the order the pipeline runs them.</summary>
+    /// <param name="engines">The shared, self-tested engines of this process (<see cref="EngineHandles"/>).</param>
+    public static IReadOnlyList<IAnalyzer> Create(EngineHandles engines, EngineSettings settings, Policy policy, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(time);
+        List<IAnalyzer> analyzers =
+        [
+            // 1. What the file is (later analyzers read ScanFile.DetectedType).
+            engines.FileType,
+            // 2. Known-bad hashes, then secrets, then YARA and ClamAV on every file, nested members included
+            //    (ClamAV misses ZIP64, oversize and overlapping members, so our walker extracts them for it).
+            new BlocklistAnalyzer(),
+            engines.Secrets,
+            engines.Yara,
+        ];
+        if (!string.IsNullOrWhiteSpace(settings.ClamdEndpoint))
+            analyzers.Add(engines.ClamAvFor(settings.ClamdEndpoint));
+        return analyzers;
+    }
+
+    /// <summary>3. The archive walker: every member of every archive, bounded by the policy's limits.</summary>
+    public static IArtifactExpander CreateExpander(EngineSettings settings, Policy policy, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new ArchiveWalker(policy, settings.TempDirectory ?? Path.GetTempPath(), time);
+    }
+
+    /// <summary>A pipeline with every analyzer the settings allow and the archive walker.</summary>
+    public static ScanPipeline CreatePipeline(EngineHandles engines, EngineSettings settings, Policy policy, TimeProvider time) =>
+        new(Create(engines, settings, policy, time), CreateExpander(settings, policy, time), policy, time);
+
+    /// <summary>
+    /// Every rule any analyzer, the walker, the pipeline or the endpoint probe can report, for
+    /// <c>gatehouse rules</c> and SARIF. Read from the analyzers' static rule lists: nothing is built.
+    /// </summary>
+    public static IReadOnlyList<RuleDescriptor> AllRules() =>
+        new[]
+        {
+            FileTypeAnalyzer.AllRules,
+            BlocklistAnalyzer.AllRules,
+            SecretsAnalyzer.AllRules,
+            YaraAnalyzer.AllRules,
+            ClamAvAnalyzer.AllRules,
+            ArchiveWalker.AllRules,
+            EngineRules,
+            ProbeRules.All,
+        }
+        .SelectMany(rules => rules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+}
