@@ -21,10 +21,6 @@ public sealed class DependencyRulesTests
     /// </summary>
     private static readonly Dictionary<(string From, string To), string> KnownExceptions = new()
     {
-        // Being removed in parallel (issue 13): the ApiKey scheme and the Platform policy move out of Identity/AuthSetup.
-        [("Identity", "ApiKeys")] = "Identity/AuthSetup registers the ApiKey scheme (moves to ApiKeys/ApiKeysSetup)",
-        [("Identity", "Platform")] = "Identity/AuthSetup and ScopeAwareAuthorizationResultHandler name the Platform policy (moves to Platform/PlatformSetup)",
-        [("Platform", "ApiKeys")] = "Platform/PlatformAuth checks API keys, while ApiKeys/ApiKeyModel maps Platform's tables (setup change)",
         // Being removed in parallel (issue 13): login and 2FA become Razor pages on the shared layout.
         [("Identity", "Console")] = "AccountApi, TwoFactorApi and TwoFactorSetup render with Console/HtmlPage",
         // Not yet addressed: organisations, invitations and tenants.
