@@ -26,6 +26,7 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     private readonly PostgresTestDatabase? _pg;
     private readonly bool _ownsData;
     private string _startedBy = "";
+    private readonly StartPhases _phases = new();
 
     public DbKind Kind { get; }
     public string DataDirectory { get; }
@@ -71,8 +72,10 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         var (starting, caller) = (System.Diagnostics.Stopwatch.StartNew(), Timings.Caller());
         var (dir, pg) = await NewDataAsync(kind, migrated: true);
         var app = new GatehouseApp(kind, dir, ownsData: true, pg, settings, services) { _startedBy = caller };
+        app._phases.Begin(starting.Elapsed);
         _ = app.Server; // start now, so failures surface here
         Timings.Record("start", caller, starting.Elapsed);
+        app._phases.Record(kind, caller);
         return app;
     }
 
@@ -121,8 +124,10 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         merged.TryAdd("Gatehouse:PublicUrl", $"{(https ? "https" : "http")}://127.0.0.1:{port}/");
         var app = new GatehouseApp(kind, dir, ownsData: true, pg, merged, services) { _startedBy = caller };
         app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port, l => { if (https) l.UseHttps(); }));
+        app._phases.Begin(starting.Elapsed);
         app.StartServer();
         Timings.Record("start", caller, starting.Elapsed);
+        app._phases.Record(kind, caller);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         app.KestrelAddress = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -171,8 +176,10 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        _phases.Mark(StartPhases.Program);
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
         builder.UseEnvironment("Testing");
+        if (Timings.On) builder.ConfigureTestServices(_phases.Instrument);
         // PBKDF2 at 100,000 rounds costs tens of milliseconds per user made or signed in; the tests make hundreds.
         // The hashing itself is ASP.NET Core Identity's and not under test here.
         builder.ConfigureTestServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
