@@ -17,12 +17,12 @@ using Microsoft.Extensions.Time.Testing;
 namespace Gatehouse.Server.Tests.ApiKeys;
 
 /// <summary>API keys: format and checksum, HMAC storage, expiry, rotation overlap, revoke, last used, who may manage them.</summary>
-public sealed class ApiKeyTests
+public sealed class ApiKeyTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_new_key_is_shown_once_has_the_documented_format_and_only_its_hmac_is_stored(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (id, key) = await w.CreateKeyAsync(w.TenantA, PlatformScopes.ProjectsRead);
         Assert.Matches("^ghk_live_[0-9A-Za-z]{11}_[0-9A-Za-z]{39}$", key);
@@ -52,7 +52,7 @@ public sealed class ApiKeyTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_one_character_typo_is_refused_by_the_checksum_before_any_lookup(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (_, key) = await w.CreateKeyAsync(w.TenantA);
         var i = key.Length - 12;
@@ -99,7 +99,7 @@ public sealed class ApiKeyTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Expiry_must_be_set_within_a_year(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         using var dev = app.ClientWith(w.DeveloperToken);
         var r = await dev.PostAsJsonAsync($"/api/apps/{w.AppSlug}/api-keys",
@@ -143,7 +143,7 @@ public sealed class ApiKeyTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_revoked_key_is_refused_at_once(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (id, key) = await w.CreateKeyAsync(w.TenantA, PlatformScopes.ProjectsRead);
         using var client = app.ClientWith(key);
@@ -160,7 +160,7 @@ public sealed class ApiKeyTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Use_of_a_key_is_recorded_as_last_used(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (id, key) = await w.CreateKeyAsync(w.TenantA, PlatformScopes.ProjectsRead);
         Assert.Null(await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync()));
@@ -175,7 +175,7 @@ public sealed class ApiKeyTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_key_is_not_a_credential_for_the_gatehouse_api(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (_, key) = await w.CreateKeyAsync(w.TenantA);
         using var client = app.ClientWith(key);
@@ -190,7 +190,7 @@ public sealed class ApiKeyTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_developer_of_another_organisation_can_neither_see_nor_manage_the_keys(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (id, key) = await w.CreateKeyAsync(w.TenantA);
         var (devB, tokenB) = await app.UserWithTokenAsync(Roles.Developer, "other-dev");

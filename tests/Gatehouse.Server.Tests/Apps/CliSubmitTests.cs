@@ -13,7 +13,7 @@ namespace Gatehouse.Server.Tests.Apps;
 /// <c>gatehouse submit</c> and <c>gatehouse status</c> end to end: the real CLI against the real server, which
 /// scans the uploaded artifact with the real engines (clamd from <c>GATEHOUSE_TEST_CLAMD</c>).
 /// </summary>
-public sealed class CliSubmitTests : IDisposable
+public sealed class CliSubmitTests(SharedServers servers) : IClassFixture<SharedServers>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("gatehouse-cli-submit-").FullName;
 
@@ -78,7 +78,7 @@ public sealed class CliSubmitTests : IDisposable
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Submit_creates_uploads_answers_attests_and_submits_and_status_shows_the_version(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db, Engines());
+        var app = await servers.For(db, Engines());
         var vendor = await RegisterAppAsync(app);
 
         var submit = await CliRunner.RunAsync(app, vendor.Token, "submit", vendor.Slug, "--version", "1.0.0",
@@ -117,7 +117,7 @@ public sealed class CliSubmitTests : IDisposable
     [Fact]
     public async Task Submit_with_wait_follows_the_scan_to_review_and_exits_0_for_a_clean_artifact()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, Engines());
+        var app = await servers.For(DbKind.Sqlite, Engines());
         var vendor = await RegisterAppAsync(app);
 
         var run = await CliRunner.RunAsync(app, vendor.Token, "submit", vendor.Slug, "--version", "2.0.0", "--artifact", CleanArtifact(),
@@ -133,7 +133,7 @@ public sealed class CliSubmitTests : IDisposable
     [Fact]
     public async Task A_fail_answer_blocks_the_submission_with_exit_1_and_the_guard_listed()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, Engines());
+        var app = await servers.For(DbKind.Sqlite, Engines());
         var vendor = await RegisterAppAsync(app);
         var failing = QuestionnaireSet.LoadEmbedded().Get("downloadable").Items
             .Select(i => (i.Id, Option: i.Options.FirstOrDefault(o => o.Score == QuestionScore.Fail)))
@@ -159,7 +159,7 @@ public sealed class CliSubmitTests : IDisposable
     [Fact]
     public async Task Status_json_is_the_servers_json()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, Engines());
+        var app = await servers.For(DbKind.Sqlite, Engines());
         var vendor = await RegisterAppAsync(app);
         await CliRunner.RunAsync(app, vendor.Token, "submit", vendor.Slug, "--version", "1.0.0", "--artifact", CleanArtifact(),
             "--answers", Answers(), "--attest", "Jane Doe, CTO");

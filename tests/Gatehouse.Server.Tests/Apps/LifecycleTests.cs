@@ -18,12 +18,12 @@ namespace Gatehouse.Server.Tests.Apps;
 /// The submission lifecycle through the public API: every transition and every guard
 /// (agreement, evidence for the tier, questionnaire, scan, reviewer independence).
 /// </summary>
-public sealed class LifecycleTests
+public sealed class LifecycleTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_version_goes_from_draft_through_scan_and_review_to_published_and_every_step_is_recorded(DbKind db)
     {
-        await using var w = await LifecycleWorld.StartAsync(db);
+        await using var w = await LifecycleWorld.OnAsync(servers, db);
         var slug = await w.CreateAppAsync();
         await w.PrepareAsync(slug, "1.0.0", Samples.CleanApp());
         Assert.Equal("draft", await w.StateAsync(slug, "1.0.0"));
@@ -91,7 +91,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Expired_evidence_blocks_the_enterprise_tier_and_valid_evidence_lets_it_through()
     {
-        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
+        await using var w = await LifecycleWorld.OnAsync(servers, DbKind.Sqlite);
         var now = TimeProvider.System.GetUtcNow();
         var slug = await w.CreateAppAsync(tier: "enterprise");
         await w.PrepareAsync(slug, "2.0.0", Samples.CleanApp());
@@ -115,7 +115,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_pen_test_older_than_twelve_months_does_not_meet_the_enterprise_tier()
     {
-        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
+        await using var w = await LifecycleWorld.OnAsync(servers, DbKind.Sqlite);
         var now = TimeProvider.System.GetUtcNow();
         var slug = await w.CreateAppAsync(tier: "enterprise");
         await w.PrepareAsync(slug, "1.0.0", Samples.CleanApp());
@@ -130,7 +130,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_failing_answer_blocks_submission_and_a_changed_answer_unblocks_it()
     {
-        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
+        await using var w = await LifecycleWorld.OnAsync(servers, DbKind.Sqlite);
         var slug = await w.CreateAppAsync();
         var question = LifecycleWorld.FirstFailableQuestion("downloadable");
         await w.PrepareAsync(slug, "1.0.0", Samples.CleanApp(), failQuestion: question);
@@ -151,7 +151,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Every_missing_piece_is_reported_at_once()
     {
-        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
+        await using var w = await LifecycleWorld.OnAsync(servers, DbKind.Sqlite);
         var slug = await w.CreateAppAsync();
         Assert.Equal(HttpStatusCode.Created, (await w.Vendor.PostAsJsonAsync($"/api/apps/{slug}/versions", new { version = "0.1.0" })).StatusCode);
         var r = await w.ActAsync(w.Vendor, slug, "0.1.0", "submit");
@@ -249,7 +249,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_reviewer_who_belongs_to_the_vendor_organisation_can_quarantine_it_but_never_approve()
     {
-        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
+        await using var w = await LifecycleWorld.OnAsync(servers, DbKind.Sqlite);
         var slug = await w.CreateAppAsync();
         await w.PrepareAsync(slug, "1.0.0", Samples.CleanApp());
         await w.ActAsync(w.Vendor, slug, "1.0.0", "submit");
@@ -279,7 +279,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Moves_outside_the_lifecycle_and_decisions_without_reasons_are_refused()
     {
-        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
+        await using var w = await LifecycleWorld.OnAsync(servers, DbKind.Sqlite);
         var slug = await w.CreateAppAsync();
         await w.PrepareAsync(slug, "1.0.0", Samples.CleanApp());
         Assert.Equal("lifecycle.invalid-transition", (await LifecycleWorld.ProblemAsync(await w.ActAsync(w.Vendor, slug, "1.0.0", "publish"))).Code);

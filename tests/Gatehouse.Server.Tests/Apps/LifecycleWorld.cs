@@ -32,16 +32,32 @@ internal sealed class LifecycleWorld : IAsyncDisposable
             ?? throw new InvalidOperationException("GATEHOUSE_TEST_CLAMD is not set; ./test.sh starts clamd and sets it."),
     };
 
+    /// <summary>Whether disposing the world stops <see cref="App"/> (a server of its own, not a shared one).</summary>
+    private bool OwnsApp { get; init; }
+
+    /// <summary>A world on a server of its own (with the scan engines, or <paramref name="settings"/>), stopped with the world.</summary>
     public static async Task<LifecycleWorld> StartAsync(DbKind db, FakeTimeProvider? clock = null, Dictionary<string, string?>? settings = null)
     {
         var app = await GatehouseApp.StartAsync(db, settings ?? Engines(),
             clock is null ? null : s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        return await OnAsync(app, clock, ownsApp: true);
+    }
+
+    /// <summary>
+    /// A world on the class's shared server with the scan engines: a new vendor organisation and reviewer. Disposing
+    /// the world leaves the server running.
+    /// </summary>
+    public static async Task<LifecycleWorld> OnAsync(SharedServers servers, DbKind db) =>
+        await OnAsync(await servers.For(db, Engines()), clock: null, ownsApp: false);
+
+    private static async Task<LifecycleWorld> OnAsync(GatehouseApp app, FakeTimeProvider? clock, bool ownsApp)
+    {
         var vendor = await app.CreateUserAsync(Roles.Developer, "vendor");
         var reviewer = await app.CreateUserAsync(Roles.Reviewer, "reviewer");
         var org = await app.CreateOrganizationAsync(vendor.Id);
         return new LifecycleWorld
         {
-            App = app, Clock = clock, Org = org, ReviewerId = reviewer.Id,
+            App = app, Clock = clock, Org = org, ReviewerId = reviewer.Id, OwnsApp = ownsApp,
             Vendor = app.ClientWith(await LongTokenAsync(app, vendor.Id, Roles.Developer)),
             Reviewer = app.ClientWith(await LongTokenAsync(app, reviewer.Id, Roles.Reviewer)),
         };
@@ -144,6 +160,6 @@ internal sealed class LifecycleWorld : IAsyncDisposable
     {
         Vendor.Dispose();
         Reviewer.Dispose();
-        await App.DisposeAsync();
+        if (OwnsApp) await App.DisposeAsync();
     }
 }

@@ -15,8 +15,35 @@ namespace Gatehouse.Server.Tests.Audit;
 /// recorded in a chain; the database refuses changes; and when someone with direct database
 /// access alters or deletes a row anyway, <c>gatehouse audit verify</c> names the first broken link.
 /// </summary>
-public sealed class AuditChainTamperTests
+public sealed class AuditChainTamperTests(AuditChainTamperTests.UntouchedHistory untouched) : IClassFixture<AuditChainTamperTests.UntouchedHistory>
 {
+    /// <summary>
+    /// One server per database with the history of <see cref="AppWithHistoryAsync"/>, shared by the tests that only
+    /// read it (the tests that tamper with the chain start their own).
+    /// </summary>
+    public sealed class UntouchedHistory : IAsyncLifetime
+    {
+        private readonly Dictionary<DbKind, Task<(GatehouseApp App, string AdminToken)>> _servers = [];
+        private readonly Lock _gate = new();
+
+        public Task<(GatehouseApp App, string AdminToken)> For(DbKind db)
+        {
+            lock (_gate)
+            {
+                if (!_servers.TryGetValue(db, out var server)) _servers[db] = server = AppWithHistoryAsync(db);
+                return server;
+            }
+        }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            foreach (var server in _servers.Values)
+                if (server.IsCompletedSuccessfully) await server.Result.App.DisposeAsync();
+        }
+    }
+
     private static async Task<(GatehouseApp App, string AdminToken)> AppWithHistoryAsync(DbKind db)
     {
         var app = await GatehouseApp.StartAsync(db);
@@ -48,8 +75,7 @@ public sealed class AuditChainTamperTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Security_relevant_actions_are_recorded_in_order_with_who_and_what(DbKind db)
     {
-        var (app, adminToken) = await AppWithHistoryAsync(db);
-        await using var _ = app;
+        var (app, adminToken) = await untouched.For(db);
         using var client = app.ClientWith(adminToken);
         var page = await client.GetFromJsonAsync<JsonElement>("/api/audit?limit=100");
         var actions = page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
@@ -64,8 +90,7 @@ public sealed class AuditChainTamperTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task The_cli_finds_an_untouched_chain_intact(DbKind db)
     {
-        var (app, adminToken) = await AppWithHistoryAsync(db);
-        await using var _ = app;
+        var (app, adminToken) = await untouched.For(db);
         var r = await CliRunner.RunAsync(app, adminToken, "audit", "verify", "--format", "json");
         Assert.True(r.ExitCode == 0, r.Err + r.Out);
         var json = JsonDocument.Parse(r.Out).RootElement;
@@ -76,8 +101,7 @@ public sealed class AuditChainTamperTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task The_database_refuses_to_update_or_delete_audit_rows(DbKind db)
     {
-        var (app, _) = await AppWithHistoryAsync(db);
-        await using var __ = app;
+        var (app, _) = await untouched.For(db);
         var update = await Assert.ThrowsAnyAsync<Exception>(() => ExecAsync(app,
             "UPDATE audit_entries SET Data = '{{}}' WHERE Sequence = 2", """UPDATE audit_entries SET "Data" = '{{}}' WHERE "Sequence" = 2"""));
         Assert.Contains("append-only", update.Message, StringComparison.Ordinal);

@@ -7,12 +7,12 @@ using Gatehouse.Server.Tests.Support;
 namespace Gatehouse.Server.Tests.Developers;
 
 /// <summary>Vendor organisations: owners, members, and who sees what.</summary>
-public sealed class OrganizationTests
+public sealed class OrganizationTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task The_developer_who_creates_an_organisation_owns_it_and_invites_members_who_accept(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (owner, token) = await app.UserWithTokenAsync(Roles.Developer, "owner");
         var colleague = await app.CreateUserAsync(Roles.Developer, "colleague");
         using var client = app.ClientWith(token);
@@ -35,7 +35,7 @@ public sealed class OrganizationTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_member_who_is_not_the_owner_cannot_change_the_membership(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var owner = await app.CreateUserAsync(Roles.Developer, "owner");
         var (member, memberToken) = await app.UserWithTokenAsync(Roles.Developer, "member");
         var outsider = await app.CreateUserAsync(Roles.Developer, "outsider");
@@ -54,7 +54,7 @@ public sealed class OrganizationTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Developers_list_only_their_own_organisations_while_reviewers_see_all(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (devA, tokenA) = await app.UserWithTokenAsync(Roles.Developer, "a");
         var devB = await app.CreateUserAsync(Roles.Developer, "b");
         var orgA = await app.CreateOrganizationAsync(devA.Id);
@@ -75,7 +75,7 @@ public sealed class OrganizationTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Only_an_admin_may_create_an_organisation_for_someone_else(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (_, devToken) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         var victim = await app.CreateUserAsync(Roles.Developer, "victim");
         using var dev = app.ClientWith(devToken);

@@ -17,7 +17,7 @@ namespace Gatehouse.Server.Tests.Evidence;
 /// The evidence vault: an upload is checked by the engine, then verified or rejected by a reviewer who is
 /// not a member of the organisation; nobody outside the organisation and staff ever sees it.
 /// </summary>
-public sealed class EvidenceTests
+public sealed class EvidenceTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private static Dictionary<string, string?> Engines() => new()
     {
@@ -72,7 +72,7 @@ public sealed class EvidenceTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task An_upload_is_checked_by_the_engine_then_waits_for_review_and_a_reviewer_verifies_it(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db, Engines());
+        var app = await servers.For(db, Engines());
         var (dev, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         var org = await app.CreateOrganizationAsync(dev.Id);
         var (reviewerUser, reviewerToken) = await app.UserWithTokenAsync(Roles.Reviewer, "reviewer");
@@ -123,7 +123,7 @@ public sealed class EvidenceTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task An_upload_with_malware_is_blocked_with_the_reason_and_never_served(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db, Engines());
+        var app = await servers.For(db, Engines());
         var (dev, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         var org = await app.CreateOrganizationAsync(dev.Id);
         var (_, reviewerToken) = await app.UserWithTokenAsync(Roles.Reviewer, "reviewer");
@@ -147,7 +147,7 @@ public sealed class EvidenceTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_reviewer_who_is_a_member_of_the_organisation_cannot_verify_its_evidence(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db, Engines());
         var (reviewer, reviewerToken) = await app.UserWithTokenAsync(Roles.Reviewer, "reviewer-member");
         var owner = await app.CreateUserAsync(Roles.Developer, "owner");
         var org = await app.CreateOrganizationAsync(owner.Id);
@@ -177,7 +177,7 @@ public sealed class EvidenceTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_developer_of_another_organisation_gets_404_for_its_evidence_and_developers_cannot_review(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db, Engines());
         var (ownerA, tokenA) = await app.UserWithTokenAsync(Roles.Developer, "owner-a");
         var orgA = await app.CreateOrganizationAsync(ownerA.Id);
         var item = await AddItemAsync(app, orgA.Id, ownerA.Id, EvidenceStatus.PendingReview, "secret-a-soc2.pdf");
@@ -212,14 +212,14 @@ public sealed class EvidenceTests
     [InlineData("?type=iso27001&issuer=x&scope=y&validFrom=2026-01-01&validUntil=2027-01-01")]
     public async Task Uploads_with_invalid_fields_are_refused_before_anything_is_stored(string query)
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite, Engines());
         var (dev, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         var org = await app.CreateOrganizationAsync(dev.Id);
         using var client = app.ClientWith(token);
         var r = await client.PostAsync($"/api/orgs/{org.Id}/evidence{query}", Body(Certificate));
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Equal("request.invalid", await CodeOf(r));
-        Assert.False(await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().EvidenceItems.AnyAsync()));
+        Assert.False(await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().EvidenceItems.AnyAsync(e => e.OrganizationId == org.Id)));
     }
 
     [Fact]
@@ -246,7 +246,7 @@ public sealed class EvidenceTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_repeated_scan_completion_changes_nothing_the_second_time(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db, Engines());
         var dev = await app.CreateUserAsync(Roles.Developer, "dev");
         var org = await app.CreateOrganizationAsync(dev.Id);
         var item = await AddItemAsync(app, org.Id, dev.Id, EvidenceStatus.Scanning);

@@ -7,12 +7,12 @@ using Gatehouse.Server.Tests.Support;
 namespace Gatehouse.Server.Tests.Guidelines;
 
 /// <summary>The public guidelines: the page, the catalogue JSON, one requirement, and the questionnaires.</summary>
-public sealed class GuidelinesApiTests
+public sealed class GuidelinesApiTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     [Fact]
     public async Task The_catalogue_json_is_public_and_carries_its_version()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         using var client = app.ClientWith(null);
 
         var body = await client.GetFromJsonAsync<JsonElement>("/api/guidelines");
@@ -32,7 +32,7 @@ public sealed class GuidelinesApiTests
     [InlineData("chart")]
     public async Task The_catalogue_json_filters_by_app_type(string type)
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         using var client = app.ClientWith(null);
 
         var body = await client.GetFromJsonAsync<JsonElement>($"/api/guidelines?type={type}");
@@ -46,7 +46,7 @@ public sealed class GuidelinesApiTests
     [Fact]
     public async Task An_unknown_app_type_is_a_400_problem()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         using var client = app.ClientWith(null);
 
         var api = await client.GetAsync("/api/guidelines?type=mainframe");
@@ -65,7 +65,7 @@ public sealed class GuidelinesApiTests
     [Fact]
     public async Task One_requirement_is_served_by_id_and_an_unknown_id_is_404()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         using var client = app.ClientWith(null);
 
         var tls = await client.GetFromJsonAsync<JsonElement>("/api/guidelines/GH-TLS-1");
@@ -80,7 +80,7 @@ public sealed class GuidelinesApiTests
     [Fact]
     public async Task The_questionnaire_of_each_app_type_is_public_with_kinds_and_scores_as_words()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         using var client = app.ClientWith(null);
 
         foreach (var type in AppTypes.All)
@@ -98,7 +98,7 @@ public sealed class GuidelinesApiTests
     [Fact]
     public async Task The_page_lists_every_requirement_grouped_by_area_with_no_inline_script_or_style()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         using var client = app.ClientWith(null);
 
         var response = await client.GetAsync("/guidelines");
@@ -119,7 +119,7 @@ public sealed class GuidelinesApiTests
     [Fact]
     public async Task The_page_for_one_app_type_shows_only_its_requirements()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         using var client = app.ClientWith(null);
 
         var html = await client.GetStringAsync("/guidelines?type=container");

@@ -13,12 +13,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Gatehouse.Server.Tests.Health;
 
 /// <summary>Health, readiness, OpenAPI, problem details, and the first-run administrator.</summary>
-public sealed class HostBehaviourTests
+public sealed class HostBehaviourTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Readiness_reports_each_dependency_and_names_the_database_to_admins_only(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         using var client = app.ClientWith(null);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         var r = await client.GetAsync("/readyz");
@@ -75,7 +75,7 @@ public sealed class HostBehaviourTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task The_openapi_document_describes_the_api_and_has_a_browsable_ui(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         using var client = app.ClientWith(null);
         var doc = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         Assert.StartsWith("3.", doc.GetProperty("openapi").GetString(), StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class HostBehaviourTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Errors_are_problem_details_with_a_stable_code_and_a_doc_link(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (_, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         using var client = app.ClientWith(token);
 
@@ -132,7 +132,7 @@ public sealed class HostBehaviourTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Responses_carry_security_headers(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         using var client = app.ClientWith(null);
         var page = await client.GetAsync("/account/login");
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());

@@ -17,7 +17,7 @@ namespace Gatehouse.Server.Tests.Identity;
 /// anyone remembering to add a test: anonymous calls are refused unless the endpoint is on the
 /// public list below, and a developer of organisation B never sees or changes organisation A.
 /// </summary>
-public sealed class EndpointAuthorizationTests
+public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     /// <summary>The only endpoints anyone may call without signing in. Adding one is a reviewed decision.</summary>
     private static readonly HashSet<string> Public =
@@ -71,7 +71,7 @@ public sealed class EndpointAuthorizationTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Every_endpoint_refuses_anonymous_callers_unless_it_is_on_the_public_list(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var calls = AllCalls(app, name => name switch
         {
             "documentName" => "v1",
@@ -96,7 +96,7 @@ public sealed class EndpointAuthorizationTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Public_endpoints_are_exactly_those_marked_allow_anonymous(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var anonymous = app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
@@ -107,7 +107,7 @@ public sealed class EndpointAuthorizationTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_developer_of_another_organisation_can_neither_see_nor_change_it_through_any_endpoint(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (ownerA, tokenA) = await app.UserWithTokenAsync(Roles.Developer, "owner-a");
         var memberA = await app.CreateUserAsync(Roles.Developer, "member-a");
         var orgA = await app.CreateOrganizationAsync(ownerA.Id, "Secret Org A " + Guid.NewGuid().ToString("N")[..8]);

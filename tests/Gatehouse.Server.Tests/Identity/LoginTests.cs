@@ -11,15 +11,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Server.Tests.Identity;
 
 /// <summary>Console sign-in: cookie session, antiforgery, lock-out, and the audit trail of each.</summary>
-public sealed class LoginTests
+public sealed class LoginTests(SharedServers servers) : IClassFixture<SharedServers>
 {
-    private static Task<List<string>> ActionsAsync(GatehouseApp app) =>
-        app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync());
+    /// <summary>The audit actions about <paramref name="user"/> (the class's tests share a server).</summary>
+    private static Task<List<string>> ActionsAsync(GatehouseApp app, GatehouseUser user) =>
+        app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.Where(e => e.Subject == user.Id)
+            .OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync());
 
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_person_signs_in_with_the_form_and_the_login_is_audited(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var user = await app.CreateUserAsync(Roles.Developer, "dev", "correct horse battery");
         using var client = FormLogin.CookieClient(app);
         var login = await FormLogin.PostLoginAsync(client, user.Email!, "correct horse battery");
@@ -32,25 +34,25 @@ public sealed class LoginTests
 
         var me = await client.GetFromJsonAsync<JsonElement>("/api/me");
         Assert.Equal(user.Email, me.GetProperty("email").GetString());
-        Assert.Contains(AuditActions.LoginSucceeded, await ActionsAsync(app));
+        Assert.Contains(AuditActions.LoginSucceeded, await ActionsAsync(app, user));
     }
 
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_login_post_without_the_antiforgery_token_is_refused(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var user = await app.CreateUserAsync(Roles.Developer, "dev", "correct horse battery");
         using var client = FormLogin.CookieClient(app);
         var login = await FormLogin.PostLoginAsync(client, user.Email!, "correct horse battery", withToken: false);
         Assert.Equal(HttpStatusCode.BadRequest, login.StatusCode);
         Assert.Equal("auth.antiforgery", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-        Assert.DoesNotContain(AuditActions.LoginSucceeded, await ActionsAsync(app));
+        Assert.DoesNotContain(AuditActions.LoginSucceeded, await ActionsAsync(app, user));
     }
 
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var user = await app.CreateUserAsync(Roles.Developer, "dev", "correct horse battery");
         using var client = FormLogin.CookieClient(app);
         for (var i = 0; i < 5; i++)
@@ -61,7 +63,7 @@ public sealed class LoginTests
         var right = await FormLogin.PostLoginAsync(client, user.Email!, "correct horse battery");
         Assert.Equal("/account/login?error=1", right.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/me")).StatusCode);
-        var actions = await ActionsAsync(app);
+        var actions = await ActionsAsync(app, user);
         Assert.True(actions.Count(a => a == AuditActions.LoginFailed) >= 4);
         Assert.Contains(AuditActions.LoginLockedOut, actions);
         Assert.DoesNotContain(AuditActions.LoginSucceeded, actions);
@@ -70,7 +72,7 @@ public sealed class LoginTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Cookie_sessions_must_send_the_antiforgery_header_to_change_anything_through_the_api(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var user = await app.CreateUserAsync(Roles.Developer, "dev", "correct horse battery");
         using var client = FormLogin.CookieClient(app);
         await FormLogin.PostLoginAsync(client, user.Email!, "correct horse battery");
@@ -91,7 +93,7 @@ public sealed class LoginTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task The_account_page_issues_a_token_that_the_cli_can_use(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var user = await app.CreateUserAsync(Roles.Developer, "dev", "correct horse battery");
         using var client = FormLogin.CookieClient(app);
         await FormLogin.PostLoginAsync(client, user.Email!, "correct horse battery");

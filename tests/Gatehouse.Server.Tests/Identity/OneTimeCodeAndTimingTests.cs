@@ -16,7 +16,7 @@ namespace Gatehouse.Server.Tests.Identity;
 /// Issue 12 item 5: a TOTP code works once (across processes), staff without 2FA reach nothing but the setup
 /// (OAuth consent and the cookie API included), and sign-in costs a password hash whether or not the account exists.
 /// </summary>
-public sealed partial class OneTimeCodeAndTimingTests
+public sealed partial class OneTimeCodeAndTimingTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private const string Password = "correct horse battery";
 
@@ -40,7 +40,7 @@ public sealed partial class OneTimeCodeAndTimingTests
     [Fact]
     public async Task A_totp_code_is_accepted_once_for_setup_and_sign_in_even_by_another_process()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var reviewer = await app.CreateUserAsync(Roles.Reviewer, "rev", Password);
         using var enrolling = FormLogin.CookieClient(app);
         await FormLogin.PostLoginAsync(enrolling, reviewer.Email!, Password);
@@ -66,7 +66,7 @@ public sealed partial class OneTimeCodeAndTimingTests
     [Fact]
     public async Task A_staff_tenant_admin_without_two_factor_cannot_consent_nor_use_any_cookie_path_but_the_setup()
     {
-        await using var world = await OAuthWorld.StartAsync();
+        await using var world = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         var reviewer = await world.App.CreateUserAsync(Roles.Reviewer, "rev", Password);
         var tenantId = await OAuthWorld.CreateTenantAsync(world.App, "Rev's tenant " + Guid.NewGuid().ToString("N")[..6], reviewer.Id);
         using var browser = world.Browser();

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Gatehouse.Server.Tests.Identity;
 
 /// <summary>Tokens for the CLI and API: shown once, stored as HMAC, scoped, expiring, revocable, last-used.</summary>
-public sealed class PersonalAccessTokenTests
+public sealed class PersonalAccessTokenTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private static async Task<string> CodeOf(HttpResponseMessage r) =>
         (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
@@ -20,7 +20,7 @@ public sealed class PersonalAccessTokenTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_new_token_is_shown_once_and_only_its_hmac_is_stored(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (user, bootstrap) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         using var client = app.ClientWith(bootstrap);
         var created = await client.PostAsJsonAsync("/api/tokens", new { name = "ci", scopes = new[] { "read" }, expiresInDays = 7 });
@@ -45,7 +45,7 @@ public sealed class PersonalAccessTokenTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_revoked_token_is_refused_at_once(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (_, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         using var client = app.ClientWith(token);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);
@@ -74,7 +74,7 @@ public sealed class PersonalAccessTokenTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_read_only_token_can_read_but_not_write_or_mint_a_stronger_token(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var user = await app.CreateUserAsync(Roles.Developer, "dev");
         var (token, _) = await app.IssueTokenAsync(user.Id, Scopes.Read);
         using var client = app.ClientWith(token);
@@ -89,7 +89,7 @@ public sealed class PersonalAccessTokenTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_developer_cannot_give_a_token_the_admin_scope(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (_, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         using var client = app.ClientWith(token);
         var r = await client.PostAsJsonAsync("/api/tokens", new { name = "x", scopes = new[] { "admin" } });
@@ -100,7 +100,7 @@ public sealed class PersonalAccessTokenTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Removing_a_role_takes_effect_on_existing_tokens_immediately(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (other, otherToken) = await app.UserWithTokenAsync(Roles.Admin, "second-admin");
         var admin = await app.AdminAsync();
         var (adminToken, _) = await app.IssueTokenAsync(admin.Id);
@@ -126,7 +126,7 @@ public sealed class PersonalAccessTokenTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_well_formed_but_unknown_token_is_refused_with_a_stable_code(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (_, real) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         // Same id, different secret: a guessed or corrupted token.
         var forged = real[..^1] + (real[^1] == 'a' ? 'b' : 'a');
@@ -139,7 +139,7 @@ public sealed class PersonalAccessTokenTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Using_a_token_records_when_and_from_where(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var (_, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         using var client = app.ClientWith(token);
         await client.GetAsync("/api/me");

@@ -12,7 +12,7 @@ namespace Gatehouse.Server.Tests.Identity;
 /// Issue 12 item 9: a token minted with a token never outlives it nor holds more, dies with it, and admin-scope
 /// tokens come only from a console session that passed two-factor authentication.
 /// </summary>
-public sealed class TokenLineageTests
+public sealed class TokenLineageTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private static async Task<string> CodeOf(HttpResponseMessage r) =>
         (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
@@ -20,7 +20,7 @@ public sealed class TokenLineageTests
     [Fact]
     public async Task A_token_minted_by_a_one_day_token_cannot_outlive_or_outrank_it_and_is_revoked_with_it()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var admin = await app.CreateUserAsync(Roles.Admin, "adm");
         var (parent, parentRecord) = await app.IssueTokenAsync(admin.Id, Scopes.Read, Scopes.Write, Scopes.Admin); // valid 1 day
         using var withParent = app.ClientWith(parent);
@@ -69,7 +69,7 @@ public sealed class TokenLineageTests
     [Fact]
     public async Task An_admin_scope_token_comes_only_from_a_console_session_signed_in_with_two_factor()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var admin = await app.CreateUserAsync(Roles.Admin, "adm", "correct horse battery");
         using var session = FormLogin.CookieClient(app);
         Assert.Equal("/account/", (await FormLogin.SignInAsync(app, session, admin.Email!, "correct horse battery")).Headers.Location!.OriginalString);

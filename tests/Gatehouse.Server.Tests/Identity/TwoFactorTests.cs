@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Tests.Identity;
 
 /// <summary>Staff two-factor authentication (TOTP), its enforcement, lock-out, recovery codes, sign-in throttling and cookie flags.</summary>
-public sealed partial class TwoFactorTests
+public sealed partial class TwoFactorTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private const string Password = "correct horse battery";
 
@@ -33,6 +33,11 @@ public sealed partial class TwoFactorTests
 
     private static Task<List<string>> ActionsAsync(GatehouseApp app) =>
         app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync());
+
+    /// <summary>The audit actions about <paramref name="user"/> (most of the class's tests share a server).</summary>
+    private static Task<List<string>> ActionsAsync(GatehouseApp app, GatehouseUser user) =>
+        app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.Where(e => e.Subject == user.Id)
+            .OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync());
 
     private static Task<GatehouseUser> ReloadAsync(GatehouseApp app, GatehouseUser user) =>
         app.WithScopeAsync(async sp => (await sp.GetRequiredService<UserManager<GatehouseUser>>().FindByIdAsync(user.Id))!);
@@ -49,7 +54,7 @@ public sealed partial class TwoFactorTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_reviewer_without_two_factor_is_sent_to_setup_and_refused_on_the_cookie_api_but_not_with_a_token(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var reviewer = await app.CreateUserAsync(Roles.Reviewer, "rev", Password);
         using var client = FormLogin.CookieClient(app);
         var login = await FormLogin.PostLoginAsync(client, reviewer.Email!, Password);
@@ -85,7 +90,7 @@ public sealed partial class TwoFactorTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_reviewer_enrols_then_needs_the_code_to_sign_in_and_a_recovery_code_works_once(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var reviewer = await app.CreateUserAsync(Roles.Reviewer, "rev", Password);
         using var client = FormLogin.CookieClient(app);
         await FormLogin.PostLoginAsync(client, reviewer.Email!, Password);
@@ -130,7 +135,7 @@ public sealed partial class TwoFactorTests
         Assert.Equal("/account/2fa?error=1", (await PostCodeAsync(fourth, "/account/2fa", codes[3])).Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, (await fourth.GetAsync("/api/me")).StatusCode);
 
-        var actions = await ActionsAsync(app);
+        var actions = await ActionsAsync(app, reviewer);
         Assert.Contains(AuditActions.TwoFactorEnabled, actions);
         Assert.Equal(2, actions.Count(a => a == AuditActions.TwoFactorSucceeded));
         Assert.Single(actions, a => a == AuditActions.RecoveryCodeUsed);
@@ -140,7 +145,7 @@ public sealed partial class TwoFactorTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Five_wrong_codes_lock_the_account_and_the_return_url_survives_the_second_step(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var admin = await app.CreateUserAsync(Roles.Admin, "adm", Password);
         var key = await app.EnrollTotpAsync(admin);
         using var client = FormLogin.CookieClient(app);
@@ -163,7 +168,7 @@ public sealed partial class TwoFactorTests
         using var again = FormLogin.CookieClient(app);
         Assert.Equal("/account/login?error=1", (await FormLogin.PostLoginAsync(again, admin.Email!, Password)).Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, (await again.GetAsync("/api/me")).StatusCode);
-        var actions = await ActionsAsync(app);
+        var actions = await ActionsAsync(app, admin);
         Assert.Equal(5, actions.Count(a => a == AuditActions.TwoFactorFailed));
         Assert.Contains(AuditActions.LoginLockedOut, actions);
         Assert.DoesNotContain(AuditActions.TwoFactorSucceeded, actions);
@@ -190,7 +195,7 @@ public sealed partial class TwoFactorTests
     [Fact]
     public async Task The_session_cookie_is_http_only_same_site_strict_and_secure_outside_testing()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var dev = await app.CreateUserAsync(Roles.Developer, "dev", Password);
         using (var client = FormLogin.CookieClient(app))
         {

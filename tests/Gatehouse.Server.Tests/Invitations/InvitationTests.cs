@@ -15,7 +15,7 @@ namespace Gatehouse.Server.Tests.Invitations;
 /// accepting, the invitation does not tell whether an address has an account, staff join vendors only as an admin
 /// allows, and staff who are not members never act for a vendor.
 /// </summary>
-public sealed class InvitationTests
+public sealed class InvitationTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private static async Task<string?> CodeOf(HttpResponseMessage r) =>
         (await r.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("code", out var c) ? c.GetString() : null;
@@ -26,7 +26,7 @@ public sealed class InvitationTests
     [Fact]
     public async Task An_owner_invites_without_learning_whether_an_account_exists_and_only_the_addressee_accepts_once()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var (owner, ownerToken) = await app.UserWithTokenAsync(Roles.Developer, "owner");
         var org = await app.CreateOrganizationAsync(owner.Id);
         var admin = await app.AdminAsync();
@@ -83,7 +83,7 @@ public sealed class InvitationTests
     [Fact]
     public async Task Staff_join_a_vendor_organisation_only_through_an_admins_invitation()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var (owner, ownerToken) = await app.UserWithTokenAsync(Roles.Developer, "owner");
         var org = await app.CreateOrganizationAsync(owner.Id);
         var (reviewer, reviewerToken) = await app.UserWithTokenAsync(Roles.Reviewer, "reviewer");
@@ -111,7 +111,7 @@ public sealed class InvitationTests
     [Fact]
     public async Task A_reviewer_who_is_not_a_member_sees_a_vendor_organisation_but_cannot_act_for_it()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var owner = await app.CreateUserAsync(Roles.Developer, "owner");
         var org = await app.CreateOrganizationAsync(owner.Id);
         var (_, reviewerToken) = await app.UserWithTokenAsync(Roles.Reviewer, "reviewer");
@@ -140,7 +140,7 @@ public sealed class InvitationTests
     [Fact]
     public async Task An_admin_creates_a_tenant_and_invites_its_admin_who_accepts_and_installs_an_app()
     {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
+        var app = await servers.For(DbKind.Sqlite);
         var (_, adminToken) = await app.UserWithTokenAsync(Roles.Admin, "admin2");
         var (customer, customerToken) = await app.UserWithTokenAsync(Roles.Developer, "customer");
         var (_, devToken) = await app.UserWithTokenAsync(Roles.Developer, "dev");

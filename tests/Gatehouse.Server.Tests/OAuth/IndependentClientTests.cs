@@ -14,9 +14,10 @@ namespace Gatehouse.Server.Tests.OAuth;
 /// The authorization server driven by an independent, certified client library (Duende.IdentityModel)
 /// instead of hand-written HTTP: discovery with the library's default validation policy, PAR, the code
 /// flow with PKCE, refresh rotation, introspection, revocation and client credentials per tenant.
-/// One host per test (as in <see cref="OAuthFlowTests"/>): the tests revoke and rotate tokens.
+/// One server per class (as in <see cref="OAuthFlowTests"/>): each test's world has its own client and tenant, so
+/// the tokens one test revokes or rotates are never another's.
 /// </summary>
-public sealed class IndependentClientTests
+public sealed class IndependentClientTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private const string Authority = "https://localhost";
     private const string Scope = "projects.read offline_access";
@@ -24,7 +25,7 @@ public sealed class IndependentClientTests
     [Fact]
     public async Task IndependentClient_discovery_passes_the_default_policy_and_advertises_S256_PAR_introspection_and_revocation()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var http = w.Browser();
 
         // The library's default policy, unchanged: issuer name equals the authority, HTTPS everywhere, every
@@ -60,7 +61,7 @@ public sealed class IndependentClientTests
     [Fact]
     public async Task IndependentClient_code_flow_with_PKCE_through_PAR_then_refresh_rotation_introspection_and_revocation()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var http = w.Browser();
         var disco = await DiscoverAsync(http);
 
@@ -145,7 +146,7 @@ public sealed class IndependentClientTests
     [Fact]
     public async Task IndependentClient_client_credentials_are_issued_only_where_installed_and_only_for_granted_scopes()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var http = w.Browser();
         var disco = await DiscoverAsync(http);
         var other = await OAuthWorld.CreateTenantAsync(w.App, "Other tenant", null);
@@ -182,7 +183,7 @@ public sealed class IndependentClientTests
     [Fact]
     public async Task IndependentClient_wrong_verifier_code_reuse_and_a_foreign_redirect_uri_are_refused()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var http = w.Browser();
         var disco = await DiscoverAsync(http);
 
@@ -223,7 +224,7 @@ public sealed class IndependentClientTests
     [Fact]
     public async Task IndependentClient_access_token_reads_only_its_tenants_projects_on_the_platform_API()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         var other = await OAuthWorld.CreateTenantAsync(w.App, "Other tenant", null);
         var mine = new Project { Id = Guid.NewGuid(), TenantId = w.TenantId, Key = "MINE", Name = "Mine" };
         await w.App.WithScopeAsync(async sp =>

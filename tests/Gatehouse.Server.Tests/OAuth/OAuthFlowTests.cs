@@ -5,12 +5,12 @@ using Gatehouse.Server.Tests.Support;
 namespace Gatehouse.Server.Tests.OAuth;
 
 /// <summary>Authorization code + PKCE with consent, refresh rotation, client credentials per tenant, introspection, revocation, PAR.</summary>
-public sealed class OAuthFlowTests
+public sealed class OAuthFlowTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_tenant_admin_installs_an_app_through_consent_and_the_app_gets_tokens_for_that_tenant(DbKind db)
     {
-        await using var w = await OAuthWorld.StartAsync(db);
+        await using var w = await OAuthWorld.OnAsync(await servers.For(db));
         using var browser = await w.SignedInBrowserAsync();
         var (verifier, challenge) = OAuthWorld.Pkce();
         var url = OAuthWorld.Url("/connect/authorize", w.AuthorizeParameters(challenge));
@@ -41,7 +41,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task Declining_consent_installs_nothing_and_returns_access_denied()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var (_, challenge) = OAuthWorld.Pkce();
         using var redirect = await w.ConsentAsync(browser, OAuthWorld.Url("/connect/authorize", w.AuthorizeParameters(challenge)), "deny");
@@ -52,7 +52,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task Accepting_consent_without_the_forms_antiforgery_token_is_refused()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var (_, challenge) = OAuthWorld.Pkce();
         var form = w.AuthorizeParameters(challenge);
@@ -66,7 +66,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task A_signed_in_user_who_administers_no_tenant_cannot_install()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         var other = await w.App.CreateUserAsync(Gatehouse.Server.Identity.Roles.Developer, "not-admin");
         using var browser = w.Browser();
         (await FormLogin.PostLoginAsync(browser, other.Email!, OAuthWorld.AdminPassword)).Dispose();
@@ -79,7 +79,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task An_anonymous_visitor_is_sent_to_sign_in()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = w.Browser();
         var (_, challenge) = OAuthWorld.Pkce();
         using var r = await browser.GetAsync(OAuthWorld.Url("/connect/authorize", w.AuthorizeParameters(challenge)));
@@ -90,7 +90,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task An_authorization_request_without_PKCE_is_refused()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var p = w.AuthorizeParameters("unused");
         p.Remove("code_challenge");
@@ -103,7 +103,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task The_plain_PKCE_method_is_refused()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var (verifier, _) = OAuthWorld.Pkce();
         var p = w.AuthorizeParameters(verifier);
@@ -115,7 +115,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task A_wrong_code_verifier_is_refused()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var (_, challenge) = OAuthWorld.Pkce();
         using var redirect = await w.ConsentAsync(browser, OAuthWorld.Url("/connect/authorize", w.AuthorizeParameters(challenge)));
@@ -127,7 +127,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task A_code_redeemed_twice_fails_and_revokes_the_tokens_of_the_first_redemption()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var (verifier, challenge) = OAuthWorld.Pkce();
         using var redirect = await w.ConsentAsync(browser, OAuthWorld.Url("/connect/authorize", w.AuthorizeParameters(challenge)));
@@ -145,7 +145,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task Refresh_tokens_rotate_and_reusing_an_old_one_revokes_the_whole_chain()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         var tokens = await w.InstallAndRedeemAsync();
         var old = tokens.GetProperty("refresh_token").GetString()!;
         var (ok, rotated) = await w.RefreshAsync(old);
@@ -164,7 +164,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task A_redirect_uri_that_does_not_match_exactly_is_refused()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var (_, challenge) = OAuthWorld.Pkce();
         foreach (var uri in new[] { OAuthWorld.RedirectUri + "/", OAuthWorld.RedirectUri + "?x=1", "https://evil.example.com/oauth/callback" })
@@ -179,7 +179,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task A_scope_the_client_was_not_granted_is_refused_at_authorization_and_at_refresh()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var browser = await w.SignedInBrowserAsync();
         var (_, challenge) = OAuthWorld.Pkce();
         using var r = await browser.GetAsync(OAuthWorld.Url("/connect/authorize", w.AuthorizeParameters(challenge, "projects.read projects.write")));
@@ -197,7 +197,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task Client_credentials_are_issued_only_for_a_tenant_where_the_app_is_installed()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         var other = await OAuthWorld.CreateTenantAsync(w.App, "Other tenant", null);
         Dictionary<string, string> Form(Guid? tenant, string scope = "projects.read")
         {
@@ -227,7 +227,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task A_revoked_access_token_is_inactive_at_once()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         var tokens = await w.InstallAndRedeemAsync();
         var access = tokens.GetProperty("access_token").GetString()!;
         Assert.True(await w.ActiveAsync(access));
@@ -239,7 +239,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task A_pushed_authorization_request_is_used_by_reference()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         var (verifier, challenge) = OAuthWorld.Pkce();
         var (status, par) = await w.PostAsync("/connect/par", w.AuthorizeParameters(challenge));
         Assert.Equal(HttpStatusCode.Created, status);
@@ -255,7 +255,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task The_endpoints_refuse_plain_http()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var c = w.App.ClientWith(null); // http://localhost
         using var r = await c.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }));
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
@@ -265,7 +265,7 @@ public sealed class OAuthFlowTests
     [Fact]
     public async Task Discovery_offers_only_S256_and_advertises_PAR()
     {
-        await using var w = await OAuthWorld.StartAsync();
+        await using var w = await OAuthWorld.OnAsync(await servers.For(DbKind.Sqlite));
         using var c = w.Browser();
         var doc = System.Text.Json.JsonDocument.Parse(await c.GetStringAsync("/.well-known/openid-configuration")).RootElement;
         Assert.Equal(["S256"], doc.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));

@@ -26,17 +26,32 @@ public sealed partial class OAuthWorld : IAsyncDisposable
     public required string AdminEmail { get; init; }
     public const string AdminPassword = "a-long-enough-password";
 
+    /// <summary>Whether disposing the world stops <see cref="App"/> (a server of its own, not a shared one).</summary>
+    private bool OwnsApp { get; init; }
+
+    /// <summary>A world on a server of its own, stopped with the world.</summary>
     public static async Task<OAuthWorld> StartAsync(DbKind db = DbKind.Sqlite)
     {
         var app = await GatehouseApp.StartAsync(db);
+        return await OnAsync(app, ownsApp: true);
+    }
+
+    /// <summary>
+    /// A world on a running (shared) server: a new client, tenant and tenant admin with unique names, so worlds on
+    /// one server do not see each other's installations or tokens. Disposing the world leaves the server running.
+    /// </summary>
+    public static Task<OAuthWorld> OnAsync(GatehouseApp app) => OnAsync(app, ownsApp: false);
+
+    private static async Task<OAuthWorld> OnAsync(GatehouseApp app, bool ownsApp)
+    {
         var clientId = "app-" + Guid.NewGuid().ToString("N")[..8];
         await CreateClientAsync(app, clientId, [OAuthScopes.ProjectsRead, OAuthScopes.IssuesRead, OAuthScopes.OfflineAccess]);
         var admin = await app.CreateUserAsync(Gatehouse.Server.Identity.Roles.Developer, "tenant-admin");
         var tenantId = await CreateTenantAsync(app, "Tenant " + Guid.NewGuid().ToString("N")[..6], admin.Id);
-        return new OAuthWorld { App = app, ClientId = clientId, TenantId = tenantId, AdminEmail = admin.Email! };
+        return new OAuthWorld { App = app, ClientId = clientId, TenantId = tenantId, AdminEmail = admin.Email!, OwnsApp = ownsApp };
     }
 
-    public ValueTask DisposeAsync() => App.DisposeAsync();
+    public ValueTask DisposeAsync() => OwnsApp ? App.DisposeAsync() : ValueTask.CompletedTask;
 
     public static Task CreateClientAsync(GatehouseApp app, string clientId, string[] scopes) =>
         app.WithScopeAsync(async sp =>

@@ -11,12 +11,12 @@ using Gatehouse.Server.Tests.Support;
 namespace Gatehouse.Server.Tests.Platform;
 
 /// <summary>The platform API with API keys: projects and issues, scopes, strict tenant isolation.</summary>
-public sealed class PlatformApiTests
+public sealed class PlatformApiTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_tenant_key_lists_its_projects_creates_and_updates_issues(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (_, key) = await w.CreateKeyAsync(w.TenantA);
         using var client = app.ClientWith(key);
@@ -45,7 +45,7 @@ public sealed class PlatformApiTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_key_of_tenant_A_never_sees_or_changes_tenant_B(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (_, key) = await w.CreateKeyAsync(w.TenantA);
         using var client = app.ClientWith(key);
@@ -71,7 +71,7 @@ public sealed class PlatformApiTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task A_key_without_the_scope_is_refused_with_insufficient_scope(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (_, key) = await w.CreateKeyAsync(w.TenantA, PlatformScopes.ProjectsRead);
         using var client = app.ClientWith(key);
@@ -90,7 +90,7 @@ public sealed class PlatformApiTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task An_app_level_key_without_a_tenant_reads_no_tenant_data(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         var w = await ApiKeyWorld.CreateAsync(app);
         var (_, key) = await w.CreateKeyAsync(null);
         using var client = app.ClientWith(key);
@@ -102,7 +102,7 @@ public sealed class PlatformApiTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task Anonymous_callers_are_refused(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db);
         using var client = app.ClientWith(null);
         var r = await client.GetAsync("/platform/v1/projects");
         Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);

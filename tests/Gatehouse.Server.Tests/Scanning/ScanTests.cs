@@ -12,7 +12,7 @@ namespace Gatehouse.Server.Tests.Scanning;
 /// An uploaded artifact is scanned by the engine in a background job, and the stored report is the one
 /// <c>gatehouse check</c> prints for the same file (gate parity).
 /// </summary>
-public sealed class ScanTests
+public sealed class ScanTests(SharedServers servers) : IClassFixture<SharedServers>
 {
     private static Dictionary<string, string?> Engines() => new()
     {
@@ -48,7 +48,7 @@ public sealed class ScanTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task An_uploaded_artifact_is_scanned_in_a_job_and_its_report_matches_gatehouse_check(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db, Engines());
+        var app = await servers.For(db, Engines());
         var (dev, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         var org = await app.CreateOrganizationAsync(dev.Id);
         using var client = app.ClientWith(token);
@@ -112,7 +112,7 @@ public sealed class ScanTests
     [Theory, ClassData(typeof(BothDatabases))]
     public async Task An_empty_upload_is_refused(DbKind db)
     {
-        await using var app = await GatehouseApp.StartAsync(db);
+        var app = await servers.For(db, Engines());
         var (dev, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         var org = await app.CreateOrganizationAsync(dev.Id);
         using var client = app.ClientWith(token);

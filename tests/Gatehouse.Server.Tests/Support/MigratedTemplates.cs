@@ -12,7 +12,7 @@ namespace Gatehouse.Server.Tests.Support;
 /// (the SQLite file copied, PostgreSQL's <c>CREATE DATABASE … TEMPLATE</c>). Migrating from empty costs a
 /// second or more per server and the suite starts about a hundred; the template is migrated by the server's
 /// own start-up code (<see cref="DatabaseSetup.MigrateGatehouseDatabaseAsync"/>), so the migrations still run
-/// once per run, and each server's own start-up migration then finds nothing pending.
+/// once per run; servers on a copy skip the start-up migration (it would find nothing pending).
 /// <see cref="GatehouseApp.StartOnEmptyDatabaseAsync"/> starts a server that migrates an empty database itself.
 /// </summary>
 internal static class MigratedTemplates
@@ -41,8 +41,9 @@ internal static class MigratedTemplates
         {
             await conn.OpenAsync();
             await using var cmd = conn.CreateCommand();
-            // One self-contained file; each server switches its copy to WAL again at start-up.
-            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;";
+            // One self-contained file (the write-ahead log checkpointed into it), still in WAL mode as the server's
+            // start-up migration leaves it: test servers on a copy skip that step (GatehouseApp.OnTemplate).
+            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
             await cmd.ExecuteNonQueryAsync();
         }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

@@ -11,6 +11,9 @@ internal static class Timings
     private static readonly string? File = Environment.GetEnvironmentVariable("GATEHOUSE_TEST_TIMINGS");
     private static readonly Lock Gate = new();
 
+    /// <summary>Whether timings are being recorded.</summary>
+    public static bool On => !string.IsNullOrEmpty(File);
+
     /// <summary>The test method that is starting a server (empty when timings are off).</summary>
     public static string Caller()
     {
