@@ -105,10 +105,14 @@ internal static class HostSetup
         services.AddScoped<Listing.RequirementSnapshots>();
         services.AddScoped<Agreements.AgreementGuard>();
         services.AddScoped<Evidence.EvidenceGuard>();
+        services.AddScoped<Evidence.EvidenceVault>();
         services.AddScoped<Notifications.Notifier>();
         services.AddScoped<Apps.AppAccess>();
         services.AddScoped<Apps.VersionFindings>();
         services.AddScoped<Apps.VersionWorkflow>();
+        services.AddScoped<Apps.AppRegistry>();
+        services.AddScoped<Apps.VersionDrafts>();
+        services.AddScoped<Apps.VersionActions>();
         services.AddScoped<OAuth.AppAccessGate>();
         services.AddOptions<Downloads.DownloadOptions>().BindConfiguration(Downloads.DownloadOptions.Section)
             .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();

@@ -77,8 +77,8 @@ public static class ReviewApi
             return Problems.Invalid("reviewerId must name a reviewer or admin");
         if (ConflictOfInterest.Blocks(ConflictOfInterest.Decisions.AssignReviewer)
             && await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == row.OrganizationId && m.UserId == reviewerId, ct))
-            return AppsApi.ConflictOfInterest();
-        if (Lifecycle.IsFinal(v.State)) return AppsApi.InvalidTransition(v, "assign a reviewer to");
+            return VersionRefusals.ConflictOfInterest().ToProblem();
+        if (Lifecycle.IsFinal(v.State)) return VersionRefusals.InvalidTransition(v, "assign a reviewer to").ToProblem();
         v.AssignedReviewerId = reviewerId;
         v.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);

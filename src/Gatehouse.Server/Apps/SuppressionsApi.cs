@@ -86,7 +86,7 @@ public static class SuppressionsApi
         if (s is null) return Problems.NotFound("Suppression");
         var decision = to == SuppressionStates.Approved ? ConflictOfInterest.Decisions.ApproveSuppression
             : to == SuppressionStates.Revoked ? ConflictOfInterest.Decisions.RevokeSuppression : ConflictOfInterest.Decisions.RejectSuppression;
-        if (ConflictOfInterest.Blocks(decision) && await apps.IsMemberAsync(http.User, s.OrganizationId, ct)) return AppsApi.ConflictOfInterest();
+        if (ConflictOfInterest.Blocks(decision) && await apps.IsMemberAsync(http.User, s.OrganizationId, ct)) return VersionRefusals.ConflictOfInterest().ToProblem();
         var now = time.GetUtcNow();
         var allowed = to == SuppressionStates.Revoked ? s.State == SuppressionStates.Approved : s.State == SuppressionStates.Requested;
         if (!allowed) return Problems.Of(409, ProblemCodes.LifecycleInvalidTransition, "Not allowed in this state", $"cannot make a {s.State} suppression {to}");
