@@ -113,6 +113,8 @@ internal static class HostSetup
         services.AddScoped<Apps.AppRegistry>();
         services.AddScoped<Apps.VersionDrafts>();
         services.AddScoped<Apps.VersionActions>();
+        services.AddScoped<Apps.SuppressionWorkflow>();
+        services.AddScoped<Apps.ReviewQueue>();
         services.AddScoped<OAuth.AppAccessGate>();
         services.AddOptions<Downloads.DownloadOptions>().BindConfiguration(Downloads.DownloadOptions.Section)
             .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();

@@ -25,7 +25,7 @@ namespace Gatehouse.Server.Pages.Console.Review;
 /// </summary>
 public sealed class SubmissionModel(
     GatehouseDb db, AppAccess apps, VersionActions actions, VersionFindings findings, ListingPolicies listing,
-    UserManager<GatehouseUser> users, AuditLog audit, TimeProvider time) : PageModel
+    ReviewQueue queue, TimeProvider time) : PageModel
 {
     /// <summary>The decisions this page offers (all staff moves of <see cref="Lifecycle"/>).</summary>
     public static readonly IReadOnlyList<string> PageActions =
@@ -98,12 +98,12 @@ public sealed class SubmissionModel(
     /// <summary>Assigns the version to the caller (the assign endpoint's handler).</summary>
     public async Task<IActionResult> OnPostAssignAsync(string app, string version, CancellationToken ct)
     {
-        var result = await ReviewApi.Assign(app, version, new AssignRequest(null), HttpContext, apps, db, users, audit, time, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await queue.AssignAsync(HttpContext, app, version, new AssignRequest(null), ct);
+        if (result.Refusal is { } refusal)
         {
-            if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = $"Could not assign: {ApiOutcome.Message(problem)}";
-            Response.StatusCode = problem.StatusCode;
+            if (refusal.Status == StatusCodes.Status404NotFound) return NotFound();
+            Error = $"Could not assign: {refusal.Message}";
+            Response.StatusCode = refusal.Status;
             return await LoadAsync(app, version, ct) ? Page() : NotFound();
         }
         TempData["Flash"] = "The version is assigned to you.";

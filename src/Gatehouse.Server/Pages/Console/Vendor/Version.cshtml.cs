@@ -25,8 +25,8 @@ namespace Gatehouse.Server.Pages.Console.Vendor;
 /// </summary>
 [StreamedUpload("Upload")]
 public sealed class VersionModel(
-    GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionDrafts drafts, VersionActions actions, VersionFindings findings, AuditLog audit, TimeProvider time,
-    IBlobStore blobs, IOptions<ScanningOptions> scanning, Notifier notifier, RequirementCatalog catalog, QuestionnaireSet questionnaires,
+    GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionDrafts drafts, VersionActions actions, SuppressionWorkflow suppressions, VersionFindings findings, AuditLog audit, TimeProvider time,
+    IBlobStore blobs, IOptions<ScanningOptions> scanning, RequirementCatalog catalog, QuestionnaireSet questionnaires,
     DownloadKeyRing ring, IOptions<DownloadOptions> downloads) : PageModel
 {
     public sealed record RequirementGroup(string? RequirementId, Requirement? Requirement, IReadOnlyList<JudgedFinding> Findings);
@@ -123,8 +123,8 @@ public sealed class VersionModel(
     public async Task<IActionResult> OnPostSuppressAsync(string app, string version, string? fingerprint, string? justification, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await SuppressionsApi.Request(app, new RequestSuppressionRequest(fingerprint, justification), HttpContext, access, db, audit, notifier, time, ct);
-        return await DoneAsync(app, version, result.Result, "The suppression is requested; a reviewer decides on it.", ct);
+        var result = await suppressions.RequestAsync(HttpContext, app, new RequestSuppressionRequest(fingerprint, justification), ct);
+        return await DoneAsync(app, version, result.Refusal, "The suppression is requested; a reviewer decides on it.", ct);
     }
 
     /// <summary>A signed, time-limited download URL for the caller (the API's issue logic), shown with its expiry.</summary>
