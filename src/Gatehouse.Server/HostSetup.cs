@@ -98,6 +98,9 @@ internal static class HostSetup
         services.AddHostedService(sp => sp.GetRequiredService<SecurityRefusalsFlusher>());
         services.AddScoped<OrgAccess>();
         services.AddScoped<Invitations.InvitationService>();
+        services.AddScoped<Invitations.InvitationRequests>();
+        services.AddScoped<Developers.OrganizationDirectory>();
+        services.AddScoped<OAuth.TenantDirectory>();
         services.AddOptions<Invitations.InvitationOptions>().BindConfiguration(Invitations.InvitationOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Scanning.ScanStarter>();
@@ -107,6 +110,7 @@ internal static class HostSetup
         services.AddScoped<Evidence.EvidenceGuard>();
         services.AddScoped<Evidence.EvidenceVault>();
         services.AddScoped<Notifications.Notifier>();
+        services.AddScoped<Notifications.OrganizationWebhooks>();
         services.AddScoped<Apps.AppAccess>();
         services.AddScoped<Apps.VersionFindings>();
         services.AddScoped<Apps.VersionWorkflow>();
@@ -116,6 +120,10 @@ internal static class HostSetup
         services.AddScoped<Apps.SuppressionWorkflow>();
         services.AddScoped<Apps.ReviewQueue>();
         services.AddScoped<OAuth.AppAccessGate>();
+        services.AddScoped<OAuth.AppClients>();
+        services.AddScoped<ApiKeys.AppApiKeys>();
+        services.AddScoped<Agreements.DeveloperAgreements>();
+        services.AddScoped<Downloads.DownloadIssuer>();
         services.AddOptions<Downloads.DownloadOptions>().BindConfiguration(Downloads.DownloadOptions.Section)
             .Validate(o => o.Problem() is null, "Downloads settings are not valid (docs/downloads.md)").ValidateOnStart();
         services.AddSingleton<Downloads.DownloadKeyRing>();

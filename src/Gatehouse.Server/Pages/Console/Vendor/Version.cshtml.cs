@@ -20,14 +20,14 @@ namespace Gatehouse.Server.Pages.Console.Vendor;
 /// <summary>
 /// One version: upload the artifact, answer the questionnaire, attest, submit; then the findings with the
 /// requirement's guidance, suppression requests and (once published) a signed download link. Every action
-/// goes through the JSON API's handler, so the rules, audit and notifications are the same. The upload handler is
+/// goes through the service the JSON API uses, so the rules, audit and notifications are the same. The upload handler is
 /// streamed (<see cref="StreamedUploadAttribute"/>): the caller is authorised before a byte of the body is read.
 /// </summary>
 [StreamedUpload("Upload")]
 public sealed class VersionModel(
-    GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionDrafts drafts, VersionActions actions, SuppressionWorkflow suppressions, VersionFindings findings, AuditLog audit, TimeProvider time,
-    IBlobStore blobs, IOptions<ScanningOptions> scanning, RequirementCatalog catalog, QuestionnaireSet questionnaires,
-    DownloadKeyRing ring, IOptions<DownloadOptions> downloads) : PageModel
+    GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionDrafts drafts, VersionActions actions, SuppressionWorkflow suppressions,
+    VersionFindings findings, DownloadIssuer issuer, IBlobStore blobs, IOptions<ScanningOptions> scanning, RequirementCatalog catalog,
+    QuestionnaireSet questionnaires, TimeProvider time) : PageModel
 {
     public sealed record RequirementGroup(string? RequirementId, Requirement? Requirement, IReadOnlyList<JudgedFinding> Findings);
 
@@ -131,23 +131,16 @@ public sealed class VersionModel(
     public async Task<IActionResult> OnPostDownloadAsync(string app, string version, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await DownloadsApi.Issue(app, version, null, HttpContext, access, db, ring, blobs, downloads, time, audit, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem) return await ShowAsync(app, version, ApiOutcome.Message(problem), ct);
+        var result = await issuer.IssueAsync(HttpContext, app, version, null, ct);
+        if (result.Refusal is { } refusal) return await ShowAsync(app, version, refusal.Message, ct);
         if (!await LoadAsync(app, version, ct)) return NotFound();
-        Download = ApiOutcome.Value<IssuedUrl>(result.Result);
+        Download = result.Value;
         return Page();
     }
 
     private async Task<IActionResult> DoneAsync(string app, string version, Refusal? refusal, string flash, CancellationToken ct)
     {
         if (refusal is not null) return await ShowAsync(app, version, refusal.Message, ct);
-        TempData["Flash"] = flash;
-        return RedirectToPage(new { app, version });
-    }
-
-    private async Task<IActionResult> DoneAsync(string app, string version, IResult result, string flash, CancellationToken ct)
-    {
-        if (ApiOutcome.Problem(result) is { } problem) return await ShowAsync(app, version, ApiOutcome.Message(problem), ct);
         TempData["Flash"] = flash;
         return RedirectToPage(new { app, version });
     }
