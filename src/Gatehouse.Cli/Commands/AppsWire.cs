@@ -5,7 +5,7 @@ using Gatehouse.Cli.Output;
 namespace Gatehouse.Cli.Commands;
 
 // What the CLI reads from /api/apps/...: the server's AppInfo, VersionInfo, VersionDetail, QuestionnaireResult,
-// AttestationInfo and TransitionInfo (src/Gatehouse.Server/Apps/AppsApi.cs). Only what the table output shows
+// AttestationInfo and TransitionInfo (src/Gatehouse.Server/Apps/Contracts/). Only what the table output shows
 // is modelled; --format json prints the server's documents unchanged. Everything is nullable: the server is
 // another program and a missing member must not crash the CLI.
 

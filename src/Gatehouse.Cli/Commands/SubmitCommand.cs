@@ -25,7 +25,7 @@ internal static partial class SubmitCommand
     private const string LifecycleGuardFailed = "lifecycle.guard-failed";
     private const string LifecycleInvalidTransition = "lifecycle.invalid-transition";
 
-    // The server's rule for version names (AppsApi.VersionPattern), checked here so a typo is a usage error.
+    // The server's rule for version names (AppRegistry.VersionPattern), checked here so a typo is a usage error.
     [GeneratedRegex(@"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$")]
     private static partial Regex VersionPattern();
 

@@ -4,5 +4,5 @@ namespace Gatehouse.Server.Agreements;
 internal static class AgreementsSetup
 {
     public static IServiceCollection AddGatehouseAgreements(this IServiceCollection services) =>
-        services.AddScoped<AgreementGuard>();
+        services.AddScoped<AgreementGuard>().AddScoped<DeveloperAgreements>();
 }

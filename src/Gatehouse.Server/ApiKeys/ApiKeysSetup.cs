@@ -9,6 +9,7 @@ internal static class ApiKeysSetup
     {
         services.AddBearerCredential<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, ApiKeyAuthenticationHandler.Presents);
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<AppApiKeys>();
         services.AddScoped<OAuth.IAppKeyRevoker, AppKeyRevoker>(); // the kill switch revokes an app's keys
         services.AddSingleton<ApiKeyMetrics>();
         return services;

@@ -41,13 +41,14 @@ public sealed class AppAccess(GatehouseDb db, IAuthorizationService authorizatio
     public async Task<bool> ActsAsStaffAsync(ClaimsPrincipal user) =>
         (await authorization.AuthorizeAsync(user, Policies.Staff)).Succeeded;
 
-    /// <summary>The capacity in which the caller acts on <paramref name="app"/>.</summary>
+    /// <summary>The capacity in which the caller acts on <paramref name="app"/> (a member who also holds staff powers is
+    /// marked, so <see cref="VersionWorkflow.Admit"/> can decide a staff decision they ask for).</summary>
     public async Task<Caller?> CallerAsync(HttpContext http, App app, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(app);
         var ip = http.Connection.RemoteIpAddress?.ToString();
-        if (await IsMemberAsync(http.User, app.OrganizationId, ct)) return new Caller(http.User.Id(), Actor.Vendor, ip);
+        if (await IsMemberAsync(http.User, app.OrganizationId, ct)) return new Caller(http.User.Id(), Actor.Vendor, ip, await ActsAsStaffAsync(http.User));
         if (await ActsAsStaffAsync(http.User)) return new Caller(http.User.Id(), Actor.Staff, ip);
         return null;
     }

@@ -16,6 +16,11 @@ internal static class AppsSetup
         services.AddScoped<AppAccess>();
         services.AddScoped<VersionFindings>();
         services.AddScoped<VersionWorkflow>();
+        services.AddScoped<AppRegistry>();
+        services.AddScoped<VersionDrafts>();
+        services.AddScoped<VersionActions>();
+        services.AddScoped<SuppressionWorkflow>();
+        services.AddScoped<ReviewQueue>();
         services.AddScoped<VersionScanOutcome>();
         foreach (var purpose in VersionScanOutcome.Purposes)
             services.AddScoped<IScanCompletion>(sp => new VersionScanCompletion(purpose, sp.GetRequiredService<VersionScanOutcome>()));

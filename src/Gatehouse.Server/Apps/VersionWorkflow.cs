@@ -14,7 +14,8 @@ namespace Gatehouse.Server.Apps;
 public sealed record GuardFailure(string Code, string Message);
 
 /// <summary>The outcome of asking for a transition.</summary>
-public sealed record TransitionOutcome(TransitionStatus Status, AppVersion Version, IReadOnlyList<GuardFailure> Failures)
+/// <param name="Detail">For <see cref="TransitionStatus.Invalid"/>: what is wrong with the request.</param>
+public sealed record TransitionOutcome(TransitionStatus Status, AppVersion Version, IReadOnlyList<GuardFailure> Failures, string? Detail = null)
 {
     public static TransitionOutcome Done(AppVersion v) => new(TransitionStatus.Done, v, []);
 }
@@ -30,10 +31,16 @@ public enum TransitionStatus
     ConflictOfInterest,
     /// <summary>Someone else changed the version at the same time; read it again.</summary>
     Raced,
+    /// <summary>The request itself is malformed: an unknown action, unknown reason codes, too long a text (<see cref="TransitionOutcome.Detail"/>).</summary>
+    Invalid,
+    /// <summary>A vendor asked for a decision only reviewers take.</summary>
+    ReviewersOnly,
 }
 
 /// <summary>Who is asking: their user id, whether they act as staff or vendor, and from where.</summary>
-public sealed record Caller(string UserId, Actor As, string? ClientAddress = null)
+/// <param name="AlsoStaff">A vendor member who also holds staff powers (<see cref="AppAccess.ActsAsStaffAsync"/>): a staff
+/// decision they ask for is taken as staff, unless it is a permissive one on their own organisation's version.</param>
+public sealed record Caller(string UserId, Actor As, string? ClientAddress = null, bool AlsoStaff = false)
 {
     public static readonly Caller System = new("system", Actor.System);
 }
@@ -68,6 +75,10 @@ public sealed class VersionWorkflow(
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(reasons);
+        var admission = Admit(action, version.State, caller, reasons, text);
+        if (admission.Refused is { } refused) return new TransitionOutcome(refused, version, [], admission.Detail);
+        caller = admission.Caller;
         var move = Lifecycle.Find(action, version.State, caller.As);
         if (move is null) return new TransitionOutcome(TransitionStatus.NotAllowed, version, []);
         if (caller.As == Actor.Staff && ConflictOfInterest.Blocks(action) && await IsMemberAsync(caller.UserId, app.OrganizationId, ct))
@@ -96,6 +107,40 @@ public sealed class VersionWorkflow(
         {
             return new TransitionOutcome(TransitionStatus.Raced, version, []);
         }
+    }
+
+    /// <summary>What the request may ask for, before any guard: a known action (not one the system takes), known reason
+    /// codes (at most 20) and a text of at most 4000 characters; then the capacity the caller acts in. A member who is also
+    /// staff and asks for a staff decision on their own organisation's version acts as staff for protective decisions
+    /// (quarantine, suspend, ...) and is refused for permissive ones (<see cref="ConflictOfInterest"/>); any other vendor
+    /// asking for a staff decision is refused as such, not as a wrong state.</summary>
+    public static Admission Admit(string action, string state, Caller caller, IReadOnlyList<string> reasons, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(reasons);
+        if (!Lifecycle.Moves.Any(m => m.Action == action && m.By != Actor.System))
+            return Admission.Refuse(TransitionStatus.Invalid,
+                $"action must be one of: {string.Join(", ", Lifecycle.Moves.Where(m => m.By != Actor.System).Select(m => m.Action).Distinct())}");
+        if (reasons.Count > 20 || reasons.Any(r => !ReasonCodes.IsKnown(r)))
+            return Admission.Refuse(TransitionStatus.Invalid,
+                "reasonCodes must be requirement IDs (GH-…), rule IDs (gatehouse rules) or lifecycle codes (docs/lifecycle.md), at most 20");
+        if (text is { Length: > 4000 }) return Admission.Refuse(TransitionStatus.Invalid, "text must be at most 4000 characters");
+
+        var staffOnly = caller.As == Actor.Vendor && Lifecycle.Find(action, state, Actor.Vendor) is null
+            && Lifecycle.Find(action, state, Actor.Staff) is not null;
+        if (staffOnly && caller.AlsoStaff)
+        {
+            if (ConflictOfInterest.Blocks(action)) return Admission.Refuse(TransitionStatus.ConflictOfInterest);
+            return new Admission(caller with { As = Actor.Staff }, null, null);
+        }
+        if (staffOnly) return Admission.Refuse(TransitionStatus.ReviewersOnly);
+        return new Admission(caller, null, null);
+    }
+
+    /// <summary>The capacity a request is decided in, or why it is refused before any guard (<see cref="Admit"/>).</summary>
+    public sealed record Admission(Caller Caller, TransitionStatus? Refused, string? Detail)
+    {
+        internal static Admission Refuse(TransitionStatus status, string? detail = null) => new(Caller.System, status, detail);
     }
 
     private static bool NeedsReason(string action) => action is Lifecycle.Actions.RequestChanges or Lifecycle.Actions.Reject

@@ -4,5 +4,5 @@ namespace Gatehouse.Server.Developers;
 internal static class DevelopersSetup
 {
     public static IServiceCollection AddGatehouseDevelopers(this IServiceCollection services) =>
-        services.AddScoped<OrgAccess>();
+        services.AddScoped<OrgAccess>().AddScoped<OrganizationDirectory>();
 }

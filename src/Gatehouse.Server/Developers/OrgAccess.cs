@@ -64,8 +64,11 @@ public sealed class OrgAccess(GatehouseDb db, IAuthorizationService authorizatio
     public async Task<bool> IsAdminAsync(ClaimsPrincipal user) => (await authorization.AuthorizeAsync(user, Policies.Admin)).Succeeded;
 
     /// <summary>The refusal for a caller who may see the organisation (staff) but is not a member: <c>org.members-only</c>.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult MembersOnly(string what) =>
-        Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.VendorMembersOnly, "Only members act for the vendor",
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult MembersOnly(string what) => NotAMember(what).ToProblem();
+
+    /// <summary>The refusal of a vendor action to a caller who may see the organisation but is not its member (staff).</summary>
+    public static Refusal NotAMember(string what) =>
+        new(StatusCodes.Status403Forbidden, ProblemCodes.VendorMembersOnly, "Only members act for the vendor",
             $"only members of the vendor organisation {what}; staff see vendor organisations but do not act for them");
 
     /// <summary>Ids of organisations the caller may see; null means all (staff).</summary>

@@ -1,20 +1,17 @@
 using System.Security.Claims;
-using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.Invitations;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Developers;
 
 /// <summary>
 /// Vendor organisations and their members. An organisation the caller may not see answers 404,
 /// so its existence does not leak. Nobody is added to an organisation without consent: members join by
-/// accepting an invitation (<see cref="Invitations.InvitationService"/>).
+/// accepting an invitation (<see cref="Invitations.InvitationService"/>). The rules live in <see cref="OrganizationDirectory"/>.
 /// </summary>
 public static class OrganizationsApi
 {
@@ -43,32 +40,10 @@ public static class OrganizationsApi
     }
 
     public static async Task<Results<Created<OrganizationInfo>, ProblemHttpResult>> Create(
-        CreateOrganizationRequest request, HttpContext http, OrgAccess access, GatehouseDb db, UserManager<GatehouseUser> users,
-        AuditLog audit, TimeProvider time, CancellationToken ct)
+        CreateOrganizationRequest request, HttpContext http, OrganizationDirectory organizations, CancellationToken ct)
     {
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200) return Problems.Invalid("name is required (at most 200 characters)");
-        var ownerId = http.User.Id();
-        // A reviewer owning a vendor organisation would decide on its own apps: staff join vendors only as an admin allows.
-        if (request.OwnerEmail is null && http.User.IsStaff() && !await access.IsAdminAsync(http.User))
-            return InvitationsApi.StaffNotAllowed();
-        if (request.OwnerEmail is not null)
-        {
-            // Only an admin creates an organisation on someone else's behalf (and so may name a staff owner).
-            if (!await access.IsAdminAsync(http.User)) return Problems.Forbidden("only admins may name another owner");
-            var owner = await users.FindByEmailAsync(request.OwnerEmail);
-            if (owner is null) return Problems.Invalid("ownerEmail does not name a user");
-            ownerId = owner.Id;
-        }
-        if (await db.Organizations.AnyAsync(o => o.Name == name, ct)) return Problems.Conflict("an organisation with this name exists");
-        var now = time.GetUtcNow();
-        var org = new Organization { Id = Guid.CreateVersion7(now), Name = name, OwnerUserId = ownerId, CreatedAt = now };
-        org.Members.Add(new OrganizationMember { UserId = ownerId, Role = OrganizationRoles.Owner, AddedAt = now });
-        db.Organizations.Add(org);
-        await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.OrganizationCreated, org.Id.ToString(), org.Id.ToString(),
-            new { org.Name, owner = ownerId }), ct);
-        return TypedResults.Created($"/api/orgs/{org.Id}", new OrganizationInfo(org.Id, org.Name, ownerId, now, 1));
+        var outcome = await organizations.CreateAsync(http, request, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/orgs/{outcome.Value!.Id}", outcome.Value);
     }
 
     public static async Task<Results<Ok<OrganizationInfo>, ProblemHttpResult>> Get(
@@ -82,14 +57,10 @@ public static class OrganizationsApi
     }
 
     public static async Task<Results<Ok<List<MemberInfo>>, ProblemHttpResult>> Members(
-        Guid orgId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, CancellationToken ct)
+        Guid orgId, ClaimsPrincipal user, OrganizationDirectory organizations, CancellationToken ct)
     {
-        if (!await access.CanSeeAsync(user, orgId, ct)) return Problems.NotFound("Organization");
-        var rows = await (from m in db.OrganizationMembers
-                          join u in db.Users on m.UserId equals u.Id
-                          where m.OrganizationId == orgId
-                          select new MemberInfo(u.Id, u.Email ?? "", u.DisplayName, m.Role, m.AddedAt)).ToListAsync(ct);
-        return TypedResults.Ok(rows.OrderBy(r => r.Email, StringComparer.Ordinal).ToList());
+        var outcome = await organizations.MembersAsync(user, orgId, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 
     /// <summary>
@@ -97,51 +68,24 @@ public static class OrganizationsApi
     /// account or not, and nothing is looked up: the person joins only by accepting (POST /api/invitations/accept).
     /// </summary>
     public static async Task<Results<Created<InvitationInfo>, ProblemHttpResult>> Invite(
-        Guid orgId, InviteRequest request, HttpContext http, OrgAccess access, GatehouseDb db, InvitationService invitations,
-        IOptions<InvitationOptions> options, TimeProvider time, CancellationToken ct)
+        Guid orgId, InviteRequest request, HttpContext http, OrganizationDirectory organizations, CancellationToken ct)
     {
-        if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
-        if (!await access.CanManageMembersAsync(http.User, orgId, ct)) return Problems.Forbidden("only the organisation's owner or an admin invites members");
-        var role = request.Role ?? OrganizationRoles.Member;
-        if (role is not (OrganizationRoles.Member or OrganizationRoles.Owner)) return Problems.Invalid("role must be owner or member");
-        if (InvitationService.EmailProblem(request.Email) is { } bad) return Problems.Invalid(bad);
-        if (await invitations.PendingCountAsync(InvitationKinds.Organization, orgId, ct) >= options.Value.MaxPendingPerTarget)
-            return Problems.Conflict($"the organisation has {options.Value.MaxPendingPerTarget} pending invitations; revoke some first");
-        var org = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == orgId, ct);
-        // An admin's invitation is the explicit allowance for a staff account to join (docs/lifecycle.md#members-and-invitations).
-        var byAdmin = await access.IsAdminAsync(http.User);
-        var (inv, _) = await invitations.IssueAsync(InvitationKinds.Organization, orgId, org.Name, request.Email!, role, http.User.Id(), byAdmin,
-            AuditEvent.By(http, AuditActions.InvitationCreated, orgId.ToString()), ct);
-        return TypedResults.Created($"/api/orgs/{orgId}/invitations/{inv.Id}", InvitationInfo.From(inv, time.GetUtcNow()));
+        var outcome = await organizations.InviteAsync(http, orgId, request, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/orgs/{orgId}/invitations/{outcome.Value!.Id}", outcome.Value);
     }
 
     /// <summary>The organisation's invitations, newest first (owner or admin).</summary>
     public static async Task<Results<Ok<List<InvitationInfo>>, ProblemHttpResult>> Invitations(
-        Guid orgId, ClaimsPrincipal user, OrgAccess access, GatehouseDb db, TimeProvider time, CancellationToken ct)
+        Guid orgId, ClaimsPrincipal user, OrganizationDirectory organizations, CancellationToken ct)
     {
-        if (!await access.CanSeeAsync(user, orgId, ct)) return Problems.NotFound("Organization");
-        if (!await access.CanManageMembersAsync(user, orgId, ct)) return Problems.Forbidden("only the organisation's owner or an admin sees its invitations");
-        var now = time.GetUtcNow();
-        var rows = await db.Set<Invitation>().AsNoTracking().Where(i => i.Kind == InvitationKinds.Organization && i.TargetId == orgId).ToListAsync(ct);
-        return TypedResults.Ok(rows.OrderByDescending(i => i.CreatedAt).Select(i => InvitationInfo.From(i, now)).ToList());
+        var outcome = await organizations.InvitationsAsync(user, orgId, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
-        Guid orgId, string userId, HttpContext http, OrgAccess access, GatehouseDb db, AuditLog audit, CancellationToken ct)
+        Guid orgId, string userId, HttpContext http, OrganizationDirectory organizations, CancellationToken ct)
     {
-        if (!await access.CanSeeAsync(http.User, orgId, ct)) return Problems.NotFound("Organization");
-        if (!await access.CanManageMembersAsync(http.User, orgId, ct)) return Problems.Forbidden("only the organisation's owner or an admin manages members");
-        var org = await db.Organizations.FirstAsync(o => o.Id == orgId, ct);
-        if (org.OwnerUserId == userId) return Problems.Conflict("the owner cannot be removed; transfer ownership first");
-        var member = await db.OrganizationMembers.FirstOrDefaultAsync(m => m.OrganizationId == orgId && m.UserId == userId, ct);
-        if (member is null) return Problems.NotFound("Member");
-        db.OrganizationMembers.Remove(member);
-        await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.MemberRemoved, orgId.ToString(), userId), ct);
-        return TypedResults.NoContent();
+        var outcome = await organizations.RemoveMemberAsync(http, orgId, userId, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.NoContent();
     }
 }
-
-public sealed record CreateOrganizationRequest(string Name, string? OwnerEmail);
-public sealed record OrganizationInfo(Guid Id, string Name, string OwnerUserId, DateTimeOffset CreatedAt, int MemberCount);
-public sealed record MemberInfo(string UserId, string Email, string? DisplayName, string Role, DateTimeOffset AddedAt);

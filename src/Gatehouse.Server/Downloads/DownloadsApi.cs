@@ -18,7 +18,8 @@ namespace Gatehouse.Server.Downloads;
 /// <summary>
 /// Distribution of approved files: signed, time-limited URLs for entitled tenants (and the vendor and staff),
 /// the download endpoint that checks them and the version's state on every request, per-tenant counts and the
-/// URL keys. Docs: docs/downloads.md.
+/// URL keys. Docs: docs/downloads.md. Who gets a URL, installs and key rotation are decided in <see cref="DownloadIssuer"/>;
+/// those handlers translate its outcomes.
 /// </summary>
 public static class DownloadsApi
 {
@@ -68,85 +69,17 @@ public static class DownloadsApi
     // ------------------------------------------------------------------ issuing
 
     public static async Task<Results<Created<IssuedUrl>, ProblemHttpResult>> Issue(
-        string app, string version, IssueUrlRequest? request, HttpContext http, AppAccess access, GatehouseDb db, DownloadKeyRing ring,
-        IBlobStore blobs, IOptions<DownloadOptions> options, TimeProvider time, AuditLog audit, CancellationToken ct)
+        string app, string version, IssueUrlRequest? request, HttpContext http, DownloadIssuer issuer, CancellationToken ct)
     {
-        request ??= new IssueUrlRequest(null, null, false, null, null);
-        var o = options.Value;
-        var userId = http.User.Id();
-        var a = await db.Apps.AsNoTracking().FirstOrDefaultAsync(x => x.Slug == app, ct);
-        string subject;
-        if (request.TenantId is { } tenant)
-        {
-            // A tenant's URL: the caller administers the tenant, and the tenant has the app (an active installation).
-            if (!await TenantAdmin.IsAsync(db, tenant, userId, ct)) return Problems.NotFound("Tenant");
-            if (a is null) return Problems.NotFound("App");
-            if (!await db.Set<Installation>().AnyAsync(i => i.TenantId == tenant && i.AppId == a.Id && i.UninstalledAt == null, ct))
-                return Problems.Forbidden("the tenant is not entitled to this app (install it first)");
-            subject = "t:" + tenant.ToString("D");
-        }
-        else
-        {
-            // The vendor's members and staff download for themselves.
-            a = a is null ? null : await access.FindAsync(http.User, app, ct);
-            if (a is null) return Problems.NotFound("App");
-            subject = "u:" + userId;
-        }
-        var v = await db.AppVersions.AsNoTracking().FirstOrDefaultAsync(x => x.AppId == a.Id && x.Version == version, ct);
-        if (v is null) return Problems.NotFound("Version");
-        if (v.ArtifactDigest is null || !BlobDigest.IsValid(v.ArtifactDigest)) return Problems.Conflict("the version has no file to download");
-        if (v.State != VersionStates.Published) return Unavailable(v.State);
-
-        var lifetime = request.LifetimeMinutes is { } m ? TimeSpan.FromMinutes(m) : o.DefaultLifetime;
-        if (lifetime <= TimeSpan.Zero || lifetime > o.MaxLifetime)
-            return Problems.Invalid($"lifetimeMinutes must be between 1 and {(int)o.MaxLifetime.TotalMinutes}");
-        string? ip = null;
-        if (request.ClientAddress is { } given)
-        {
-            if (!IPAddress.TryParse(given, out var parsed)) return Problems.Invalid("clientAddress must be an IP address");
-            ip = Normalize(parsed);
-        }
-        else if (request.BindClientAddress && http.Connection.RemoteIpAddress is { } remote) ip = Normalize(remote);
-
-        var fileName = v.ArtifactName ?? $"{a.Slug}-{v.Version}";
-        var disposition = DownloadUrls.Attachment(fileName);
-        var contentType = await ContentTypeAsync(db, v, ct);
-        var now = time.GetUtcNow();
-        var expires = DateTimeOffset.FromUnixTimeSeconds((now + lifetime).ToUnixTimeSeconds());
-        var via = request.Via ?? "gatehouse";
-        Uri url;
-        string? kid = null;
-        if (via == "storage")
-        {
-            if (!o.AllowStorageUrls || blobs is not IPresigningBlobStore presigning)
-                return Problems.Invalid("storage URLs are not enabled (Downloads:AllowStorageUrls with an S3 blob store)");
-            if (lifetime > presigning.MaxPresignLifetime) return Problems.Invalid($"storage URLs live at most {presigning.MaxPresignLifetime.TotalDays} days");
-            if (ip is not null) return Problems.Invalid("storage URLs cannot be bound to a client address");
-            url = await presigning.PresignGetAsync(v.ArtifactDigest, lifetime, contentType, disposition, ct);
-        }
-        else if (via == "gatehouse")
-        {
-            var (keyId, secret) = await ring.SigningKeyAsync(ct);
-            kid = keyId;
-            var grant = new DownloadGrant(HttpMethods.Get, v.Id, v.ArtifactDigest[BlobDigest.Prefix.Length..], expires, keyId, subject, ip, disposition);
-            var signature = DownloadUrls.Sign(grant, secret);
-            // From configuration, never from the request's Host header (issue 12, item 6).
-            var origin = o.BaseUrl?.TrimEnd('/') ?? http.RequestServices.GetRequiredService<PublicUrl>().Prefix;
-            url = new Uri(origin + grant.Path + DownloadUrls.Query(grant, signature));
-        }
-        else return Problems.Invalid("via must be \"gatehouse\" or \"storage\"");
-
-        await audit.AppendAsync(AuditEvent.By(http, DownloadAuditActions.UrlIssued, a.OrganizationId.ToString(), v.Id.ToString(),
-            new { app = a.Slug, version = v.Version, subject, expiresAt = expires, keyId = kid, clientAddress = ip, via }), ct);
-        return TypedResults.Created((string?)null, new IssuedUrl(url.AbsoluteUri, expires, v.ArtifactDigest, v.ArtifactSize, fileName, contentType, kid, via));
+        var outcome = await issuer.IssueAsync(http, app, version, request, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created((string?)null, outcome.Value!);
     }
 
     // ------------------------------------------------------------------ serving
 
-    public static async Task<IResult> Serve(Guid versionId, string digest, HttpContext http, DownloadKeyRing ring, GatehouseDb db,
-        IBlobStore blobs, IOptions<DownloadOptions> options, TimeProvider time, AuditLog audit, DownloadMetrics metrics,
-        DownloadCountWindow countWindow, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<IResult> Serve(Guid versionId, string digest, HttpContext http, [AsParameters] DownloadServices s, CancellationToken ct)
     {
+        var (ring, db, blobs, options, time, audit, metrics, countWindow, loggers) = s;
         var o = options.Value;
         var (grant, signature) = DownloadUrls.Parse(http.Request.Method, versionId, digest, http.Request.Query);
         var refusal = grant is null ? UrlRefusal.Malformed : await CheckAsync(grant, signature!, http, ring, o, time.GetUtcNow(), ct);
@@ -162,22 +95,22 @@ public static class DownloadsApi
         }
         var g = grant!;
         var v = await db.AppVersions.FirstOrDefaultAsync(x => x.Id == versionId, ct);
-        if (v is null || v.ArtifactDigest != BlobDigest.Prefix + g.DigestHex) return Unavailable("removed");
+        if (v is null || v.ArtifactDigest != BlobDigest.Prefix + g.DigestHex) return Unavailable("removed").ToProblem();
         // Checked on every request, so quarantine, suspension or delisting stops URLs handed out before.
-        if (v.State != VersionStates.Published) return Unavailable(v.State);
+        if (v.State != VersionStates.Published) return Unavailable(v.State).ToProblem();
         if (g.TenantId is { } tenant
             && !await db.Set<Installation>().AnyAsync(i => i.TenantId == tenant && i.AppId == v.AppId && i.UninstalledAt == null, ct))
-            return Unavailable("not-entitled");
-        if (g.UserId is { } user && !await StillAllowedAsync(db, user, v.OrganizationId, ct)) return Unavailable("not-entitled");
+            return Unavailable("not-entitled").ToProblem();
+        if (g.UserId is { } user && !await StillAllowedAsync(db, user, v.OrganizationId, ct)) return Unavailable("not-entitled").ToProblem();
 
         var length = await blobs.GetLengthAsync(v.ArtifactDigest, ct);
-        if (length is null) return Unavailable("removed");
+        if (length is null) return Unavailable("removed").ToProblem();
         var contentType = await ContentTypeAsync(db, v, ct);
         // The file store's streams seek (Range is answered from the open file); others read ranges on demand.
         var stream = blobs is FileSystemBlobStore
             ? await blobs.OpenReadAsync(v.ArtifactDigest, ct)
             : new SeekableBlobStream(blobs, v.ArtifactDigest, length.Value);
-        if (stream is null) return Unavailable("removed");
+        if (stream is null) return Unavailable("removed").ToProblem();
 
         var headers = http.Response.Headers;
         headers.ContentDisposition = g.ContentDisposition;
@@ -287,10 +220,10 @@ public static class DownloadsApi
         return type;
     }
 
-    private static string Normalize(IPAddress a) => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).ToString();
+    internal static string Normalize(IPAddress a) => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).ToString();
 
-    private static ProblemHttpResult Unavailable(string reason) =>
-        Problems.Of(StatusCodes.Status410Gone, ProblemCodes.DownloadUnavailable, "This version is not available for download",
+    internal static Refusal Unavailable(string reason) =>
+        new(StatusCodes.Status410Gone, ProblemCodes.DownloadUnavailable, "This version is not available for download",
             reason switch
             {
                 VersionStates.Quarantined => "The version is quarantined.",
@@ -306,24 +239,10 @@ public static class DownloadsApi
 
     /// <summary>A tenant admin installs a published app that is not a web integration (those install through OAuth consent).</summary>
     public static async Task<Results<Created<InstallationInfo>, ProblemHttpResult>> Install(
-        Guid tenantId, InstallRequest request, HttpContext http, GatehouseDb db, TimeProvider time, AuditLog audit, CancellationToken ct)
+        Guid tenantId, InstallRequest request, HttpContext http, DownloadIssuer issuer, CancellationToken ct)
     {
-        var userId = http.User.Id();
-        if (!await TenantAdmin.IsAsync(db, tenantId, userId, ct)) return Problems.NotFound("Tenant");
-        var a = await db.Apps.AsNoTracking().FirstOrDefaultAsync(x => x.Slug == request.App, ct);
-        if (a is null || !await db.AppVersions.AnyAsync(v => v.AppId == a.Id && v.State == VersionStates.Published, ct)) return Problems.NotFound("App");
-        if (a.Type == AppTypes.WebIntegration) return Problems.Invalid("web integrations are installed through OAuth consent (/connect/authorize)");
-        var existing = await db.Set<Installation>().AsNoTracking()
-            .FirstOrDefaultAsync(i => i.TenantId == tenantId && i.AppId == a.Id && i.UninstalledAt == null, ct);
-        if (existing is not null) return TypedResults.Created((string?)null, InstallationInfo.From(existing));
-        var row = new Installation
-        {
-            Id = Guid.NewGuid(), TenantId = tenantId, ClientId = a.Slug, AppId = a.Id, Scopes = "", InstalledBy = userId, InstalledAt = time.GetUtcNow(),
-        };
-        db.Add(row);
-        await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.AppInstalled, subject: a.Slug, data: new { tenant = tenantId, installation = row.Id }), ct);
-        return TypedResults.Created((string?)null, InstallationInfo.From(row));
+        var outcome = await issuer.InstallAsync(http, tenantId, request, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created((string?)null, outcome.Value!);
     }
 
     public static async Task<Results<Ok<List<DownloadCount>>, ProblemHttpResult>> Counts(
@@ -340,49 +259,22 @@ public static class DownloadsApi
         return TypedResults.Ok(counts);
     }
 
-    public static async Task<Ok<List<DownloadKeyInfo>>> ListKeys(DownloadKeyRing ring, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var rows = await ring.ListAsync(ct);
-        var signing = rows.Where(k => k.RetiresAt is null).OrderByDescending(k => k.CreatedAt).FirstOrDefault()?.Id;
-        return TypedResults.Ok(rows.Select(k => new DownloadKeyInfo(k.Id, k.CreatedAt, k.CreatedBy, k.RetiresAt,
-            k.Id == signing, k.RetiresAt is null || k.RetiresAt > now)).ToList());
-    }
+    public static async Task<Ok<List<DownloadKeyInfo>>> ListKeys(DownloadIssuer issuer, CancellationToken ct) =>
+        TypedResults.Ok(await issuer.ListKeysAsync(ct));
 
     public static async Task<Results<Ok<DownloadKeyRotated>, ProblemHttpResult>> RotateKey(
-        RotateDownloadKeyRequest? request, HttpContext http, DownloadKeyRing ring, IOptions<DownloadOptions> options, AuditLog audit, CancellationToken ct)
+        RotateDownloadKeyRequest? request, HttpContext http, DownloadIssuer issuer, CancellationToken ct)
     {
-        TimeSpan? overlap = request?.OverlapHours is { } h ? TimeSpan.FromHours(h) : null;
-        if (overlap is { } w && (w < TimeSpan.Zero || w > options.Value.MaxLifetime))
-            return Problems.Invalid($"overlapHours must be between 0 and {options.Value.MaxLifetime.TotalHours}");
-        var id = await ring.RotateAsync(http.User.Id(), overlap, ct);
-        await audit.AppendAsync(AuditEvent.By(http, DownloadAuditActions.KeyRotated, subject: id,
-            data: new { overlapHours = (overlap ?? options.Value.MaxLifetime).TotalHours }), ct);
-        return TypedResults.Ok(new DownloadKeyRotated(id));
+        var outcome = await issuer.RotateKeyAsync(http, request, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> RetireKey(string keyId, HttpContext http, DownloadKeyRing ring, AuditLog audit, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> RetireKey(string keyId, HttpContext http, DownloadIssuer issuer, CancellationToken ct)
     {
-        var done = await ring.RetireAsync(keyId, ct);
-        if (done is null) return Problems.NotFound("Download key");
-        if (done == false) return Problems.Conflict("the signing key cannot be retired; rotate first");
-        await audit.AppendAsync(AuditEvent.By(http, DownloadAuditActions.KeyRetired, subject: keyId), ct);
-        return TypedResults.NoContent();
+        var outcome = await issuer.RetireKeyAsync(http, keyId, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.NoContent();
     }
 }
-
-/// <param name="TenantId">The tenant the URL is for (the caller administers it and it is entitled); none: for the caller (vendor or staff).</param>
-/// <param name="LifetimeMinutes">Default 15; at most <c>Downloads:MaxLifetime</c> (7 days).</param>
-/// <param name="BindClientAddress">Bind the URL to the caller's address.</param>
-/// <param name="ClientAddress">Bind the URL to this address instead (e.g. the machine that will fetch it).</param>
-/// <param name="Via"><c>gatehouse</c> (default) or <c>storage</c>.</param>
-public sealed record IssueUrlRequest(Guid? TenantId, int? LifetimeMinutes, bool BindClientAddress, string? ClientAddress, string? Via);
-public sealed record IssuedUrl(string Url, DateTimeOffset ExpiresAt, string Digest, long Size, string FileName, string ContentType, string? KeyId, string Via);
-public sealed record InstallRequest(string? App);
-public sealed record DownloadCount(Guid? TenantId, int Downloads, int Requests, long Bytes, DateTimeOffset LastAt);
-public sealed record DownloadKeyInfo(string Id, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RetiresAt, bool Signing, bool Verifies);
-public sealed record RotateDownloadKeyRequest(int? OverlapHours);
-public sealed record DownloadKeyRotated(string Id);
 
 public static class DownloadAuditActions
 {

@@ -11,6 +11,7 @@ internal static class DownloadsSetup
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DownloadOptions>, DownloadOptionsValidator>();
         services.AddSingleton<DownloadKeyRing>();
+        services.AddScoped<DownloadIssuer>();
         services.AddSingleton<DownloadMetrics>();
         services.AddSingleton<DownloadCountWindow>();
         services.AddRateLimiter(o => o.AddPolicy<string, DownloadRateLimitPolicy>(DownloadRateLimitPolicy.Name));

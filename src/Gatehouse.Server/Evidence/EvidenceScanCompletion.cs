@@ -63,6 +63,6 @@ public sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, Au
         if (!string.IsNullOrEmpty(scan.Error)) reason += $": {scan.Error}";
         if (scan.Verdict == Verdict.Incomplete && rules.Count == 0 && string.IsNullOrEmpty(scan.Error))
             reason += ": a required check could not run; upload the file again later";
-        return reason.Length > EvidenceApi.MaxNoteLength ? reason[..EvidenceApi.MaxNoteLength] : reason;
+        return reason.Length > EvidenceVault.MaxNoteLength ? reason[..EvidenceVault.MaxNoteLength] : reason;
     }
 }

@@ -8,6 +8,7 @@ internal static class EvidenceSetup
         services.AddOptions<EvidenceOptions>().BindConfiguration(EvidenceOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<EvidenceGuard>();
+        services.AddScoped<EvidenceVault>();
         services.AddScoped<Apps.ITierEvidence>(sp => sp.GetRequiredService<EvidenceGuard>()); // the tier guard of version submissions
         services.AddScoped<Scanning.IScanCompletion, EvidenceScanCompletion>();
         // Periodic work: expiry, every Jobs:EvidenceExpiryInterval (the key it always had).

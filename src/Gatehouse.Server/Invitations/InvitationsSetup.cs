@@ -6,6 +6,7 @@ internal static class InvitationsSetup
     public static IServiceCollection AddGatehouseInvitations(this IServiceCollection services)
     {
         services.AddScoped<InvitationService>();
+        services.AddScoped<InvitationRequests>();
         services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         return services;

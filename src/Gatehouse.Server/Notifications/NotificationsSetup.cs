@@ -13,6 +13,7 @@ internal static class NotificationsSetup
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidator>();
         services.AddScoped<Notifier>();
+        services.AddScoped<OrganizationWebhooks>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<WebhookAddressGuard>();
         services.AddSingleton<WebhookSigning>();

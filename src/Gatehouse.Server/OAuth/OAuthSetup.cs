@@ -30,6 +30,8 @@ public static class OAuthSetup
             throw new InvalidOperationException("Gatehouse:AllowInsecureHttp is a development setting; it is refused outside the Development environment (docs/oauth.md).");
 
         services.AddScoped<AppAccessGate>(); // the kill switch every credential of an app passes
+        services.AddScoped<TenantDirectory>();
+        services.AddScoped<AppClients>();
         services.AddScoped<Apps.IVersionTransitionObserver>(sp => sp.GetRequiredService<AppAccessGate>());
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<GatehouseDb>())

@@ -1,14 +1,11 @@
 using Gatehouse.Server.ApiKeys;
 using Gatehouse.Server.Apps;
-using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Downloads;
 using Gatehouse.Server.OAuth;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -16,10 +13,10 @@ namespace Gatehouse.Server.Pages.Console.Admin;
 
 /// <summary>
 /// Credentials across the marketplace: OAuth clients, API keys, the kill switch per app, and the download URL
-/// keys. Every change calls the JSON API's own handler (<see cref="AppClientsApi.Kill"/>, <see cref="ApiKeysApi.Revoke"/>,
-/// <see cref="DownloadsApi.RotateKey"/>, <see cref="DownloadsApi.RetireKey"/>), so the rules and the audit entries are the same.
+/// keys. Every change calls the service the JSON API uses (<see cref="AppClients"/>, <see cref="AppApiKeys"/>,
+/// <see cref="DownloadIssuer"/>), so the rules and the audit entries are the same.
 /// </summary>
-public sealed class CredentialsModel(GatehouseDb db, IOpenIddictApplicationManager applications, DownloadKeyRing ring, TimeProvider time) : PageModel
+public sealed class CredentialsModel(GatehouseDb db, IOpenIddictApplicationManager applications, DownloadIssuer issuer, TimeProvider time) : PageModel
 {
     public const int MaxKeys = 500;
 
@@ -68,52 +65,50 @@ public sealed class CredentialsModel(GatehouseDb db, IOpenIddictApplicationManag
             .OrderBy(a => a.Slug, StringComparer.Ordinal)
             .Select(a => new KillRow(a, clientIds.Contains(a.Slug), activeKeys.GetValueOrDefault(a.Id), suspensions.GetValueOrDefault(a.Id) ?? []))];
 
-        DownloadKeys = (await DownloadsApi.ListKeys(ring, time, ct)).Value!;
+        DownloadKeys = await issuer.ListKeysAsync(ct);
     }
 
     /// <summary>The kill switch: every token, authorization and API key of the app, revoked now (<see cref="AppAccessGate.KillAsync"/>).</summary>
-    public async Task<IActionResult> OnPostKillAsync(string? app, string? reason, [FromServices] AppAccess access, [FromServices] AppAccessGate gate, CancellationToken ct)
+    public async Task<IActionResult> OnPostKillAsync(string? app, string? reason, [FromServices] AppClients clients, CancellationToken ct)
     {
-        var result = await AppClientsApi.Kill(app ?? "", new KillSwitchRequest(reason), HttpContext, access, gate, ct);
-        return Done(result.Result, r => r is Ok<KillSwitchResult> ok
-            ? $"Kill switch pulled for {app}: {ok.Value!.Tokens} tokens, {ok.Value.Authorizations} authorizations and {ok.Value.ApiKeys} API keys revoked; its access stays suspended until lifted."
+        var result = await clients.KillAsync(HttpContext, app ?? "", new KillSwitchRequest(reason), ct);
+        return Done(result.Refusal, result.Value is { } killed
+            ? $"Kill switch pulled for {app}: {killed.Tokens} tokens, {killed.Authorizations} authorizations and {killed.ApiKeys} API keys revoked; its access stays suspended until lifted."
             : null);
     }
 
-    /// <summary>Lifts the app's access suspension, with a reason (<see cref="AppClientsApi.Lift"/>); revoked credentials stay revoked.</summary>
-    public async Task<IActionResult> OnPostLiftAsync(string? app, string? reason, [FromServices] AppAccess access, [FromServices] AppAccessGate gate, CancellationToken ct)
+    /// <summary>Lifts the app's access suspension, with a reason (<see cref="AppClients.LiftAsync"/>); revoked credentials stay revoked.</summary>
+    public async Task<IActionResult> OnPostLiftAsync(string? app, string? reason, [FromServices] AppClients clients, CancellationToken ct)
     {
-        var result = await AppClientsApi.Lift(app ?? "", new LiftSuspensionRequest(reason), HttpContext, access, gate, db, ct);
-        return Done(result.Result, r => r is Ok<AccessSuspensionState>
-            ? $"Suspension lifted for {app}: it may ask for new tokens and make new API keys; revoked ones stay revoked."
-            : null);
+        var result = await clients.LiftAsync(HttpContext, app ?? "", new LiftSuspensionRequest(reason), ct);
+        return Done(result.Refusal, $"Suspension lifted for {app}: it may ask for new tokens and make new API keys; revoked ones stay revoked.");
     }
 
-    /// <summary>Revokes one API key (<see cref="ApiKeysApi.Revoke"/>).</summary>
-    public async Task<IActionResult> OnPostRevokeKeyAsync(string? keyId, [FromServices] AppAccess access, [FromServices] AuditLog audit, CancellationToken ct)
+    /// <summary>Revokes one API key (<see cref="AppApiKeys.RevokeAsync"/>).</summary>
+    public async Task<IActionResult> OnPostRevokeKeyAsync(string? keyId, [FromServices] AppApiKeys keys, CancellationToken ct)
     {
-        var result = await ApiKeysApi.Revoke(keyId ?? "", HttpContext, access, db, audit, time, ct);
-        return Done(result.Result, r => r is NoContent ? $"API key {keyId} is revoked." : null);
+        var result = await keys.RevokeAsync(HttpContext, keyId ?? "", ct);
+        return Done(result.Refusal, $"API key {keyId} is revoked.");
     }
 
-    /// <summary>A new download URL signing key; the others retire after the overlap (<see cref="DownloadsApi.RotateKey"/>).</summary>
-    public async Task<IActionResult> OnPostRotateDownloadKeyAsync(int? overlapHours, [FromServices] IOptions<DownloadOptions> options, [FromServices] AuditLog audit, CancellationToken ct)
+    /// <summary>A new download URL signing key; the others retire after the overlap (<see cref="DownloadIssuer.RotateKeyAsync"/>).</summary>
+    public async Task<IActionResult> OnPostRotateDownloadKeyAsync(int? overlapHours, CancellationToken ct)
     {
-        var result = await DownloadsApi.RotateKey(new RotateDownloadKeyRequest(overlapHours), HttpContext, ring, options, audit, ct);
-        return Done(result.Result, r => r is Ok<DownloadKeyRotated> ok ? $"New download signing key {ok.Value!.Id}." : null);
+        var result = await issuer.RotateKeyAsync(HttpContext, new RotateDownloadKeyRequest(overlapHours), ct);
+        return Done(result.Refusal, $"New download signing key {result.Value?.Id}.");
     }
 
-    /// <summary>Retires a download key now: URLs it signed stop working (<see cref="DownloadsApi.RetireKey"/>).</summary>
-    public async Task<IActionResult> OnPostRetireDownloadKeyAsync(string? keyId, [FromServices] AuditLog audit, CancellationToken ct)
+    /// <summary>Retires a download key now: URLs it signed stop working (<see cref="DownloadIssuer.RetireKeyAsync"/>).</summary>
+    public async Task<IActionResult> OnPostRetireDownloadKeyAsync(string? keyId, CancellationToken ct)
     {
-        var result = await DownloadsApi.RetireKey(keyId ?? "", HttpContext, ring, audit, ct);
-        return Done(result.Result, r => r is NoContent ? $"Download key {keyId} is retired." : null);
+        var result = await issuer.RetireKeyAsync(HttpContext, keyId ?? "", ct);
+        return Done(result.Refusal, $"Download key {keyId} is retired.");
     }
 
-    private RedirectToPageResult Done(IResult result, Func<IResult, string?> success)
+    private RedirectToPageResult Done(Errors.Refusal? refusal, string? success)
     {
-        if (success(result) is { } message) TempData["Flash"] = message;
-        else TempData["AdminError"] = ApiOutcome.MessageOf(result) ?? "The change was refused.";
+        if (refusal is null && success is not null) TempData["Flash"] = success;
+        else TempData["AdminError"] = refusal?.Message ?? "The change was refused.";
         return RedirectToPage();
     }
 }

@@ -1,22 +1,17 @@
-using Gatehouse.Server.Audit;
-using Gatehouse.Server.Data;
-using Gatehouse.Server.Developers;
 using Gatehouse.Server.Invitations;
 using Gatehouse.Server.OAuth;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Pages.Console.Admin;
 
 /// <summary>
 /// Tenants (the marketplace's customers): create one, invite its admins by e-mail, see its admins and invitations,
-/// revoke a pending invitation. Every read and change calls the JSON API's own handler (<see cref="TenantsApi"/>,
-/// <see cref="InvitationsApi.Revoke"/>), so the rules, the limits and the audit entries are the same. The invited
+/// revoke a pending invitation. Every read and change calls the service the JSON API uses (<see cref="TenantDirectory"/>,
+/// <see cref="InvitationRequests"/>), so the rules, the limits and the audit entries are the same. The invited
 /// person becomes an admin only by accepting at <c>/console/invitations/accept</c>.
 /// </summary>
-public sealed class TenantsModel(GatehouseDb db, OrgAccess access, InvitationService invitations, TimeProvider time) : PageModel
+public sealed class TenantsModel(TenantDirectory tenants, InvitationRequests invitations) : PageModel
 {
     /// <summary>A tenant, its admins, and its invitations that are still pending.</summary>
     public sealed record TenantRow(TenantInfo Tenant, IReadOnlyList<TenantAdminInfo> Admins, IReadOnlyList<InvitationInfo> Pending);
@@ -26,45 +21,45 @@ public sealed class TenantsModel(GatehouseDb db, OrgAccess access, InvitationSer
     public async Task OnGetAsync(CancellationToken ct)
     {
         var rows = new List<TenantRow>();
-        foreach (var t in (await TenantsApi.List(User, access, db, ct)).Value!)
+        foreach (var t in await tenants.ListAsync(User, ct))
         {
-            var admins = ApiOutcome.Value<List<TenantAdminInfo>>((await TenantsApi.Admins(t.Id, User, access, db, ct)).Result) ?? [];
-            var all = ApiOutcome.Value<List<InvitationInfo>>((await TenantsApi.Invitations(t.Id, db, time, ct)).Result) ?? [];
+            var admins = (await tenants.AdminsAsync(User, t.Id, ct)).Value ?? [];
+            var all = (await tenants.InvitationsAsync(t.Id, ct)).Value ?? [];
             rows.Add(new TenantRow(t, admins, [.. all.Where(i => i.Status == "pending")]));
         }
         Tenants = rows;
     }
 
-    /// <summary>Creates a tenant (<see cref="TenantsApi.Create"/>).</summary>
-    public async Task<IActionResult> OnPostCreateAsync(string? name, [FromServices] AuditLog audit, CancellationToken ct)
+    /// <summary>Creates a tenant (<see cref="TenantDirectory.CreateAsync"/>).</summary>
+    public async Task<IActionResult> OnPostCreateAsync(string? name, CancellationToken ct)
     {
-        var result = await TenantsApi.Create(new CreateTenantRequest(name), HttpContext, db, audit, ct);
-        return Done(result.Result, r => r is Created<TenantInfo> c ? $"Tenant {c.Value!.Name} is created. Invite its first admin below." : null);
+        var result = await tenants.CreateAsync(HttpContext, new CreateTenantRequest(name), ct);
+        return Done(result.Refusal, result.Value is { } c ? $"Tenant {c.Name} is created. Invite its first admin below." : null);
     }
 
     /// <summary>
-    /// Invites a tenant admin (<see cref="TenantsApi.Invite"/>). The answer is the same whether the address has an
-    /// account or not: the API never looks it up.
+    /// Invites a tenant admin (<see cref="TenantDirectory.InviteAsync"/>). The answer is the same whether the address has an
+    /// account or not: the service never looks it up.
     /// </summary>
-    public async Task<IActionResult> OnPostInviteAsync(Guid tenantId, string? email, [FromServices] IOptions<InvitationOptions> options, CancellationToken ct)
+    public async Task<IActionResult> OnPostInviteAsync(Guid tenantId, string? email, CancellationToken ct)
     {
-        var result = await TenantsApi.Invite(tenantId, new InviteRequest(email?.Trim(), "admin"), HttpContext, db, invitations, options, time, ct);
-        return Done(result.Result, r => r is Created<InvitationInfo> c
-            ? $"An invitation to administer the tenant is on its way to {c.Value!.Email}. It works once, for that address, until {c.Value.ExpiresAt:yyyy-MM-dd HH:mm} UTC."
+        var result = await tenants.InviteAsync(HttpContext, tenantId, new InviteRequest(email?.Trim(), "admin"), ct);
+        return Done(result.Refusal, result.Value is { } c
+            ? $"An invitation to administer the tenant is on its way to {c.Email}. It works once, for that address, until {c.ExpiresAt:yyyy-MM-dd HH:mm} UTC."
             : null);
     }
 
-    /// <summary>Revokes a pending tenant invitation (<see cref="InvitationsApi.Revoke"/>).</summary>
+    /// <summary>Revokes a pending tenant invitation (<see cref="InvitationRequests.RevokeAsync"/>).</summary>
     public async Task<IActionResult> OnPostRevokeAsync(Guid invitationId, CancellationToken ct)
     {
-        var result = await InvitationsApi.Revoke(invitationId, HttpContext, db, access, invitations, ct);
-        return Done(result.Result, r => r is NoContent ? "The invitation is revoked: its link no longer works." : null);
+        var result = await invitations.RevokeAsync(HttpContext, invitationId, ct);
+        return Done(result.Refusal, "The invitation is revoked: its link no longer works.");
     }
 
-    private RedirectToPageResult Done(IResult result, Func<IResult, string?> success)
+    private RedirectToPageResult Done(Errors.Refusal? refusal, string? success)
     {
-        if (success(result) is { } message) TempData["Flash"] = message;
-        else TempData["AdminError"] = ApiOutcome.MessageOf(result) ?? "The change was refused.";
+        if (refusal is null && success is not null) TempData["Flash"] = success;
+        else TempData["AdminError"] = refusal?.Message ?? "The change was refused.";
         return RedirectToPage();
     }
 }

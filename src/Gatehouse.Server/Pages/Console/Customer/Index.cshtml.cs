@@ -1,24 +1,20 @@
 using Gatehouse.Server.Apps;
-using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.OAuth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Pages.Console.Customer;
 
 /// <summary>
 /// The customer's side, for tenant admins: the tenants they administer, the published apps they can install,
 /// what each tenant has installed, and signed download links for installed files. Every action goes through
-/// the JSON API's handler (install, uninstall, download URL), so the rules and the audit are the same.
+/// the service the JSON API uses (<see cref="DownloadIssuer"/>, <see cref="AppClients"/>), so the rules and the audit are the same.
 /// </summary>
-public sealed class IndexModel(GatehouseDb db, AppAccess access, AppAccessGate gate, DownloadKeyRing ring, IBlobStore blobs,
-    IOptions<DownloadOptions> downloads, TimeProvider time, AuditLog audit) : PageModel
+public sealed class IndexModel(GatehouseDb db, DownloadIssuer issuer, AppClients clients) : PageModel
 {
     public sealed record TenantView(Tenant Tenant, IReadOnlyList<InstalledApp> Installed, IReadOnlyList<App> Installable);
     public sealed record InstalledApp(Installation Installation, App App, AppVersion? Latest);
@@ -32,32 +28,31 @@ public sealed class IndexModel(GatehouseDb db, AppAccess access, AppAccessGate g
 
     public async Task<IActionResult> OnPostInstallAsync(Guid tenantId, string? app, CancellationToken ct)
     {
-        var result = await DownloadsApi.Install(tenantId, new InstallRequest(app), HttpContext, db, time, audit, ct);
-        return await DoneAsync(result.Result, "The app is installed.", ct);
+        var result = await issuer.InstallAsync(HttpContext, tenantId, new InstallRequest(app), ct);
+        return await DoneAsync(result.Refusal, "The app is installed.", ct);
     }
 
     public async Task<IActionResult> OnPostUninstallAsync(Guid tenantId, Guid installationId, CancellationToken ct)
     {
-        var result = await AppClientsApi.Uninstall(tenantId, installationId, HttpContext, access, db, gate, ct);
-        return await DoneAsync(result.Result, "The app is uninstalled; its access and download links stopped.", ct);
+        var result = await clients.UninstallAsync(HttpContext, tenantId, installationId, ct);
+        return await DoneAsync(result.Refusal, "The app is uninstalled; its access and download links stopped.", ct);
     }
 
     public async Task<IActionResult> OnPostDownloadAsync(Guid tenantId, string? app, string? version, CancellationToken ct)
     {
-        var result = await DownloadsApi.Issue(app ?? "", version ?? "", new IssueUrlRequest(tenantId, null, false, null, null), HttpContext, access, db,
-            ring, blobs, downloads, time, audit, ct);
-        Download = ApiOutcome.Value<IssuedUrl>(result.Result);
+        var result = await issuer.IssueAsync(HttpContext, app ?? "", version ?? "", new IssueUrlRequest(tenantId, null, false, null, null), ct);
+        Download = result.Value;
         if (Download is not null) DownloadFor = $"{app} {version}";
-        else Error = ApiOutcome.MessageOf(result.Result);
+        else Error = result.Refusal?.Message;
         await LoadAsync(ct);
         return Page();
     }
 
-    private async Task<IActionResult> DoneAsync(IResult result, string flash, CancellationToken ct)
+    private async Task<IActionResult> DoneAsync(Errors.Refusal? refusal, string flash, CancellationToken ct)
     {
-        if (ApiOutcome.MessageOf(result) is { } problem)
+        if (refusal is not null)
         {
-            Error = problem;
+            Error = refusal.Message;
             await LoadAsync(ct);
             return Page();
         }

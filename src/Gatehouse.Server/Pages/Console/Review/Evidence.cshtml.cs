@@ -1,9 +1,7 @@
-using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Evidence;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.Listing;
-using Gatehouse.Server.Notifications;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -12,10 +10,10 @@ namespace Gatehouse.Server.Pages.Console.Review;
 
 /// <summary>
 /// Evidence waiting for verification: download the file (the evidence API's download endpoint), then verify or
-/// reject with a note through <see cref="EvidenceApi.Verify"/> / <see cref="EvidenceApi.Reject"/>, which refuse
+/// reject with a note through <see cref="EvidenceVault.VerifyAsync"/> / <see cref="EvidenceVault.RejectAsync"/>, which refuse
 /// members of the organisation and the uploader (conflict of interest).
 /// </summary>
-public sealed class EvidenceModel(GatehouseDb db, Notifier notifier, ListingPolicies listing, AuditLog audit, TimeProvider time) : PageModel
+public sealed class EvidenceModel(GatehouseDb db, EvidenceVault vault, ListingPolicies listing, TimeProvider time) : PageModel
 {
     public sealed record Row(EvidenceItem Item, string Organization, string Validity, bool Conflicted);
 
@@ -28,24 +26,24 @@ public sealed class EvidenceModel(GatehouseDb db, Notifier notifier, ListingPoli
 
     public async Task<IActionResult> OnPostVerifyAsync(Guid evidenceId, string? note, CancellationToken ct)
     {
-        var result = await EvidenceApi.Verify(evidenceId, new ReviewEvidenceRequest(note), HttpContext, db, notifier, listing, audit, time, ct);
-        return await AfterAsync(evidenceId, result.Result, "verified", ct);
+        var result = await vault.VerifyAsync(HttpContext, evidenceId, note, ct);
+        return await AfterAsync(evidenceId, result.Refusal, "verified", ct);
     }
 
     public async Task<IActionResult> OnPostRejectAsync(Guid evidenceId, string? note, CancellationToken ct)
     {
-        var result = await EvidenceApi.Reject(evidenceId, new ReviewEvidenceRequest(note), HttpContext, db, notifier, listing, audit, time, ct);
-        return await AfterAsync(evidenceId, result.Result, "rejected", ct);
+        var result = await vault.RejectAsync(HttpContext, evidenceId, note, ct);
+        return await AfterAsync(evidenceId, result.Refusal, "rejected", ct);
     }
 
-    private async Task<IActionResult> AfterAsync(Guid id, IResult result, string done, CancellationToken ct)
+    private async Task<IActionResult> AfterAsync(Guid id, Errors.Refusal? refusal, string done, CancellationToken ct)
     {
-        if (ApiOutcome.Problem(result) is { } problem)
+        if (refusal is not null)
         {
-            if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = ApiOutcome.Message(problem);
+            if (refusal.Status == StatusCodes.Status404NotFound) return NotFound();
+            Error = refusal.Message;
             ErrorFor = id;
-            Response.StatusCode = problem.StatusCode;
+            Response.StatusCode = refusal.Status;
             await LoadAsync(ct);
             return Page();
         }

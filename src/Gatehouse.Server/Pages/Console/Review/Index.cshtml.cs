@@ -10,11 +10,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Gatehouse.Server.Pages.Console.Review;
 
 /// <summary>
-/// The review queue: what <c>GET /api/review/queue</c> lists (the same code, <see cref="ReviewApi.QueueItemsAsync"/>),
+/// The review queue: what <c>GET /api/review/queue</c> lists (the same code, <see cref="ReviewQueue.QueueAsync"/>),
 /// filtered by a GET form, with the SLA clock, risk score and assignment ("assign to me" calls the assign endpoint's handler).
 /// </summary>
-public sealed class IndexModel(GatehouseDb db, VersionFindings findings, ListingPolicies listing, AppAccess apps,
-    UserManager<GatehouseUser> users, AuditLog audit, TimeProvider time) : PageModel
+public sealed class IndexModel(GatehouseDb db, ListingPolicies listing, ReviewQueue queue) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Tier { get; set; }
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
@@ -30,14 +29,14 @@ public sealed class IndexModel(GatehouseDb db, VersionFindings findings, Listing
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    /// <summary>Assigns the version to the caller, through the assign endpoint's handler (conflicts of interest refused there).</summary>
+    /// <summary>Assigns the version to the caller (<see cref="ReviewQueue.AssignAsync"/>, as the assign endpoint does; conflicts of interest refused there).</summary>
     public async Task<IActionResult> OnPostAssignAsync(string app, string version, CancellationToken ct)
     {
-        var result = await ReviewApi.Assign(app ?? "", version ?? "", new AssignRequest(null), HttpContext, apps, db, users, audit, time, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await queue.AssignAsync(HttpContext, app ?? "", version ?? "", new AssignRequest(null), ct);
+        if (result.Refusal is { } refusal)
         {
-            Error = ApiOutcome.Message(problem);
-            Response.StatusCode = problem.StatusCode;
+            Error = refusal.Message;
+            Response.StatusCode = refusal.Status;
             await LoadAsync(ct);
             return Page();
         }
@@ -51,7 +50,7 @@ public sealed class IndexModel(GatehouseDb db, VersionFindings findings, Listing
         var tier = string.IsNullOrEmpty(Tier) ? null : Tier;
         var type = string.IsNullOrEmpty(Type) ? null : Type;
         var assigned = Assigned is "me" or "none" ? Assigned : null;
-        Items = await ReviewApi.QueueItemsAsync(User, db, findings, time.GetUtcNow(), tier, assigned, Overdue, type, ct);
+        Items = await queue.QueueAsync(User, tier, assigned, Overdue, type, ct);
         Emails = await ReviewPages.EmailsAsync(db, Items.Select(i => i.AssignedReviewerId), ct);
     }
 }

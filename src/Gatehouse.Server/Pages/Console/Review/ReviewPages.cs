@@ -7,8 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Pages.Console.Review;
 
 /// <summary>
-/// Shared by the reviewer's pages: how people, times and the SLA clock are shown (API results are read with
-/// <see cref="ApiOutcome"/>).
+/// Shared by the reviewer's pages: how people, times and the SLA clock are shown.
 /// </summary>
 internal static class ReviewPages
 {

@@ -21,11 +21,11 @@ namespace Gatehouse.Server.Pages.Console.Review;
 /// One submission as a reviewer sees it: the app, the version's state and history, the questionnaire, the
 /// attestation, the findings by requirement and severity, the organisation's evidence, what changed since the
 /// previous version, the SBOM summary and probe results; and the decisions, each through the
-/// <c>/actions</c> endpoint's handler (<see cref="AppsApi.Act"/>), so the guards and audit are the API's.
+/// same service as the <c>/actions</c> endpoint (<see cref="VersionActions.ActAsync"/>), so the guards and audit are the API's.
 /// </summary>
 public sealed class SubmissionModel(
-    GatehouseDb db, AppAccess apps, VersionWorkflow workflow, VersionFindings findings, ListingPolicies listing,
-    UserManager<GatehouseUser> users, AuditLog audit, TimeProvider time) : PageModel
+    GatehouseDb db, AppAccess apps, VersionActions actions, VersionFindings findings, ListingPolicies listing,
+    ReviewQueue queue, TimeProvider time) : PageModel
 {
     /// <summary>The decisions this page offers (all staff moves of <see cref="Lifecycle"/>).</summary>
     public static readonly IReadOnlyList<string> PageActions =
@@ -81,17 +81,16 @@ public sealed class SubmissionModel(
     {
         if (decision is null || !PageActions.Contains(decision)) return BadRequest();
         var codes = (reasons ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
-        var result = await AppsApi.Act(app, version, new ActionRequest(decision, codes, string.IsNullOrWhiteSpace(text) ? null : text.Trim()),
-            HttpContext, apps, workflow, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await actions.ActAsync(HttpContext, app, version, new ActionRequest(decision, codes, string.IsNullOrWhiteSpace(text) ? null : text.Trim()), ct);
+        if (result.Refusal is { } refusal)
         {
-            if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = $"Could not {decision}: {ApiOutcome.Message(problem)}";
-            FailedGuards = ApiOutcome.Guards(problem);
-            Response.StatusCode = problem.StatusCode;
+            if (refusal.Status == StatusCodes.Status404NotFound) return NotFound();
+            Error = $"Could not {decision}: {refusal.Message}";
+            FailedGuards = VersionRefusals.Guards(refusal);
+            Response.StatusCode = refusal.Status;
             return await LoadAsync(app, version, ct) ? Page() : NotFound();
         }
-        var state = (ApiOutcome.Inner(result.Result) as IValueHttpResult)?.Value is VersionInfo info ? info.State : "";
+        var state = result.Value!.State;
         TempData["Flash"] = $"Done: {decision}. The version is now {state}.";
         return Redirect($"/console/review/apps/{Uri.EscapeDataString(app)}/versions/{Uri.EscapeDataString(version)}");
     }
@@ -99,12 +98,12 @@ public sealed class SubmissionModel(
     /// <summary>Assigns the version to the caller (the assign endpoint's handler).</summary>
     public async Task<IActionResult> OnPostAssignAsync(string app, string version, CancellationToken ct)
     {
-        var result = await ReviewApi.Assign(app, version, new AssignRequest(null), HttpContext, apps, db, users, audit, time, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await queue.AssignAsync(HttpContext, app, version, new AssignRequest(null), ct);
+        if (result.Refusal is { } refusal)
         {
-            if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = $"Could not assign: {ApiOutcome.Message(problem)}";
-            Response.StatusCode = problem.StatusCode;
+            if (refusal.Status == StatusCodes.Status404NotFound) return NotFound();
+            Error = $"Could not assign: {refusal.Message}";
+            Response.StatusCode = refusal.Status;
             return await LoadAsync(app, version, ct) ? Page() : NotFound();
         }
         TempData["Flash"] = "The version is assigned to you.";

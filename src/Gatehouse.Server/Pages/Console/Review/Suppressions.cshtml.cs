@@ -14,7 +14,7 @@ namespace Gatehouse.Server.Pages.Console.Review;
 /// Suppression requests waiting for a reviewer: approve with an expiry (at most 365 days) or reject with a note,
 /// through the suppression endpoints' handlers (<see cref="SuppressionsApi"/>), conflicts of interest refused there.
 /// </summary>
-public sealed class SuppressionsModel(GatehouseDb db, AppAccess apps, AuditLog audit, Notifier notifier, TimeProvider time) : PageModel
+public sealed class SuppressionsModel(GatehouseDb db, SuppressionWorkflow suppressions, TimeProvider time) : PageModel
 {
     public sealed record Row(Suppression Suppression, App? App, string Organization, ScanFinding? Finding);
 
@@ -34,27 +34,26 @@ public sealed class SuppressionsModel(GatehouseDb db, AppAccess apps, AuditLog a
         DateTimeOffset? at = DateOnly.TryParseExact(expires, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
             : null;
-        var result = await SuppressionsApi.Approve(suppressionId, new DecideSuppressionRequest(at, Blank(note)), HttpContext, apps, db, audit, notifier, time, ct);
-        return await AfterAsync(suppressionId, result.Result, "approved", ct);
+        var result = await suppressions.DecideAsync(HttpContext, suppressionId, new DecideSuppressionRequest(at, Blank(note)), SuppressionStates.Approved, ct);
+        return await AfterAsync(suppressionId, result.Refusal, "approved", ct);
     }
 
     public async Task<IActionResult> OnPostRejectAsync(Guid suppressionId, string? note, CancellationToken ct)
     {
-        var result = await SuppressionsApi.Decide(suppressionId, new DecideSuppressionRequest(null, Blank(note)), SuppressionStates.Rejected,
-            HttpContext, apps, db, audit, notifier, time, ct);
-        return await AfterAsync(suppressionId, result.Result, "rejected", ct);
+        var result = await suppressions.DecideAsync(HttpContext, suppressionId, new DecideSuppressionRequest(null, Blank(note)), SuppressionStates.Rejected, ct);
+        return await AfterAsync(suppressionId, result.Refusal, "rejected", ct);
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    private async Task<IActionResult> AfterAsync(Guid id, IResult result, string done, CancellationToken ct)
+    private async Task<IActionResult> AfterAsync(Guid id, Errors.Refusal? refusal, string done, CancellationToken ct)
     {
-        if (ApiOutcome.Problem(result) is { } problem)
+        if (refusal is not null)
         {
-            if (problem.StatusCode == StatusCodes.Status404NotFound) return NotFound();
-            Error = ApiOutcome.Message(problem);
+            if (refusal.Status == StatusCodes.Status404NotFound) return NotFound();
+            Error = refusal.Message;
             ErrorFor = id;
-            Response.StatusCode = problem.StatusCode;
+            Response.StatusCode = refusal.Status;
             await LoadAsync(ct);
             return Page();
         }

@@ -1,6 +1,5 @@
 using Gatehouse.Server.Agreements;
 using Gatehouse.Server.Apps;
-using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Evidence;
@@ -16,7 +15,7 @@ namespace Gatehouse.Server.Pages.Console.Vendor;
 /// <summary>The caller's organisations, each with its onboarding checklist; the developer agreement is accepted here.</summary>
 public sealed class IndexModel(
     GatehouseDb db, OrgAccess access, AgreementGuard agreements, EvidenceGuard evidence, ListingPolicies listing,
-    IOpenIddictApplicationManager applications, AuditLog audit, TimeProvider time) : PageModel
+    IOpenIddictApplicationManager applications, DeveloperAgreements developerAgreements, TimeProvider time) : PageModel
 {
     public sealed record TierStatus(string Tier, IReadOnlyList<string> Unmet);
     public sealed record WebIntegrationStatus(App App, bool HasClient, int ActiveKeys);
@@ -35,11 +34,11 @@ public sealed class IndexModel(
     /// <summary>Accepts the agreement text shown on this page (its version and SHA-256) for one organisation.</summary>
     public async Task<IActionResult> OnPostAcceptAsync(Guid orgId, int agreementVersion, string? sha256, CancellationToken ct)
     {
-        var result = await AgreementsApi.Accept(orgId, new AcceptAgreementRequest(agreementVersion, sha256), HttpContext, access, db, audit, time, ct);
-        if (ApiOutcome.IsNotFound(result.Result) && !await access.CanSeeAsync(User, orgId, ct)) return NotFound();
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await developerAgreements.AcceptAsync(HttpContext, orgId, new AcceptAgreementRequest(agreementVersion, sha256), ct);
+        if (result.Refusal is { Status: StatusCodes.Status404NotFound } && !await access.CanSeeAsync(User, orgId, ct)) return NotFound();
+        if (result.Refusal is { } refusal)
         {
-            Error = ApiOutcome.Message(problem);
+            Error = refusal.Message;
             await LoadAsync(ct);
             return Page();
         }

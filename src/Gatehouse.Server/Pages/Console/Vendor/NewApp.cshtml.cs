@@ -1,5 +1,4 @@
 using Gatehouse.Server.Apps;
-using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Listing;
@@ -9,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Pages.Console.Vendor;
 
-/// <summary>Registers an app for an organisation through the API's create handler.</summary>
-public sealed class NewAppModel(GatehouseDb db, OrgAccess access, ListingPolicies listing, AuditLog audit, TimeProvider time) : PageModel
+/// <summary>Registers an app for an organisation (<see cref="AppRegistry.CreateAsync"/>, as the API does).</summary>
+public sealed class NewAppModel(GatehouseDb db, OrgAccess access, ListingPolicies listing, AppRegistry registry) : PageModel
 {
     [BindProperty(SupportsGet = false)] public string? Name { get; set; }
     [BindProperty] public string? Slug { get; set; }
@@ -29,13 +28,13 @@ public sealed class NewAppModel(GatehouseDb db, OrgAccess access, ListingPolicie
         if (!await LoadAsync(orgId, ct)) return NotFound();
         var request = new CreateAppRequest(Slug?.Trim(), Name, Type, string.IsNullOrWhiteSpace(Tier) ? null : Tier,
             string.IsNullOrWhiteSpace(BaseUrl) ? null : BaseUrl.Trim());
-        var result = await AppsApi.Create(orgId, request, HttpContext, access, db, listing, audit, time, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await registry.CreateAsync(HttpContext, orgId, request, ct);
+        if (result.Refusal is { } refusal)
         {
-            Error = ApiOutcome.Message(problem);
+            Error = refusal.Message;
             return Page();
         }
-        var created = ApiOutcome.Value<AppInfo>(result.Result)!;
+        var created = result.Value!;
         TempData["Flash"] = $"{created.Name} is registered. Create its first version next.";
         return Redirect($"/console/vendor/apps/{Uri.EscapeDataString(created.Slug)}");
     }

@@ -1,13 +1,11 @@
 using Gatehouse.Server.Apps;
-using Gatehouse.Server.Audit;
-using Gatehouse.Server.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gatehouse.Server.Pages.Console.Vendor;
 
-/// <summary>Creates a version through the API's handler.</summary>
-public sealed class NewVersionModel(GatehouseDb db, AppAccess access, AuditLog audit, TimeProvider time) : PageModel
+/// <summary>Creates a version (<see cref="AppRegistry.CreateVersionAsync"/>, as the API does).</summary>
+public sealed class NewVersionModel(AppAccess access, AppRegistry registry) : PageModel
 {
     [BindProperty] public string? Version { get; set; }
     [BindProperty] public string? Reference { get; set; }
@@ -29,13 +27,13 @@ public sealed class NewVersionModel(GatehouseDb db, AppAccess access, AuditLog a
         var endpoints = string.IsNullOrWhiteSpace(Endpoints) ? null
             : Endpoints.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e => (string?)e).ToList();
         var request = new CreateVersionRequest(Version?.Trim(), string.IsNullOrWhiteSpace(Reference) ? null : Reference.Trim(), endpoints);
-        var result = await AppsApi.CreateVersion(app, request, HttpContext, access, db, audit, time, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await registry.CreateVersionAsync(HttpContext, app, request, ct);
+        if (result.Refusal is { } refusal)
         {
-            Error = ApiOutcome.Message(problem);
+            Error = refusal.Message;
             return Page();
         }
-        var v = ApiOutcome.Value<VersionInfo>(result.Result)!;
+        var v = result.Value!;
         TempData["Flash"] = $"Version {v.Version} is a draft. Upload the artifact, answer the questionnaire, attest and submit.";
         return Redirect($"/console/vendor/apps/{Uri.EscapeDataString(App.Slug)}/versions/{Uri.EscapeDataString(v.Version)}");
     }

@@ -7,6 +7,7 @@ using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Downloads;
+using Gatehouse.Server.Errors;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
 using Microsoft.AspNetCore.Mvc;
@@ -19,14 +20,14 @@ namespace Gatehouse.Server.Pages.Console.Vendor;
 /// <summary>
 /// One version: upload the artifact, answer the questionnaire, attest, submit; then the findings with the
 /// requirement's guidance, suppression requests and (once published) a signed download link. Every action
-/// goes through the JSON API's handler, so the rules, audit and notifications are the same. The upload handler is
+/// goes through the service the JSON API uses, so the rules, audit and notifications are the same. The upload handler is
 /// streamed (<see cref="StreamedUploadAttribute"/>): the caller is authorised before a byte of the body is read.
 /// </summary>
 [StreamedUpload("Upload")]
 public sealed class VersionModel(
-    GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionFindings findings, AuditLog audit, TimeProvider time,
-    IBlobStore blobs, IOptions<ScanningOptions> scanning, Notifier notifier, RequirementCatalog catalog, QuestionnaireSet questionnaires,
-    DownloadKeyRing ring, IOptions<DownloadOptions> downloads) : PageModel
+    GatehouseDb db, AppAccess access, VersionWorkflow workflow, VersionDrafts drafts, VersionActions actions, SuppressionWorkflow suppressions,
+    VersionFindings findings, DownloadIssuer issuer, IBlobStore blobs, IOptions<ScanningOptions> scanning, RequirementCatalog catalog,
+    QuestionnaireSet questionnaires, TimeProvider time) : PageModel
 {
     public sealed record RequirementGroup(string? RequirementId, Requirement? Requirement, IReadOnlyList<JudgedFinding> Findings);
 
@@ -74,9 +75,9 @@ public sealed class VersionModel(
             BlobUploads.ReceiveAsync(stream, null, HttpContext, a.OrganizationId, blobs, limit, "artifact", "Scanning:MaxUploadBytes", ct), ct);
         if (form.Error is not null) return await ShowAsync(app, version, form.Error, ct, form.Status);
         if (form.Upload is null || string.IsNullOrWhiteSpace(form.FileName)) return await ShowAsync(app, version, "choose the artifact file to upload", ct);
-        if (form.Upload.Problem is { } refused) return await ShowAsync(app, version, ApiOutcome.Message(refused), ct, refused.StatusCode);
-        var result = await AppsApi.UploadArtifactAsync(app, version, form.FileName, HttpContext, _ => Task.FromResult(form.Upload), access, db, audit, time, ct);
-        return await DoneAsync(app, version, result.Result, "The artifact is uploaded.", ct);
+        if (form.Upload.Problem is { } refused) return await ShowAsync(app, version, Refusal.From(refused).Message, ct, refused.StatusCode);
+        var result = await drafts.UploadArtifactAsync(HttpContext, app, version, form.FileName, _ => Task.FromResult(form.Upload), ct);
+        return await DoneAsync(app, version, result.Refusal, "The artifact is uploaded.", ct);
     }
 
     /// <summary>Answers from the generated form (<c>answer:Q-…</c> fields), scored by the API's code.</summary>
@@ -86,26 +87,26 @@ public sealed class VersionModel(
         var form = Request.Form.Where(f => f.Key.StartsWith("answer:", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(f.Value))
             .ToDictionary(f => f.Key["answer:".Length..], f => f.Value.ToString(), StringComparer.Ordinal);
         var json = JsonSerializer.Serialize(form);
-        var result = await AppsApi.AnswerAsync(app, version, HttpContext, () => Task.FromResult(QuestionnaireAnswers.Parse(json)), access, db, audit, time, ct);
-        var score = ApiOutcome.Value<QuestionnaireResult>(result.Result);
-        return await DoneAsync(app, version, result.Result, score is null ? "" : $"The answers are saved: the questionnaire scores {QuestionNames.Of(score.Score)}.", ct);
+        var result = await drafts.AnswerAsync(HttpContext, app, version, () => Task.FromResult(QuestionnaireAnswers.Parse(json)), ct);
+        var score = result.Value;
+        return await DoneAsync(app, version, result.Refusal, score is null ? "" : $"The answers are saved: the questionnaire scores {QuestionNames.Of(score.Score)}.", ct);
     }
 
     public async Task<IActionResult> OnPostAttestAsync(string app, string version, string? attestName, bool accept, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await AppsApi.Attest(app, version, new AttestRequest(attestName, accept), HttpContext, access, db, audit, time, ct);
-        return await DoneAsync(app, version, result.Result, "The statement is attested.", ct);
+        var result = await drafts.AttestAsync(HttpContext, app, version, new AttestRequest(attestName, accept), ct);
+        return await DoneAsync(app, version, result.Refusal, "The statement is attested.", ct);
     }
 
     public async Task<IActionResult> OnPostSubmitAsync(string app, string version, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await AppsApi.Act(app, version, new ActionRequest(Lifecycle.Actions.Submit, null, null), HttpContext, access, workflow, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem)
+        var result = await actions.ActAsync(HttpContext, app, version, new ActionRequest(Lifecycle.Actions.Submit, null, null), ct);
+        if (result.Refusal is { } refusal)
         {
-            FailedGuards = ApiOutcome.Guards(problem);
-            return await ShowAsync(app, version, FailedGuards.Count > 0 ? "The version was not submitted: every guard below must hold." : ApiOutcome.Message(problem), ct);
+            FailedGuards = VersionRefusals.Guards(refusal);
+            return await ShowAsync(app, version, FailedGuards.Count > 0 ? "The version was not submitted: every guard below must hold." : refusal.Message, ct);
         }
         TempData["Flash"] = "The version is submitted. It is scanned now and then reviewed.";
         return RedirectToPage(new { app, version });
@@ -115,31 +116,31 @@ public sealed class VersionModel(
     public async Task<IActionResult> OnPostPublishAsync(string app, string version, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await AppsApi.Act(app, version, new ActionRequest(Lifecycle.Actions.Publish, null, null), HttpContext, access, workflow, ct);
-        return await DoneAsync(app, version, result.Result, "The version is published: customers can install and download it.", ct);
+        var result = await actions.ActAsync(HttpContext, app, version, new ActionRequest(Lifecycle.Actions.Publish, null, null), ct);
+        return await DoneAsync(app, version, result.Refusal, "The version is published: customers can install and download it.", ct);
     }
 
     public async Task<IActionResult> OnPostSuppressAsync(string app, string version, string? fingerprint, string? justification, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await SuppressionsApi.Request(app, new RequestSuppressionRequest(fingerprint, justification), HttpContext, access, db, audit, notifier, time, ct);
-        return await DoneAsync(app, version, result.Result, "The suppression is requested; a reviewer decides on it.", ct);
+        var result = await suppressions.RequestAsync(HttpContext, app, new RequestSuppressionRequest(fingerprint, justification), ct);
+        return await DoneAsync(app, version, result.Refusal, "The suppression is requested; a reviewer decides on it.", ct);
     }
 
     /// <summary>A signed, time-limited download URL for the caller (the API's issue logic), shown with its expiry.</summary>
     public async Task<IActionResult> OnPostDownloadAsync(string app, string version, CancellationToken ct)
     {
         if (await access.FindAsync(User, app, ct) is null) return NotFound();
-        var result = await DownloadsApi.Issue(app, version, null, HttpContext, access, db, ring, blobs, downloads, time, audit, ct);
-        if (ApiOutcome.Problem(result.Result) is { } problem) return await ShowAsync(app, version, ApiOutcome.Message(problem), ct);
+        var result = await issuer.IssueAsync(HttpContext, app, version, null, ct);
+        if (result.Refusal is { } refusal) return await ShowAsync(app, version, refusal.Message, ct);
         if (!await LoadAsync(app, version, ct)) return NotFound();
-        Download = ApiOutcome.Value<IssuedUrl>(result.Result);
+        Download = result.Value;
         return Page();
     }
 
-    private async Task<IActionResult> DoneAsync(string app, string version, IResult result, string flash, CancellationToken ct)
+    private async Task<IActionResult> DoneAsync(string app, string version, Refusal? refusal, string flash, CancellationToken ct)
     {
-        if (ApiOutcome.Problem(result) is { } problem) return await ShowAsync(app, version, ApiOutcome.Message(problem), ct);
+        if (refusal is not null) return await ShowAsync(app, version, refusal.Message, ct);
         TempData["Flash"] = flash;
         return RedirectToPage(new { app, version });
     }
@@ -166,7 +167,7 @@ public sealed class VersionModel(
         Questionnaire = questionnaires.Find(a.Type);
         Answers = v.AnswersJson is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(v.AnswersJson) ?? [];
         if (Questionnaire is not null && v.AnswersJson is not null) Score = QuestionnaireScorer.Score(Questionnaire, Answers);
-        Statement = AppsApi.Statement(NamePlaceholder, OrgName, a, v, catalog.Version);
+        Statement = VersionDrafts.Statement(NamePlaceholder, OrgName, a, v, catalog.Version);
         Scan = v.CurrentScanId is { } sid ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid, ct) : null;
         if (Scan is not null)
         {

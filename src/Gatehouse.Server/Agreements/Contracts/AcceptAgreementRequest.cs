@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Agreements;
+
+public sealed record AcceptAgreementRequest(int Version, string? Sha256);

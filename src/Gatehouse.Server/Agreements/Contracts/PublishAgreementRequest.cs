@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Agreements;
+
+public sealed record PublishAgreementRequest(string? Title, string? Text);

@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.ApiKeys;
+
+public sealed record RotateApiKeyRequest(int? OverlapHours);

@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Apps;
+
+public sealed record ActionRequest(string? Action, IReadOnlyList<string>? ReasonCodes, string? Text);

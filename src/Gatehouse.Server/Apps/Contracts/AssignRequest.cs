@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Apps;
+
+public sealed record AssignRequest(string? ReviewerId);

@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Apps;
+
+public sealed record CreateAppRequest(string? Slug, string? Name, string? Type, string? Tier, string? BaseUrl);

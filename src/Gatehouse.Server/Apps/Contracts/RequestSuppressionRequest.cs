@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Apps;
+
+public sealed record RequestSuppressionRequest(string? Fingerprint, string? Justification);

@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Developers;
+
+public sealed record CreateOrganizationRequest(string Name, string? OwnerEmail);

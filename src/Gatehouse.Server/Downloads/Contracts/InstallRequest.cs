@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Downloads;
+
+public sealed record InstallRequest(string? App);

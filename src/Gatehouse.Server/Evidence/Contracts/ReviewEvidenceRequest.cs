@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Evidence;
+
+public sealed record ReviewEvidenceRequest(string? Note);

@@ -1,0 +1,7 @@
+using Gatehouse.Server.Data.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Server.Evidence;
+
+/// <summary>The services the evidence upload handler uses, bound as one parameter (<c>[AsParameters]</c>).</summary>
+public sealed record EvidenceServices(EvidenceVault Vault, IBlobStore Blobs, IOptions<EvidenceOptions> Options);

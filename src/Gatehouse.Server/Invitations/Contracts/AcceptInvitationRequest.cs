@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Invitations;
+
+public sealed record AcceptInvitationRequest(string? Token);

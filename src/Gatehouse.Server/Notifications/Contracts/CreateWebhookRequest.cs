@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.Notifications;
+
+public sealed record CreateWebhookRequest(string? Url, string[]? Events);

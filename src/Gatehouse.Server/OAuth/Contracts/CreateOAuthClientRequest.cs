@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.OAuth;
+
+public sealed record CreateOAuthClientRequest(IReadOnlyList<string>? RedirectUris, bool Native = false);

@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.OAuth;
+
+public sealed record KillSwitchRequest(string? Reason);

@@ -1,0 +1,3 @@
+namespace Gatehouse.Server.OAuth;
+
+public sealed record TenantAdminInfo(string UserId, string Email, string? DisplayName);
