@@ -31,12 +31,12 @@ public static class GuidelinesApi
 
     public static IEndpointRouteBuilder MapGuidelinesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/guidelines", Page).AllowAnonymous().WithTags("Guidelines").ExcludeFromDescription();
+        app.MapGet("/guidelines", Page).AllowAnonymous().WithTags("Guidelines").ExcludeFromDescription().WithName("GuidelinesPage").WithSummary("Show the published guidelines as a web page.");
         var api = app.MapGroup("/api").WithTags("Guidelines").AllowAnonymous();
-        api.MapGet("/guidelines", List);
-        api.MapGet("/guidelines/{requirementId}", One);
-        api.MapGet("/guidelines/{requirementId}/versions", Versions);
-        api.MapGet("/questionnaires/{appType}", CurrentQuestionnaire);
+        api.MapGet("/guidelines", List).WithName("ListGuidelines").WithSummary("List the current requirements.");
+        api.MapGet("/guidelines/{requirementId}", One).WithName("GetGuideline").WithSummary("Get one requirement.");
+        api.MapGet("/guidelines/{requirementId}/versions", Versions).WithName("ListGuidelineVersions").WithSummary("List a requirement's versions.");
+        api.MapGet("/questionnaires/{appType}", CurrentQuestionnaire).WithName("GetQuestionnaire").WithSummary("Get the current questionnaire of an app type.");
         return app;
     }
 

@@ -19,15 +19,15 @@ public static class AccountApi
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").ExcludeFromDescription();
-        account.MapGet("/login", LoginPage).AllowAnonymous();
-        account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy);
-        account.MapPost("/logout", Logout).WithMetadata(new RequireAntiforgeryTokenAttribute());
-        account.MapGet("/", AccountPage);
-        account.MapPost("/tokens", CreateTokenFromForm).RequireAuthorization(Policies.Write);
+        account.MapGet("/login", LoginPage).AllowAnonymous().WithName("LoginPage").WithSummary("Show the console sign-in form.");
+        account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy).WithName("Login").WithSummary("Sign in to the console with e-mail and password.");
+        account.MapPost("/logout", Logout).WithMetadata(new RequireAntiforgeryTokenAttribute()).WithName("Logout").WithSummary("Sign out of the console.");
+        account.MapGet("/", AccountPage).WithName("AccountPage").WithSummary("Show the signed-in person's account page.");
+        account.MapPost("/tokens", CreateTokenFromForm).RequireAuthorization(Policies.Write).WithName("CreateTokenFromForm").WithSummary("Create a personal access token from the account page form.");
 
         var api = app.MapGroup("/api").WithTags("Account");
-        api.MapGet("/me", Me).RequireAuthorization(Policies.Read);
-        api.MapGet("/antiforgery", AntiforgeryToken);
+        api.MapGet("/me", Me).RequireAuthorization(Policies.Read).WithName("GetMe").WithSummary("Get the caller: user, roles, organisations and scopes.");
+        api.MapGet("/antiforgery", AntiforgeryToken).WithName("GetAntiforgeryToken").WithSummary("Get a token for the X-CSRF-TOKEN header of cookie-authenticated calls.");
         return app;
     }
 

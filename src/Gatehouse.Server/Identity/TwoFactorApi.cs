@@ -26,10 +26,10 @@ public static class TwoFactorApi
     public static IEndpointRouteBuilder MapTwoFactorApi(this IEndpointRouteBuilder app)
     {
         // Anonymous: the caller holds only Identity's short-lived two-factor cookie (password checked, code not yet).
-        app.MapGet("/account/2fa", CodePage).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/account/2fa", SubmitCode).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy);
-        app.MapGet("/account/2fa/setup", SetupPage).ExcludeFromDescription();
-        app.MapPost("/account/2fa/setup", ConfirmSetup).ExcludeFromDescription();
+        app.MapGet("/account/2fa", CodePage).AllowAnonymous().ExcludeFromDescription().WithName("TwoFactorCodePage").WithSummary("Show the form for the second sign-in factor.");
+        app.MapPost("/account/2fa", SubmitCode).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy).WithName("SubmitTwoFactorCode").WithSummary("Complete sign-in with an authenticator or recovery code.");
+        app.MapGet("/account/2fa/setup", SetupPage).ExcludeFromDescription().WithName("TwoFactorSetupPage").WithSummary("Show the authenticator set-up page.");
+        app.MapPost("/account/2fa/setup", ConfirmSetup).ExcludeFromDescription().WithName("ConfirmTwoFactorSetup").WithSummary("Turn on two-factor sign-in with a first authenticator code.");
         return app;
     }
 
