@@ -26,13 +26,13 @@ public static class AgreementsApi
     public static IEndpointRouteBuilder MapAgreementsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/agreements").WithTags("Agreements");
-        g.MapGet("/current", Current).RequireAuthorization();
-        g.MapGet("/", List).RequireAuthorization(Policies.Read);
-        g.MapGet("/{agreementVersion:int}", Get).RequireAuthorization(Policies.Read);
-        g.MapPost("/", Publish).RequireAuthorization(Policies.Admin);
+        g.MapGet("/current", Current).RequireAuthorization().WithName("GetCurrentAgreement").WithSummary("Get the current developer agreement.");
+        g.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListAgreements").WithSummary("List every published agreement version.");
+        g.MapGet("/{agreementVersion:int}", Get).RequireAuthorization(Policies.Read).WithName("GetAgreement").WithSummary("Get one agreement version.");
+        g.MapPost("/", Publish).RequireAuthorization(Policies.Admin).WithName("PublishAgreement").WithSummary("Publish a new agreement version.");
         var orgs = app.MapGroup("/api/orgs/{orgId:guid}/agreement").WithTags("Agreements");
-        orgs.MapGet("/", Status).RequireAuthorization(Policies.Read);
-        orgs.MapPost("/accept", Accept).RequireAuthorization(Policies.Write);
+        orgs.MapGet("/", Status).RequireAuthorization(Policies.Read).WithName("GetAgreementStatus").WithSummary("Get whether an organisation accepted the current agreement.");
+        orgs.MapPost("/accept", Accept).RequireAuthorization(Policies.Write).WithName("AcceptAgreement").WithSummary("Accept the current agreement for an organisation.");
         return app;
     }
 

@@ -19,11 +19,11 @@ public static class ApiKeysApi
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var byApp = app.MapGroup("/api/apps/{app}/api-keys").WithTags("API keys");
-        byApp.MapGet("/", List).RequireAuthorization(Policies.Read);
-        byApp.MapPost("/", Create).RequireAuthorization(Policies.Write);
+        byApp.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListApiKeys").WithSummary("List an app's API keys.");
+        byApp.MapPost("/", Create).RequireAuthorization(Policies.Write).WithName("CreateApiKey").WithSummary("Create an API key for an app (shown once).");
         var byKey = app.MapGroup("/api/api-keys/{keyId}").WithTags("API keys");
-        byKey.MapPost("/rotate", Rotate).RequireAuthorization(Policies.Write);
-        byKey.MapDelete("/", Revoke).RequireAuthorization(Policies.Write);
+        byKey.MapPost("/rotate", Rotate).RequireAuthorization(Policies.Write).WithName("RotateApiKey").WithSummary("Replace an API key with a new one.");
+        byKey.MapDelete("/", Revoke).RequireAuthorization(Policies.Write).WithName("RevokeApiKey").WithSummary("Revoke an API key.");
         return app;
     }
 

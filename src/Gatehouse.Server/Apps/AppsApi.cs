@@ -23,22 +23,22 @@ public static class AppsApi
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder app)
     {
         var orgs = app.MapGroup("/api/orgs/{orgId:guid}/apps").WithTags("Apps");
-        orgs.MapPost("/", Create).RequireAuthorization(Policies.Write);
-        orgs.MapGet("/", List).RequireAuthorization(Policies.Read);
+        orgs.MapPost("/", Create).RequireAuthorization(Policies.Write).WithName("CreateApp").WithSummary("Create an app in an organisation.");
+        orgs.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListApps").WithSummary("List an organisation's apps.");
 
         var apps = app.MapGroup("/api/apps/{app}").WithTags("Apps");
-        apps.MapGet("/", Get).RequireAuthorization(Policies.Read);
-        apps.MapGet("/versions", Versions).RequireAuthorization(Policies.Read);
-        apps.MapPost("/versions", CreateVersion).RequireAuthorization(Policies.Write);
+        apps.MapGet("/", Get).RequireAuthorization(Policies.Read).WithName("GetApp").WithSummary("Get an app.");
+        apps.MapGet("/versions", Versions).RequireAuthorization(Policies.Read).WithName("ListVersions").WithSummary("List an app's versions.");
+        apps.MapPost("/versions", CreateVersion).RequireAuthorization(Policies.Write).WithName("CreateVersion").WithSummary("Create a draft version of an app.");
         var v = apps.MapGroup("/versions/{version}");
-        v.MapGet("/", GetVersion).RequireAuthorization(Policies.Read);
+        v.MapGet("/", GetVersion).RequireAuthorization(Policies.Read).WithName("GetVersion").WithSummary("Get a version with its state, scan and requirements.");
         v.MapPut("/artifact", UploadArtifact).RequireAuthorization(Policies.Write)
-            .Accepts<Stream>("application/octet-stream").DisableAntiforgery();
-        v.MapPut("/answers", Answer).RequireAuthorization(Policies.Write);
-        v.MapPost("/attestation", Attest).RequireAuthorization(Policies.Write);
-        v.MapPost("/actions", Act).RequireAuthorization(Policies.Write);
-        v.MapGet("/history", History).RequireAuthorization(Policies.Read);
-        v.MapGet("/findings", Findings).RequireAuthorization(Policies.Read);
+            .Accepts<Stream>("application/octet-stream").DisableAntiforgery().WithName("UploadArtifact").WithSummary("Upload a version's artifact and start its scan.");
+        v.MapPut("/answers", Answer).RequireAuthorization(Policies.Write).WithName("AnswerQuestionnaire").WithSummary("Answer a version's questionnaire.");
+        v.MapPost("/attestation", Attest).RequireAuthorization(Policies.Write).WithName("AttestVersion").WithSummary("Attest a version against the current requirements.");
+        v.MapPost("/actions", Act).RequireAuthorization(Policies.Write).WithName("SubmitVersionAction").WithSummary("Move a version through its lifecycle (submit, approve, publish, ...).");
+        v.MapGet("/history", History).RequireAuthorization(Policies.Read).WithName("GetVersionHistory").WithSummary("List a version's lifecycle transitions.");
+        v.MapGet("/findings", Findings).RequireAuthorization(Policies.Read).WithName("GetVersionFindings").WithSummary("List a version's findings with their suppressions.");
         return app;
     }
 

@@ -13,8 +13,8 @@ public static class ReviewApi
     public static IEndpointRouteBuilder MapReviewApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/review").WithTags("Review");
-        g.MapGet("/queue", Queue).RequireAuthorization(Policies.Staff);
-        app.MapPost("/api/apps/{app}/versions/{version}/assign", Assign).WithTags("Review").RequireAuthorization(Policies.Staff);
+        g.MapGet("/queue", Queue).RequireAuthorization(Policies.Staff).WithName("GetReviewQueue").WithSummary("List the versions waiting for review.");
+        app.MapPost("/api/apps/{app}/versions/{version}/assign", Assign).WithTags("Review").RequireAuthorization(Policies.Staff).WithName("AssignReviewer").WithSummary("Assign a reviewer to a version.");
         return app;
     }
 

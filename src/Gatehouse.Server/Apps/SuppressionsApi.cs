@@ -14,12 +14,12 @@ public static class SuppressionsApi
     public static IEndpointRouteBuilder MapSuppressionsApi(this IEndpointRouteBuilder app)
     {
         var apps = app.MapGroup("/api/apps/{app}/suppressions").WithTags("Suppressions");
-        apps.MapPost("/", Request).RequireAuthorization(Policies.Write);
-        apps.MapGet("/", List).RequireAuthorization(Policies.Read);
+        apps.MapPost("/", Request).RequireAuthorization(Policies.Write).WithName("RequestSuppression").WithSummary("Ask for a finding of an app to be suppressed.");
+        apps.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListSuppressions").WithSummary("List an app's suppressions.");
         var s = app.MapGroup("/api/suppressions/{suppressionId:guid}").WithTags("Suppressions");
-        s.MapPost("/approve", Approve).RequireAuthorization(Policies.Staff);
-        s.MapPost("/reject", Reject).RequireAuthorization(Policies.Staff);
-        s.MapPost("/revoke", Revoke).RequireAuthorization(Policies.Staff);
+        s.MapPost("/approve", Approve).RequireAuthorization(Policies.Staff).WithName("ApproveSuppression").WithSummary("Approve a suppression request.");
+        s.MapPost("/reject", Reject).RequireAuthorization(Policies.Staff).WithName("RejectSuppression").WithSummary("Reject a suppression request.");
+        s.MapPost("/revoke", Revoke).RequireAuthorization(Policies.Staff).WithName("RevokeSuppression").WithSummary("Revoke an approved suppression.");
         return app;
     }
 

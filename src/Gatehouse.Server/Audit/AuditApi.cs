@@ -15,8 +15,8 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Admin);
-        g.MapGet("/", List);
-        g.MapGet("/verify", Verify);
+        g.MapGet("/", List).WithName("ListAuditEntries").WithSummary("List audit log entries.");
+        g.MapGet("/verify", Verify).WithName("VerifyAuditChain").WithSummary("Verify the audit log's hash chain.");
         return app;
     }
 

@@ -15,7 +15,7 @@ public static class SecurityRefusalsApi
     public static IEndpointRouteBuilder MapSecurityRefusalsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/security/refusals").WithTags("Audit").RequireAuthorization(Policies.Admin)
-            .MapGet("/", List);
+            .MapGet("/", List).WithName("ListSecurityRefusals").WithSummary("List recent refused requests (security events).");
         return app;
     }
 

@@ -10,6 +10,9 @@ namespace Gatehouse.Server.Console;
 /// </summary>
 public static class ConsoleSetup
 {
+    /// <summary>Pages served to GET alone: <c>/guidelines</c>, <c>/account/login</c>, <c>/account/2fa</c>.</summary>
+    private static readonly string[] PublicGetPages = ["/Guidelines", "/Account/Login", "/Account/TwoFactor"];
+
     public static IServiceCollection AddGatehouseConsole(this IServiceCollection services)
     {
         services.AddRazorPages(o =>
@@ -17,6 +20,10 @@ public static class ConsoleSetup
             o.Conventions.AuthorizeFolder("/Console");
             o.Conventions.AuthorizeFolder("/Console/Review", Policies.Staff);
             o.Conventions.AuthorizeFolder("/Console/Admin", Policies.Admin);
+            // The public pages outside the console answer GET only: their forms post to minimal-API endpoints on the
+            // same path (AccountApi.Login, TwoFactorApi.SubmitCode), and any other method is a 405.
+            foreach (var page in PublicGetPages)
+                o.Conventions.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(new HttpMethodMetadata([HttpMethods.Get])));
         });
         return services;
     }

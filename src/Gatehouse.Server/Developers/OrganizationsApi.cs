@@ -18,13 +18,13 @@ public static class OrganizationsApi
     public static IEndpointRouteBuilder MapOrganizationsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/orgs").WithTags("Organizations");
-        g.MapGet("/", List).RequireAuthorization(Policies.Read);
-        g.MapPost("/", Create).RequireAuthorization(Policies.Write);
-        g.MapGet("/{orgId:guid}", Get).RequireAuthorization(Policies.Read);
-        g.MapGet("/{orgId:guid}/members", Members).RequireAuthorization(Policies.Read);
-        g.MapPost("/{orgId:guid}/invitations", Invite).RequireAuthorization(Policies.Write);
-        g.MapGet("/{orgId:guid}/invitations", Invitations).RequireAuthorization(Policies.Read);
-        g.MapDelete("/{orgId:guid}/members/{userId}", RemoveMember).RequireAuthorization(Policies.Write);
+        g.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListOrganizations").WithSummary("List the caller's organisations.");
+        g.MapPost("/", Create).RequireAuthorization(Policies.Write).WithName("CreateOrganization").WithSummary("Create an organisation.");
+        g.MapGet("/{orgId:guid}", Get).RequireAuthorization(Policies.Read).WithName("GetOrganization").WithSummary("Get an organisation.");
+        g.MapGet("/{orgId:guid}/members", Members).RequireAuthorization(Policies.Read).WithName("ListOrganizationMembers").WithSummary("List an organisation's members.");
+        g.MapPost("/{orgId:guid}/invitations", Invite).RequireAuthorization(Policies.Write).WithName("InviteOrganizationMember").WithSummary("Invite a member to an organisation by e-mail.");
+        g.MapGet("/{orgId:guid}/invitations", Invitations).RequireAuthorization(Policies.Read).WithName("ListOrganizationInvitations").WithSummary("List an organisation's pending invitations.");
+        g.MapDelete("/{orgId:guid}/members/{userId}", RemoveMember).RequireAuthorization(Policies.Write).WithName("RemoveOrganizationMember").WithSummary("Remove a member from an organisation.");
         return app;
     }
 

@@ -26,24 +26,28 @@ public static class DownloadsApi
     public static IEndpointRouteBuilder MapDownloadsApi(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<DownloadOptions>>().Value;
-        var dl = app.MapMethods(DownloadUrls.PathPrefix + "/{versionId:guid}/{digest}", [HttpMethods.Get, HttpMethods.Head], Serve)
-            .AllowAnonymous().WithTags("Downloads").RequireRateLimiting(DownloadRateLimitPolicy.Name);
+        // GET and HEAD are two endpoints of one handler, so each has its own OpenAPI operation id.
+        var dl = app.MapGet(DownloadUrls.PathPrefix + "/{versionId:guid}/{digest}", Serve)
+            .AllowAnonymous().WithTags("Downloads").RequireRateLimiting(DownloadRateLimitPolicy.Name).WithName("ServeDownload").WithSummary("Download an approved file through a signed, time-limited URL.");
+        var head = app.MapMethods(DownloadUrls.PathPrefix + "/{versionId:guid}/{digest}", [HttpMethods.Head], Serve)
+            .AllowAnonymous().WithTags("Downloads").RequireRateLimiting(DownloadRateLimitPolicy.Name).WithName("ServeDownloadHead").WithSummary("Get a download's headers (size, type, validators) without its content.");
         // Every other method: 405 with Allow (RFC 9110 §15.5.6), not the sign-in redirect of an unmatched route.
         var other = app.Map(DownloadUrls.PathPrefix + "/{versionId:guid}/{digest}", MethodNotAllowed)
-            .AllowAnonymous().WithOrder(1).ExcludeFromDescription();
+            .AllowAnonymous().WithOrder(1).ExcludeFromDescription().WithName("DownloadMethodNotAllowed").WithSummary("Refuse any method but GET and HEAD on a download URL.");
         if (options.Host is { } host)
         {
             dl.RequireHost(host);
+            head.RequireHost(host);
             other.RequireHost(host);
         }
 
-        app.MapPost("/api/apps/{app}/versions/{version}/download-url", Issue).WithTags("Downloads").RequireAuthorization(Policies.Write);
-        app.MapGet("/api/apps/{app}/downloads", Counts).WithTags("Downloads").RequireAuthorization(Policies.Read);
-        app.MapPost("/api/tenants/{tenantId:guid}/installations", Install).WithTags("Downloads").RequireAuthorization(Policies.Write);
+        app.MapPost("/api/apps/{app}/versions/{version}/download-url", Issue).WithTags("Downloads").RequireAuthorization(Policies.Write).WithName("IssueDownloadUrl").WithSummary("Issue a signed download URL for a version's file.");
+        app.MapGet("/api/apps/{app}/downloads", Counts).WithTags("Downloads").RequireAuthorization(Policies.Read).WithName("GetDownloadCounts").WithSummary("Get an app's download counts.");
+        app.MapPost("/api/tenants/{tenantId:guid}/installations", Install).WithTags("Downloads").RequireAuthorization(Policies.Write).WithName("InstallApp").WithSummary("Install a published app for a tenant.");
         var keys = app.MapGroup("/api/admin/download-keys").WithTags("Downloads");
-        keys.MapGet("/", ListKeys).RequireAuthorization(Policies.Admin);
-        keys.MapPost("/rotate", RotateKey).RequireAuthorization(Policies.Admin);
-        keys.MapPost("/{keyId}/retire", RetireKey).RequireAuthorization(Policies.Admin);
+        keys.MapGet("/", ListKeys).RequireAuthorization(Policies.Admin).WithName("ListDownloadKeys").WithSummary("List the download signing keys.");
+        keys.MapPost("/rotate", RotateKey).RequireAuthorization(Policies.Admin).WithName("RotateDownloadKey").WithSummary("Start signing download URLs with a new key.");
+        keys.MapPost("/{keyId}/retire", RetireKey).RequireAuthorization(Policies.Admin).WithName("RetireDownloadKey").WithSummary("Retire a download signing key.");
         return app;
     }
 

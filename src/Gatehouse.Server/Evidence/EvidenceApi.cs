@@ -17,13 +17,13 @@ public static class EvidenceApi
     {
         var orgs = app.MapGroup("/api/orgs/{orgId:guid}/evidence").WithTags("Evidence");
         orgs.MapPost("/", Upload).RequireAuthorization(Policies.Write)
-            .Accepts<Stream>("application/octet-stream").DisableAntiforgery();
-        orgs.MapGet("/", List).RequireAuthorization(Policies.Read);
+            .Accepts<Stream>("application/octet-stream").DisableAntiforgery().WithName("UploadEvidence").WithSummary("Upload an evidence document for an organisation.");
+        orgs.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListEvidence").WithSummary("List an organisation's evidence.");
         var items = app.MapGroup("/api/evidence/{evidenceId:guid}").WithTags("Evidence");
-        items.MapGet("/", Get).RequireAuthorization(Policies.Read);
-        items.MapGet("/file", Download).RequireAuthorization(Policies.Read);
-        items.MapPost("/verify", Verify).RequireAuthorization(Policies.Staff);
-        items.MapPost("/reject", Reject).RequireAuthorization(Policies.Staff);
+        items.MapGet("/", Get).RequireAuthorization(Policies.Read).WithName("GetEvidence").WithSummary("Get an evidence item.");
+        items.MapGet("/file", Download).RequireAuthorization(Policies.Read).WithName("DownloadEvidence").WithSummary("Download an evidence item's file.");
+        items.MapPost("/verify", Verify).RequireAuthorization(Policies.Staff).WithName("VerifyEvidence").WithSummary("Mark an evidence item as verified.");
+        items.MapPost("/reject", Reject).RequireAuthorization(Policies.Staff).WithName("RejectEvidence").WithSummary("Reject an evidence item.");
         return app;
     }
 

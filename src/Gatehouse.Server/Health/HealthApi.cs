@@ -15,11 +15,11 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", Alive).AllowAnonymous().WithTags("Health");
-        app.MapGet("/readyz", Ready).AllowAnonymous().WithTags("Health");
+        app.MapGet("/healthz", Alive).AllowAnonymous().WithTags("Health").WithName("GetLiveness").WithSummary("Answer whether the process is alive.");
+        app.MapGet("/readyz", Ready).AllowAnonymous().WithTags("Health").WithName("GetReadiness").WithSummary("Answer whether the server is ready to serve.");
         // Engine versions, back-end types and error messages map the attack surface: admins only.
-        app.MapGet("/readyz/details", ReadyDetails).RequireAuthorization(Policies.Admin).WithTags("Health");
-        app.MapGet("/api/version", Version).RequireAuthorization(Policies.Read).WithTags("Health");
+        app.MapGet("/readyz/details", ReadyDetails).RequireAuthorization(Policies.Admin).WithTags("Health").WithName("GetReadinessDetails").WithSummary("Get each readiness check's status and detail.");
+        app.MapGet("/api/version", Version).RequireAuthorization(Policies.Read).WithTags("Health").WithName("GetServerVersion").WithSummary("Get the server's version.");
         return app;
     }
 

@@ -19,34 +19,16 @@ public static class AccountApi
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").ExcludeFromDescription();
-        account.MapGet("/login", LoginPage).AllowAnonymous();
-        account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy);
-        account.MapPost("/logout", Logout).WithMetadata(new RequireAntiforgeryTokenAttribute());
-        account.MapGet("/", AccountPage);
-        account.MapPost("/tokens", CreateTokenFromForm).RequireAuthorization(Policies.Write);
+        // GET /account/login is the Razor Page Pages/Account/Login.cshtml.
+        account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy).WithName("Login").WithSummary("Sign in to the console with e-mail and password.");
+        account.MapPost("/logout", Logout).WithMetadata(new RequireAntiforgeryTokenAttribute()).WithName("Logout").WithSummary("Sign out of the console.");
+        account.MapGet("/", AccountPage).WithName("AccountPage").WithSummary("Show the signed-in person's account page.");
+        account.MapPost("/tokens", CreateTokenFromForm).RequireAuthorization(Policies.Write).WithName("CreateTokenFromForm").WithSummary("Create a personal access token from the account page form.");
 
         var api = app.MapGroup("/api").WithTags("Account");
-        api.MapGet("/me", Me).RequireAuthorization(Policies.Read);
-        api.MapGet("/antiforgery", AntiforgeryToken);
+        api.MapGet("/me", Me).RequireAuthorization(Policies.Read).WithName("GetMe").WithSummary("Get the caller: user, roles, organisations and scopes.");
+        api.MapGet("/antiforgery", AntiforgeryToken).WithName("GetAntiforgeryToken").WithSummary("Get a token for the X-CSRF-TOKEN header of cookie-authenticated calls.");
         return app;
-    }
-
-    /// <summary>The form a person signs in with.</summary>
-    public static IResult LoginPage(HttpContext http, IAntiforgery af, [FromQuery] string? error = null, [FromQuery] string? returnUrl = null)
-    {
-        var tokens = af.GetAndStoreTokens(http);
-        var back = IsLocalUrl(returnUrl) ? $"""<input type="hidden" name="returnUrl" value="{E(returnUrl)}">""" : "";
-        var message = error is null ? "" : "<p role=\"alert\">Sign-in failed: check your e-mail and password, or wait if the account is locked.</p>";
-        return Render("Sign in", $"""
-            {message}
-            <form method="post" action="/account/login">
-              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
-              {back}
-              <p><label for="email">E-mail</label><br><input id="email" name="email" type="email" autocomplete="username" required></p>
-              <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
-              <p><button type="submit">Sign in</button></p>
-            </form>
-            """);
     }
 
     /// <summary>Form post: antiforgery is validated by the framework for form-bound endpoints.</summary>

@@ -14,9 +14,9 @@ public static class TokensApi
     public static IEndpointRouteBuilder MapTokensApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/tokens").WithTags("Tokens");
-        g.MapGet("/", List).RequireAuthorization(Policies.Read);
-        g.MapPost("/", Create).RequireAuthorization(Policies.Write);
-        g.MapDelete("/{tokenId}", Revoke).RequireAuthorization(Policies.Write);
+        g.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListTokens").WithSummary("List the caller's personal access tokens.");
+        g.MapPost("/", Create).RequireAuthorization(Policies.Write).WithName("CreateToken").WithSummary("Create a personal access token (shown once).");
+        g.MapDelete("/{tokenId}", Revoke).RequireAuthorization(Policies.Write).WithName("RevokeToken").WithSummary("Revoke a personal access token.");
         return app;
     }
 

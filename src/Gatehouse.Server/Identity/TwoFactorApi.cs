@@ -26,32 +26,11 @@ public static class TwoFactorApi
     public static IEndpointRouteBuilder MapTwoFactorApi(this IEndpointRouteBuilder app)
     {
         // Anonymous: the caller holds only Identity's short-lived two-factor cookie (password checked, code not yet).
-        app.MapGet("/account/2fa", CodePage).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/account/2fa", SubmitCode).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy);
-        app.MapGet("/account/2fa/setup", SetupPage).ExcludeFromDescription();
-        app.MapPost("/account/2fa/setup", ConfirmSetup).ExcludeFromDescription();
+        // GET /account/2fa is the Razor Page Pages/Account/TwoFactor.cshtml.
+        app.MapPost("/account/2fa", SubmitCode).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(TwoFactorSetup.LoginRateLimitPolicy).WithName("SubmitTwoFactorCode").WithSummary("Complete sign-in with an authenticator or recovery code.");
+        app.MapGet("/account/2fa/setup", SetupPage).ExcludeFromDescription().WithName("TwoFactorSetupPage").WithSummary("Show the authenticator set-up page.");
+        app.MapPost("/account/2fa/setup", ConfirmSetup).ExcludeFromDescription().WithName("ConfirmTwoFactorSetup").WithSummary("Turn on two-factor sign-in with a first authenticator code.");
         return app;
-    }
-
-    /// <summary>The second sign-in step: a code from the authenticator app, or a recovery code.</summary>
-    public static async Task<IResult> CodePage(HttpContext http, IAntiforgery af, SignInManager<GatehouseUser> signIn,
-        [FromQuery] string? error = null, [FromQuery] string? returnUrl = null)
-    {
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return Results.Redirect(LoginUrl(returnUrl));
-        var t = af.GetAndStoreTokens(http);
-        var back = AccountApi.IsLocalUrl(returnUrl) ? $"""<input type="hidden" name="returnUrl" value="{E(returnUrl)}">""" : "";
-        var message = error is null ? "" : "<p role=\"alert\">That code was not accepted. Check the time on your device and try the newest code, or use a recovery code.</p>";
-        return Render("Two-factor authentication", $"""
-            {message}
-            <p>Enter the 6-digit code from your authenticator app. If you have lost the device, enter one of your recovery codes instead; each works once.</p>
-            <form method="post" action="/account/2fa">
-              <input type="hidden" name="{E(t.FormFieldName)}" value="{E(t.RequestToken)}">
-              {back}
-              <p><label for="code">Authentication code or recovery code</label><br><input id="code" name="code" autocomplete="one-time-code" required maxlength="20" autofocus></p>
-              <p><button type="submit">Verify</button></p>
-            </form>
-            <p><a href="/account/login">Back to sign-in</a></p>
-            """);
     }
 
     /// <summary>Form post of the second step. Wrong codes count towards lock-out like wrong passwords.</summary>
@@ -199,7 +178,7 @@ public static class TwoFactorApi
 
     private static string Continue(string? returnUrl) => AccountApi.IsLocalUrl(returnUrl) ? returnUrl! : "/console";
 
-    private static string LoginUrl(string? returnUrl, bool error = false)
+    internal static string LoginUrl(string? returnUrl, bool error = false)
     {
         var q = new List<string>();
         if (error) q.Add("error=1");

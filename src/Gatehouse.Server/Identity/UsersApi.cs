@@ -13,9 +13,9 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.Admin);
-        g.MapGet("/", List);
-        g.MapPost("/", Create);
-        g.MapPut("/{userId}/roles", SetRoles);
+        g.MapGet("/", List).WithName("ListUsers").WithSummary("List the users of this Gatehouse.");
+        g.MapPost("/", Create).WithName("CreateUser").WithSummary("Create a user.");
+        g.MapPut("/{userId}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Set a user's roles.");
         return app;
     }
 

@@ -12,8 +12,8 @@ public static class InvitationsApi
     public static IEndpointRouteBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/invitations").WithTags("Invitations");
-        g.MapPost("/accept", Accept).RequireAuthorization(Policies.Write);
-        g.MapDelete("/{invitationId:guid}", Revoke).RequireAuthorization(Policies.Write);
+        g.MapPost("/accept", Accept).RequireAuthorization(Policies.Write).WithName("AcceptInvitation").WithSummary("Accept an organisation or tenant invitation with the token from its e-mail.");
+        g.MapDelete("/{invitationId:guid}", Revoke).RequireAuthorization(Policies.Write).WithName("RevokeInvitation").WithSummary("Revoke a pending invitation.");
         return app;
     }
 

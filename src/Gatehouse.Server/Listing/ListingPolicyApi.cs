@@ -12,10 +12,10 @@ public static class ListingPolicyApi
     public static IEndpointRouteBuilder MapListingPolicyApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/policy").WithTags("Policy");
-        g.MapGet("/", Current).RequireAuthorization(Policies.Read);
-        g.MapPut("/", Publish).RequireAuthorization(Policies.Admin);
-        g.MapGet("/versions", Versions).RequireAuthorization(Policies.Read);
-        g.MapGet("/versions/{policyVersion:int}", Version).RequireAuthorization(Policies.Read);
+        g.MapGet("/", Current).RequireAuthorization(Policies.Read).WithName("GetListingPolicy").WithSummary("Get the current listing policy.");
+        g.MapPut("/", Publish).RequireAuthorization(Policies.Admin).WithName("PublishListingPolicy").WithSummary("Publish a new listing policy version.");
+        g.MapGet("/versions", Versions).RequireAuthorization(Policies.Read).WithName("ListListingPolicyVersions").WithSummary("List the listing policy's versions.");
+        g.MapGet("/versions/{policyVersion:int}", Version).RequireAuthorization(Policies.Read).WithName("GetListingPolicyVersion").WithSummary("Get one listing policy version.");
         return app;
     }
 

@@ -19,12 +19,12 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var orgs = app.MapGroup("/api/orgs/{orgId:guid}").WithTags("Notifications");
-        orgs.MapPost("/webhooks", Create).RequireAuthorization(Policies.Write);
-        orgs.MapGet("/webhooks", List).RequireAuthorization(Policies.Read);
-        orgs.MapGet("/deliveries", Deliveries).RequireAuthorization(Policies.Read);
+        orgs.MapPost("/webhooks", Create).RequireAuthorization(Policies.Write).WithName("CreateWebhook").WithSummary("Create a webhook for an organisation's events.");
+        orgs.MapGet("/webhooks", List).RequireAuthorization(Policies.Read).WithName("ListWebhooks").WithSummary("List an organisation's webhooks.");
+        orgs.MapGet("/deliveries", Deliveries).RequireAuthorization(Policies.Read).WithName("ListWebhookDeliveries").WithSummary("List recent webhook deliveries of an organisation.");
         var hooks = app.MapGroup("/api/webhooks").WithTags("Notifications");
-        hooks.MapDelete("/{webhookId:guid}", Delete).RequireAuthorization(Policies.Write);
-        hooks.MapPost("/{webhookId:guid}/rotate-secret", RotateSecret).RequireAuthorization(Policies.Write);
+        hooks.MapDelete("/{webhookId:guid}", Delete).RequireAuthorization(Policies.Write).WithName("DeleteWebhook").WithSummary("Delete a webhook.");
+        hooks.MapPost("/{webhookId:guid}/rotate-secret", RotateSecret).RequireAuthorization(Policies.Write).WithName("RotateWebhookSecret").WithSummary("Replace a webhook's signing secret.");
         return app;
     }
 

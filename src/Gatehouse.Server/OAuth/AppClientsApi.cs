@@ -13,18 +13,18 @@ public static class AppClientsApi
     public static IEndpointRouteBuilder MapAppClientsApi(this IEndpointRouteBuilder app)
     {
         var byApp = app.MapGroup("/api/apps/{app}").WithTags("OAuth clients");
-        byApp.MapGet("/oauth-client", Get).RequireAuthorization(Policies.Read);
-        byApp.MapPost("/oauth-client", Create).RequireAuthorization(Policies.Write);
-        byApp.MapPut("/oauth-client/redirect-uris", SetRedirectUris).RequireAuthorization(Policies.Write);
-        byApp.MapPost("/oauth-client/rotate-secret", RotateSecret).RequireAuthorization(Policies.Write);
-        byApp.MapPut("/lifecycle-webhook", SetWebhook).RequireAuthorization(Policies.Write);
-        byApp.MapGet("/installations", AppInstallations).RequireAuthorization(Policies.Read);
-        byApp.MapPost("/kill-switch", Kill).RequireAuthorization(Policies.Staff);
-        byApp.MapGet("/kill-switch", KillSwitchState).RequireAuthorization(Policies.Read);
-        byApp.MapPost("/kill-switch/lift", Lift).RequireAuthorization(Policies.Staff);
+        byApp.MapGet("/oauth-client", Get).RequireAuthorization(Policies.Read).WithName("GetOAuthClient").WithSummary("Get an app's OAuth client.");
+        byApp.MapPost("/oauth-client", Create).RequireAuthorization(Policies.Write).WithName("CreateOAuthClient").WithSummary("Create an app's OAuth client.");
+        byApp.MapPut("/oauth-client/redirect-uris", SetRedirectUris).RequireAuthorization(Policies.Write).WithName("SetOAuthRedirectUris").WithSummary("Set an OAuth client's redirect URIs.");
+        byApp.MapPost("/oauth-client/rotate-secret", RotateSecret).RequireAuthorization(Policies.Write).WithName("RotateOAuthClientSecret").WithSummary("Replace an OAuth client's secret.");
+        byApp.MapPut("/lifecycle-webhook", SetWebhook).RequireAuthorization(Policies.Write).WithName("SetLifecycleWebhook").WithSummary("Set an app's lifecycle webhook.");
+        byApp.MapGet("/installations", AppInstallations).RequireAuthorization(Policies.Read).WithName("ListAppInstallations").WithSummary("List the tenants that installed an app.");
+        byApp.MapPost("/kill-switch", Kill).RequireAuthorization(Policies.Staff).WithName("SuspendAppAccess").WithSummary("Suspend an app's access and revoke its tokens now.");
+        byApp.MapGet("/kill-switch", KillSwitchState).RequireAuthorization(Policies.Read).WithName("GetAppAccessSuspension").WithSummary("Get whether an app's access is suspended.");
+        byApp.MapPost("/kill-switch/lift", Lift).RequireAuthorization(Policies.Staff).WithName("LiftAppAccessSuspension").WithSummary("Lift an app's access suspension.");
         var byTenant = app.MapGroup("/api/tenants/{tenantId:guid}/installations").WithTags("OAuth clients");
-        byTenant.MapGet("/", TenantInstallations).RequireAuthorization(Policies.Read);
-        byTenant.MapDelete("/{installationId:guid}", Uninstall).RequireAuthorization(Policies.Write);
+        byTenant.MapGet("/", TenantInstallations).RequireAuthorization(Policies.Read).WithName("ListTenantInstallations").WithSummary("List a tenant's installed apps.");
+        byTenant.MapDelete("/{installationId:guid}", Uninstall).RequireAuthorization(Policies.Write).WithName("UninstallApp").WithSummary("Uninstall an app from a tenant.");
         return app;
     }
 

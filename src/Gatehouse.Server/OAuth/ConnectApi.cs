@@ -26,8 +26,8 @@ public static class ConnectApi
     {
         var connect = app.MapGroup("/connect").ExcludeFromDescription().AllowAnonymous();
         // OpenIddict validates the request (client, redirect URI, PKCE, scopes) before these run.
-        connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize).DisableAntiforgery();
-        connect.MapPost("/token", Token).DisableAntiforgery();
+        connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize).DisableAntiforgery().WithName("Authorize").WithSummary("OAuth authorization endpoint: sign-in and consent.");
+        connect.MapPost("/token", Token).DisableAntiforgery().WithName("Token").WithSummary("OAuth token endpoint.");
         return app;
     }
 

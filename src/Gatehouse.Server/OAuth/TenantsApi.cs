@@ -15,12 +15,12 @@ public static class TenantsApi
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/tenants").WithTags("Tenants");
-        g.MapGet("/", List).RequireAuthorization(Policies.Read);
-        g.MapPost("/", Create).RequireAuthorization(Policies.Admin);
-        g.MapGet("/{tenantId:guid}", Get).RequireAuthorization(Policies.Read);
-        g.MapGet("/{tenantId:guid}/admins", Admins).RequireAuthorization(Policies.Read);
-        g.MapPost("/{tenantId:guid}/invitations", Invite).RequireAuthorization(Policies.Admin);
-        g.MapGet("/{tenantId:guid}/invitations", Invitations).RequireAuthorization(Policies.Admin);
+        g.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListTenants").WithSummary("List the tenants the caller may see.");
+        g.MapPost("/", Create).RequireAuthorization(Policies.Admin).WithName("CreateTenant").WithSummary("Create a tenant.");
+        g.MapGet("/{tenantId:guid}", Get).RequireAuthorization(Policies.Read).WithName("GetTenant").WithSummary("Get a tenant.");
+        g.MapGet("/{tenantId:guid}/admins", Admins).RequireAuthorization(Policies.Read).WithName("ListTenantAdmins").WithSummary("List a tenant's admins.");
+        g.MapPost("/{tenantId:guid}/invitations", Invite).RequireAuthorization(Policies.Admin).WithName("InviteTenantAdmin").WithSummary("Invite a tenant admin by e-mail.");
+        g.MapGet("/{tenantId:guid}/invitations", Invitations).RequireAuthorization(Policies.Admin).WithName("ListTenantInvitations").WithSummary("List a tenant's pending invitations.");
         return app;
     }
 

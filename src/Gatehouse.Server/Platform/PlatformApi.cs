@@ -17,11 +17,11 @@ public static class PlatformApi
     public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup(Prefix + "/v1").WithTags("Platform").RequireAuthorization(PlatformAuth.Policy);
-        g.MapGet("/projects", ListProjects).RequireAuthorization(PlatformAuth.ProjectsRead);
-        g.MapPost("/projects", CreateProject).RequireAuthorization(PlatformAuth.ProjectsWrite);
-        g.MapGet("/projects/{projectId:guid}/issues", ListIssues).RequireAuthorization(PlatformAuth.IssuesRead);
-        g.MapPost("/projects/{projectId:guid}/issues", CreateIssue).RequireAuthorization(PlatformAuth.IssuesWrite);
-        g.MapPatch("/issues/{issueId:guid}", UpdateIssue).RequireAuthorization(PlatformAuth.IssuesWrite);
+        g.MapGet("/projects", ListProjects).RequireAuthorization(PlatformAuth.ProjectsRead).WithName("ListPlatformProjects").WithSummary("List the projects an API key may see.");
+        g.MapPost("/projects", CreateProject).RequireAuthorization(PlatformAuth.ProjectsWrite).WithName("CreatePlatformProject").WithSummary("Create a project.");
+        g.MapGet("/projects/{projectId:guid}/issues", ListIssues).RequireAuthorization(PlatformAuth.IssuesRead).WithName("ListPlatformIssues").WithSummary("List a project's issues.");
+        g.MapPost("/projects/{projectId:guid}/issues", CreateIssue).RequireAuthorization(PlatformAuth.IssuesWrite).WithName("CreatePlatformIssue").WithSummary("Create an issue in a project.");
+        g.MapPatch("/issues/{issueId:guid}", UpdateIssue).RequireAuthorization(PlatformAuth.IssuesWrite).WithName("UpdatePlatformIssue").WithSummary("Update an issue.");
         return app;
     }
 

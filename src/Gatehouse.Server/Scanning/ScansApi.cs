@@ -25,12 +25,12 @@ public static class ScansApi
     {
         var orgs = app.MapGroup("/api/orgs/{orgId:guid}/scans").WithTags("Scans");
         orgs.MapPost("/", Submit).RequireAuthorization(Policies.Write)
-            .Accepts<Stream>("application/octet-stream").DisableAntiforgery();
-        orgs.MapGet("/", List).RequireAuthorization(Policies.Read);
+            .Accepts<Stream>("application/octet-stream").DisableAntiforgery().WithName("SubmitScan").WithSummary("Upload a file and scan it.");
+        orgs.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListScans").WithSummary("List an organisation's scans.");
         var scans = app.MapGroup("/api/scans").WithTags("Scans");
-        scans.MapGet("/{scanId:guid}", Get).RequireAuthorization(Policies.Read);
-        scans.MapGet("/{scanId:guid}/findings", Findings).RequireAuthorization(Policies.Read);
-        scans.MapGet("/{scanId:guid}/sarif", Sarif).RequireAuthorization(Policies.Read);
+        scans.MapGet("/{scanId:guid}", Get).RequireAuthorization(Policies.Read).WithName("GetScan").WithSummary("Get a scan with its verdict and report.");
+        scans.MapGet("/{scanId:guid}/findings", Findings).RequireAuthorization(Policies.Read).WithName("GetScanFindings").WithSummary("List a scan's findings.");
+        scans.MapGet("/{scanId:guid}/sarif", Sarif).RequireAuthorization(Policies.Read).WithName("GetScanSarif").WithSummary("Get a scan's report as SARIF 2.1.0.");
         return app;
     }
 
