@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using static Gatehouse.Server.Console.HtmlPage;
+using static Gatehouse.Server.Identity.HtmlPage;
 
 namespace Gatehouse.Server.Identity;
 

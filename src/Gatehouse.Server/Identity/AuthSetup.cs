@@ -20,6 +20,7 @@ internal static class AuthSetup
 
     public static IServiceCollection AddGatehouseAuth(this IServiceCollection services)
     {
+        services.AddScoped<OrgAccess>(); // who may see and act for a vendor organisation (every feature asks it)
         services.AddIdentityCore<GatehouseUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;

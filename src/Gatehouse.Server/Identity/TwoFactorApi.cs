@@ -5,7 +5,7 @@ using Gatehouse.Server.Audit;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using static Gatehouse.Server.Console.HtmlPage;
+using static Gatehouse.Server.Identity.HtmlPage;
 using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace Gatehouse.Server.Identity;

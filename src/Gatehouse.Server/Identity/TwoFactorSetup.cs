@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using static Gatehouse.Server.Console.HtmlPage;
+using static Gatehouse.Server.Identity.HtmlPage;
 
 namespace Gatehouse.Server.Identity;
 

@@ -1,6 +1,5 @@
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Developers;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
 using Microsoft.EntityFrameworkCore;

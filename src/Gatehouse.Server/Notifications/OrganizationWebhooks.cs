@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Developers;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Gatehouse.Server.Data;
-using Gatehouse.Server.Developers;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;

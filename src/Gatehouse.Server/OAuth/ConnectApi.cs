@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using static Gatehouse.Server.Console.HtmlPage;
+using static Gatehouse.Server.Identity.HtmlPage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using OidcErrors = OpenIddict.Abstractions.OpenIddictConstants.Errors;
 
@@ -43,7 +43,7 @@ public static class ConnectApi
             return Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryOf(request) },
                 [IdentityConstants.ApplicationScheme]);
 
-        var tenants = await (from a in db.Set<TenantAdmin>()
+        var tenants = await (from a in db.Set<Identity.TenantAdmin>()
                              join t in db.Set<Tenant>() on a.TenantId equals t.Id
                              where a.UserId == userId
                              orderby t.Name

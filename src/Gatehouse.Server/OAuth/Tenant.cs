@@ -9,20 +9,6 @@ public sealed class Tenant
     public required string Name { get; set; }
 }
 
-/// <summary>A console user who may install apps into a tenant (consent on its behalf).</summary>
-public sealed class TenantAdmin
-{
-    public Guid TenantId { get; set; }
-    public required string UserId { get; set; }
-
-    /// <summary>True when <paramref name="userId"/> administers <paramref name="tenantId"/>.</summary>
-    public static Task<bool> IsAsync(Data.GatehouseDb db, Guid tenantId, string userId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return db.Set<TenantAdmin>().AnyAsync(t => t.TenantId == tenantId && t.UserId == userId, ct);
-    }
-}
-
 /// <summary>
 /// An app installed into a tenant through OAuth consent. Client-credentials tokens for a tenant are
 /// issued only while an installation is active (<see cref="UninstalledAt"/> is null), and only for the

@@ -21,13 +21,6 @@ public sealed class DependencyRulesTests
     /// </summary>
     private static readonly Dictionary<(string From, string To), string> KnownExceptions = new()
     {
-        // Being removed in parallel (issue 13): login and 2FA become Razor pages on the shared layout.
-        [("Identity", "Console")] = "AccountApi, TwoFactorApi and TwoFactorSetup render with Console/HtmlPage",
-        // Not yet addressed: organisations, invitations and tenants.
-        [("Identity", "Developers")] = "AccountApi (registration) creates organisation memberships",
-        [("Developers", "Invitations")] = "OrganizationsApi invites members, and InvitationService adds them to the organisation",
-        [("OAuth", "Invitations")] = "TenantsApi invites tenant admins, and InvitationService adds them to the tenant",
-        [("Notifications", "Developers")] = "Notifier e-mails the organisation's members; WebhooksApi authorizes with OrgAccess",
     };
 
     /// <summary>

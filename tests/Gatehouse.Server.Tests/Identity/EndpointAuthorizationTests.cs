@@ -216,7 +216,7 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
                 InstalledAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
             };
             d.Add(t);
-            d.Add(new Gatehouse.Server.OAuth.TenantAdmin { TenantId = t.Id, UserId = memberA.Id });
+            d.Add(new Gatehouse.Server.Identity.TenantAdmin { TenantId = t.Id, UserId = memberA.Id });
             d.Add(inst);
             await d.SaveChangesAsync();
             return inst;

@@ -79,7 +79,7 @@ public sealed partial class OAuthWorld : IAsyncDisposable
             var db = sp.GetRequiredService<GatehouseDb>();
             var t = new Tenant { Id = Guid.NewGuid(), Name = name };
             db.Add(t);
-            if (adminUserId is not null) db.Add(new TenantAdmin { TenantId = t.Id, UserId = adminUserId });
+            if (adminUserId is not null) db.Add(new Gatehouse.Server.Identity.TenantAdmin { TenantId = t.Id, UserId = adminUserId });
             await db.SaveChangesAsync();
             return t.Id;
         });

@@ -573,7 +573,7 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("blob_uploads", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.Organization", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -600,7 +600,7 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("organizations", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.OrganizationMember", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
                 {
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
@@ -1323,7 +1323,7 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.OAuth.TenantAdmin", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.TenantAdmin", b =>
                 {
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
@@ -1880,9 +1880,9 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.OrganizationMember", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
                 {
-                    b.HasOne("Gatehouse.Server.Developers.Organization", "Organization")
+                    b.HasOne("Gatehouse.Server.Identity.Organization", "Organization")
                         .WithMany("Members")
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1995,7 +1995,7 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.Navigation("Authorization");
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.Organization", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
                 {
                     b.Navigation("Members");
                 });

@@ -564,7 +564,7 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.ToTable("blob_uploads", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.Organization", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -591,7 +591,7 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.ToTable("organizations", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.OrganizationMember", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
                 {
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
@@ -1312,7 +1312,7 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.OAuth.TenantAdmin", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.TenantAdmin", b =>
                 {
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
@@ -1863,9 +1863,9 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.OrganizationMember", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
                 {
-                    b.HasOne("Gatehouse.Server.Developers.Organization", "Organization")
+                    b.HasOne("Gatehouse.Server.Identity.Organization", "Organization")
                         .WithMany("Members")
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1978,7 +1978,7 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.Navigation("Authorization");
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Developers.Organization", b =>
+            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
                 {
                     b.Navigation("Members");
                 });

@@ -1,3 +1,4 @@
+using Gatehouse.Server.Identity;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Developers;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Gatehouse.Server.Developers;
+namespace Gatehouse.Server.Identity;
 
 /// <summary>The <c>organizations</c> table: how <see cref="Organization"/> is stored.</summary>
 internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organization>

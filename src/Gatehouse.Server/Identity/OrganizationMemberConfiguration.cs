@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Gatehouse.Server.Developers;
+namespace Gatehouse.Server.Identity;
 
 /// <summary>The <c>organization_members</c> table: how <see cref="OrganizationMember"/> is stored.</summary>
 internal sealed class OrganizationMemberConfiguration : IEntityTypeConfiguration<OrganizationMember>

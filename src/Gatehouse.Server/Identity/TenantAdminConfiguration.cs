@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Gatehouse.Server.OAuth;
+namespace Gatehouse.Server.Identity;
 
 /// <summary>The <c>tenant_admins</c> table: how <see cref="TenantAdmin"/> is stored.</summary>
 internal sealed class TenantAdminConfiguration : IEntityTypeConfiguration<TenantAdmin>

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 
-namespace Gatehouse.Server.Console;
+namespace Gatehouse.Server.Identity;
 
 /// <summary>
 /// Minimal server-rendered pages (login, account). Every dynamic value goes through <see cref="E"/>;

@@ -1,4 +1,4 @@
-namespace Gatehouse.Server.Developers;
+namespace Gatehouse.Server.Identity;
 
 /// <summary>A vendor organisation: the unit that owns apps, evidence and submissions.</summary>
 public sealed class Organization

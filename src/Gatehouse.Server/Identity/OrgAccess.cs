@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Errors;
-using Gatehouse.Server.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
-namespace Gatehouse.Server.Developers;
+namespace Gatehouse.Server.Identity;
 
 /// <summary>
 /// The one place that decides what a caller may do with a vendor organisation. Seeing and acting are
