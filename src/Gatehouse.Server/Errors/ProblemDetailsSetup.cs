@@ -36,9 +36,6 @@ internal static class ProblemDetailsSetup
             StatusCodeSelector = ex => ex switch
             {
                 BadHttpRequestException b => b.StatusCode,
-                // A form endpoint whose antiforgery check failed (the generated request delegates throw this; the
-                // problem's code is auth.antiforgery, set above from the validation feature).
-                Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => StatusCodes.Status400BadRequest,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
