@@ -14,7 +14,7 @@ namespace Gatehouse.Server;
 internal sealed record StartupSettings(GatehouseOptions Gatehouse, DatabaseOptions Database, JobsOptions Jobs, string DataDirectory);
 
 /// <summary>Where start-up messages for the operator go (bootstrap credentials): standard output.</summary>
-public sealed record StartupConsole(TextWriter Out);
+internal sealed record StartupConsole(TextWriter Out);
 
 /// <summary>The pieces <c>Program.cs</c> lists, kept out of it so that it stays a table of contents.</summary>
 internal static class HostSetup

@@ -18,7 +18,7 @@ namespace Gatehouse.Server.Agreements;
 /// organisation's next submission (<see cref="AgreementGuard"/>). The rules live in <see cref="DeveloperAgreements"/>;
 /// the handlers translate its outcomes.
 /// </summary>
-public static class AgreementsApi
+internal static class AgreementsApi
 {
     /// <summary>Longest agreement text, in characters (<see cref="DeveloperAgreements.MaxTextLength"/>).</summary>
     public const int MaxTextLength = DeveloperAgreements.MaxTextLength;

@@ -13,7 +13,7 @@ namespace Gatehouse.Server.ApiKeys;
 /// <c>app_id</c>, <c>tenant_id</c> (when the key is bound to a tenant) and one <c>scope</c> claim per scope.
 /// A key is refused anywhere but <c>/platform</c>: it is not a user and must not reach the Gatehouse API.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
+internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,

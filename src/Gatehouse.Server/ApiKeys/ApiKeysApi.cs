@@ -14,7 +14,7 @@ namespace Gatehouse.Server.ApiKeys;
 /// Members of the app's organisation manage them; staff may list and revoke. An app or key the caller may
 /// not see is "not found".
 /// </summary>
-public static class ApiKeysApi
+internal static class ApiKeysApi
 {
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {

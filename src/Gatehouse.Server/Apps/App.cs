@@ -19,7 +19,7 @@ public sealed class App
 }
 
 /// <summary>The four kinds of app the gate knows (the catalogue's types, <see cref="Gatehouse.Analysis.Requirements.AppTypes"/>).</summary>
-public static class AppTypes
+internal static class AppTypes
 {
     public const string WebIntegration = Gatehouse.Analysis.Requirements.AppTypes.WebIntegration;
     public const string Downloadable = Gatehouse.Analysis.Requirements.AppTypes.Downloadable;

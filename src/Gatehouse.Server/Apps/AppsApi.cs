@@ -18,7 +18,7 @@ namespace Gatehouse.Server.Apps;
 /// <see cref="AppRegistry"/>, <see cref="VersionDrafts"/> and <see cref="VersionActions"/>/<see cref="VersionWorkflow"/>;
 /// the handlers translate their outcomes.
 /// </summary>
-public static class AppsApi
+internal static class AppsApi
 {
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder app)
     {

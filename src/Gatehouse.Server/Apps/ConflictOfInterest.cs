@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Apps;
 /// reject evidence) are never blocked: otherwise a vendor that enrols a reviewer makes itself unquarantinable.
 /// Unknown decisions are blocked (fail closed).
 /// </summary>
-public static class ConflictOfInterest
+internal static class ConflictOfInterest
 {
     /// <summary>Decision names outside the lifecycle table.</summary>
     public static class Decisions

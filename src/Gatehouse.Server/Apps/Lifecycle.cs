@@ -16,7 +16,7 @@ public sealed record Move(string Action, string From, string To, Actor By);
 /// <c>lifecycle.invalid-transition</c>. Guards (agreement, evidence, questionnaire, scan, reviewer
 /// independence) are checked by <c>VersionWorkflow</c> on top of this table.
 /// </summary>
-public static class Lifecycle
+internal static class Lifecycle
 {
     public static class Actions
     {

@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Apps;
 /// integrations daily. Claims each version with
 /// its concurrency token, so two workers never start the same scan twice.
 /// </summary>
-public sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, TimeProvider time, ILogger<LifecycleTicker> logger) : IReconcilerStep
+internal sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, TimeProvider time, ILogger<LifecycleTicker> logger) : IReconcilerStep
 {
     public string Name => "lifecycle";
 

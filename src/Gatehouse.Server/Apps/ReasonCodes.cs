@@ -3,7 +3,7 @@ using Gatehouse.Analysis.Requirements;
 namespace Gatehouse.Server.Apps;
 
 /// <summary>Reason codes a decision may carry besides requirement and rule IDs.</summary>
-public static class ReasonCodes
+internal static class ReasonCodes
 {
     public static readonly IReadOnlySet<string> Lifecycle = new HashSet<string>(StringComparer.Ordinal)
     {

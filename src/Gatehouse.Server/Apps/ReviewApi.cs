@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Apps;
 /// The reviewers' side: the queue (tier priority first, then the SLA clock) and assignment. Staff only. The rules
 /// live in <see cref="ReviewQueue"/>; the handlers translate its outcomes.
 /// </summary>
-public static class ReviewApi
+internal static class ReviewApi
 {
     public static IEndpointRouteBuilder MapReviewApi(this IEndpointRouteBuilder app)
     {

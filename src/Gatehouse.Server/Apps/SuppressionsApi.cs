@@ -9,7 +9,7 @@ namespace Gatehouse.Server.Apps;
 /// reviewer approves it with an expiry (at most a year). It then holds across rescans until it expires.
 /// The rules live in <see cref="SuppressionWorkflow"/>; the handlers translate its outcomes.
 /// </summary>
-public static class SuppressionsApi
+internal static class SuppressionsApi
 {
     public static IEndpointRouteBuilder MapSuppressionsApi(this IEndpointRouteBuilder app)
     {

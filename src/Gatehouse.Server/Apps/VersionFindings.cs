@@ -70,7 +70,7 @@ public sealed class VersionFindings(GatehouseDb db, ScanPolicies policies, TimeP
 }
 
 /// <summary>States of a suppression.</summary>
-public static class SuppressionStates
+internal static class SuppressionStates
 {
     public const string Requested = "requested";
     public const string Approved = "approved";

@@ -7,7 +7,7 @@ namespace Gatehouse.Server.Apps;
 /// Which versions are probed (docs/probe.md), how often, and how their probe scan is asked for. The probe itself is a
 /// scan kind of its own (<see cref="ScanKind.Probe"/>, <see cref="ProbeReports"/>).
 /// </summary>
-public static class VersionProbes
+internal static class VersionProbes
 {
     /// <summary>How often published web integrations are probed.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromDays(1);

@@ -3,7 +3,7 @@ using Gatehouse.Server.Errors;
 namespace Gatehouse.Server.Apps;
 
 /// <summary>The refusals of the version lifecycle, with their stable problem codes (docs/errors/).</summary>
-public static class VersionRefusals
+internal static class VersionRefusals
 {
     /// <summary>The extension of a <see cref="ProblemCodes.LifecycleGuardFailed"/> refusal that lists every failed guard.</summary>
     public const string GuardsKey = "guards";

@@ -19,7 +19,7 @@ namespace Gatehouse.Server.Apps;
 /// </list>
 /// The submission's probe is a <see cref="ScanPurposes.Submission"/> scan and ends like any submission scan.
 /// </summary>
-public sealed class VersionScanOutcome(
+internal sealed class VersionScanOutcome(
     GatehouseDb db, VersionWorkflow workflow, VersionFindings findings, ListingPolicies listing, Notifier notifier, TimeProvider time)
 {
     /// <summary>Event sent to the organisation and to staff when a daily probe could not run.</summary>

@@ -5,7 +5,7 @@ namespace Gatehouse.Server.Apps;
 /// rejected</c>, then <c>published → quarantined | suspended → delisted</c>. The allowed moves are in
 /// <see cref="Lifecycle"/>.
 /// </summary>
-public static class VersionStates
+internal static class VersionStates
 {
     public const string Draft = "draft";
     public const string Submitted = "submitted";

@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Audit;
 
 /// <summary>Stable IDs of audited actions. Each has a line in <c>docs/audit.md</c>.</summary>
-public static class AuditActions
+internal static class AuditActions
 {
     public const string LoginSucceeded = "auth.login.succeeded";
     public const string LoginFailed = "auth.login.failed";

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Audit;
 
 /// <summary>Reading and verifying the audit log (admins only).</summary>
-public static class AuditApi
+internal static class AuditApi
 {
     public const int MaxPage = 10_000;
 
@@ -60,5 +60,5 @@ public static class AuditApi
     }
 }
 
-public sealed record AuditPage(IReadOnlyList<AuditEntryData> Entries, long? Next);
+internal sealed record AuditPage(IReadOnlyList<AuditEntryData> Entries, long? Next);
 public sealed record AuditVerification(bool Intact, long Verified, long HeadSequence, string HeadHash, ChainBreak? Break);

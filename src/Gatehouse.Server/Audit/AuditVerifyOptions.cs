@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Audit;
 
 /// <summary>When the audit chain is verified in the background. The key keeps its path from before the feature owned it: <c>Jobs:AuditVerifyInterval</c>.</summary>
-public sealed class AuditVerifyOptions
+internal sealed class AuditVerifyOptions
 {
     public const string Section = "Jobs";
 

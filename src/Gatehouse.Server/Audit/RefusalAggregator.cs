@@ -4,7 +4,7 @@ namespace Gatehouse.Server.Audit;
 /// Stable reason codes of recorded security refusals (<c>docs/audit.md#security-refusals</c>). Each becomes
 /// the audit action <c>security.refused.&lt;reason&gt;</c> and the <c>reason</c> tag of <c>gatehouse.security.refused</c>.
 /// </summary>
-public static class RefusalReasons
+internal static class RefusalReasons
 {
     /// <summary>Answered 404 because the caller may not see the organisation (or the app) the request names.</summary>
     public const string OrgNotVisible = "org.not-visible";

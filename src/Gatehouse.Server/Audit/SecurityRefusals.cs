@@ -70,7 +70,7 @@ public sealed class SecurityRefusals
 /// Writes the closed windows of <see cref="SecurityRefusals"/> to the audit log: checks a few times per window,
 /// and writes the open window on graceful stop, so nothing counted is lost to a restart.
 /// </summary>
-public sealed class SecurityRefusalsFlusher(SecurityRefusals refusals, AuditLog audit, TimeProvider time,
+internal sealed class SecurityRefusalsFlusher(SecurityRefusals refusals, AuditLog audit, TimeProvider time,
     IOptions<SecurityRefusalsOptions> options, ILogger<SecurityRefusalsFlusher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

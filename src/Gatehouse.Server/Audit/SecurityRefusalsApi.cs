@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Audit;
 
 /// <summary>The recorded security refusals (the <c>security.refused.*</c> audit entries), for admins.</summary>
-public static class SecurityRefusalsApi
+internal static class SecurityRefusalsApi
 {
     public const int MaxPage = 500;
 
@@ -58,10 +58,10 @@ public static class SecurityRefusalsApi
 }
 
 /// <summary>A page of refusal entries; <c>next</c> is the <c>before</c> of the next (older) page, or null.</summary>
-public sealed record RefusalPage(IReadOnlyList<RefusalEntry> Entries, long? Next);
+internal sealed record RefusalPage(IReadOnlyList<RefusalEntry> Entries, long? Next);
 
 /// <summary>One <c>security.refused.*</c> audit entry, its data unpacked.</summary>
-public sealed record RefusalEntry(
+internal sealed record RefusalEntry(
     long Sequence, long AtUnixMs, string Reason, string Actor, string? ClientAddress, long Count,
     long FirstAtUnixMs, long LastAtUnixMs, IReadOnlyList<string> Subjects, long OtherSubjects,
     IReadOnlyList<string> Addresses, IReadOnlyDictionary<string, long>? Reasons);

@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Console;
 /// antiforgery tokens (Razor Pages validate them on every POST), output is HTML-encoded by Razor, and there is
 /// no inline script or style, so the CSP needs no <c>unsafe-inline</c>.
 /// </summary>
-public static class ConsoleSetup
+internal static class ConsoleSetup
 {
     /// <summary>Pages served to GET alone: <c>/guidelines</c>, <c>/account/login</c>, <c>/account/2fa</c>.</summary>
     private static readonly string[] PublicGetPages = ["/Guidelines", "/Account/Login", "/Account/TwoFactor"];

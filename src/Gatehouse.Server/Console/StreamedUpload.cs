@@ -22,7 +22,7 @@ namespace Gatehouse.Server.Console;
 /// </summary>
 /// <param name="handlers">The handler names (<c>""</c> for the page's plain <c>OnPost</c>).</param>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class StreamedUploadAttribute(params string[] handlers) : Attribute, IAntiforgeryPolicy, IAsyncAuthorizationFilter, IResourceFilter, IOrderedFilter
+internal sealed class StreamedUploadAttribute(params string[] handlers) : Attribute, IAntiforgeryPolicy, IAsyncAuthorizationFilter, IResourceFilter, IOrderedFilter
 {
     // After authentication/authorization filters, where the framework's own antiforgery filter runs.
     public int Order => 1000;
@@ -66,7 +66,7 @@ public sealed class StreamedUploadAttribute(params string[] handlers) : Attribut
 /// <summary>What <see cref="StreamedForm.ReadAsync"/> read: the fields before the file and the stored file, or why not.</summary>
 /// <param name="Error">A message for the page, or null.</param>
 /// <param name="Status">The HTTP status for <paramref name="Error"/> (400 for a form or antiforgery problem, 413 for size).</param>
-public sealed record StreamedFormResult(IReadOnlyDictionary<string, string> Fields, string? FileName, BlobUpload? Upload, string? Error, int Status = 200);
+internal sealed record StreamedFormResult(IReadOnlyDictionary<string, string> Fields, string? FileName, BlobUpload? Upload, string? Error, int Status = 200);
 
 /// <summary>
 /// Reads a console <c>multipart/form-data</c> upload as a stream: the small fields first (each and all together bounded),
@@ -74,7 +74,7 @@ public sealed record StreamedFormResult(IReadOnlyDictionary<string, string> Fiel
 /// with the size limit enforced while reading. Forms put the token and every field before the file input, so nothing
 /// of the file is read from a request that fails antiforgery.
 /// </summary>
-public static class StreamedForm
+internal static class StreamedForm
 {
     /// <summary>Largest total size of the fields before the file (names and values).</summary>
     public const int MaxFieldBytes = 64 * 1024;

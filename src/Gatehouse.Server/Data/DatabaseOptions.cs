@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Data;
 
 /// <summary>Settings of section <c>Database</c>.</summary>
-public sealed class DatabaseOptions
+internal sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
@@ -16,7 +16,7 @@ public sealed class DatabaseOptions
 }
 
 /// <summary>Supported database engines.</summary>
-public enum DatabaseProvider
+internal enum DatabaseProvider
 {
     Sqlite,
     Postgres,

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace Gatehouse.Server.Data;
 
 /// <summary>PostgreSQL, for scale and for several machines. Migrations in <c>Data/Migrations/Postgres</c>.</summary>
-public sealed class PostgresGatehouseDb(DbContextOptions<PostgresGatehouseDb> options) : GatehouseDb(options);
+internal sealed class PostgresGatehouseDb(DbContextOptions<PostgresGatehouseDb> options) : GatehouseDb(options);
 
 /// <summary>Lets <c>dotnet ef</c> create PostgreSQL migrations without a running database.</summary>
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresGatehouseDb>

@@ -13,7 +13,7 @@ namespace Gatehouse.Server.Developers;
 /// so its existence does not leak. Nobody is added to an organisation without consent: members join by
 /// accepting an invitation (<see cref="Invitations.InvitationService"/>). The rules live in <see cref="OrganizationDirectory"/>.
 /// </summary>
-public static class OrganizationsApi
+internal static class OrganizationsApi
 {
     public static IEndpointRouteBuilder MapOrganizationsApi(this IEndpointRouteBuilder app)
     {

@@ -16,7 +16,7 @@ public sealed class DownloadKey
 }
 
 /// <summary>One served download (a full file or a range), for per-tenant counts; the audit log has each one too.</summary>
-public sealed class DownloadRecord
+internal sealed class DownloadRecord
 {
     public long Id { get; set; }
     public Guid AppId { get; set; }

@@ -3,7 +3,7 @@ using Gatehouse.Server.Audit;
 namespace Gatehouse.Server.Downloads;
 
 /// <summary>Which refused download links count as security refusals (<see cref="SecurityRefusals"/>), and recording them.</summary>
-public static class DownloadRefusals
+internal static class DownloadRefusals
 {
     /// <summary>Which download refusals are recorded: altered or stolen links; an expired or retired link is ordinary.</summary>
     public static string? ReasonFor(UrlRefusal refusal) => refusal switch

@@ -12,7 +12,7 @@ namespace Gatehouse.Server.Downloads;
 /// signature) and client address within <c>Downloads:CountWindow</c>. In memory, per server: with several servers
 /// a download may be counted once per server, which stays bounded.
 /// </summary>
-public sealed class DownloadCountWindow
+internal sealed class DownloadCountWindow
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
@@ -51,7 +51,7 @@ public sealed class DownloadCountWindow
 /// (the holders are anonymous, so the address is what there is). Past it: 429 with <c>Retry-After</c> and problem
 /// <c>request.rate-limited</c>, before the URL is checked or anything is read.
 /// </summary>
-public sealed class DownloadRateLimitPolicy(IOptions<DownloadOptions> options) : IRateLimiterPolicy<string>
+internal sealed class DownloadRateLimitPolicy(IOptions<DownloadOptions> options) : IRateLimiterPolicy<string>
 {
     public const string Name = "downloads";
 

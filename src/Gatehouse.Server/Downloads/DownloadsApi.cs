@@ -21,7 +21,7 @@ namespace Gatehouse.Server.Downloads;
 /// URL keys. Docs: docs/downloads.md. Who gets a URL, installs and key rotation are decided in <see cref="DownloadIssuer"/>;
 /// those handlers translate its outcomes.
 /// </summary>
-public static class DownloadsApi
+internal static class DownloadsApi
 {
     public static IEndpointRouteBuilder MapDownloadsApi(this IEndpointRouteBuilder app)
     {
@@ -280,7 +280,7 @@ public static class DownloadsApi
     }
 }
 
-public static class DownloadAuditActions
+internal static class DownloadAuditActions
 {
     public const string UrlIssued = "download.url-issued";
     public const string Served = "download.served";
@@ -289,7 +289,7 @@ public static class DownloadAuditActions
 }
 
 /// <summary><c>gatehouse.downloads.served</c> (tag <c>status</c>) and <c>gatehouse.downloads.refused</c> (tag <c>reason</c>).</summary>
-public sealed class DownloadMetrics
+internal sealed class DownloadMetrics
 {
     public const string MeterName = "Gatehouse.Downloads";
     private readonly Counter<long> _served;

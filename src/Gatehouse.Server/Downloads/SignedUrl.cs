@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Downloads;
 /// </summary>
 /// <param name="Subject"><c>t:{tenant id}</c> or <c>u:{user id}</c>.</param>
 /// <param name="ClientAddress">Null: any address.</param>
-public sealed record DownloadGrant(
+internal sealed record DownloadGrant(
     string Method, Guid VersionId, string DigestHex, DateTimeOffset ExpiresAt, string KeyId, string Subject, string? ClientAddress,
     string ContentDisposition)
 {
@@ -40,7 +40,7 @@ public enum UrlRefusal
 /// The signed URL scheme (<c>docs/downloads.md</c>): HMAC-SHA256 over a canonical, newline-joined string of
 /// every granted field, base64url, compared in constant time. Pure functions; keys come from the caller.
 /// </summary>
-public static class DownloadUrls
+internal static class DownloadUrls
 {
     public const string PathPrefix = "/dl";
     public const string Version = "gh-dl-1";

@@ -4,7 +4,7 @@ namespace Gatehouse.Server.Errors;
 /// Stable error codes carried in every problem details response as <c>code</c>; the problem
 /// <c>type</c> is the doc page <c>/docs/errors/{code}</c> (see <c>docs/errors/</c>).
 /// </summary>
-public static class ProblemCodes
+internal static class ProblemCodes
 {
     public const string Unauthenticated = "auth.unauthenticated";
     public const string Forbidden = "auth.forbidden";

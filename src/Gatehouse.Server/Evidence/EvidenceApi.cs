@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Evidence;
 /// Evidence is never public: every route needs a signed-in caller who may see the organisation,
 /// and anything else answers 404. The rules live in <see cref="EvidenceVault"/>; the handlers translate its outcomes.
 /// </summary>
-public static class EvidenceApi
+internal static class EvidenceApi
 {
     public static IEndpointRouteBuilder MapEvidenceApi(this IEndpointRouteBuilder app)
     {

@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Evidence;
 
 /// <summary>When evidence expiry is checked. The key keeps its path from before the feature owned it: <c>Jobs:EvidenceExpiryInterval</c>.</summary>
-public sealed class EvidenceExpiryOptions
+internal sealed class EvidenceExpiryOptions
 {
     public const string Section = "Jobs";
 

@@ -38,7 +38,7 @@ public sealed class EvidenceItem
 /// Kinds of evidence the policy can ask for: the catalogue's evidence types (what requirements name in
 /// <c>verifiedBy.evidence</c>) plus <c>other</c>.
 /// </summary>
-public static class EvidenceTypes
+internal static class EvidenceTypes
 {
     public const string Iso27001 = Gatehouse.Analysis.Requirements.EvidenceTypes.Iso27001;
     public const string Soc2Type2 = Gatehouse.Analysis.Requirements.EvidenceTypes.Soc2Type2;
@@ -48,7 +48,7 @@ public static class EvidenceTypes
 }
 
 /// <summary>Where an evidence item is in its review.</summary>
-public static class EvidenceStatus
+internal static class EvidenceStatus
 {
     /// <summary>The engine's file check is running.</summary>
     public const string Scanning = "scanning";

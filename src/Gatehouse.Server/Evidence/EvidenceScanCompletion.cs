@@ -13,7 +13,7 @@ namespace Gatehouse.Server.Evidence;
 /// run never lets a file through). Idempotent: only an item still <c>scanning</c> moves, with a
 /// conditional update in the same transaction as its notification, so a re-delivered scan tells no one twice.
 /// </summary>
-public sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, AuditLog audit, ILogger<EvidenceScanCompletion> logger) : IScanCompletion
+internal sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, AuditLog audit, ILogger<EvidenceScanCompletion> logger) : IScanCompletion
 {
     public string Purpose => ScanPurposes.Evidence;
 

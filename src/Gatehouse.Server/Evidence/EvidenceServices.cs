@@ -4,4 +4,4 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Evidence;
 
 /// <summary>The services the evidence upload handler uses, bound as one parameter (<c>[AsParameters]</c>).</summary>
-public sealed record EvidenceServices(EvidenceVault Vault, IBlobStore Blobs, IOptions<EvidenceOptions> Options);
+internal sealed record EvidenceServices(EvidenceVault Vault, IBlobStore Blobs, IOptions<EvidenceOptions> Options);

@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Evidence;
 
 /// <summary>How an item's dates stand today (independent of its review status).</summary>
-public static class EvidenceValidity
+internal static class EvidenceValidity
 {
     public const string Valid = "valid";
     /// <summary>Valid, but ends within the listing policy's <c>evidenceExpiryWarningDays</c>.</summary>

@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Guidelines;
 /// page, Pages/Guidelines.cshtml), <c>/api/guidelines</c> (the catalogue as JSON) and <c>/api/questionnaires/{appType}</c>.
 /// Served from the catalogue embedded in the engine, the one <c>gatehouse guidelines</c> prints.
 /// </summary>
-public static class GuidelinesApi
+internal static class GuidelinesApi
 {
     public static IEndpointRouteBuilder MapGuidelinesApi(this IEndpointRouteBuilder app)
     {
@@ -62,7 +62,7 @@ public static class GuidelinesApi
 }
 
 /// <summary>The catalogue as JSON: its version and digest, the app type filter if any, and the requirements.</summary>
-public sealed record GuidelinesResponse(string CatalogVersion, string CatalogDigest, string? AppType, IReadOnlyList<Requirement> Requirements);
+internal sealed record GuidelinesResponse(string CatalogVersion, string CatalogDigest, string? AppType, IReadOnlyList<Requirement> Requirements);
 
 /// <summary>One stored version of a requirement: its digest, when this server first shipped it, and its content.</summary>
-public sealed record RequirementVersionInfo(string RequirementId, int Version, string Digest, DateTimeOffset FirstSeenAt, System.Text.Json.JsonElement Content);
+internal sealed record RequirementVersionInfo(string RequirementId, int Version, string Digest, DateTimeOffset FirstSeenAt, System.Text.Json.JsonElement Content);

@@ -9,7 +9,7 @@ namespace Gatehouse.Server.Health;
 /// <c>/healthz</c> (the process is alive), <c>/readyz</c> (every dependency works: status only, for anyone),
 /// <c>/readyz/details</c> (each check, its engine version and message: admins only), version.
 /// </summary>
-public static class HealthApi
+internal static class HealthApi
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
@@ -86,10 +86,10 @@ public static class HealthApi
     }
 }
 
-public sealed record AliveResponse(string Status);
+internal sealed record AliveResponse(string Status);
 internal sealed record DependencyStatus(string Name, string Status, string Detail, long DurationMs);
 public sealed record CheckStatus(string Status, string Detail, long DurationMs);
 public sealed record ReadyResponse(string Status, IReadOnlyDictionary<string, CheckStatus> Checks);
 /// <summary>What <c>/readyz</c> tells anyone: <c>ready</c> or <c>not-ready</c>.</summary>
-public sealed record ReadySummary(string Status);
-public sealed record VersionResponse(string Name, string Version);
+internal sealed record ReadySummary(string Status);
+internal sealed record VersionResponse(string Name, string Version);

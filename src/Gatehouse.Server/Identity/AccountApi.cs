@@ -14,7 +14,7 @@ using static Gatehouse.Server.Identity.HtmlPage;
 namespace Gatehouse.Server.Identity;
 
 /// <summary>Console sign-in (cookie + antiforgery), the account page, and who-am-I.</summary>
-public static class AccountApi
+internal static class AccountApi
 {
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
@@ -140,7 +140,7 @@ public static class AccountApi
     }
 }
 
-public sealed record MeOrganization(Guid Id, string Name, string Role);
-public sealed record MeResponse(string Id, string Email, string? DisplayName, IReadOnlyList<string> Roles,
+internal sealed record MeOrganization(Guid Id, string Name, string Role);
+internal sealed record MeResponse(string Id, string Email, string? DisplayName, IReadOnlyList<string> Roles,
     IReadOnlyList<MeOrganization> Organizations, IReadOnlyList<string> Scopes);
-public sealed record AntiforgeryResponse(string HeaderName, string Token);
+internal sealed record AntiforgeryResponse(string HeaderName, string Token);

@@ -5,7 +5,7 @@ namespace Gatehouse.Server.Identity;
 /// a refused authorization are answered with problem details, never a redirect. <c>/api</c> always; a feature with
 /// an API of its own adds its prefix (the platform API adds <c>/platform</c>).
 /// </summary>
-public sealed class ApiPaths
+internal sealed class ApiPaths
 {
     /// <summary>The prefixes, <c>/api</c> first.</summary>
     public IList<PathString> Prefixes { get; } = [new PathString("/api")];

@@ -10,7 +10,7 @@ namespace Gatehouse.Server.Identity;
 /// credential is logged with its reason and answered 401 <c>invalid_token</c> without saying why (RFC 6750
 /// §3); a missing one 401 <c>unauthenticated</c>; a credential that may not do something 403, as problem details.
 /// </summary>
-public abstract class BearerCredentialHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+internal abstract class BearerCredentialHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>What the credential is called in logs ("API key").</summary>

@@ -6,7 +6,7 @@ namespace Gatehouse.Server.Identity;
 /// authentication scheme judges it. The default scheme forwards such a request there, so that Identity names
 /// no feature; register one with <see cref="AuthSetup.AddBearerCredential{THandler}"/>.
 /// </summary>
-public sealed class BearerCredentials
+internal sealed class BearerCredentials
 {
     private readonly List<(string Scheme, Func<string?, bool> Presents)> _credentials = [];
 

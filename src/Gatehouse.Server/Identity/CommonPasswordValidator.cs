@@ -14,7 +14,7 @@ namespace Gatehouse.Server.Identity;
 /// service's name. No composition rules (§5.1.1.2 says not to impose them). Registered as an Identity password
 /// validator, so every way a password is set (API, bootstrap admin, demo users) goes through it.
 /// </summary>
-public sealed class CommonPasswordValidator : IPasswordValidator<GatehouseUser>
+internal sealed class CommonPasswordValidator : IPasswordValidator<GatehouseUser>
 {
     public const string CommonCode = "PasswordCommon";
     public const string RepetitiveCode = "PasswordRepetitive";

@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace Gatehouse.Server.Identity;
 
 /// <summary>Reading the caller from claims.</summary>
-public static class CurrentUser
+internal static class CurrentUser
 {
     public static string Id(this ClaimsPrincipal user)
     {

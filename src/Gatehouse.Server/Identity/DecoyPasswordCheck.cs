@@ -9,7 +9,7 @@ namespace Gatehouse.Server.Identity;
 /// unknown e-mail and for a locked-out account, where Identity would answer without hashing and the time taken
 /// would tell an outsider which addresses have accounts.
 /// </summary>
-public sealed class DecoyPasswordCheck(IPasswordHasher<GatehouseUser> hasher, DecoyPasswordCheck.Hash hash)
+internal sealed class DecoyPasswordCheck(IPasswordHasher<GatehouseUser> hasher, DecoyPasswordCheck.Hash hash)
 {
     private static readonly GatehouseUser Nobody = new() { Id = "decoy" };
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Identity;
 
 /// <summary>Cookie sessions carry every scope their roles allow (tokens carry what they were issued with).</summary>
-public sealed class GatehouseClaimsFactory(
+internal sealed class GatehouseClaimsFactory(
     UserManager<GatehouseUser> userManager,
     RoleManager<IdentityRole> roleManager,
     IOptions<IdentityOptions> options)

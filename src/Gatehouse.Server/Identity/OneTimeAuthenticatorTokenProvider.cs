@@ -27,7 +27,7 @@ public sealed class TotpStepRecord
 /// several, cannot both succeed. Used for the second sign-in step and for confirming enrolment
 /// (<see cref="TwoFactorApi"/>); recovery codes are single-use in Identity already.
 /// </summary>
-public sealed class OneTimeAuthenticatorTokenProvider(GatehouseDb db, TimeProvider time) : IUserTwoFactorTokenProvider<GatehouseUser>
+internal sealed class OneTimeAuthenticatorTokenProvider(GatehouseDb db, TimeProvider time) : IUserTwoFactorTokenProvider<GatehouseUser>
 {
     /// <summary>Name under which it is registered as Identity's authenticator token provider.</summary>
     public const string ProviderName = "GatehouseAuthenticator";

@@ -22,7 +22,7 @@ public sealed class OrganizationMember
 }
 
 /// <summary>Roles inside an organisation.</summary>
-public static class OrganizationRoles
+internal static class OrganizationRoles
 {
     public const string Owner = "owner";
     public const string Member = "member";

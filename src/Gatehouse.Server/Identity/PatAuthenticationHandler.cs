@@ -12,7 +12,7 @@ namespace Gatehouse.Server.Identity;
 /// so a role change or lock-out takes effect at once; the token's scopes are cut down to what those
 /// roles allow.
 /// </summary>
-public sealed class PatAuthenticationHandler(
+internal sealed class PatAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace Gatehouse.Server.Identity;
 
 /// <summary>Authorization policies. The fallback policy requires an authenticated user everywhere.</summary>
-public static class Policies
+internal static class Policies
 {
     public const string Read = "scope:read";
     public const string Write = "scope:write";

@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Identity;
 
 /// <summary>The three roles. Staff (admin, reviewer) see every organisation; developers see their own.</summary>
-public static class Roles
+internal static class Roles
 {
     public const string Admin = "admin";
     public const string Reviewer = "reviewer";

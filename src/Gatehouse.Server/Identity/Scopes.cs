@@ -4,7 +4,7 @@ namespace Gatehouse.Server.Identity;
 /// Scopes of personal access tokens. A cookie session holds every scope its roles allow;
 /// a token holds only what it was issued with, and never more than its owner's roles allow.
 /// </summary>
-public static class Scopes
+internal static class Scopes
 {
     /// <summary>Read what the caller may see.</summary>
     public const string Read = "read";

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Identity;
 
 /// <summary>A console user who may install apps into a tenant (consent on its behalf).</summary>
-public sealed class TenantAdmin
+internal sealed class TenantAdmin
 {
     public Guid TenantId { get; set; }
     public required string UserId { get; set; }

@@ -9,7 +9,7 @@ namespace Gatehouse.Server.Identity;
 /// Issues and checks personal access tokens: <c>gatehouse_pat_{id}_{secret}</c>, 12 + 40 random
 /// characters. The prefix lets secret scanners find leaked tokens; only an HMAC is stored.
 /// </summary>
-public sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider time)
+internal sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider time)
 {
     public const string Prefix = "gatehouse_pat_";
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz234567";

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Identity;
 
 /// <summary>Personal access tokens: create (shown once), list, revoke.</summary>
-public static class TokensApi
+internal static class TokensApi
 {
     public static IEndpointRouteBuilder MapTokensApi(this IEndpointRouteBuilder app)
     {
@@ -121,9 +121,9 @@ internal sealed record IssueOutcome(string? Token, PersonalAccessToken? Record, 
     public static IssueOutcome Invalid(string error) => new(null, null, error);
 }
 
-public sealed record CreateTokenRequest(string Name, IReadOnlyList<string>? Scopes, int? ExpiresInDays);
-public sealed record CreatedToken(string Id, string Token, string Name, IReadOnlyList<string> Scopes, DateTimeOffset ExpiresAt, string? ParentId);
-public sealed record TokenInfo(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt,
+internal sealed record CreateTokenRequest(string Name, IReadOnlyList<string>? Scopes, int? ExpiresInDays);
+internal sealed record CreatedToken(string Id, string Token, string Name, IReadOnlyList<string> Scopes, DateTimeOffset ExpiresAt, string? ParentId);
+internal sealed record TokenInfo(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string? LastUsedFrom, string? ParentId)
 {
     public static TokenInfo From(PersonalAccessToken t) =>

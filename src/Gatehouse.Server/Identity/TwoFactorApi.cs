@@ -15,7 +15,7 @@ namespace Gatehouse.Server.Identity;
 /// <c>/account/2fa</c> (the second step of sign-in) and <c>/account/2fa/setup</c> (enrolment with a shared key,
 /// then ten single-use recovery codes). See docs/console.md#security.
 /// </summary>
-public static class TwoFactorApi
+internal static class TwoFactorApi
 {
     public const string Issuer = "Gatehouse";
     public const int RecoveryCodeCount = 10;

@@ -18,7 +18,7 @@ namespace Gatehouse.Server.Identity;
 /// (<see cref="UseTwoFactorEnforcement"/>), and sign-in posts are rate limited per client address on top of
 /// Identity's lock-out (docs/console.md#security).
 /// </summary>
-public static class TwoFactorSetup
+internal static class TwoFactorSetup
 {
     public const string LoginRateLimitPolicy = "login";
 

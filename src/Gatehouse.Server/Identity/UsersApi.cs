@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Identity;
 
 /// <summary>User administration (admins only): create users, change roles.</summary>
-public static class UsersApi
+internal static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
@@ -69,7 +69,7 @@ public static class UsersApi
         RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 24);
 }
 
-public sealed record CreateUserRequest(string Email, string Role, string? Password, string? DisplayName);
-public sealed record CreatedUser(string Id, string Email, IReadOnlyList<string> Roles, string? GeneratedPassword);
-public sealed record SetRolesRequest(IReadOnlyList<string> Roles);
-public sealed record UserInfo(string Id, string Email, string? DisplayName, IReadOnlyList<string> Roles);
+internal sealed record CreateUserRequest(string Email, string Role, string? Password, string? DisplayName);
+internal sealed record CreatedUser(string Id, string Email, IReadOnlyList<string> Roles, string? GeneratedPassword);
+internal sealed record SetRolesRequest(IReadOnlyList<string> Roles);
+internal sealed record UserInfo(string Id, string Email, string? DisplayName, IReadOnlyList<string> Roles);

@@ -39,7 +39,7 @@ public sealed class Invitation
 }
 
 /// <summary>What an invitation is for.</summary>
-public static class InvitationKinds
+internal static class InvitationKinds
 {
     public const string Organization = "organization";
     public const string Tenant = "tenant";

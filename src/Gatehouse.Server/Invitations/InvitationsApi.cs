@@ -7,7 +7,7 @@ namespace Gatehouse.Server.Invitations;
 /// Accepting and revoking invitations (issued by <c>POST /api/orgs/{orgId}/invitations</c> and
 /// <c>POST /api/tenants/{tenantId}/invitations</c>). The rules live in <see cref="InvitationRequests"/>.
 /// </summary>
-public static class InvitationsApi
+internal static class InvitationsApi
 {
     public static IEndpointRouteBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
     {

@@ -5,7 +5,7 @@ namespace Gatehouse.Server.Jobs;
 /// (run by the feature's <see cref="IWorkHandler"/>) unless one was created within the last <see cref="Every"/>.
 /// Registered by the feature, with its interval in that feature's options; Jobs names no feature.
 /// </summary>
-public interface IPeriodicWork
+internal interface IPeriodicWork
 {
     /// <summary>The <see cref="WorkItem.Kind"/> to enqueue.</summary>
     string Kind { get; }

@@ -5,7 +5,7 @@ namespace Gatehouse.Server.Jobs;
 /// pass's scope, such as the lifecycle ticker that starts due rescans, retries and probes. Must be cheap when
 /// nothing is due, and safe when several workers run it at once.
 /// </summary>
-public interface IReconcilerStep
+internal interface IReconcilerStep
 {
     /// <summary>A name for logs.</summary>
     string Name { get; }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Jobs;
 
 /// <summary>A feature's <see cref="IPeriodicWork"/>: a work kind and its interval, read from the feature's options.</summary>
-public sealed record PeriodicWork(string Kind, TimeSpan Every) : IPeriodicWork
+internal sealed record PeriodicWork(string Kind, TimeSpan Every) : IPeriodicWork
 {
     /// <summary>Registers periodic work of <paramref name="kind"/> every <paramref name="every"/> of the feature's <typeparamref name="TOptions"/>.</summary>
     public static void Register<TOptions>(IServiceCollection services, string kind, Func<TOptions, TimeSpan> every) where TOptions : class

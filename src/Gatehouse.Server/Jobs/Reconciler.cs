@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Jobs;
 /// for items whose lease lapsed or that sat pending too long. Each pass also runs the features' <see cref="IReconcilerStep"/>s
 /// and enqueues their due <see cref="IPeriodicWork"/>.
 /// </summary>
-public sealed class Reconciler(
+internal sealed class Reconciler(
     IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time,
     IOptions<JobsOptions> options, ILogger<Reconciler> logger) : BackgroundService
 {

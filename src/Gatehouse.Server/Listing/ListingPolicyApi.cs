@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Gatehouse.Server.Listing;
 
 /// <summary>The listing policy: read by everyone signed in (vendors need to know what their tier requires), changed by admins.</summary>
-public static class ListingPolicyApi
+internal static class ListingPolicyApi
 {
     public static IEndpointRouteBuilder MapListingPolicyApi(this IEndpointRouteBuilder app)
     {
@@ -58,5 +58,5 @@ public static class ListingPolicyApi
     }
 }
 
-public sealed record PolicyInfo(int Version, ListingPolicy Policy);
-public sealed record PolicyVersionInfo(int Version, string Sha256, string Source, string CreatedBy, DateTimeOffset CreatedAt);
+internal sealed record PolicyInfo(int Version, ListingPolicy Policy);
+internal sealed record PolicyVersionInfo(int Version, string Sha256, string Source, string CreatedBy, DateTimeOffset CreatedAt);

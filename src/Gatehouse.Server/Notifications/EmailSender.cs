@@ -13,7 +13,7 @@ namespace Gatehouse.Server.Notifications;
 /// otherwise writes each message as an <c>.eml</c> file to <c>{DataDirectory}/mail/</c>.
 /// Messages are plain text built from the envelope; nothing in them is a secret.
 /// </summary>
-public sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<EmailSender> logger,
+internal sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<EmailSender> logger,
     Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
 {
     /// <summary>Where messages go without SMTP.</summary>

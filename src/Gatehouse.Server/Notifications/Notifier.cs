@@ -123,7 +123,7 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
 }
 
 /// <summary>What webhooks receive as the body and what e-mails are built from.</summary>
-public sealed record NotificationEnvelope(Guid Id, string Type, DateTimeOffset CreatedAt, Guid? OrganizationId, object Data);
+internal sealed record NotificationEnvelope(Guid Id, string Type, DateTimeOffset CreatedAt, Guid? OrganizationId, object Data);
 
 /// <summary>
 /// Wakes this process's dispatch loop when a notification is queued, so that delivery in a

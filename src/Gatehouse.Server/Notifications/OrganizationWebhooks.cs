@@ -12,7 +12,7 @@ namespace Gatehouse.Server.Notifications;
 /// An organisation's webhook endpoints' rules (docs/notifications.md): the owner creates and rotates, the owner or an
 /// admin deletes; URLs Gatehouse will not call are refused; a webhook the caller may not see is "not found".
 /// </summary>
-public sealed partial class OrganizationWebhooks(OrgAccess access, GatehouseDb db, WebhookAddressGuard guard, WebhookSigning signing, AuditLog audit,
+internal sealed partial class OrganizationWebhooks(OrgAccess access, GatehouseDb db, WebhookAddressGuard guard, WebhookSigning signing, AuditLog audit,
     TimeProvider time, IOptions<NotificationsOptions> options)
 {
     /// <summary>A new endpoint for the organisation (its owner): an allowed URL, event types, within the per-organisation limit.</summary>

@@ -5,7 +5,7 @@ namespace Gatehouse.Server.Notifications;
 /// <c>Notifications:DispatchInterval</c>, and when this process queues a notification. Several
 /// workers may run it at once; the dispatcher's claim keeps each attempt to one of them.
 /// </summary>
-public sealed class OutboxDispatchLoop(
+internal sealed class OutboxDispatchLoop(
     OutboxDispatcher dispatcher, OutboxSignal signal, TimeProvider time, Microsoft.Extensions.Options.IOptions<NotificationsOptions> options,
     EmailSender email, IHostEnvironment environment, ILogger<OutboxDispatchLoop> logger) : BackgroundService
 {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Notifications;
 
 /// <summary>What one dispatch pass did.</summary>
-public sealed record DispatchPass(int Attempted, int Delivered, int Retrying, int Dead);
+internal sealed record DispatchPass(int Attempted, int Delivered, int Retrying, int Dead);
 
 /// <summary>
 /// Delivers due outbox rows (state <c>pending</c>, <c>NextAttemptAt &lt;= now</c>). Safe with several
@@ -18,7 +18,7 @@ public sealed record DispatchPass(int Attempted, int Delivered, int Retrying, in
 /// <c>Notifications:MaxAttempts</c>; then the row is <c>dead</c>, logged and audited.
 /// Delivery is at least once: receivers deduplicate by <c>Gatehouse-Delivery</c>.
 /// </summary>
-public sealed class OutboxDispatcher(
+internal sealed class OutboxDispatcher(
     IServiceScopeFactory scopes, WebhookSender webhooks, EmailSender email, WebhookSigning signing, AuditLog audit,
     TimeProvider time, IOptions<NotificationsOptions> options, ILogger<OutboxDispatcher> logger)
 {

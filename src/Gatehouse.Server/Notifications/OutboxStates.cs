@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Notifications;
 
 /// <summary>Values of <see cref="OutboxMessage.State"/>.</summary>
-public static class OutboxStates
+internal static class OutboxStates
 {
     /// <summary>Waiting for its next attempt (<see cref="OutboxMessage.NextAttemptAt"/>), or being attempted.</summary>
     public const string Pending = "pending";
@@ -11,7 +11,7 @@ public static class OutboxStates
 }
 
 /// <summary>Values of <see cref="OutboxMessage.Channel"/>.</summary>
-public static class OutboxChannels
+internal static class OutboxChannels
 {
     public const string Webhook = "webhook";
     public const string Email = "email";

@@ -10,7 +10,7 @@ namespace Gatehouse.Server.Notifications;
 /// The message is for the vendor and says only that the address is not allowed; what the host resolved to
 /// (an internal network's layout) is logged by <see cref="WebhookAddressGuard"/> and never returned.
 /// </summary>
-public sealed class WebhookRefusedException(string message) : Exception(message);
+internal sealed class WebhookRefusedException(string message) : Exception(message);
 
 /// <summary>
 /// Decides which addresses a webhook may reach: public ones, and private, loopback or link-local ones

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Notifications;
 
 /// <summary>The outcome of one delivery attempt: delivered, or the reason it failed (never a secret).</summary>
-public sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false)
+internal sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false)
 {
     public static readonly DeliveryResult Ok = new(true);
     public static DeliveryResult Failed(string error, bool permanent = false) => new(false, error, permanent);
@@ -17,7 +17,7 @@ public sealed record DeliveryResult(bool Delivered, string? Error = null, bool P
 /// connect on our behalf, past the address check), and connects only to addresses that
 /// <see cref="WebhookAddressGuard"/> allowed, resolved once per connection.
 /// </summary>
-public sealed class WebhookSender : IDisposable
+internal sealed class WebhookSender : IDisposable
 {
     private readonly HttpClient _http;
     private readonly IOptions<NotificationsOptions> _options;

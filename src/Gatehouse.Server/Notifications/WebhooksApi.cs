@@ -13,7 +13,7 @@ namespace Gatehouse.Server.Notifications;
 /// organisation or webhook the caller may not see answers 404. Secrets are shown once, at creation
 /// and rotation, and never again. The rules live in <see cref="OrganizationWebhooks"/>.
 /// </summary>
-public static class WebhooksApi
+internal static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {

@@ -243,7 +243,7 @@ public sealed record AppAccessRefusal(string Code, string Message)
 }
 
 /// <summary>Lifecycle events an app's own webhook receives (<see cref="WebhookEndpoint.AppId"/>).</summary>
-public static class AppEvents
+internal static class AppEvents
 {
     public const string Installed = "app.installed";
     public const string Uninstalled = "app.uninstalled";

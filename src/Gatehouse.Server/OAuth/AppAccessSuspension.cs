@@ -27,7 +27,7 @@ public sealed class AppAccessSuspension
 }
 
 /// <summary>What suspended an app's access (<see cref="AppAccessSuspension.Source"/>).</summary>
-public static class AppAccessSuspensionSources
+internal static class AppAccessSuspensionSources
 {
     /// <summary>Staff pulled the kill switch (<c>POST /api/apps/{app}/kill-switch</c>).</summary>
     public const string KillSwitch = "kill-switch";

@@ -8,7 +8,7 @@ namespace Gatehouse.Server.OAuth;
 /// secret, lifecycle webhook and installations; tenant admins list and uninstall; staff pull the kill switch.
 /// Docs: docs/oauth.md. The rules live in <see cref="AppClients"/>; the handlers translate its outcomes.
 /// </summary>
-public static class AppClientsApi
+internal static class AppClientsApi
 {
     public static IEndpointRouteBuilder MapAppClientsApi(this IEndpointRouteBuilder app)
     {

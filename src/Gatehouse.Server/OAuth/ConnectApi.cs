@@ -20,7 +20,7 @@ namespace Gatehouse.Server.OAuth;
 /// tenant admin, which records the installation) and token (who gets which tenant). Introspection,
 /// revocation and PAR are answered by OpenIddict alone.
 /// </summary>
-public static class ConnectApi
+internal static class ConnectApi
 {
     public static IEndpointRouteBuilder MapConnectApi(this IEndpointRouteBuilder app)
     {

@@ -4,7 +4,7 @@ namespace Gatehouse.Server.OAuth;
 /// The small scope vocabulary of the platform API, with the plain words the consent page shows.
 /// A client may be granted only these (and <c>offline_access</c> for refresh tokens).
 /// </summary>
-public static class OAuthScopes
+internal static class OAuthScopes
 {
     public const string ProjectsRead = "projects.read";
     public const string ProjectsWrite = "projects.write";
@@ -25,7 +25,7 @@ public static class OAuthScopes
 }
 
 /// <summary>Audit actions of the OAuth feature.</summary>
-public static class OAuthAuditActions
+internal static class OAuthAuditActions
 {
     public const string AppInstalled = "oauth.app-installed";
     public const string AppUninstalled = "oauth.app-uninstalled";

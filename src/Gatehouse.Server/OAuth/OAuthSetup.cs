@@ -11,7 +11,7 @@ namespace Gatehouse.Server.OAuth;
 /// The OAuth 2.0 authorization server (OpenIddict) for web integrations, stored in the Gatehouse
 /// database, and the HTTPS rules of the host. Docs: docs/oauth.md.
 /// </summary>
-public static class OAuthSetup
+internal static class OAuthSetup
 {
     /// <summary>The platform API's resource indicator (RFC 8707), in canonical form (trailing slash).</summary>
     public const string PlatformResource = "https://platform.gatehouse.local/api/";

@@ -13,7 +13,7 @@ namespace Gatehouse.Server.OAuth;
 /// <item>Never: wildcards, fragments, user info, relative URIs, more than 10 URIs or 2000 characters.</item>
 /// </list>
 /// </summary>
-public static class RedirectUris
+internal static class RedirectUris
 {
     public const int MaxCount = 10;
     public const int MaxLength = 2000;

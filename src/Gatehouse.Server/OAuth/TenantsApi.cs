@@ -10,7 +10,7 @@ namespace Gatehouse.Server.OAuth;
 /// (the same invitations as vendor organisations). A tenant the caller neither administers nor, as admin, manages
 /// answers 404. The rules live in <see cref="TenantDirectory"/>.
 /// </summary>
-public static class TenantsApi
+internal static class TenantsApi
 {
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {

@@ -10,7 +10,7 @@ namespace Gatehouse.Server.Platform;
 /// The marketplace platform's small resource API that integrations call (docs/platform-api.md). Every
 /// query is filtered to the caller's tenants: another tenant's project or issue is "not found".
 /// </summary>
-public static class PlatformApi
+internal static class PlatformApi
 {
     public const string Prefix = "/platform";
 
@@ -102,16 +102,16 @@ public static class PlatformApi
     }
 }
 
-public sealed record CreateProjectRequest(string? Key, string? Name);
-public sealed record CreateIssueRequest(string? Title);
-public sealed record UpdateIssueRequest(string? Title, string? Status);
+internal sealed record CreateProjectRequest(string? Key, string? Name);
+internal sealed record CreateIssueRequest(string? Title);
+internal sealed record UpdateIssueRequest(string? Title, string? Status);
 
-public sealed record ProjectDto(Guid Id, Guid TenantId, string Key, string Name)
+internal sealed record ProjectDto(Guid Id, Guid TenantId, string Key, string Name)
 {
     public static ProjectDto From(Project p) => new(p.Id, p.TenantId, p.Key, p.Name);
 }
 
-public sealed record IssueDto(Guid Id, Guid ProjectId, string Title, string Status, DateTimeOffset CreatedAt)
+internal sealed record IssueDto(Guid Id, Guid ProjectId, string Title, string Status, DateTimeOffset CreatedAt)
 {
     public static IssueDto From(Issue i) => new(i.Id, i.ProjectId, i.Title, i.Status, i.CreatedAt);
 }

@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Platform;
 /// space-separated values; OpenIddict's <c>oi_scp</c> is read too). Data is always filtered to the caller's
 /// tenants, so a key of tenant A sees nothing of tenant B (404).
 /// </summary>
-public static class PlatformAuth
+internal static class PlatformAuth
 {
     /// <summary>The base policy: authenticated, bound to a tenant.</summary>
     public const string Policy = "platform";
@@ -70,7 +70,7 @@ public static class PlatformAuth
 }
 
 /// <summary>The caller holds <see cref="Scope"/>; a refusal answers <c>auth.insufficient-scope</c>.</summary>
-public sealed class PlatformScopeRequirement(string scope) : AuthorizationHandler<PlatformScopeRequirement>, IScopeRequirement
+internal sealed class PlatformScopeRequirement(string scope) : AuthorizationHandler<PlatformScopeRequirement>, IScopeRequirement
 {
     public string Scope { get; } = scope;
 

@@ -25,7 +25,7 @@ public sealed class Issue
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-public static class IssueStatuses
+internal static class IssueStatuses
 {
     public const string Open = "open";
     public const string InProgress = "in-progress";

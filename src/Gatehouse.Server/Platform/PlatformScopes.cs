@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Platform;
 
 /// <summary>Scopes of the platform API, shared by API keys and (later) OAuth access tokens.</summary>
-public static class PlatformScopes
+internal static class PlatformScopes
 {
     public const string ProjectsRead = "projects.read";
     public const string ProjectsWrite = "projects.write";

@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Retention;
 
 /// <summary>When unreferenced blobs are deleted. The key keeps its path from before retention owned it: <c>Jobs:BlobRetentionInterval</c>.</summary>
-public sealed class BlobRetentionOptions
+internal sealed class BlobRetentionOptions
 {
     public const string Section = "Jobs";
 

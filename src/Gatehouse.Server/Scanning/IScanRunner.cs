@@ -6,7 +6,7 @@ namespace Gatehouse.Server.Scanning;
 /// Must be idempotent (a re-delivered scan runs again and its findings are replaced) and fail closed: a runner
 /// that cannot finish stores an incomplete verdict or throws, never a pass.
 /// </summary>
-public interface IScanRunner
+internal interface IScanRunner
 {
     /// <summary>The kind of scan this runner runs.</summary>
     ScanKind Kind { get; }

@@ -41,7 +41,7 @@ public sealed class Scan
 }
 
 /// <summary>Why a scan ran; its completion is handed to the owner of the purpose.</summary>
-public static class ScanPurposes
+internal static class ScanPurposes
 {
     /// <summary>Uploaded through <c>/api/orgs/{org}/scans</c>, belongs to nothing.</summary>
     public const string Adhoc = "adhoc";

@@ -10,7 +10,7 @@ namespace Gatehouse.Server.Scanning;
 /// The one way a finished scan is stored, whatever its kind: its findings (replacing a previous attempt's), its
 /// report, its verdict and the <c>scan.completed</c> audit entry.
 /// </summary>
-public sealed class ScanResults(GatehouseDb db, AuditLog audit, TimeProvider time, ILogger<ScanResults> logger)
+internal sealed class ScanResults(GatehouseDb db, AuditLog audit, TimeProvider time, ILogger<ScanResults> logger)
 {
     /// <summary>Stores a scan that ran to the end.</summary>
     /// <param name="reportJson">The report as the CLI prints it with <c>--format json</c>.</param>

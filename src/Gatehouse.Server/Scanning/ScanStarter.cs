@@ -47,7 +47,7 @@ public sealed class ScanStarter(GatehouseDb db, WorkQueue queue, TimeProvider ti
 /// Told when a scan of its <see cref="Purpose"/> has a verdict (including <c>incomplete</c> after the last
 /// attempt). Must be idempotent: a re-delivered work item tells it again.
 /// </summary>
-public interface IScanCompletion
+internal interface IScanCompletion
 {
     string Purpose { get; }
     Task OnCompletedAsync(Scan scan, CancellationToken ct);

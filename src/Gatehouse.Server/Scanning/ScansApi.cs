@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Server.Scanning;
 
 /// <summary>Upload an artifact for scanning and read the result (report, findings, SARIF).</summary>
-public static class ScansApi
+internal static class ScansApi
 {
     private static readonly string[] Types = ["downloadable", "web", "container", "chart"];
 
@@ -104,13 +104,13 @@ public static class ScansApi
     }
 }
 
-public sealed record ScanInfo(Guid Id, Guid OrganizationId, string FileName, string ArtifactType, string Digest, long Size,
+internal sealed record ScanInfo(Guid Id, Guid OrganizationId, string FileName, string ArtifactType, string Digest, long Size,
     string State, string? Verdict, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt)
 {
     public static ScanInfo From(Scan s) => new(s.Id, s.OrganizationId, s.FileName, s.ArtifactType, s.BlobDigest, s.Size,
         s.State.ToString().ToLowerInvariant(), VerdictNames.Of(s.Verdict), s.CreatedAt, s.CompletedAt);
 }
 
-public sealed record ScanDetail(ScanInfo Scan, JsonElement? Report);
-public sealed record ScanFindingInfo(string RuleId, string Severity, string Path, string Message, string Fingerprint,
+internal sealed record ScanDetail(ScanInfo Scan, JsonElement? Report);
+internal sealed record ScanFindingInfo(string RuleId, string Severity, string Path, string Message, string Fingerprint,
     string? RequirementId, string AnalyzerId, string? Evidence, int? Line);

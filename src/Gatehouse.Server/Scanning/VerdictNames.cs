@@ -7,7 +7,7 @@ namespace Gatehouse.Server.Scanning;
 /// <c>incomplete</c>), as the <c>scans.verdict</c> column, the API's JSON, audit entries and the report
 /// (<c>gatehouse check --format json</c>) spell it. The only place the server turns a verdict into text or back.
 /// </summary>
-public static class VerdictNames
+internal static class VerdictNames
 {
     /// <summary>What the API and the console show for a scan that has no verdict yet.</summary>
     public const string Pending = "pending";

@@ -6,7 +6,7 @@ namespace Gatehouse.Server.Tls;
 /// <c>run.sh</c> sets these to the self-signed certificate it generates under <c>{DataDirectory}/tls/</c>
 /// when nothing else is configured. Kestrel's own <c>Kestrel:Certificates:Default</c> works as well.
 /// </summary>
-public sealed class TlsOptions
+internal sealed class TlsOptions
 {
     public const string Section = "Gatehouse:Tls";
 

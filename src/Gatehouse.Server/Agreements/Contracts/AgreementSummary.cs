@@ -1,3 +1,3 @@
 namespace Gatehouse.Server.Agreements;
 
-public sealed record AgreementSummary(int Version, string Title, string Sha256, DateTimeOffset PublishedAt);
+internal sealed record AgreementSummary(int Version, string Title, string Sha256, DateTimeOffset PublishedAt);

@@ -1,3 +1,3 @@
 namespace Gatehouse.Server.Apps;
 
-public sealed record SuppressedInfo(Guid SuppressionId, DateTimeOffset ExpiresAt, string Justification);
+internal sealed record SuppressedInfo(Guid SuppressionId, DateTimeOffset ExpiresAt, string Justification);

@@ -2,4 +2,4 @@ using System.Text.Json;
 
 namespace Gatehouse.Server.Apps;
 
-public sealed record VersionDetail(VersionInfo Version, VersionScanInfo? Scan, JsonElement? Questionnaire, IReadOnlyList<GuardFailure> SubmissionBlockers);
+internal sealed record VersionDetail(VersionInfo Version, VersionScanInfo? Scan, JsonElement? Questionnaire, IReadOnlyList<GuardFailure> SubmissionBlockers);

@@ -1,4 +1,4 @@
 namespace Gatehouse.Server.Apps;
 
-public sealed record VersionFindingInfo(string RuleId, string Severity, string Path, string Message, string Fingerprint, string? RequirementId,
+internal sealed record VersionFindingInfo(string RuleId, string Severity, string Path, string Message, string Fingerprint, string? RequirementId,
     string? Evidence, int? Line, SuppressedInfo? Suppressed);

@@ -1,4 +1,4 @@
 namespace Gatehouse.Server.Apps;
 
-public sealed record VersionScanInfo(Guid Id, string State, string? Verdict, string? EffectiveVerdict, int Findings, int Suppressed,
+internal sealed record VersionScanInfo(Guid Id, string State, string? Verdict, string? EffectiveVerdict, int Findings, int Suppressed,
     IReadOnlyList<string> Blocking, int RiskScore, DateTimeOffset? CompletedAt, string? Error);

@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Data.Blobs;
 /// (<c>Blobs:OrgQuotaBytes</c>) and of the retention rule (<c>Retention/BlobRetentionHandler</c>). One row per
 /// organisation and digest, so the same file uploaded twice counts once.
 /// </summary>
-public sealed class BlobUploadRecord
+internal sealed class BlobUploadRecord
 {
     public long Id { get; set; }
     public Guid OrganizationId { get; set; }
@@ -24,7 +24,7 @@ public sealed class BlobUploadRecord
 /// The per-organisation storage quota: the bytes of the distinct blobs an organisation uploaded that are still stored
 /// (referenced or within the retention grace period), against <c>Blobs:OrgQuotaBytes</c>.
 /// </summary>
-public sealed class BlobQuotas(GatehouseDb db, IOptions<BlobStoreOptions> options, TimeProvider time)
+internal sealed class BlobQuotas(GatehouseDb db, IOptions<BlobStoreOptions> options, TimeProvider time)
 {
     /// <summary>The quota in bytes; 0 means none.</summary>
     public long Quota => options.Value.OrgQuotaBytes;

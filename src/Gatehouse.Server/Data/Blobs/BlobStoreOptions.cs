@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Gatehouse.Server.Data.Blobs;
 
 /// <summary>Settings of section <c>Blobs</c>.</summary>
-public sealed class BlobStoreOptions
+internal sealed class BlobStoreOptions
 {
     public const string Section = "Blobs";
 

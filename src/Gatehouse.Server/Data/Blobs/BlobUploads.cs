@@ -14,7 +14,7 @@ public sealed record BlobUpload(BlobRef? Blob, ProblemHttpResult? Problem);
 /// versions, evidence, API and console). Callers authorise before calling: nothing here reads a byte before the
 /// size and quota checks, and nothing is read at all for an organisation already at its quota.
 /// </summary>
-public static class BlobUploads
+internal static class BlobUploads
 {
     /// <param name="orgId">The organisation the upload is stored for; its quota applies and the blob is recorded as its upload.</param>
     /// <param name="what">What the body is, for messages ("artifact", "file").</param>

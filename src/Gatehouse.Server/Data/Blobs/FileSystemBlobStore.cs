@@ -9,7 +9,7 @@ namespace Gatehouse.Server.Data.Blobs;
 /// while streamed, fsync'd, then renamed into place (atomic on one file system) and the folder is
 /// fsync'd, so a crash or an interrupted upload never leaves a visible partial blob.
 /// </summary>
-public sealed partial class FileSystemBlobStore : IBlobStore
+internal sealed partial class FileSystemBlobStore : IBlobStore
 {
     private const int BufferSize = 128 * 1024;
     private readonly string _root;

@@ -33,13 +33,13 @@ public interface IBlobStore
 public sealed record BlobRef(string Digest, long Length);
 
 /// <summary>The content passed the configured size limit; nothing was stored.</summary>
-public sealed class BlobTooLargeException(long limit) : IOException($"blob exceeds the limit of {limit} bytes")
+internal sealed class BlobTooLargeException(long limit) : IOException($"blob exceeds the limit of {limit} bytes")
 {
     public long Limit { get; } = limit;
 }
 
 /// <summary>The blob store implementations, chosen by <c>Blobs:Backend</c>.</summary>
-public enum BlobBackend
+internal enum BlobBackend
 {
     /// <summary><see cref="FileSystemBlobStore"/>.</summary>
     FileSystem,
@@ -49,7 +49,7 @@ public enum BlobBackend
 }
 
 /// <summary>Digest syntax, checked before a digest is ever turned into a path.</summary>
-public static class BlobDigest
+internal static class BlobDigest
 {
     public const string Prefix = "sha256:";
 
@@ -66,7 +66,7 @@ public static class BlobDigest
 /// A blob store that can hand out its own time-limited GET URLs (S3 presigned URLs, SigV4), an alternative to
 /// Gatehouse's signed URLs for files served straight from storage.
 /// </summary>
-public interface IPresigningBlobStore
+internal interface IPresigningBlobStore
 {
     /// <summary>The longest lifetime the store's URLs may have (S3: 7 days).</summary>
     TimeSpan MaxPresignLifetime { get; }

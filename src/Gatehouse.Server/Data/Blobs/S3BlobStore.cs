@@ -15,7 +15,7 @@ namespace Gatehouse.Server.Data.Blobs;
 /// (S3 makes an object visible only when its PUT completes). Missing objects read as null; any other
 /// failure (unreachable endpoint, credentials, missing bucket) throws: "storage down" is never "not found".
 /// </summary>
-public sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposable
+internal sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposable
 {
     /// <summary>SigV4 query signing allows at most 7 days (604800 s).</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(7);

@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Data.Blobs;
 
 /// <summary>Settings of section <c>Blobs:S3</c> (docs/storage.md), used when <c>Blobs:Backend</c> is <c>s3</c>.</summary>
-public sealed class S3BlobStoreOptions
+internal sealed class S3BlobStoreOptions
 {
     /// <summary>
     /// The S3 endpoint, <c>https://HOST[:PORT]</c> (or <c>http://</c> for a local test server). Required.

@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Data.Blobs;
 /// separator characters, without characters file systems refuse, and at most <see cref="MaxLength"/> characters.
 /// The name as sent is kept only in the upload's audit entry (<c>originalName</c>, JSON-escaped), never shown as a path.
 /// </summary>
-public static class UploadNames
+internal static class UploadNames
 {
     /// <summary>Longest stored name.</summary>
     public const int MaxLength = 255;

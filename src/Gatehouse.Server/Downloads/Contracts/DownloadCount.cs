@@ -1,3 +1,3 @@
 namespace Gatehouse.Server.Downloads;
 
-public sealed record DownloadCount(Guid? TenantId, int Downloads, int Requests, long Bytes, DateTimeOffset LastAt);
+internal sealed record DownloadCount(Guid? TenantId, int Downloads, int Requests, long Bytes, DateTimeOffset LastAt);

@@ -1,3 +1,3 @@
 namespace Gatehouse.Server.Evidence;
 
-public sealed record ReviewEvidenceRequest(string? Note);
+internal sealed record ReviewEvidenceRequest(string? Note);

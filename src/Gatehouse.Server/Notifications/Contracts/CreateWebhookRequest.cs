@@ -1,3 +1,3 @@
 namespace Gatehouse.Server.Notifications;
 
-public sealed record CreateWebhookRequest(string? Url, string[]? Events);
+internal sealed record CreateWebhookRequest(string? Url, string[]? Events);

@@ -1,4 +1,4 @@
 namespace Gatehouse.Server.Notifications;
 
 /// <summary>A new signing secret, shown this once; the old one stops being used at once.</summary>
-public sealed record WebhookSecret(Guid Id, string Secret);
+internal sealed record WebhookSecret(Guid Id, string Secret);

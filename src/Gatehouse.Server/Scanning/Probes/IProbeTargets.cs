@@ -7,7 +7,7 @@ namespace Gatehouse.Server.Scanning.Probes;
 /// it belongs to. Implemented by the owner of the scan's subject (the app versions), so the probe runner needs no
 /// knowledge of apps.
 /// </summary>
-public interface IProbeTargets
+internal interface IProbeTargets
 {
     /// <summary>The target, or null and why the probe cannot run (the scan is then incomplete).</summary>
     Task<(ProbeTarget? Target, string? Problem)> ResolveAsync(Scan scan, CancellationToken ct);

@@ -6,7 +6,7 @@ namespace Gatehouse.Server.Scanning.Probes;
 /// A web integration's declared endpoints (<c>AppVersion.EndpointsJson</c>): paths starting with
 /// <c>/</c> or https URLs on the reference's host, which the probe checks refuse missing and forged credentials.
 /// </summary>
-public static class ProbeEndpoints
+internal static class ProbeEndpoints
 {
     public const int MaxCount = 50;
     public const int MaxLength = 2000;

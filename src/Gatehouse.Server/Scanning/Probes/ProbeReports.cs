@@ -11,7 +11,7 @@ namespace Gatehouse.Server.Scanning.Probes;
 /// the base URL, no blob: <see cref="Scan.BlobDigest"/> is empty), and its report is the endpoint probe's.
 /// Which versions are probed is the versions' business (<c>Apps/VersionProbes</c>).
 /// </summary>
-public static class ProbeReports
+internal static class ProbeReports
 {
     /// <summary><see cref="Scan.ArtifactType"/> of a probe.</summary>
     public const string ArtifactType = "probe";
