@@ -5,7 +5,7 @@ namespace Gatehouse.Server;
 /// <summary>
 /// Top-level settings, section <c>Gatehouse</c>. Defaults suit a single machine with the embedded database.
 /// </summary>
-internal sealed class GatehouseOptions
+public sealed class GatehouseOptions
 {
     public const string Section = "Gatehouse";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Gatehouse.Server.Listing;
 
 /// <summary>Settings of section <c>Listing</c>.</summary>
-internal sealed class ListingOptions
+public sealed class ListingOptions
 {
     public const string Section = "Listing";
 

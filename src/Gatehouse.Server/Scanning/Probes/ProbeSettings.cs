@@ -10,7 +10,7 @@ namespace Gatehouse.Server.Scanning.Probes;
 /// (docs/probe.md, "In the server"). Defaults are what production needs: public addresses only, the
 /// system's trust roots, 10 s per request.
 /// </summary>
-internal sealed class ProbeSettings
+public sealed class ProbeSettings
 {
     public const string Section = "Gatehouse:Probe";
 
