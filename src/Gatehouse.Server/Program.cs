@@ -79,6 +79,7 @@ app.UseAuthentication();
 app.UseTwoFactorEnforcement();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseAntiforgeryRefusal(); // a failed form token is a 400 auth.antiforgery before any form is read
 app.UseCookieApiAntiforgery();
 
 // Endpoints, in the order of the features above (and of the OpenAPI document).

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Scanning;
@@ -7,5 +8,12 @@ namespace Gatehouse.Server.Apps;
 
 /// <summary>The services the apps handlers use, bound as one parameter (<c>[AsParameters]</c>).</summary>
 internal sealed record AppsServices(
-    AppAccess Access, GatehouseDb Db, AppRegistry Registry, VersionDrafts Drafts, VersionActions Actions, VersionWorkflow Workflow,
-    VersionFindings Findings, IBlobStore Blobs, IOptions<ScanningOptions> Scanning);
+    [FromServices] AppAccess Access,
+    [FromServices] GatehouseDb Db,
+    [FromServices] AppRegistry Registry,
+    [FromServices] VersionDrafts Drafts,
+    [FromServices] VersionActions Actions,
+    [FromServices] VersionWorkflow Workflow,
+    [FromServices] VersionFindings Findings,
+    [FromServices] IBlobStore Blobs,
+    [FromServices] IOptions<ScanningOptions> Scanning);

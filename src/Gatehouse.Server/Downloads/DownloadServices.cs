@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
@@ -7,5 +8,12 @@ namespace Gatehouse.Server.Downloads;
 
 /// <summary>What the download endpoint (<see cref="DownloadsApi.Serve"/>) uses, bound as one parameter (<c>[AsParameters]</c>).</summary>
 internal sealed record DownloadServices(
-    DownloadKeyRing Ring, GatehouseDb Db, IBlobStore Blobs, IOptions<DownloadOptions> Options, TimeProvider Time, AuditLog Audit,
-    DownloadMetrics Metrics, DownloadCountWindow CountWindow, ILoggerFactory Loggers);
+    [FromServices] DownloadKeyRing Ring,
+    [FromServices] GatehouseDb Db,
+    [FromServices] IBlobStore Blobs,
+    [FromServices] IOptions<DownloadOptions> Options,
+    [FromServices] TimeProvider Time,
+    [FromServices] AuditLog Audit,
+    [FromServices] DownloadMetrics Metrics,
+    [FromServices] DownloadCountWindow CountWindow,
+    [FromServices] ILoggerFactory Loggers);

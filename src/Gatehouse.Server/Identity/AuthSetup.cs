@@ -120,6 +120,22 @@ internal static class AuthSetup
     /// Cookie-authenticated calls that change state must carry the antiforgery header: a browser
     /// would otherwise send the session cookie for a forged cross-site request. Bearer calls need not.
     /// </summary>
+    /// <summary>
+    /// A form post whose antiforgery token failed the check (<c>UseAntiforgery</c>) stops here with 400; the status-code
+    /// pages turn it into the problem <c>auth.antiforgery</c>. The build-time request delegates would otherwise read the
+    /// form anyway and fail with a 500.
+    /// </summary>
+    public static IApplicationBuilder UseAntiforgeryRefusal(this IApplicationBuilder app) =>
+        app.Use(async (ctx, next) =>
+        {
+            if (ctx.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            await next(ctx);
+        });
+
     public static IApplicationBuilder UseCookieApiAntiforgery(this IApplicationBuilder app) =>
         app.Use(async (ctx, next) =>
         {
