@@ -96,7 +96,7 @@ public sealed class JourneyTests
             const string text = "1. You keep your users' data safe.\n2. You report security incidents within 72 hours.";
             db.Agreements.Add(new DeveloperAgreement
             {
-                Version = 1, Title = "Developer agreement", Text = text, Sha256 = AgreementsApi.HashOf(text),
+                Version = 1, Title = "Developer agreement", Text = text, Sha256 = DeveloperAgreements.HashOf(text),
                 PublishedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(), PublishedBy = "test",
             });
             await db.SaveChangesAsync();

@@ -20,9 +20,6 @@ namespace Gatehouse.Server.Agreements;
 /// </summary>
 internal static class AgreementsApi
 {
-    /// <summary>Longest agreement text, in characters (<see cref="DeveloperAgreements.MaxTextLength"/>).</summary>
-    public const int MaxTextLength = DeveloperAgreements.MaxTextLength;
-
     public static IEndpointRouteBuilder MapAgreementsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/agreements").WithTags("Agreements");
@@ -88,6 +85,4 @@ internal static class AgreementsApi
         return created ? TypedResults.Created($"/api/orgs/{orgId}/agreement", info) : TypedResults.Ok(info);
     }
 
-    /// <summary>Lower-case hex SHA-256 of the UTF-8 bytes of <paramref name="text"/> (<see cref="DeveloperAgreements.HashOf"/>).</summary>
-    public static string HashOf(string text) => DeveloperAgreements.HashOf(text);
 }

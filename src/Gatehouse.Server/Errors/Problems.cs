@@ -14,15 +14,12 @@ internal static class Problems
         return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: ProblemCodes.TypeFor(code), extensions: ext);
     }
 
-    public static ProblemHttpResult NotFound(string what) =>
-        Of(StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"{what} not found");
+    // The common refusals are defined once, in Refusal (services return them; handlers translate).
+    public static ProblemHttpResult NotFound(string what) => Refusal.NotFound(what).ToProblem();
 
-    public static ProblemHttpResult Forbidden(string detail) =>
-        Of(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden", detail);
+    public static ProblemHttpResult Forbidden(string detail) => Refusal.Forbidden(detail).ToProblem();
 
-    public static ProblemHttpResult Invalid(string detail) =>
-        Of(StatusCodes.Status400BadRequest, ProblemCodes.Validation, "The request is not valid", detail);
+    public static ProblemHttpResult Invalid(string detail) => Refusal.Invalid(detail).ToProblem();
 
-    public static ProblemHttpResult Conflict(string detail) =>
-        Of(StatusCodes.Status409Conflict, ProblemCodes.Conflict, "Conflict", detail);
+    public static ProblemHttpResult Conflict(string detail) => Refusal.Conflict(detail).ToProblem();
 }

@@ -30,7 +30,7 @@ public sealed class VendorPortalTests
             const string text = "1. You keep your users' data safe.\n2. You tell us about security incidents within 72 hours.";
             var a = new DeveloperAgreement
             {
-                Version = 1, Title = "Developer agreement", Text = text, Sha256 = AgreementsApi.HashOf(text),
+                Version = 1, Title = "Developer agreement", Text = text, Sha256 = DeveloperAgreements.HashOf(text),
                 PublishedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(), PublishedBy = "test",
             };
             db.Agreements.Add(a);

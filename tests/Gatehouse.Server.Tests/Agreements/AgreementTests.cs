@@ -136,7 +136,7 @@ public sealed class AgreementTests
         Assert.Equal(HttpStatusCode.BadRequest, (await s.Admin.PostAsJsonAsync("/api/agreements", new { title = "Bad", text = "bell\u0007" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await s.Admin.PostAsJsonAsync("/api/agreements", new { title = "", text = "text" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await s.Admin.PostAsJsonAsync("/api/agreements",
-            new { title = "Long", text = new string('x', AgreementsApi.MaxTextLength + 1) })).StatusCode);
+            new { title = "Long", text = new string('x', DeveloperAgreements.MaxTextLength + 1) })).StatusCode);
 
         await PublishAsync(s.Admin, "Developer agreement", "Version one.");
         var same = await s.Admin.PostAsJsonAsync("/api/agreements", new { title = "Developer agreement", text = "Version one." });

@@ -16,14 +16,6 @@ public sealed class DependencyRulesTests
     private static readonly string[] Shared = ["Jobs", "Identity", "Audit", "Data", "Errors", "Notifications"];
 
     /// <summary>
-    /// Dependencies that exist on purpose or are being removed in a parallel change, each with why. Remove an entry
-    /// when its reason is gone; the test fails when an entry is no longer needed, so the list cannot go stale.
-    /// </summary>
-    private static readonly Dictionary<(string From, string To), string> KnownExceptions = new()
-    {
-    };
-
-    /// <summary>
     /// Types whose dependencies do not count: the EF context maps every feature's entities by design (it is the one
     /// place <c>Data</c> names features), and the generated migrations.
     /// </summary>
@@ -64,8 +56,7 @@ public sealed class DependencyRulesTests
     public void Shared_folders_depend_on_no_feature_folder()
     {
         var wrong = Shared.Where(Graph.Value.ContainsKey)
-            .SelectMany(from => Graph.Value[from].Keys.Where(to => !Shared.Contains(to)).Select(to => (from, to)))
-            .Where(e => !KnownExceptions.ContainsKey(e)).Select(e => Describe(e.from, e.to)).ToList();
+            .SelectMany(from => Graph.Value[from].Keys.Where(to => !Shared.Contains(to)).Select(to => Describe(from, to))).ToList();
         Assert.True(wrong.Count == 0, "Shared folders that depend on features:\n" + string.Join("\n", wrong));
     }
 
@@ -73,17 +64,7 @@ public sealed class DependencyRulesTests
     public void No_two_folders_depend_on_each_other()
     {
         var cycles = Graph.Value.SelectMany(a => a.Value.Keys.Where(b => string.CompareOrdinal(a.Key, b) < 0 && Graph.Value[b].ContainsKey(a.Key))
-                .Select(b => (A: a.Key, B: b)))
-            .Where(p => !KnownExceptions.ContainsKey((p.A, p.B)) && !KnownExceptions.ContainsKey((p.B, p.A)))
-            .Select(p => $"{Describe(p.A, p.B)}  <->  {Describe(p.B, p.A)}").ToList();
+                .Select(b => $"{Describe(a.Key, b)}  <->  {Describe(b, a.Key)}")).ToList();
         Assert.True(cycles.Count == 0, "Folders that depend on each other:\n" + string.Join("\n", cycles));
-    }
-
-    [Fact]
-    public void Every_known_exception_is_still_needed()
-    {
-        var stale = KnownExceptions.Keys.Where(e => !Graph.Value.TryGetValue(e.From, out var edges) || !edges.ContainsKey(e.To))
-            .Select(e => $"{e.From} -> {e.To}").ToList();
-        Assert.True(stale.Count == 0, "Known exceptions that no longer exist (remove them):\n" + string.Join("\n", stale));
     }
 }

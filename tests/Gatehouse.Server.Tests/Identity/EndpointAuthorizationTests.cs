@@ -136,7 +136,7 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             var agreement = new Gatehouse.Server.Agreements.DeveloperAgreement
             {
                 Version = 1, Title = "Developer agreement", Text = agreementText,
-                Sha256 = Gatehouse.Server.Agreements.AgreementsApi.HashOf(agreementText), PublishedAt = now, PublishedBy = ownerA.Id,
+                Sha256 = Gatehouse.Server.Agreements.DeveloperAgreements.HashOf(agreementText), PublishedAt = now, PublishedBy = ownerA.Id,
             };
             d.Agreements.Add(agreement);
             var evidence = new Gatehouse.Server.Evidence.EvidenceItem
