@@ -47,6 +47,12 @@ public sealed class DeveloperAgreements(OrgAccess access, GatehouseDb db, Agreem
             PublishedAt = time.GetUtcNow(), PublishedBy = http.User.Id(),
         };
         db.Agreements.Add(row);
+        // The new version, its audit entry and every organisation's notice commit together.
+        audit.Record(db, AuditEvent.By(http, AuditActions.AgreementPublished, null, row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new { row.Version, row.Title, sha256 = row.Sha256 }));
+        var orgIds = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(ct);
+        foreach (var orgId in orgIds)
+            await notifier.QueueForOrganizationAsync(orgId, PublishedEvent, new { version = row.Version, title = row.Title, sha256 = row.Sha256 }, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -56,12 +62,6 @@ public sealed class DeveloperAgreements(OrgAccess access, GatehouseDb db, Agreem
             // Another admin published the same version number first (the version is the key).
             return Refusal.Conflict("another version was published at the same time; read the current one and try again");
         }
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.AgreementPublished, null, row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            new { row.Version, row.Title, sha256 = row.Sha256 }), ct);
-
-        var orgIds = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(ct);
-        foreach (var orgId in orgIds)
-            await notifier.OrganizationAsync(orgId, PublishedEvent, new { version = row.Version, title = row.Title, sha256 = row.Sha256 }, ct);
         return AgreementInfo.From(row);
     }
 

@@ -41,17 +41,20 @@ internal sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, 
     private async Task<bool> StartAsync(AppVersion v, string purpose, Action claim, CancellationToken ct)
     {
         var app = await db.Apps.FirstAsync(a => a.Id == v.AppId, ct);
+        claim();
+        v.Revision++;
+        // The claim and the scan (with its work item) are one save: a crash never leaves a claimed version without
+        // its scan, and the save fails if another worker changed the version first.
+        var scan = workflow.StageScan(app, v, purpose);
         try
         {
-            claim();
-            v.Revision++;
-            await db.SaveChangesAsync(ct); // the claim: fails if another worker changed the version first
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
+            db.ChangeTracker.Clear();
             return false;
         }
-        var scan = await workflow.StartScanAsync(app, v, purpose, ct);
         logger.LogInformation("Started {Purpose} scan {Scan} of {App} {Version}", purpose, scan.Id, app.Slug, v.Version);
         return true;
     }

@@ -43,10 +43,10 @@ public sealed class SuppressionWorkflow(AppAccess apps, GatehouseDb db, AuditLog
             RequestedBy = http.User.Id(), RequestedAt = now,
         };
         db.Suppressions.Add(s);
+        audit.Record(db, AuditEvent.By(http, AuditActions.SuppressionRequested, row.OrganizationId.ToString(), s.Id.ToString(),
+            new { app = row.Slug, s.Fingerprint, s.RuleId }));
+        await notifier.QueueForStaffAsync("suppression.requested", new { app = row.Slug, suppressionId = s.Id, s.RuleId, s.Path }, ct);
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.SuppressionRequested, row.OrganizationId.ToString(), s.Id.ToString(),
-            new { app = row.Slug, s.Fingerprint, s.RuleId }), ct);
-        await notifier.StaffAsync("suppression.requested", new { app = row.Slug, suppressionId = s.Id, s.RuleId, s.Path }, ct);
         return SuppressionInfo.From(s, now);
     }
 
@@ -85,15 +85,15 @@ public sealed class SuppressionWorkflow(AppAccess apps, GatehouseDb db, AuditLog
         s.DecidedBy = http.User.Id();
         s.DecidedAt = now;
         s.DecisionNote = request.Note;
-        await db.SaveChangesAsync(ct);
         var action = to switch
         {
             SuppressionStates.Approved => AuditActions.SuppressionApproved,
             SuppressionStates.Rejected => AuditActions.SuppressionRejected,
             _ => AuditActions.SuppressionRevoked,
         };
-        await audit.AppendAsync(AuditEvent.By(http, action, s.OrganizationId.ToString(), s.Id.ToString(), new { s.Fingerprint, s.ExpiresAt, note = s.DecisionNote }), ct);
-        await notifier.OrganizationAsync(s.OrganizationId, $"suppression.{to}", new { suppressionId = s.Id, s.RuleId, s.Path, s.ExpiresAt, note = s.DecisionNote }, ct);
+        audit.Record(db, AuditEvent.By(http, action, s.OrganizationId.ToString(), s.Id.ToString(), new { s.Fingerprint, s.ExpiresAt, note = s.DecisionNote }));
+        await notifier.QueueForOrganizationAsync(s.OrganizationId, $"suppression.{to}", new { suppressionId = s.Id, s.RuleId, s.Path, s.ExpiresAt, note = s.DecisionNote }, ct);
+        await db.SaveChangesAsync(ct);
         return SuppressionInfo.From(s, now);
     }
 }

@@ -45,17 +45,20 @@ internal sealed class VersionScanOutcome(
         _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "not a version scan purpose"),
     };
 
-    /// <summary>Handles a finished scan of a version. Idempotent: a re-delivery after the version moved on is a no-op.</summary>
+    /// <summary>
+    /// Handles a finished scan of a version, in one transaction (the version's move, its audit entry and its
+    /// notifications commit together). Idempotent: a re-delivery after the version moved on is a no-op.
+    /// </summary>
     public Task HandleAsync(Scan scan, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scan);
-        return scan.Purpose switch
+        return db.InTransactionAsync(() => scan.Purpose switch
         {
             ScanPurposes.Submission => SubmissionAsync(scan, ct),
             ScanPurposes.Rescan => RescanAsync(scan, ct),
             ScanPurposes.Probe => ProbeAsync(scan, ct),
             _ => Task.CompletedTask,
-        };
+        }, ct);
     }
 
     private async Task SubmissionAsync(Scan scan, CancellationToken ct)
@@ -80,7 +83,8 @@ internal sealed class VersionScanOutcome(
         await workflow.ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanCompleted, v.State, Actor.System)!, Caller.System,
             effective.Verdict == Verdict.Incomplete ? [VersionWorkflow.Guards.ScanIncomplete] : effective.Blocking,
             $"scan verdict {VerdictNames.Of(scan.Verdict)}; after suppressions {effective.VerdictName}", ct);
-        await notifier.StaffAsync("version.in-review", VersionWorkflow.Summary(app, v), ct);
+        await notifier.QueueForStaffAsync("version.in-review", VersionWorkflow.Summary(app, v), ct);
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task RescanAsync(Scan scan, CancellationToken ct)
@@ -98,7 +102,7 @@ internal sealed class VersionScanOutcome(
                 v.IncompleteScans++;
                 v.NextRescanAt = now.AddMinutes(retries[Math.Min(v.IncompleteScans, retries.Count) - 1]);
                 if (v.IncompleteScans == retries.Count)
-                    await notifier.StaffAsync("version.rescan-incomplete", VersionWorkflow.Summary(app, v, [VersionWorkflow.Guards.ScanIncomplete],
+                    await notifier.QueueForStaffAsync("version.rescan-incomplete", VersionWorkflow.Summary(app, v, [VersionWorkflow.Guards.ScanIncomplete],
                         $"{v.IncompleteScans} rescans in a row were incomplete: {scan.Error ?? "an engine failed"}"), ct);
                 await db.SaveChangesAsync(ct);
                 return;
@@ -135,10 +139,11 @@ internal sealed class VersionScanOutcome(
             var next = now.Add(VersionProbes.Interval);
             var text = $"the daily endpoint probe {scan.Id} was incomplete ({scan.Error ?? "it could not run"}); it runs again at {next:O}";
             var summary = VersionWorkflow.Summary(app, v, [VersionWorkflow.Guards.ScanIncomplete], text);
-            await notifier.OrganizationAsync(app.OrganizationId, ProbeIncompleteEvent, summary, ct);
-            // The next probe is saved with the staff notice (the notifier saves the context): done at once, or redone.
+            await notifier.QueueForOrganizationAsync(app.OrganizationId, ProbeIncompleteEvent, summary, ct);
+            await notifier.QueueForStaffAsync(ProbeIncompleteEvent, summary, ct);
+            // The next probe is saved with both notices: done at once, or redone.
             v.NextProbeAt = next;
-            await notifier.StaffAsync(ProbeIncompleteEvent, summary, ct);
+            await db.SaveChangesAsync(ct);
             return;
         }
         if (v.ArtifactDigest is null) v.LastScannedAt = scan.CompletedAt ?? now;

@@ -97,11 +97,17 @@ public sealed class VersionWorkflow(
 
         try
         {
-            if (action == Lifecycle.Actions.Submit) return await SubmitAsync(app, version, move, caller, ct);
-            var outcome = await ApplyAsync(app, version, move, caller, reasons, text, ct);
-            // A reviewer's rescan (in-review -> scanning) scans again: the artifact and/or the endpoints by probe.
-            if (action == Lifecycle.Actions.Rescan) await StartSubmissionScansAsync(app, version, ct);
-            return outcome;
+            // One transaction per request (issue 14): the move, its transition row, its audit entry, its notifications,
+            // what observers stage with it (the kill switch's suspension and revocations) and the scans it starts.
+            return await db.InTransactionAsync(async () =>
+            {
+                if (action == Lifecycle.Actions.Submit) return await SubmitAsync(app, version, move, caller, ct);
+                var moves = new List<MoveRecord> { await StageMoveAsync(app, version, move, caller, reasons, text, ct) };
+                // A reviewer's rescan (in-review -> scanning) scans again: the artifact and/or the endpoints by probe.
+                if (action == Lifecycle.Actions.Rescan) StageSubmissionScans(app, version);
+                await SaveMovesAsync(app, moves, ct);
+                return TransitionOutcome.Done(version);
+            }, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -219,6 +225,10 @@ public sealed class VersionWorkflow(
         };
     }
 
+    /// <summary>
+    /// A submission is one unit (issue 14): submitted, then scanning with the version's scan and its work item (or
+    /// straight to review when there is nothing to scan), all committed by one save in the caller's transaction.
+    /// </summary>
     private async Task<TransitionOutcome> SubmitAsync(App app, AppVersion v, Move move, Caller caller, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -232,59 +242,79 @@ public sealed class VersionWorkflow(
         v.Priority = tier.Priority;
         v.IncompleteScans = 0;
         v.NextScanAttemptAt = null;
-        await ApplyAsync(app, v, move, caller, [], null, ct);
+        var moves = new List<MoveRecord> { await StageMoveAsync(app, v, move, caller, [], null, ct) };
+        moves.Add(await StageScanningAsync(app, v, ct));
+        await SaveMovesAsync(app, moves, ct);
+        return TransitionOutcome.Done(v);
+    }
 
-        // Every submission is checked again in full: a fresh scan of the artifact, or of a web integration's
-        // endpoints by reference (the probe, docs/probe.md); anything else by reference goes straight to review.
+    /// <summary>
+    /// After the submit move: every submission is checked again in full: a fresh scan of the artifact, or of a web
+    /// integration's endpoints by reference (the probe, docs/probe.md); anything else by reference goes straight to
+    /// review. Also used by the reconciler to re-drive a version left <c>submitted</c> by an older release.
+    /// </summary>
+    internal async Task<MoveRecord> StageScanningAsync(App app, AppVersion v, CancellationToken ct)
+    {
         if (v.ArtifactDigest is not null || VersionProbes.Applies(app, v))
         {
-            // Scanning first, then the scan: its completion expects the version to be waiting for it.
-            await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
-            await StartSubmissionScansAsync(app, v, ct);
+            var queued = await StageMoveAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
+            StageSubmissionScans(app, v);
+            return queued;
         }
-        else
-        {
-            await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanCompleted, v.State, Actor.System)!, Caller.System,
-                ["scan.not-applicable"], "submitted by reference: nothing to scan", ct);
-            await notifier.StaffAsync("version.in-review", Summary(app, v), ct);
-        }
-        return TransitionOutcome.Done(v);
+        var completed = await StageMoveAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanCompleted, v.State, Actor.System)!, Caller.System,
+            ["scan.not-applicable"], "submitted by reference: nothing to scan", ct);
+        await notifier.QueueForStaffAsync("version.in-review", Summary(app, v), ct);
+        return completed;
     }
 
     /// <summary>
     /// A submission's (or reviewer's rescan's) checks: the artifact's scan, which drives the version to review, and for a
     /// web integration the endpoint probe too, artifact or not, which approval waits for (<see cref="ScanGuardsAsync"/>).
     /// </summary>
-    private async Task StartSubmissionScansAsync(App app, AppVersion v, CancellationToken ct)
+    internal void StageSubmissionScans(App app, AppVersion v)
     {
-        await StartScanAsync(app, v, ScanPurposes.Submission, ct);
+        StageScan(app, v, ScanPurposes.Submission);
         if (v.ArtifactDigest is not null && VersionProbes.Applies(app, v))
             // Not the current scan: SubmissionScanCompletion ignores it, and the approval guard reads it.
-            await scans.StartAsync(VersionProbes.Request(app, v, ScanPurposes.Submission), ct);
+            scans.Add(VersionProbes.Request(app, v, ScanPurposes.Submission));
     }
 
-    /// <summary>Starts a scan of the version's artifact under the policy it was submitted with.</summary>
-    public async Task<Scan> StartScanAsync(App app, AppVersion v, string purpose, CancellationToken ct)
+    /// <summary>
+    /// Adds a scan of the version's artifact (under the policy it was submitted with) to the unit of work, and makes it
+    /// the version's current scan; the caller's save commits both, with whatever asked for the scan.
+    /// </summary>
+    public Scan StageScan(App app, AppVersion v, string purpose)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(v);
         // A web integration without an artifact is probed instead; the daily probe of one with an artifact never
         // replaces the artifact's scan as the current one.
-        if (purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && VersionProbes.Applies(app, v)))
-            return await scans.StartAsync(VersionProbes.Request(app, v, purpose), ct, scan =>
-            {
-                if (v.ArtifactDigest is null) v.CurrentScanId = scan.Id;
-                v.UpdatedAt = time.GetUtcNow();
-            });
-        // The version names its scan before any worker can see the scan, so the completion always finds it.
-        return await scans.StartAsync(new ScanRequest(app.OrganizationId, v.SubmittedBy ?? "system", v.ArtifactDigest!, v.ArtifactSize,
-            v.ArtifactName ?? "artifact", AppTypes.EngineType(app.Type), purpose, v.Id, v.PolicyVersion), ct, scan =>
-            {
-                v.CurrentScanId = scan.Id;
-                v.UpdatedAt = time.GetUtcNow();
-            });
+        var scan = purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && VersionProbes.Applies(app, v))
+            ? scans.Add(VersionProbes.Request(app, v, purpose))
+            : scans.Add(new ScanRequest(app.OrganizationId, v.SubmittedBy ?? "system", v.ArtifactDigest!, v.ArtifactSize,
+                v.ArtifactName ?? "artifact", AppTypes.EngineType(app.Type), purpose, v.Id, v.PolicyVersion));
+        if (purpose != ScanPurposes.Probe || v.ArtifactDigest is null) v.CurrentScanId = scan.Id;
+        v.UpdatedAt = time.GetUtcNow();
+        return scan;
     }
 
-    /// <summary>Records the move (transition row, audit, notification). Callers have checked the guards.</summary>
-    public async Task<TransitionOutcome> ApplyAsync(App app, AppVersion v, Move move, Caller caller,
+    /// <summary>
+    /// Records the move (transition row, audit entry, notification) and saves it, with everything else the caller staged,
+    /// in one transaction. Callers have checked the guards.
+    /// </summary>
+    public Task<TransitionOutcome> ApplyAsync(App app, AppVersion v, Move move, Caller caller,
+        IReadOnlyList<string> reasons, string? text, CancellationToken ct) =>
+        db.InTransactionAsync(async () =>
+        {
+            await SaveMovesAsync(app, [await StageMoveAsync(app, v, move, caller, reasons, text, ct)], ct);
+            return TransitionOutcome.Done(v);
+        }, ct);
+
+    /// <summary>A move staged in the unit of work, for the observers told once it is saved.</summary>
+    internal sealed record MoveRecord(string Action, string From, string To, string By);
+
+    /// <summary>Stages the move: the version's state, the transition row, its audit entry, the organisation's notification, the observers' changes.</summary>
+    private async Task<MoveRecord> StageMoveAsync(App app, AppVersion v, Move move, Caller caller,
         IReadOnlyList<string> reasons, string? text, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(move);
@@ -314,28 +344,38 @@ public sealed class VersionWorkflow(
             AppVersionId = v.Id, AppId = app.Id, OrganizationId = app.OrganizationId, From = from, To = move.To, Action = move.Action,
             ReasonCodes = JsonSerializer.Serialize(reasons), Text = text, Actor = caller.UserId, At = now,
         });
+        audit.Record(db, new AuditEvent(AuditActions.VersionPrefix + move.Action, caller.UserId, app.OrganizationId.ToString(), v.Id.ToString(),
+            caller.ClientAddress, new { app = app.Slug, version = v.Version, from, to = move.To, reasons, text }));
+        if (from != move.To)
+            await notifier.QueueForOrganizationAsync(app.OrganizationId, $"version.{move.To}", Summary(app, v, reasons, text), ct);
         // Quarantining or suspending any version suspends the app's access, saved with the move (issue 12, item 2).
         foreach (var observer in observers) observer.BeforeTransition(app, v, move.Action, move.To, caller.UserId, text);
+        return new MoveRecord(move.Action, from, move.To, caller.UserId);
+    }
+
+    /// <summary>
+    /// Saves the staged moves, then tells the observers (the kill switch revokes the app's tokens and keys when it
+    /// leaves "published", and its own webhook hears of it); what they change is saved in the same transaction.
+    /// </summary>
+    private async Task SaveMovesAsync(App app, IReadOnlyList<MoveRecord> moves, CancellationToken ct)
+    {
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(new AuditEvent(AuditActions.VersionPrefix + move.Action, caller.UserId, app.OrganizationId.ToString(), v.Id.ToString(),
-            caller.ClientAddress, new { app = app.Slug, version = v.Version, from, to = move.To, reasons, text }), ct);
-        if (from != move.To)
-            await notifier.OrganizationAsync(app.OrganizationId, $"version.{move.To}", Summary(app, v, reasons, text), ct);
-        // The kill switch: leaving "published" revokes the app's tokens and keys; its own webhook hears of it.
-        foreach (var observer in observers) await observer.AfterTransitionAsync(app, move.Action, from, move.To, caller.UserId, ct);
-        return TransitionOutcome.Done(v);
+        foreach (var m in moves)
+            foreach (var observer in observers) await observer.AfterTransitionAsync(app, m.Action, m.From, m.To, m.By, ct);
     }
 
     /// <summary>
     /// A published version whose new scan or probe (<paramref name="what"/>) blocks: quarantined by the system (which
-    /// pulls the kill switch), with the blocking findings as reasons, and staff told.
+    /// pulls the kill switch), with the blocking findings as reasons, and staff told; one transaction.
     /// </summary>
-    public async Task QuarantineBlockingAsync(App app, AppVersion v, IReadOnlyList<string> blocking, string what, CancellationToken ct)
-    {
-        await ApplyAsync(app, v, Lifecycle.Find(Lifecycle.Actions.Quarantine, v.State, Actor.System)!, Caller.System,
-            blocking, $"{what} found blocking findings: {string.Join(", ", blocking)}", ct);
-        await notifier.StaffAsync("version.quarantined", Summary(app, v, blocking), ct);
-    }
+    public Task QuarantineBlockingAsync(App app, AppVersion v, IReadOnlyList<string> blocking, string what, CancellationToken ct) =>
+        db.InTransactionAsync(async () =>
+        {
+            var move = await StageMoveAsync(app, v, Lifecycle.Find(Lifecycle.Actions.Quarantine, v.State, Actor.System)!, Caller.System,
+                blocking, $"{what} found blocking findings: {string.Join(", ", blocking)}", ct);
+            await notifier.QueueForStaffAsync("version.quarantined", Summary(app, v, blocking), ct);
+            await SaveMovesAsync(app, [move], ct);
+        }, ct);
 
     internal static object Summary(App app, AppVersion v, IReadOnlyList<string>? reasons = null, string? text = null) => new
     {

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Gatehouse.Analysis.Audit;
 using Gatehouse.Server.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Audit;
 
@@ -27,69 +25,40 @@ public sealed record AuditEvent(
 }
 
 /// <summary>
-/// Appends to the hash-chained audit log. Appends are serialised: in-process by a lock, across
-/// processes by a PostgreSQL advisory lock (or SQLite's single writer) plus the primary key on the
-/// sequence, so two writers can never both extend the same head.
+/// Writes the hash-chained audit log. Two ways, and the difference matters (issue 14):
+/// <list type="bullet">
+/// <item><see cref="Record"/>: the event describes a change in a unit of work; it is sealed onto the chain by that unit's
+/// next <c>SaveChangesAsync</c>, in the same transaction, so the change and its entry commit together or not at all.
+/// Every audited state change uses this.</item>
+/// <item><see cref="AppendAsync"/>: the event changes nothing else (a refusal, a failed sign-in, a verification run);
+/// it is committed at once in a unit of work of its own, never with the caller's unsaved changes.</item>
+/// </list>
 /// </summary>
-public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILogger<AuditLog> logger)
+public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time)
 {
-    private const long AdvisoryLockKey = 0x6761_7465_6175_64; // "gateaud"
-    private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Seals <paramref name="ev"/> onto the head of the chain and returns the stored entry.</summary>
-    public async Task<AuditEntryData> AppendAsync(AuditEvent ev, CancellationToken ct = default)
+    /// <summary>Stages <paramref name="ev"/> in <paramref name="db"/>: its next save seals it with the changes it describes.</summary>
+    public void Record(GatehouseDb db, AuditEvent ev)
     {
-        ArgumentNullException.ThrowIfNull(ev);
-        var data = ev.Data is null ? "{}" : JsonSerializer.Serialize(ev.Data, DataJson);
-        await Gate.WaitAsync(ct);
-        try
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await AppendOnceAsync(ev, data, ct);
-                }
-                catch (DbUpdateException ex) when (attempt < 5)
-                {
-                    // Another process extended the head first; read the new head and try again.
-                    logger.LogDebug(ex, "Audit append raced with another writer (attempt {Attempt})", attempt);
-                }
-            }
-        }
-        finally
-        {
-            Gate.Release();
-        }
+        ArgumentNullException.ThrowIfNull(db);
+        db.StageAudit(Stage(ev));
     }
 
-    private async Task<AuditEntryData> AppendOnceAsync(AuditEvent ev, string data, CancellationToken ct)
+    /// <summary>Appends <paramref name="ev"/> on its own, committed before this returns (events that change nothing else).</summary>
+    public async Task AppendAsync(AuditEvent ev, CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", ct);
-
-        var head = await db.AuditEntries.AsNoTracking()
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(ct);
-        var entry = AuditChain.Seal(new AuditEntryData(
-            Sequence: (head?.Sequence ?? 0) + 1,
-            AtUnixMs: time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Actor: ev.Actor,
-            Action: ev.Action,
-            OrganizationId: ev.OrganizationId,
-            Subject: ev.Subject,
-            ClientAddress: ev.ClientAddress,
-            Data: data,
-            PreviousHash: head?.Hash ?? AuditChain.GenesisHash,
-            Hash: ""));
-        db.AuditEntries.Add(AuditEntry.From(entry));
+        db.StageAudit(Stage(ev));
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return entry;
+    }
+
+    private StagedAuditEvent Stage(AuditEvent ev)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        var data = ev.Data is null ? "{}" : JsonSerializer.Serialize(ev.Data, DataJson);
+        return new StagedAuditEvent(ev.Action, ev.Actor, ev.OrganizationId, ev.Subject, ev.ClientAddress, data,
+            time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 }

@@ -65,15 +65,15 @@ internal sealed class EvidenceExpiryHandler(
             if (claimed)
             {
                 var daysLeft = Math.Max(0, (int)Math.Ceiling((e.ValidUntil - now).TotalDays));
-                await notifier.OrganizationAsync(e.OrganizationId, expiredNotice ? ExpiredEvent : ExpiringEvent,
+                await notifier.QueueForOrganizationAsync(e.OrganizationId, expiredNotice ? ExpiredEvent : ExpiringEvent,
                     new { evidenceId = e.Id, e.Type, e.Issuer, e.ValidUntil, daysLeft }, ct);
+                // The claim, the notice and the audit entry commit together.
+                audit.Record(db, new AuditEvent(expiredNotice ? AuditActions.EvidenceExpired : AuditActions.EvidenceExpiryWarned, "system",
+                    e.OrganizationId.ToString(), e.Id.ToString(), Data: new { e.Type, e.ValidUntil }));
                 await db.SaveChangesAsync(ct);
             }
             await tx.CommitAsync(ct);
         }
-        if (claimed)
-            await audit.AppendAsync(new AuditEvent(expiredNotice ? AuditActions.EvidenceExpired : AuditActions.EvidenceExpiryWarned, "system",
-                e.OrganizationId.ToString(), e.Id.ToString(), Data: new { e.Type, e.ValidUntil }), ct);
         return claimed;
     }
 }

@@ -42,15 +42,14 @@ internal sealed class EvidenceScanCompletion(GatehouseDb db, Notifier notifier, 
             if (moved)
             {
                 var data = new { evidenceId = item.Id, organizationId = item.OrganizationId, item.Type, item.Issuer, scanId = scan.Id, verdict = VerdictNames.Of(scan.Verdict), reason };
-                if (reviewable) await notifier.StaffAsync("evidence.submitted", data, ct);
-                else await notifier.OrganizationAsync(item.OrganizationId, "evidence.blocked", data, ct);
+                if (reviewable) await notifier.QueueForStaffAsync("evidence.submitted", data, ct);
+                else await notifier.QueueForOrganizationAsync(item.OrganizationId, "evidence.blocked", data, ct);
+                audit.Record(db, new AuditEvent(AuditActions.EvidenceChecked, "system", item.OrganizationId.ToString(), item.Id.ToString(),
+                    Data: new { scanId = scan.Id, verdict = VerdictNames.Of(scan.Verdict), status = to }));
                 await db.SaveChangesAsync(ct);
             }
             await tx.CommitAsync(ct);
         }
-        if (moved)
-            await audit.AppendAsync(new AuditEvent(AuditActions.EvidenceChecked, "system", item.OrganizationId.ToString(), item.Id.ToString(),
-                Data: new { scanId = scan.Id, verdict = VerdictNames.Of(scan.Verdict), status = to }), ct);
     }
 
     /// <summary>Why the file is blocked, for the organisation: the verdict, the rules that fired, or why the check failed.</summary>

@@ -78,15 +78,15 @@ public sealed class EvidenceVault(OrgAccess orgs, GatehouseDb db, IBlobStore blo
             Status = EvidenceStatus.Scanning, UploadedBy = uid, UploadedAt = now,
         };
         db.EvidenceItems.Add(item);
-        await db.SaveChangesAsync(ct);
-        // The row exists before its scan, so the scan's completion always finds it.
-        var scan = await starter.StartAsync(new ScanRequest(orgId, uid, blob.Digest, blob.Length, item.FileName, "downloadable",
-            ScanPurposes.Evidence, item.Id), ct);
-        await db.EvidenceItems.Where(e => e.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.ScanId, scan.Id), ct);
+        // The item, its scan, the scan's work item and the audit entry commit together (the work runs after the commit,
+        // so the scan's completion always finds the item).
+        var scan = starter.Add(new ScanRequest(orgId, uid, blob.Digest, blob.Length, item.FileName, "downloadable",
+            ScanPurposes.Evidence, item.Id));
         item.ScanId = scan.Id;
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.EvidenceSubmitted, orgId.ToString(), item.Id.ToString(),
+        audit.Record(db, AuditEvent.By(http, AuditActions.EvidenceSubmitted, orgId.ToString(), item.Id.ToString(),
             new { item.Type, item.Issuer, validFrom = item.ValidFrom, validUntil = item.ValidUntil, digest = blob.Digest, size = blob.Length, scanId = scan.Id,
-                name = fileName, originalName = fileName == name ? null : name }), ct);
+                name = fileName, originalName = fileName == name ? null : name }));
+        await db.SaveChangesAsync(ct);
         return EvidenceInfo.From(item, now, await WarningDaysAsync(ct));
     }
 
@@ -155,6 +155,8 @@ public sealed class EvidenceVault(OrgAccess orgs, GatehouseDb db, IBlobStore blo
 
         var now = time.GetUtcNow();
         var note2 = string.IsNullOrEmpty(note) ? null : note;
+        // The decision, its audit entry and the organisation's notice commit together.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.EvidenceItems.Where(e => e.Id == evidenceId && e.Status == EvidenceStatus.PendingReview)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Status, to)
@@ -166,10 +168,12 @@ public sealed class EvidenceVault(OrgAccess orgs, GatehouseDb db, IBlobStore blo
         item.ReviewedBy = uid;
         item.ReviewedAt = now;
         item.ReviewNote = note2;
-        await audit.AppendAsync(AuditEvent.By(http, to == EvidenceStatus.Verified ? AuditActions.EvidenceVerified : AuditActions.EvidenceRejected,
-            item.OrganizationId.ToString(), item.Id.ToString(), new { item.Type, note = note2 }), ct);
-        await notifier.OrganizationAsync(item.OrganizationId, to == EvidenceStatus.Verified ? "evidence.verified" : "evidence.rejected",
+        audit.Record(db, AuditEvent.By(http, to == EvidenceStatus.Verified ? AuditActions.EvidenceVerified : AuditActions.EvidenceRejected,
+            item.OrganizationId.ToString(), item.Id.ToString(), new { item.Type, note = note2 }));
+        await notifier.QueueForOrganizationAsync(item.OrganizationId, to == EvidenceStatus.Verified ? "evidence.verified" : "evidence.rejected",
             new { evidenceId = item.Id, item.Type, item.Issuer, note = note2 }, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return EvidenceInfo.From(item, now, await WarningDaysAsync(ct));
     }
 

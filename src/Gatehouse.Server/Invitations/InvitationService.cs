@@ -66,14 +66,15 @@ public sealed class InvitationService(
             CreatedAt = now, ExpiresAt = now + options.Value.Lifetime,
         };
         db.Set<Invitation>().Add(row);
-        // Notifier saves the row and the outbox message together.
-        await notifier.EmailAsync(email, $"invitation.{kind}", new Dictionary<string, object?>
+        // The invitation, its e-mail and its audit entry commit together.
+        await notifier.QueueEmailAsync(email, $"invitation.{kind}", new Dictionary<string, object?>
         {
             ["invitation"] = kind == InvitationKinds.Tenant ? $"administer the tenant {targetName}" : $"join the vendor organisation {targetName} as {role}",
             ["expiresAt"] = row.ExpiresAt,
             ["how"] = "sign in to Gatehouse with this e-mail address and open the link below (it works once)",
         }, AcceptLink(token), protection, ct);
-        await audit.AppendAsync(audited with { Subject = row.Id.ToString(), Data = new { kind, target = targetId, role, email, staffAllowed } }, ct);
+        audit.Record(db, audited with { Subject = row.Id.ToString(), Data = new { kind, target = targetId, role, email, staffAllowed } });
+        await db.SaveChangesAsync(ct);
         return (row, token);
     }
 

@@ -11,4 +11,11 @@ public interface IWorkHandler
 
     /// <summary>Does the work; the returned string (JSON) is stored as the item's result.</summary>
     Task<string?> RunAsync(WorkItem item, CancellationToken ct);
+
+    /// <summary>
+    /// Called instead of <see cref="RunAsync"/> when every allowed attempt ended with its worker dead (killed, out of
+    /// memory): the item is failed without running it again, so input that kills the worker cannot loop forever. A
+    /// handler whose work has an owner waiting for it ends that wait here, failing closed (a scan becomes incomplete).
+    /// </summary>
+    Task AbandonAsync(WorkItem item, CancellationToken ct) => Task.CompletedTask;
 }

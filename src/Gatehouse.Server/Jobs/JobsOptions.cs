@@ -14,7 +14,15 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:00", OptionLimits.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Jobs intervals must be positive")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a worker's claim on an item lasts before another may take it over (default 30 minutes).</summary>
+    /// <summary>
+    /// How long a worker's claim on an item lasts unless renewed (default 1 minute). While the item runs its worker
+    /// renews it every <see cref="Heartbeat"/>, so this bounds how long a worker that died on another machine holds its
+    /// items; a dead worker of the same machine is known dead and its items are reclaimed at once.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", OptionLimits.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Jobs intervals must be positive")]
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a running item's lease is renewed (default 15 seconds; less than half of <see cref="Lease"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionLimits.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Jobs intervals must be positive")]
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Jobs;
 /// <summary>
 /// Makes the database the source of truth for work: at start-up it hands every unfinished item to
 /// the queue again (a restart with InMemory storage, a killed worker), then repeats periodically
-/// for items whose lease lapsed or that sat pending too long. Each pass also runs the features' <see cref="IReconcilerStep"/>s
+/// for items whose lease lapsed, whose worker on this machine is known dead, or that sat pending too long. Each pass also runs the features' <see cref="IReconcilerStep"/>s
 /// and enqueues their due <see cref="IPeriodicWork"/>.
 /// </summary>
 internal sealed class Reconciler(
@@ -56,6 +56,7 @@ internal sealed class Reconciler(
         var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
         var now = time.GetUtcNow();
         var stale = now - 2 * options.Value.ReconcileInterval;
+        await ReclaimFromDeadWorkersAsync(db, now, ct);
         var ids = await db.WorkItems
             .Where(w => (w.State == WorkState.Pending && (startup || w.UpdatedAt < stale))
                      || (w.State == WorkState.Running && w.LeaseUntil < now))
@@ -71,6 +72,28 @@ internal sealed class Reconciler(
         foreach (var work in scope.ServiceProvider.GetServices<IPeriodicWork>())
             await SchedulePeriodicAsync(scope.ServiceProvider, db, work.Kind, work.Every, now, ct);
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Items held by a worker of this machine that is known dead (<see cref="WorkerIdentity.IsKnownDead"/>: killed,
+    /// crashed, or this process's own predecessor) are given back at once instead of when their lease lapses: their
+    /// lease is ended, so the query below hands them to the queue in this same pass.
+    /// </summary>
+    private async Task ReclaimFromDeadWorkersAsync(GatehouseDb db, DateTimeOffset now, CancellationToken ct)
+    {
+        var held = await db.WorkItems.AsNoTracking()
+            .Where(w => w.State == WorkState.Running && w.LeaseOwner != null && w.LeaseUntil >= now)
+            .Select(w => new { w.Id, w.LeaseOwner })
+            .ToListAsync(ct);
+        foreach (var owner in held.Select(h => h.LeaseOwner).Distinct().Where(WorkerIdentity.IsKnownDead))
+        {
+            var ids = held.Where(h => h.LeaseOwner == owner).Select(h => h.Id).ToList();
+            var ended = now.AddMilliseconds(-1);
+            var reclaimed = await db.WorkItems
+                .Where(w => ids.Contains(w.Id) && w.State == WorkState.Running && w.LeaseOwner == owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseUntil, ended), ct);
+            logger.LogWarning("Reclaimed {Count} work items from worker {Owner}, which is no longer running", reclaimed, owner);
+        }
     }
 
     /// <summary>Enqueues <paramref name="kind"/> unless one was created within the last <paramref name="every"/> (zero disables).</summary>

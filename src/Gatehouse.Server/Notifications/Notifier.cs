@@ -8,16 +8,18 @@ namespace Gatehouse.Server.Notifications;
 /// <summary>
 /// Queues notifications in the outbox: to a vendor organisation (its webhook endpoints and its members'
 /// email) or to staff (reviewers' and admins' email). Delivery happens later, with retries
-/// (<see cref="OutboxDispatcher"/>). Each call saves the context, so rows the caller added but has not
-/// saved yet are committed together with the notification.
+/// (<see cref="OutboxDispatcher"/>). The outbox rows join the caller's unit of work: each method only adds them, and
+/// the caller's save commits them in the same transaction as the change they announce (issue 14), so a change is
+/// never committed without its notifications, nor a notification without its change. The dispatch loop is woken once
+/// they are committed.
 /// </summary>
 public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal signal)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Queues <paramref name="eventType"/> with <paramref name="data"/> for the organisation and saves.</summary>
+    /// <summary>Adds <paramref name="eventType"/> with <paramref name="data"/> for the organisation to the unit of work.</summary>
     /// <remarks>One webhook row per active endpoint subscribed to the event (<c>*</c> or listed) and one e-mail row per member.</remarks>
-    public async Task OrganizationAsync(Guid orgId, string eventType, object data, CancellationToken ct)
+    public async Task QueueForOrganizationAsync(Guid orgId, string eventType, object data, CancellationToken ct)
     {
         CheckEventType(eventType);
         var now = time.GetUtcNow();
@@ -37,15 +39,14 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
         foreach (var email in emails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))
             db.Outbox.Add(Row(OutboxChannels.Email, orgId, eventType, email, payload, now));
 
-        await db.SaveChangesAsync(ct);
-        signal.Wake();
+        WakeAfterCommit();
     }
 
     /// <summary>
     /// Queues an app lifecycle event (<c>app.installed</c>, …) for the app's own webhook endpoints
-    /// (<see cref="WebhookEndpoint.AppId"/>) and saves. Signed and retried like every webhook.
+    /// (<see cref="WebhookEndpoint.AppId"/>), in the unit of work. Signed and retried like every webhook.
     /// </summary>
-    public async Task AppAsync(Guid appId, Guid organizationId, string eventType, object data, CancellationToken ct)
+    public async Task QueueForAppAsync(Guid appId, Guid organizationId, string eventType, object data, CancellationToken ct)
     {
         CheckEventType(eventType);
         var now = time.GetUtcNow();
@@ -56,12 +57,11 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
             .ToListAsync(ct);
         foreach (var w in endpoints.Where(w => Subscribes(w.Events, eventType)).OrderBy(w => w.Id))
             db.Outbox.Add(Row(OutboxChannels.Webhook, organizationId, eventType, w.Id.ToString(), payload, now));
-        await db.SaveChangesAsync(ct);
-        signal.Wake();
+        WakeAfterCommit();
     }
 
-    /// <summary>Queues <paramref name="eventType"/> for staff (reviewers and admins) and saves.</summary>
-    public async Task StaffAsync(string eventType, object data, CancellationToken ct)
+    /// <summary>Adds <paramref name="eventType"/> for staff (reviewers and admins) to the unit of work.</summary>
+    public async Task QueueForStaffAsync(string eventType, object data, CancellationToken ct)
     {
         CheckEventType(eventType);
         var now = time.GetUtcNow();
@@ -74,19 +74,18 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
                             select u.Email!).ToListAsync(ct);
         foreach (var email in emails.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))
             db.Outbox.Add(Row(OutboxChannels.Email, null, eventType, email, payload, now));
-        await db.SaveChangesAsync(ct);
-        signal.Wake();
+        WakeAfterCommit();
     }
 
     /// <summary>Purpose of the data protector for secrets an e-mail carries (an invitation's link with its token).</summary>
     public const string EmailSecretPurpose = "Gatehouse.Outbox.EmailSecret";
 
     /// <summary>
-    /// Queues one e-mail to <paramref name="address"/> (an invitation) and saves. <paramref name="secretLink"/> is
+    /// Adds one e-mail to <paramref name="address"/> (an invitation) to the unit of work. <paramref name="secretLink"/> is
     /// encrypted with data protection in the outbox row (a field ending in <c>Protected</c>) and decrypted only when
     /// the e-mail is built, so the database never holds it in clear.
     /// </summary>
-    public async Task EmailAsync(string address, string eventType, Dictionary<string, object?> data, string? secretLink,
+    public Task QueueEmailAsync(string address, string eventType, Dictionary<string, object?> data, string? secretLink,
         Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -96,9 +95,11 @@ public sealed class Notifier(GatehouseDb db, TimeProvider time, OutboxSignal sig
         if (secretLink is not null) data["linkProtected"] = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Protect(protection.CreateProtector(EmailSecretPurpose), secretLink);
         var payload = Envelope(Guid.CreateVersion7(now), eventType, now, null, data);
         db.Outbox.Add(Row(OutboxChannels.Email, null, eventType, address, payload, now));
-        await db.SaveChangesAsync(ct);
-        signal.Wake();
+        WakeAfterCommit();
+        return Task.CompletedTask;
     }
+
+    private void WakeAfterCommit() => db.AfterCommit(signal.Wake);
 
     /// <summary>True when an endpoint's <see cref="WebhookEndpoint.Events"/> (<c>*</c> or a comma list) covers <paramref name="eventType"/>.</summary>
     public static bool Subscribes(string events, string eventType) =>

@@ -120,7 +120,10 @@ public sealed class AppAccessGate(
     public static string SubjectOf(Installation installation) => "tenant:" + installation.TenantId.ToString();
 
     /// <summary>Uninstalls: the installation ends, its authorization, every token of it and its API keys are revoked, the app is told.</summary>
-    public async Task UninstallAsync(Installation installation, string by, string? clientAddress, CancellationToken ct)
+    public Task UninstallAsync(Installation installation, string by, string? clientAddress, CancellationToken ct) =>
+        db.InTransactionAsync(() => UninstallInTransactionAsync(installation, by, clientAddress, ct), ct);
+
+    private async Task UninstallInTransactionAsync(Installation installation, string by, string? clientAddress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(installation);
         var now = time.GetUtcNow();
@@ -130,10 +133,11 @@ public sealed class AppAccessGate(
         var keys = installation.AppId is { } keyApp ? await keyRevoker.RevokeAsync(keyApp, installation.TenantId, now, ct) : [];
         await db.SaveChangesAsync(ct);
         var revoked = await RevokeAuthorizationAsync(installation.AuthorizationId, ct);
-        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.AppUninstalled, by, null, installation.ClientId, clientAddress,
-            new { tenant = installation.TenantId, installation = installation.Id, tokensRevoked = revoked, apiKeysRevoked = keys }), ct);
+        audit.Record(db, new AuditEvent(OAuthAuditActions.AppUninstalled, by, null, installation.ClientId, clientAddress,
+            new { tenant = installation.TenantId, installation = installation.Id, tokensRevoked = revoked, apiKeysRevoked = keys }));
         if (installation.AppId is { } appId && await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct) is { } app)
-            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Uninstalled, new { app = app.Slug, tenantId = installation.TenantId, installationId = installation.Id }, ct);
+            await notifier.QueueForAppAsync(app.Id, app.OrganizationId, AppEvents.Uninstalled, new { app = app.Slug, tenantId = installation.TenantId, installationId = installation.Id }, ct);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -141,23 +145,27 @@ public sealed class AppAccessGate(
     /// of its OAuth client and every API key of the app is revoked at once. Installations stay (tenants need not
     /// reinstall after the suspension is lifted), but their authorizations are replaced on the next grant.
     /// </summary>
-    public async Task<KillSwitchResult> KillAsync(App app, string reason, string by, CancellationToken ct)
+    public Task<KillSwitchResult> KillAsync(App app, string reason, string by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(app);
-        StageSuspension(app, AppAccessSuspensionSources.KillSwitch, null, reason, by);
-        await db.SaveChangesAsync(ct);
-        return await RevokeAllAsync(app, reason, by, ct);
+        return db.InTransactionAsync(async () =>
+        {
+            StageSuspension(app, AppAccessSuspensionSources.KillSwitch, null, reason, by);
+            await db.SaveChangesAsync(ct);
+            return await RevokeAllAsync(app, reason, by, ct);
+        }, ct);
     }
 
-    /// <summary>Every token and authorization of the app's client and every API key of the app, revoked now; audited as the kill switch.</summary>
+    /// <summary>Every token and authorization of the app's client and every API key of the app, revoked now; audited as the kill switch and saved.</summary>
     private async Task<KillSwitchResult> RevokeAllAsync(App app, string reason, string by, CancellationToken ct)
     {
         var (result, keyIds) = await RevokeCredentialsAsync(app, ct);
         var suspended = await db.Set<AppAccessSuspension>().AnyAsync(s => s.AppId == app.Id && s.LiftedAt == null, ct);
         logger.LogWarning("Kill switch for app {App} ({Reason}): {Tokens} tokens, {Authorizations} authorizations, {Keys} API keys revoked; access suspended: {Suspended}",
             app.Slug, reason, result.Tokens, result.Authorizations, result.ApiKeys, suspended);
-        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.KillSwitch, by, app.OrganizationId.ToString(), app.Slug, null,
-            new { reason, tokensRevoked = result.Tokens, authorizationsRevoked = result.Authorizations, apiKeysRevoked = keyIds, suspended }), ct);
+        audit.Record(db, new AuditEvent(OAuthAuditActions.KillSwitch, by, app.OrganizationId.ToString(), app.Slug, null,
+            new { reason, tokensRevoked = result.Tokens, authorizationsRevoked = result.Authorizations, apiKeysRevoked = keyIds, suspended }));
+        await db.SaveChangesAsync(ct);
         return result;
     }
 
@@ -181,12 +189,15 @@ public sealed class AppAccessGate(
     /// may make new API keys. Nothing revoked comes back: anything issued while suspended (a request that raced the
     /// kill switch) is revoked now too. Returns how many suspensions were lifted (0: none was active).
     /// </summary>
-    public async Task<int> LiftAsync(App app, string reason, string by, string? clientAddress, CancellationToken ct)
+    public Task<int> LiftAsync(App app, string reason, string by, string? clientAddress, CancellationToken ct) =>
+        db.InTransactionAsync(() => LiftInTransactionAsync(app, reason, by, clientAddress, ct), ct);
+
+    private async Task<int> LiftInTransactionAsync(App app, string reason, string by, string? clientAddress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(app);
         var active = await db.Set<AppAccessSuspension>().Where(s => s.AppId == app.Id && s.LiftedAt == null).ToListAsync(ct);
         if (active.Count == 0) return 0;
-        // Revoke first, lift second: a crash in between leaves the app suspended, never revived.
+        // Revoke first, lift second, in one transaction: the app is never revived without the sweep.
         var (swept, sweptKeys) = await RevokeCredentialsAsync(app, ct);
         var now = time.GetUtcNow();
         foreach (var s in active)
@@ -195,29 +206,30 @@ public sealed class AppAccessGate(
             s.LiftedBy = by;
             s.LiftReason = reason;
         }
-        await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(new AuditEvent(OAuthAuditActions.AccessRestored, by, app.OrganizationId.ToString(), app.Slug, clientAddress,
+        audit.Record(db, new AuditEvent(OAuthAuditActions.AccessRestored, by, app.OrganizationId.ToString(), app.Slug, clientAddress,
             new { reason, lifted = active.Select(s => new { s.Id, s.Source, s.VersionId, s.Reason, s.SuspendedBy, s.SuspendedAt }).ToArray(),
-                tokensRevoked = swept.Tokens, authorizationsRevoked = swept.Authorizations, apiKeysRevoked = sweptKeys }), ct);
+                tokensRevoked = swept.Tokens, authorizationsRevoked = swept.Authorizations, apiKeysRevoked = sweptKeys }));
         if (await IsLiveAsync(app.Id, ct))
-            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Reinstated, new { app = app.Slug }, ct);
+            await notifier.QueueForAppAsync(app.Id, app.OrganizationId, AppEvents.Reinstated, new { app = app.Slug }, ct);
+        await db.SaveChangesAsync(ct);
         return active.Count;
     }
 
-    /// <summary>Called by the version workflow after every move: stops the app when it leaves the published state.</summary>
+    /// <summary>Called by the version workflow after every move, in its transaction: stops the app when it leaves the published state.</summary>
     public async Task AfterTransitionAsync(App app, string action, string from, string to, string by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(app);
         if (from == VersionStates.Published && to is VersionStates.Quarantined or VersionStates.Suspended or VersionStates.Delisted)
         {
+            await notifier.QueueForAppAsync(app.Id, app.OrganizationId, AppEvents.Suspended, new { app = app.Slug, reason = action, state = to }, ct);
             await RevokeAllAsync(app, action, by, ct);
-            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Suspended, new { app = app.Slug, reason = action, state = to }, ct);
         }
         else if (action == Lifecycle.Actions.Reinstate && to == VersionStates.Published
                  && !await db.Set<AppAccessSuspension>().AnyAsync(s => s.AppId == app.Id && s.LiftedAt == null, ct))
         {
             // While the app's access stays suspended, "reinstated" comes with the lift (LiftAsync).
-            await notifier.AppAsync(app.Id, app.OrganizationId, AppEvents.Reinstated, new { app = app.Slug }, ct);
+            await notifier.QueueForAppAsync(app.Id, app.OrganizationId, AppEvents.Reinstated, new { app = app.Slug }, ct);
+            await db.SaveChangesAsync(ct);
         }
     }
 

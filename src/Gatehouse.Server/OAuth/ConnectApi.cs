@@ -86,12 +86,13 @@ internal static class ConnectApi
         {
             installation.Scopes = string.Join(' ', installation.ScopeList.Union(granted).Order(StringComparer.Ordinal));
         }
-        await db.SaveChangesAsync(http.RequestAborted);
-        await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.AppInstalled, subject: request.ClientId,
+        // The installation, its audit entry and the app's webhook commit together.
+        audit.Record(db, AuditEvent.By(http, OAuthAuditActions.AppInstalled, subject: request.ClientId,
             data: new { tenant = tenantId, scopes = granted }));
         if (fresh && appId is { } installedApp && await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == installedApp, http.RequestAborted) is { } row)
-            await notifier.AppAsync(row.Id, row.OrganizationId, AppEvents.Installed,
+            await notifier.QueueForAppAsync(row.Id, row.OrganizationId, AppEvents.Installed,
                 new { app = row.Slug, tenantId, installationId = installation.Id, scopes = granted }, http.RequestAborted);
+        await db.SaveChangesAsync(http.RequestAborted);
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, userId).SetClaim(OAuthSetup.TenantClaim, tenant.Id.ToString());

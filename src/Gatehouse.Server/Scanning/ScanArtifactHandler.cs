@@ -47,6 +47,21 @@ internal sealed class ScanArtifactHandler(
         }
     }
 
+    /// <summary>
+    /// Every attempt died with its worker (an artifact that kills the scanner, say): the scan ends failed with an
+    /// incomplete verdict, never a pass, and its owner is told, so a version never waits for it forever.
+    /// </summary>
+    public async Task AbandonAsync(WorkItem item, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var scanId = JsonDocument.Parse(item.Payload).RootElement.GetProperty("scanId").GetGuid();
+        if (await db.Scans.FirstOrDefaultAsync(s => s.Id == scanId, ct) is not { } scan) return;
+        if (scan.State is not (ScanState.Done or ScanState.Failed))
+            await results.FailAsync(scan, new InvalidOperationException(
+                $"the scanner's process died during each of {item.MaxAttempts} attempts (killed or out of memory)"));
+        await CompleteAsync(scan, ct);
+    }
+
     private async Task CompleteAsync(Scan scan, CancellationToken ct)
     {
         foreach (var completion in completions.Where(c => c.Purpose == scan.Purpose))

@@ -21,6 +21,15 @@ internal sealed class ScanResults(GatehouseDb db, AuditLog audit, TimeProvider t
         ArgumentNullException.ThrowIfNull(scan);
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(auditDetail);
+        // One transaction: the previous attempt's findings go, the new ones, the verdict and the audit entry arrive.
+        await db.InTransactionAsync(() => StoreInTransactionAsync(scan, verdict, findings, reportJson, auditDetail, ct), ct);
+        logger.LogInformation("Scan {Scan} ({Kind}) of {Subject}: {Verdict} with {Count} findings",
+            scan.Id, scan.Kind, scan.Kind == ScanKind.Probe ? scan.Target : scan.BlobDigest, verdict, findings.Count);
+    }
+
+    private async Task StoreInTransactionAsync(Scan scan, Verdict verdict, IReadOnlyList<Finding> findings, string reportJson,
+        IReadOnlyList<KeyValuePair<string, object?>> auditDetail, CancellationToken ct)
+    {
         await db.ScanFindings.Where(f => f.ScanId == scan.Id).ExecuteDeleteAsync(ct);
         scan.Findings = findings.Select(f => new ScanFinding
         {
@@ -32,12 +41,10 @@ internal sealed class ScanResults(GatehouseDb db, AuditLog audit, TimeProvider t
         scan.Verdict = verdict;
         scan.State = ScanState.Done;
         scan.CompletedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
         var data = new Dictionary<string, object?> { ["verdict"] = VerdictNames.Of(verdict), ["findings"] = findings.Count };
         foreach (var (key, value) in auditDetail) data[key] = value;
-        await audit.AppendAsync(new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(), Data: data), ct);
-        logger.LogInformation("Scan {Scan} ({Kind}) of {Subject}: {Verdict} with {Count} findings",
-            scan.Id, scan.Kind, scan.Kind == ScanKind.Probe ? scan.Target : scan.BlobDigest, verdict, findings.Count);
+        audit.Record(db, new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(), Data: data));
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -51,9 +58,9 @@ internal sealed class ScanResults(GatehouseDb db, AuditLog audit, TimeProvider t
         scan.Verdict = Verdict.Incomplete;
         scan.Error = Clip(error.Message);
         scan.CompletedAt = time.GetUtcNow();
+        audit.Record(db, new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(),
+            Data: new { verdict = VerdictNames.Of(Verdict.Incomplete), error = scan.Error }));
         await db.SaveChangesAsync(CancellationToken.None);
-        await audit.AppendAsync(new AuditEvent(AuditActions.ScanCompleted, "system", scan.OrganizationId.ToString(), scan.Id.ToString(),
-            Data: new { verdict = VerdictNames.Of(Verdict.Incomplete), error = scan.Error }), CancellationToken.None);
     }
 
     /// <summary>Error texts are stored up to 500 characters.</summary>

@@ -12,17 +12,15 @@ public sealed record ScanRequest(
     string Purpose, Guid? SubjectId = null, int? PolicyVersion = null, string? Target = null);
 
 /// <summary>
-/// The one way to start a scan: the row first, then the work item. When the scan ends, the
+/// The one way to start a scan: the scan row and its work item are added to the caller's unit of work, so they are
+/// committed together with the change that asked for the scan (a version's move to <c>scanning</c> and its current
+/// scan, an evidence upload) or not at all, and the work is dispatched once they are. When the scan ends, the
 /// <see cref="IScanCompletion"/> registered for its purpose is told (evidence, versions).
 /// </summary>
 public sealed class ScanStarter(GatehouseDb db, WorkQueue queue, TimeProvider time)
 {
-    /// <param name="beforeDispatch">
-    /// Runs once the scan has its id and before the work is handed to a worker; changes it makes to
-    /// tracked rows are saved with the work item. Owners record the scan here, so that a fast scan can
-    /// never finish before its owner knows about it.
-    /// </param>
-    public async Task<Scan> StartAsync(ScanRequest request, CancellationToken ct, Action<Scan>? beforeDispatch = null)
+    /// <summary>Adds the scan and its work item to the unit of work; the caller saves (nothing runs before that).</summary>
+    public Scan Add(ScanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
@@ -34,10 +32,14 @@ public sealed class ScanStarter(GatehouseDb db, WorkQueue queue, TimeProvider ti
             PolicyVersion = request.PolicyVersion, Target = request.Target,
         };
         db.Scans.Add(scan);
-        beforeDispatch?.Invoke(scan);
-        await db.SaveChangesAsync(ct);
-        var work = await queue.EnqueueAsync(ScanArtifactHandler.KindName, JsonSerializer.Serialize(new { scanId = scan.Id }), ct);
-        scan.WorkItemId = work.Id;
+        scan.WorkItemId = queue.Add(ScanArtifactHandler.KindName, JsonSerializer.Serialize(new { scanId = scan.Id })).Id;
+        return scan;
+    }
+
+    /// <summary>Adds the scan (<see cref="Add"/>) and saves at once: a scan no other change waits for (an ad-hoc scan).</summary>
+    public async Task<Scan> StartAsync(ScanRequest request, CancellationToken ct)
+    {
+        var scan = Add(request);
         await db.SaveChangesAsync(ct);
         return scan;
     }

@@ -61,7 +61,11 @@ public sealed class NotificationTests
         app.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
 
     private static Task NotifyAsync(GatehouseApp app, Guid orgId, string type, object data) =>
-        app.WithScopeAsync(sp => sp.GetRequiredService<Notifier>().OrganizationAsync(orgId, type, data, CancellationToken.None));
+        app.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<Notifier>().QueueForOrganizationAsync(orgId, type, data, CancellationToken.None);
+            await sp.GetRequiredService<GatehouseDb>().SaveChangesAsync();
+        });
 
     private static Task<List<OutboxMessage>> OutboxAsync(GatehouseApp app, string channel) =>
         app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Outbox.AsNoTracking()
@@ -292,8 +296,11 @@ public sealed class NotificationTests
         await using var app = await GatehouseApp.StartAsync(db, Settings());
         var reviewer = await app.CreateUserAsync(Roles.Reviewer, "reviewer");
         var developer = await app.CreateUserAsync(Roles.Developer, "dev");
-        await app.WithScopeAsync(sp => sp.GetRequiredService<Notifier>()
-            .StaffAsync("version.in-review", new { app = "acme", version = "2.0.0" }, CancellationToken.None));
+        await app.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<Notifier>().QueueForStaffAsync("version.in-review", new { app = "acme", version = "2.0.0" }, CancellationToken.None);
+            await sp.GetRequiredService<GatehouseDb>().SaveChangesAsync();
+        });
 
         Assert.Equal(new DispatchPass(2, 2, 0, 0), await PassAsync(app));
 
