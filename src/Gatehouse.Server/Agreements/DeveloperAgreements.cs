@@ -123,6 +123,8 @@ public sealed class DeveloperAgreements(OrgAccess access, GatehouseDb db, Agreem
             AcceptedAt = time.GetUtcNow(), ClientAddress = address is { Length: > 64 } ? address[..64] : address,
         };
         db.AgreementAcceptances.Add(row);
+        audit.Record(db, AuditEvent.By(http, AuditActions.AgreementAccepted, orgId.ToString(), row.Id.ToString(),
+            new { version = row.AgreementVersion, sha256 = row.TextSha256 }));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -135,8 +137,6 @@ public sealed class DeveloperAgreements(OrgAccess access, GatehouseDb db, Agreem
             if (existing is null) throw;
             return new Acceptance(await InfoAsync(existing, ct), Created: false);
         }
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.AgreementAccepted, orgId.ToString(), row.Id.ToString(),
-            new { version = row.AgreementVersion, sha256 = row.TextSha256 }), ct);
         return new Acceptance(await InfoAsync(row, ct), Created: true);
     }
 

@@ -46,8 +46,8 @@ public sealed partial class AppRegistry(OrgAccess orgs, AppAccess apps, Gatehous
             BaseUrl = request.BaseUrl, CreatedBy = http.User.Id(), CreatedAt = now,
         };
         db.Apps.Add(row);
+        audit.Record(db, AuditEvent.By(http, AuditActions.AppCreated, orgId.ToString(), row.Id.ToString(), new { row.Slug, row.Type, row.Tier }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.AppCreated, orgId.ToString(), row.Id.ToString(), new { row.Slug, row.Type, row.Tier }), ct);
         return AppInfo.From(row);
     }
 
@@ -72,8 +72,8 @@ public sealed partial class AppRegistry(OrgAccess orgs, AppAccess apps, Gatehous
             CatalogVersion = RequirementCatalog.LoadEmbedded().Version, CreatedBy = http.User.Id(), CreatedAt = now, UpdatedAt = now,
         };
         db.AppVersions.Add(v);
+        audit.Record(db, AuditEvent.By(http, AuditActions.VersionCreated, row.OrganizationId.ToString(), v.Id.ToString(), new { app = row.Slug, v.Version }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.VersionCreated, row.OrganizationId.ToString(), v.Id.ToString(), new { app = row.Slug, v.Version }), ct);
         return VersionInfo.From(row, v);
     }
 

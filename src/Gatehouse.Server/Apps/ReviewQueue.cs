@@ -64,9 +64,9 @@ public sealed class ReviewQueue(AppAccess apps, GatehouseDb db, VersionFindings 
         if (Lifecycle.IsFinal(v.State)) return VersionRefusals.InvalidTransition(v, "assign a reviewer to");
         v.AssignedReviewerId = reviewerId;
         v.UpdatedAt = time.GetUtcNow();
+        audit.Record(db, AuditEvent.By(http, AuditActions.VersionAssigned, row.OrganizationId.ToString(), v.Id.ToString(),
+            new { app = row.Slug, v.Version, reviewer = reviewerId }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.VersionAssigned, row.OrganizationId.ToString(), v.Id.ToString(),
-            new { app = row.Slug, v.Version, reviewer = reviewerId }), ct);
         return VersionInfo.From(row, v);
     }
 }

@@ -48,9 +48,9 @@ public sealed class VersionDrafts(AppAccess apps, GatehouseDb db, AuditLog audit
         v.ArtifactName = fileName;
         ClearAttestation(v); // the attestation covered the previous artifact
         v.UpdatedAt = time.GetUtcNow();
+        audit.Record(db, AuditEvent.By(http, AuditActions.VersionArtifactUploaded, row.OrganizationId.ToString(), v.Id.ToString(),
+            new { app = row.Slug, v.Version, digest = blob.Digest, size = blob.Length, name = fileName, originalName = fileName == name ? null : name }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.VersionArtifactUploaded, row.OrganizationId.ToString(), v.Id.ToString(),
-            new { app = row.Slug, v.Version, digest = blob.Digest, size = blob.Length, name = fileName, originalName = fileName == name ? null : name }), ct);
         return VersionInfo.From(row, v);
     }
 
@@ -84,9 +84,9 @@ public sealed class VersionDrafts(AppAccess apps, GatehouseDb db, AuditLog audit
         v.QuestionnaireScoreJson = JsonSerializer.Serialize(result, ScoreJson);
         ClearAttestation(v);
         v.UpdatedAt = time.GetUtcNow();
+        audit.Record(db, AuditEvent.By(http, AuditActions.VersionAnswered, row.OrganizationId.ToString(), v.Id.ToString(),
+            new { app = row.Slug, v.Version, questionnaire = result.QuestionnaireVersion, result = v.QuestionnaireResult }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.VersionAnswered, row.OrganizationId.ToString(), v.Id.ToString(),
-            new { app = row.Slug, v.Version, questionnaire = result.QuestionnaireVersion, result = v.QuestionnaireResult }), ct);
         return result;
     }
 
@@ -112,9 +112,9 @@ public sealed class VersionDrafts(AppAccess apps, GatehouseDb db, AuditLog audit
         v.AttestationSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(statement)));
         v.CatalogVersion = catalog.Version;
         v.UpdatedAt = v.AttestedAt.Value;
+        audit.Record(db, AuditEvent.By(http, AuditActions.VersionAttested, row.OrganizationId.ToString(), v.Id.ToString(),
+            new { app = row.Slug, v.Version, name, sha256 = v.AttestationSha256 }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.VersionAttested, row.OrganizationId.ToString(), v.Id.ToString(),
-            new { app = row.Slug, v.Version, name, sha256 = v.AttestationSha256 }), ct);
         return new AttestationInfo(name, statement, v.AttestationSha256, v.AttestedAt.Value, catalog.Version);
     }
 

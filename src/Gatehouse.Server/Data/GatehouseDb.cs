@@ -121,8 +121,10 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
         }
         catch
         {
-            // The entries were sealed against a head that is not committed: seal them again on the next save.
+            // Nothing was committed. The entries were sealed against a head that may not exist, and the events describe
+            // changes that did not happen: both go (a caller that tries again records its events again).
             foreach (var entry in sealedEntries) Entry(entry).State = EntityState.Detached;
+            _stagedAudit.Clear();
             throw;
         }
         finally

@@ -109,7 +109,9 @@ internal sealed class OutboxDispatcher(
             next = end + RetryDelay(attempt);
         }
         var error = result.Error is null ? null : result.Error.Length > 1000 ? result.Error[..1000] : result.Error;
-        // Only the claim holder records the outcome (the attempt count is still ours).
+        // Only the claim holder records the outcome (the attempt count is still ours). A message given up is audited in
+        // the same transaction as the state that says so.
+        await using var tx = state == OutboxStates.Dead ? await db.Database.BeginTransactionAsync(ct) : null;
         var recorded = await db.Outbox
             .Where(m => m.Id == id && m.State == OutboxStates.Pending && m.Attempts == attempt)
             .ExecuteUpdateAsync(s => s
@@ -129,9 +131,11 @@ internal sealed class OutboxDispatcher(
         else if (state == OutboxStates.Dead)
         {
             logger.LogWarning("{Channel} {Event} ({Id}) is dead after {Attempt} attempts: {Error}", row.Channel, row.Event, id, attempt, error);
-            await audit.AppendAsync(new AuditEvent(AuditActions.NotificationDead, "system", row.OrganizationId?.ToString(), id.ToString(),
-                Data: new { channel = row.Channel, @event = row.Event, webhookId = row.Channel == OutboxChannels.Webhook ? row.Recipient : null, attempts = attempt, error }), ct);
+            audit.Record(db, new AuditEvent(AuditActions.NotificationDead, "system", row.OrganizationId?.ToString(), id.ToString(),
+                Data: new { channel = row.Channel, @event = row.Event, webhookId = row.Channel == OutboxChannels.Webhook ? row.Recipient : null, attempts = attempt, error }));
+            await db.SaveChangesAsync(ct);
         }
+        if (tx is not null) await tx.CommitAsync(ct);
         return state;
     }
 

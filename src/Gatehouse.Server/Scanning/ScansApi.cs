@@ -51,10 +51,12 @@ internal static class ScansApi
         if (upload.Problem is not null) return upload.Problem;
         var blob = upload.Blob!;
 
-        var scan = await starter.StartAsync(new ScanRequest(orgId, http.User.Id(), blob.Digest, blob.Length, fileName, type, ScanPurposes.Adhoc), ct);
+        // The scan, its work item and its audit entry commit together.
+        var scan = starter.Add(new ScanRequest(orgId, http.User.Id(), blob.Digest, blob.Length, fileName, type, ScanPurposes.Adhoc));
         // The name as sent only here, JSON-escaped: never a path, never shown as the file's name.
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.ScanSubmitted, orgId.ToString(), scan.Id.ToString(),
-            new { digest = blob.Digest, size = blob.Length, type, name = fileName, originalName = fileName == name ? null : name }), ct);
+        audit.Record(db, AuditEvent.By(http, AuditActions.ScanSubmitted, orgId.ToString(), scan.Id.ToString(),
+            new { digest = blob.Digest, size = blob.Length, type, name = fileName, originalName = fileName == name ? null : name }));
+        await db.SaveChangesAsync(ct);
         return TypedResults.Accepted($"/api/scans/{scan.Id}", ScanInfo.From(scan));
     }
 
