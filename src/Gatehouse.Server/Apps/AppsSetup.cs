@@ -27,6 +27,8 @@ internal static class AppsSetup
         services.AddScoped<IProbeTargets, VersionProbeTargets>();
         services.AddScoped<LifecycleTicker>();
         services.AddScoped<IReconcilerStep>(sp => sp.GetRequiredService<LifecycleTicker>());
+        services.AddScoped<StalledVersions>();
+        services.AddScoped<IReconcilerStep>(sp => sp.GetRequiredService<StalledVersions>());
         return services;
     }
 }

@@ -40,6 +40,8 @@ internal static class AuditActions
     public const string VersionAnswered = "version.answered";
     public const string VersionAttested = "version.attested";
     public const string VersionAssigned = "version.assigned";
+    /// <summary>The reconciler started again the scan a version was waiting for, which did not exist or could no longer run.</summary>
+    public const string VersionRedriven = "version.redriven";
     /// <summary>Followed by the lifecycle action: <c>version.submit</c>, <c>version.approve</c>, … (see <c>Apps/Lifecycle.cs</c>).</summary>
     public const string VersionPrefix = "version.";
     public const string SuppressionRequested = "suppression.requested";
