@@ -25,6 +25,7 @@ internal sealed class LifecycleWorld : IAsyncDisposable
     public required HttpClient Vendor { get; init; }
     public required HttpClient Reviewer { get; init; }
     public required string ReviewerId { get; init; }
+    public required string VendorId { get; init; }
 
     public static Dictionary<string, string?> Engines(string? clamd = null) => new()
     {
@@ -36,10 +37,14 @@ internal sealed class LifecycleWorld : IAsyncDisposable
     private bool OwnsApp { get; init; }
 
     /// <summary>A world on a server of its own (with the scan engines, or <paramref name="settings"/>), stopped with the world.</summary>
-    public static async Task<LifecycleWorld> StartAsync(DbKind db, FakeTimeProvider? clock = null, Dictionary<string, string?>? settings = null)
+    public static async Task<LifecycleWorld> StartAsync(DbKind db, FakeTimeProvider? clock = null, Dictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
-        var app = await GatehouseApp.StartAsync(db, settings ?? Engines(),
-            clock is null ? null : s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        var app = await GatehouseApp.StartAsync(db, settings ?? Engines(), s =>
+        {
+            if (clock is not null) s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+            services?.Invoke(s);
+        });
         return await OnAsync(app, clock, ownsApp: true);
     }
 
@@ -57,7 +62,7 @@ internal sealed class LifecycleWorld : IAsyncDisposable
         var org = await app.CreateOrganizationAsync(vendor.Id);
         return new LifecycleWorld
         {
-            App = app, Clock = clock, Org = org, ReviewerId = reviewer.Id, OwnsApp = ownsApp,
+            App = app, Clock = clock, Org = org, ReviewerId = reviewer.Id, VendorId = vendor.Id, OwnsApp = ownsApp,
             Vendor = app.ClientWith(await LongTokenAsync(app, vendor.Id, Roles.Developer)),
             Reviewer = app.ClientWith(await LongTokenAsync(app, reviewer.Id, Roles.Reviewer)),
         };
