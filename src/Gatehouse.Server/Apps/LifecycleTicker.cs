@@ -22,29 +22,40 @@ internal sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, 
     {
         var now = time.GetUtcNow();
         var started = 0;
-        var retries = await db.AppVersions.Where(v => v.State == VersionStates.Scanning && v.NextScanAttemptAt <= now).Take(100).ToListAsync(ct);
-        foreach (var v in retries)
-            if (await StartAsync(v, ScanPurposes.Submission, () => v.NextScanAttemptAt = null, ct)) started++;
+        var retries = await db.AppVersions.AsNoTracking().Where(v => v.State == VersionStates.Scanning && v.NextScanAttemptAt <= now)
+            .Select(v => v.Id).Take(100).ToListAsync(ct);
+        foreach (var id in retries)
+            if (await StartAsync(id, v => v.State == VersionStates.Scanning && v.NextScanAttemptAt <= now, ScanPurposes.Submission,
+                    v => v.NextScanAttemptAt = null, ct)) started++;
 
-        var due = await db.AppVersions.Where(v => v.State == VersionStates.Published && v.NextRescanAt <= now && v.ArtifactDigest != null)
-            .Take(100).ToListAsync(ct);
-        foreach (var v in due)
-            if (await StartAsync(v, ScanPurposes.Rescan, () => v.NextRescanAt = null, ct)) started++;
+        var due = await db.AppVersions.AsNoTracking().Where(v => v.State == VersionStates.Published && v.NextRescanAt <= now && v.ArtifactDigest != null)
+            .Select(v => v.Id).Take(100).ToListAsync(ct);
+        foreach (var id in due)
+            if (await StartAsync(id, v => v.State == VersionStates.Published && v.NextRescanAt <= now, ScanPurposes.Rescan,
+                    v => v.NextRescanAt = null, ct)) started++;
 
         // Published web integrations: the daily endpoint probe (docs/probe.md); VersionScanOutcome sets the next one.
-        var probes = await db.AppVersions.Where(v => v.State == VersionStates.Published && v.NextProbeAt <= now).Take(100).ToListAsync(ct);
-        foreach (var v in probes)
-            if (await StartAsync(v, ScanPurposes.Probe, () => v.NextProbeAt = null, ct)) started++;
+        var probes = await db.AppVersions.AsNoTracking().Where(v => v.State == VersionStates.Published && v.NextProbeAt <= now)
+            .Select(v => v.Id).Take(100).ToListAsync(ct);
+        foreach (var id in probes)
+            if (await StartAsync(id, v => v.State == VersionStates.Published && v.NextProbeAt <= now, ScanPurposes.Probe,
+                    v => v.NextProbeAt = null, ct)) started++;
         return started;
     }
 
-    private async Task<bool> StartAsync(AppVersion v, string purpose, Action claim, CancellationToken ct)
+    /// <summary>
+    /// Claims one version (read afresh, still due) and starts its scan: the claim and the scan with its work item are one
+    /// save, so a crash never leaves a claimed version without its scan, and the save fails if another worker changed
+    /// the version first (its concurrency token).
+    /// </summary>
+    private async Task<bool> StartAsync(Guid id, Func<AppVersion, bool> stillDue, string purpose, Action<AppVersion> claim, CancellationToken ct)
     {
+        db.ChangeTracker.Clear();
+        var v = await db.AppVersions.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (v is null || !stillDue(v)) return false;
         var app = await db.Apps.FirstAsync(a => a.Id == v.AppId, ct);
-        claim();
+        claim(v);
         v.Revision++;
-        // The claim and the scan (with its work item) are one save: a crash never leaves a claimed version without
-        // its scan, and the save fails if another worker changed the version first.
         var scan = workflow.StageScan(app, v, purpose);
         try
         {
@@ -52,8 +63,11 @@ internal sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, 
         }
         catch (DbUpdateConcurrencyException)
         {
-            db.ChangeTracker.Clear();
             return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
         }
         logger.LogInformation("Started {Purpose} scan {Scan} of {App} {Version}", purpose, scan.Id, app.Slug, v.Version);
         return true;

@@ -103,7 +103,16 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     {
         if (_stagedAudit.Count == 0)
         {
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            int saved;
+            try
+            {
+                saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            catch when (Database.CurrentTransaction is null)
+            {
+                DiscardAfterCommit(); // EF's own transaction rolled back: nothing of this unit was committed
+                throw;
+            }
             // Without a transaction of ours, EF committed the save itself (its own transaction or a single statement).
             if (Database.CurrentTransaction is null) RunAfterCommit();
             return saved;
@@ -125,6 +134,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
             // changes that did not happen: both go (a caller that tries again records its events again).
             foreach (var entry in sealedEntries) Entry(entry).State = EntityState.Detached;
             _stagedAudit.Clear();
+            if (own is not null) DiscardAfterCommit();
             throw;
         }
         finally

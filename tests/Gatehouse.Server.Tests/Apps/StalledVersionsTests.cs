@@ -30,7 +30,7 @@ public sealed class StalledVersionsTests(SharedServers servers) : IClassFixture<
             var gdb = sp.GetRequiredService<GatehouseDb>();
             var app = await gdb.Apps.FirstAsync(a => a.Slug == slug);
             var rows = await gdb.AppVersions.Where(v => v.AppId == app.Id).ToDictionaryAsync(v => v.Version);
-            var longAgo = DateTimeOffset.UtcNow.AddHours(-1);
+            var longAgo = sp.GetRequiredService<TimeProvider>().GetUtcNow().AddHours(-1);
             foreach (var v in rows.Values)
             {
                 v.SubmittedAt = longAgo;
@@ -39,10 +39,10 @@ public sealed class StalledVersionsTests(SharedServers servers) : IClassFixture<
             }
             rows["1.0.0"].State = VersionStates.Submitted;                   // submitted, never moved on
             rows["1.0.1"].State = VersionStates.Scanning;                    // scanning with no scan
-            var queued = NewScan(app, rows["1.0.2"], ScanState.Queued, null); // scanning, its scan has no work item
+            var queued = NewScan(app, rows["1.0.2"], ScanState.Queued, null, longAgo); // scanning, its scan has no work item
             rows["1.0.2"].State = VersionStates.Scanning;
             rows["1.0.2"].CurrentScanId = queued.Id;
-            var done = NewScan(app, rows["1.0.3"], ScanState.Done, Verdict.Pass); // finished, the version never heard
+            var done = NewScan(app, rows["1.0.3"], ScanState.Done, Verdict.Pass, longAgo); // finished, the version never heard
             var work = new WorkItem
             {
                 Id = Guid.NewGuid(), Kind = ScanArtifactHandler.KindName, Payload = $$"""{"scanId":"{{done.Id}}"}""",
@@ -89,11 +89,11 @@ public sealed class StalledVersionsTests(SharedServers servers) : IClassFixture<
         });
     }
 
-    private static Scan NewScan(App app, AppVersion v, ScanState state, Verdict? verdict) => new()
+    private static Scan NewScan(App app, AppVersion v, ScanState state, Verdict? verdict, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(), OrganizationId = app.OrganizationId, SubmittedBy = v.SubmittedBy!, BlobDigest = v.ArtifactDigest!,
+        Id = Guid.NewGuid(), OrganizationId = app.OrganizationId, SubmittedBy = v.SubmittedBy!, BlobDigest = v.ArtifactDigest!,
         Size = v.ArtifactSize, FileName = v.ArtifactName ?? "artifact", ArtifactType = "downloadable", State = state, Verdict = verdict,
-        Purpose = ScanPurposes.Submission, SubjectId = v.Id, PolicyVersion = v.PolicyVersion, CreatedAt = DateTimeOffset.UtcNow.AddHours(-1),
-        CompletedAt = state == ScanState.Done ? DateTimeOffset.UtcNow.AddHours(-1) : null, ReportJson = state == ScanState.Done ? "{}" : null,
+        Purpose = ScanPurposes.Submission, SubjectId = v.Id, PolicyVersion = v.PolicyVersion, CreatedAt = at,
+        CompletedAt = state == ScanState.Done ? at : null, ReportJson = state == ScanState.Done ? "{}" : null,
     };
 }

@@ -34,11 +34,45 @@ public sealed class ReconcilerTests
         public Task<string?> RunAsync(WorkItem item, CancellationToken ct) => throw new InvalidOperationException("engine exploded");
     }
 
+    /// <summary>Takes three seconds: longer than the short leases the lease tests set.</summary>
+    private sealed class SlowHandler : IWorkHandler
+    {
+        public string Kind => "test.slow";
+        public async Task<string?> RunAsync(WorkItem item, CancellationToken ct)
+        {
+            Runs.AddOrUpdate(item.Id, 1, (_, n) => n + 1);
+            await Task.Delay(3000, ct);
+            return "{}";
+        }
+    }
+
     private static void TestHandlers(IServiceCollection s)
     {
         s.AddScoped<IWorkHandler, RecordingHandler>();
         s.AddScoped<IWorkHandler, FailingHandler>();
+        s.AddScoped<IWorkHandler, SlowHandler>();
     }
+
+    /// <summary>A lease owner on this machine whose process is certainly gone (a pid nobody has).</summary>
+    private static string DeadOwnerOnThisMachine()
+    {
+        var pid = 4_194_000;
+        while (Directory.Exists($"/proc/{pid}")) pid--;
+        return $"{Environment.MachineName}:{pid}:1764000000000";
+    }
+
+    private static Task AddRunningAsync(GatehouseApp app, Guid id, string kind, string owner, int attempts, TimeSpan leaseLeft) =>
+        app.WithScopeAsync(async sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var d = sp.GetRequiredService<GatehouseDb>();
+            d.WorkItems.Add(new WorkItem
+            {
+                Id = id, Kind = kind, Payload = "7", State = WorkState.Running, Attempts = attempts, MaxAttempts = 3,
+                LeaseOwner = owner, LeaseUntil = time + leaseLeft, CreatedAt = time.AddMinutes(-1), UpdatedAt = time.AddMinutes(-1),
+            });
+            await d.SaveChangesAsync();
+        });
 
     private static async Task<WorkItem> WaitForEndAsync(GatehouseApp app, Guid id)
     {
@@ -92,6 +126,51 @@ public sealed class ReconcilerTests
         Assert.Equal(WorkState.Succeeded, done.State);
         Assert.Equal(2, done.Attempts);
         Assert.Equal(1, Runs[id]);
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Work_held_by_a_dead_worker_of_this_machine_is_taken_over_at_start_up_not_when_its_lease_lapses(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db, new Dictionary<string, string?> { ["Gatehouse:Roles"] = "web" }, TestHandlers);
+        var id = Guid.NewGuid();
+        // The killed process's lease would last another hour; its owner is known dead, so nobody waits for it.
+        await AddRunningAsync(app, id, "test.record", DeadOwnerOnThisMachine(), attempts: 1, TimeSpan.FromHours(1));
+        await using var worker = app.StartSibling(new Dictionary<string, string?> { ["Gatehouse:Roles"] = "worker" });
+        var done = await WaitForEndAsync(worker, id);
+        Assert.Equal(WorkState.Succeeded, done.State);
+        Assert.Equal(2, done.Attempts);
+        Assert.Equal(1, Runs[id]);
+    }
+
+    [Fact]
+    public async Task A_running_item_keeps_its_claim_past_its_lease_while_its_worker_lives()
+    {
+        // A two-second lease renewed every half second, and a reconciler that looks for lapsed leases every second:
+        // without the heartbeat the three-second job would be taken over and run a second time.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Jobs:Lease"] = "00:00:02", ["Jobs:Heartbeat"] = "00:00:00.5", ["Jobs:ReconcileInterval"] = "00:00:01",
+        };
+        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, settings, TestHandlers);
+        var item = await app.WithScopeAsync(sp => sp.GetRequiredService<WorkQueue>().EnqueueAsync("test.slow", "1", CancellationToken.None));
+        var done = await WaitForEndAsync(app, item.Id);
+        Assert.Equal(WorkState.Succeeded, done.State);
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal(1, Runs[item.Id]);
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Work_whose_every_attempt_died_with_its_worker_is_abandoned_not_run_again(DbKind db)
+    {
+        await using var app = await GatehouseApp.StartAsync(db, new Dictionary<string, string?> { ["Gatehouse:Roles"] = "web" }, TestHandlers);
+        var id = Guid.NewGuid();
+        // Third attempt of three, and its worker died too (input that kills the process every time).
+        await AddRunningAsync(app, id, "test.record", DeadOwnerOnThisMachine(), attempts: 3, TimeSpan.FromHours(1));
+        await using var worker = app.StartSibling(new Dictionary<string, string?> { ["Gatehouse:Roles"] = "worker" });
+        var done = await WaitForEndAsync(worker, id);
+        Assert.Equal(WorkState.Failed, done.State);
+        Assert.Contains("abandoned", done.LastError, StringComparison.Ordinal);
+        Assert.False(Runs.ContainsKey(id));
     }
 
     [Theory, ClassData(typeof(BothDatabases))]
