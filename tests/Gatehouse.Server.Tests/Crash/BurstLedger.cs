@@ -6,13 +6,29 @@ namespace Gatehouse.Server.Tests.Crash;
 /// What the clients saw during a burst: every request the server answered with a success (the server promised it),
 /// every one it refused, and how many the kill cut off (no answer: it may or may not have happened).
 /// </summary>
-internal sealed class BurstLedger
+/// <param name="killAt">After this many successful answers <see cref="KillPoint"/> completes (0: never by count).</param>
+internal sealed class BurstLedger(int killAt = 0)
 {
     private readonly ConcurrentQueue<(string Version, string Step)> _accepted = new();
     private readonly ConcurrentQueue<(string Version, string Step, int Status)> _refused = new();
+    private readonly TaskCompletionSource _killPoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _cutOff;
+    private int _count;
 
-    public void Accepted(string version, string step) => _accepted.Enqueue((version, step));
+    /// <summary>
+    /// Completes once the server has answered <c>killAt</c> requests with success, or when the burst's submissions and
+    /// decisions are all done (<see cref="Quiet"/>): a kill point that follows the server's progress, not the wall clock,
+    /// so that it lands inside the burst on a fast machine and on a loaded one alike.
+    /// </summary>
+    public Task KillPoint => _killPoint.Task;
+
+    public void Quiet() => _killPoint.TrySetResult();
+
+    public void Accepted(string version, string step)
+    {
+        _accepted.Enqueue((version, step));
+        if (Interlocked.Increment(ref _count) == killAt) _killPoint.TrySetResult();
+    }
     public void Refused(string version, string step, int status) => _refused.Enqueue((version, step, status));
     public void CutOff() => Interlocked.Increment(ref _cutOff);
 

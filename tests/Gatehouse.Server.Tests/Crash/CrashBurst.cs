@@ -9,12 +9,14 @@ namespace Gatehouse.Server.Tests.Crash;
 /// <summary>One round's traffic, chosen up front from the seed (so a seed replays the same plan).</summary>
 /// <param name="Submissions">New versions: each is created, gets its artifact, answers and attestation, and is submitted, starting at its offset.</param>
 /// <param name="Decisions">A reviewer's approve or reject of a version submitted in an earlier round, at its offset (refused unless it is in review).</param>
-/// <param name="KillAfter">When the server is killed, counted from the start of the burst.</param>
+/// <param name="KillAfterAccepted">The server is killed after this many successful answers (or once the submissions and decisions are done) ...</param>
+/// <param name="KillJitter">... and this much later.</param>
 internal sealed record BurstPlan(
     int Round,
     IReadOnlyList<(string Version, TimeSpan At)> Submissions,
     IReadOnlyList<(string Version, string Action, TimeSpan At)> Decisions,
-    TimeSpan KillAfter);
+    int KillAfterAccepted,
+    TimeSpan KillJitter);
 
 /// <summary>
 /// Drives a burst against a real server process over HTTP, as a vendor's CI and a reviewer would, concurrently:
@@ -29,18 +31,18 @@ internal sealed class CrashBurst(Uri server, CrashWorld world)
     private const int TrickleChunk = 8 * 1024;
     private static readonly TimeSpan TrickleGap = TimeSpan.FromMilliseconds(15);
 
-    public async Task<BurstLedger> RunAsync(BurstPlan plan, CancellationToken stop)
+    /// <summary>Runs the burst until <paramref name="stop"/>; what the clients saw goes to <paramref name="ledger"/>.</summary>
+    public async Task RunAsync(BurstPlan plan, BurstLedger ledger, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var ledger = new BurstLedger();
+        ArgumentNullException.ThrowIfNull(ledger);
         using var vendor = Client(world.VendorToken);
         using var reviewer = Client(world.ReviewerToken);
-        var work = new List<Task>();
-        work.AddRange(plan.Submissions.Select(s => SubmitAsync(vendor, s.Version, s.At, ledger, stop)));
-        work.AddRange(plan.Decisions.Select(d => DecideAsync(reviewer, d.Version, d.Action, d.At, ledger, stop)));
-        work.Add(TrickleUploadsAsync(vendor, $"{plan.Round}.99.0", ledger, stop));
-        await Task.WhenAll(work);
-        return ledger;
+        var trickle = TrickleUploadsAsync(vendor, $"{plan.Round}.99.0", ledger, stop);
+        await Task.WhenAll(plan.Submissions.Select(s => SubmitAsync(vendor, s.Version, s.At, ledger, stop))
+            .Concat(plan.Decisions.Select(d => DecideAsync(reviewer, d.Version, d.Action, d.At, ledger, stop))));
+        ledger.Quiet();
+        await trickle;
     }
 
     private HttpClient Client(string token)

@@ -12,7 +12,9 @@ namespace Gatehouse.Server.Tests.Crash;
 internal sealed class RoundReport
 {
     public required int Round { get; init; }
-    public required TimeSpan KillAfter { get; init; }
+    /// <summary>How many successful answers the clients had when the kill came, and how long after the kill point it came.</summary>
+    public required int KilledAfterAnswers { get; init; }
+    public required TimeSpan KillJitter { get; init; }
     public int AcceptedSubmits { get; private set; }
     public int AcceptedDecisions { get; private set; }
     public int AcceptedUploads { get; private set; }
@@ -33,14 +35,14 @@ internal sealed class RoundReport
     /// <summary>Still-waiting versions seen by an earlier round: reported there, not waited for again.</summary>
     public IReadOnlySet<Guid> WaitingIds { get; private set; } = new HashSet<Guid>();
 
-    public static RoundReport Judge(int round, TimeSpan killAfter, BurstLedger thisRound, IReadOnlyList<BurstLedger> allRounds,
+    public static RoundReport Judge(int round, TimeSpan killJitter, int killedAfter, BurstLedger thisRound, IReadOnlyList<BurstLedger> allRounds,
         CrashSnapshot s, TimeSpan? recovery, DateTimeOffset now, IReadOnlyList<string> leftovers, bool chainIntact)
     {
         ArgumentNullException.ThrowIfNull(thisRound);
         ArgumentNullException.ThrowIfNull(allRounds);
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(leftovers);
-        var r = new RoundReport { Round = round, KillAfter = killAfter };
+        var r = new RoundReport { Round = round, KillJitter = killJitter, KilledAfterAnswers = killedAfter };
         r.AcceptedSubmits = thisRound.AcceptedSteps.Count(a => a.Step == "submit");
         r.AcceptedDecisions = thisRound.AcceptedSteps.Count(a => a.Step is "approve" or "reject");
         r.AcceptedUploads = thisRound.AcceptedSteps.Count(a => a.Step == "upload");
@@ -129,7 +131,7 @@ internal sealed class RoundReport
 
     /// <summary>One line with the round's numbers, for the test output.</summary>
     public string Summary(string db) => string.Create(CultureInfo.InvariantCulture,
-        $"{db} round {Round}: killed after {KillAfter.TotalMilliseconds:0} ms; accepted {AcceptedSubmits} submissions, {AcceptedDecisions} decisions, " +
+        $"{db} round {Round}: killed after {KilledAfterAnswers} answers (+{KillJitter.TotalMilliseconds:0} ms); accepted {AcceptedSubmits} submissions, {AcceptedDecisions} decisions, " +
         $"{AcceptedUploads} uploads, {CutOff} requests cut off; database: {Versions} versions, {Submits} submits, {Verdicts} verdicts; " +
         $"wedged {Wedged}, lost or duplicated {LostOrDuplicated}, unaudited transitions {UnauditedTransitions}, other unaudited changes {UnauditedOther}, " +
         $"leftover files {Leftovers}, chain {(ChainIntact ? "verifies" : "BROKEN")}, recovered in {(Recovery is { } t ? $"{t.TotalSeconds:0.0} s" : "never (bound reached)")}");
