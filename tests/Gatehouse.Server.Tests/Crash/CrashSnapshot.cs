@@ -1,6 +1,7 @@
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Jobs;
+using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,8 @@ internal sealed record WorkRow(Guid Id, string Kind, WorkState State, DateTimeOf
 
 /// <summary>
 /// The world's database as the server left it, read directly (the server may be running or dead): versions, their
-/// transitions, submission scans, work items and the audit entries about versions. The database is the test's own, so
+/// transitions, submission scans, work items, the audit entries about versions and the e-mails about them queued for
+/// the vendor member (the notification outbox). The database is the test's own, so
 /// everything in it belongs to the world.
 /// </summary>
 internal sealed record CrashSnapshot(
@@ -26,7 +28,8 @@ internal sealed record CrashSnapshot(
     IReadOnlyList<VersionTransition> Transitions,
     IReadOnlyList<ScanRow> Scans,
     IReadOnlyList<WorkRow> Work,
-    IReadOnlyList<(string Subject, string Action)> Audit)
+    IReadOnlyList<(string Subject, string Action)> Audit,
+    IReadOnlyList<(string Event, string Payload)> Notices)
 {
     public static async Task<CrashSnapshot> TakeAsync(CrashWorld world)
     {
@@ -42,7 +45,11 @@ internal sealed record CrashSnapshot(
             .Select(w => new WorkRow(w.Id, w.Kind, w.State, w.LeaseUntil, w.LeaseOwner, w.Attempts)).ToListAsync();
         var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Subject != null && a.Action.StartsWith("version."))
             .Select(a => new { a.Subject, a.Action }).ToListAsync();
-        return new CrashSnapshot(versions, transitions, scans, work, audit.Select(a => (a.Subject!, a.Action)).ToList());
+        var notices = await db.Outbox.AsNoTracking()
+            .Where(m => m.Channel == OutboxChannels.Email && m.Recipient == world.VendorEmail && m.Event.StartsWith("version."))
+            .Select(m => new { m.Event, m.PayloadJson }).ToListAsync();
+        return new CrashSnapshot(versions, transitions, scans, work, audit.Select(a => (a.Subject!, a.Action)).ToList(),
+            notices.Select(n => (n.Event, n.PayloadJson)).ToList());
     }
 
     /// <summary>
@@ -80,4 +87,11 @@ internal sealed record CrashSnapshot(
     }
 
     private Dictionary<(string, string), int>? _auditCounts;
+
+    /// <summary>How many e-mails of <paramref name="eventType"/> about <paramref name="versionId"/> are queued for the vendor member.</summary>
+    public int NoticeCount(Guid versionId, string eventType)
+    {
+        var id = versionId.ToString();
+        return Notices.Count(n => n.Event == eventType && n.Payload.Contains(id, StringComparison.Ordinal));
+    }
 }

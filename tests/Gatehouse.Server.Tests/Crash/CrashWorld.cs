@@ -30,6 +30,8 @@ internal sealed class CrashWorld : IAsyncDisposable
     public required string ReviewerToken { get; init; }
     public required string AdminToken { get; init; }
     public required string AppSlug { get; init; }
+    /// <summary>The vendor member's address: every move of a version is e-mailed to the organisation's members.</summary>
+    public required string VendorEmail { get; init; }
 
     private CrashWorld(GatehouseApp seed, DbKind kind, string? connectionString)
     {
@@ -60,6 +62,7 @@ internal sealed class CrashWorld : IAsyncDisposable
                 ReviewerToken = await LifecycleWorld.LongTokenAsync(seed, reviewer.Id, Roles.Reviewer),
                 AdminToken = await LifecycleWorld.LongTokenAsync(seed, (await seed.AdminAsync()).Id, Roles.Admin),
                 AppSlug = slug,
+                VendorEmail = vendor.Email!,
             };
             await seed.StopAsync(); // the data stays; only real server processes run on it from here on
             return world;

@@ -26,6 +26,7 @@ internal sealed class RoundReport
     public int LostOrDuplicated { get; private set; }
     public int UnauditedTransitions { get; private set; }
     public int UnauditedOther { get; private set; }
+    public int Unnotified { get; private set; }
     public int Leftovers { get; private set; }
     public bool ChainIntact { get; private set; }
     /// <summary>From the restarted server answering to every version having left <c>submitted</c>/<c>scanning</c>; null: it never did within the bound.</summary>
@@ -92,6 +93,14 @@ internal sealed class RoundReport
             r.UnauditedTransitions += group.Count() - audited;
             r.Problems.Add($"unaudited: {Name(s, group.Key.AppVersionId)}: {group.Count()} {group.Key.Action} transition(s), {audited} {AuditActions.VersionPrefix}{group.Key.Action} entr(ies)");
         }
+        // Every move to another state is told to the organisation: an e-mail to its member, queued with the move.
+        foreach (var group in s.Transitions.Where(t => t.From != t.To).GroupBy(t => (t.AppVersionId, t.To)))
+        {
+            var notified = s.NoticeCount(group.Key.AppVersionId, "version." + group.Key.To);
+            if (notified >= group.Count()) continue;
+            r.Unnotified += group.Count() - notified;
+            r.Problems.Add($"unnotified: {Name(s, group.Key.AppVersionId)}: {group.Count()} move(s) to {group.Key.To}, {notified} version.{group.Key.To} e-mail(s) queued");
+        }
         var uploads = Merge(allRounds, "upload");
         foreach (var v in s.Versions)
         {
@@ -133,6 +142,6 @@ internal sealed class RoundReport
     public string Summary(string db) => string.Create(CultureInfo.InvariantCulture,
         $"{db} round {Round}: killed after {KilledAfterAnswers} answers (+{KillJitter.TotalMilliseconds:0} ms); accepted {AcceptedSubmits} submissions, {AcceptedDecisions} decisions, " +
         $"{AcceptedUploads} uploads, {CutOff} requests cut off; database: {Versions} versions, {Submits} submits, {Verdicts} verdicts; " +
-        $"wedged {Wedged}, lost or duplicated {LostOrDuplicated}, unaudited transitions {UnauditedTransitions}, other unaudited changes {UnauditedOther}, " +
+        $"wedged {Wedged}, lost or duplicated {LostOrDuplicated}, unaudited transitions {UnauditedTransitions}, other unaudited changes {UnauditedOther}, unnotified moves {Unnotified}, " +
         $"leftover files {Leftovers}, chain {(ChainIntact ? "verifies" : "BROKEN")}, recovered in {(Recovery is { } t ? $"{t.TotalSeconds:0.0} s" : "never (bound reached)")}");
 }
