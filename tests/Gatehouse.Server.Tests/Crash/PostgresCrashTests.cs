@@ -1,0 +1,7 @@
+using Gatehouse.Server.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Gatehouse.Server.Tests.Crash;
+
+/// <summary>The crash test (<see cref="CrashConsistencyTests"/>) on PostgreSQL; a class of its own so it runs beside SQLite's.</summary>
+public sealed class PostgresCrashTests(ITestOutputHelper output) : CrashConsistencyTests(DbKind.Postgres, output);
