@@ -27,6 +27,7 @@ internal static class AppsSetup
         services.AddScoped<IProbeTargets, VersionProbeTargets>();
         services.AddScoped<LifecycleTicker>();
         services.AddScoped<IReconcilerStep>(sp => sp.GetRequiredService<LifecycleTicker>());
+        services.AddScoped<Audit.IAuditGapCheck, VersionAuditGaps>(); // transitions, decisions, uploads and apps have their audit entries
         return services;
     }
 }
