@@ -107,7 +107,7 @@ public sealed class AuditGapTests
 
         // What a crash between "save the state" and "append its entry" leaves: state rows with no entry. The chain
         // itself stays intact, which is why the chain alone could not tell.
-        var (tokenId, keyId, evidenceId, orgId, appId) = ("rawtoken" + Guid.NewGuid().ToString("N")[..20], "rawkey" + Guid.NewGuid().ToString("N")[..20],
+        var (tokenId, keyId, evidenceId, orgId, appId) = ("rawtoken" + Guid.NewGuid().ToString("N")[..20], "rawkey" + Guid.NewGuid().ToString("N")[..10],
             Guid.NewGuid(), Guid.Empty, Guid.NewGuid());
         var owner = await w.App.CreateUserAsync(Roles.Developer, "owner");
         orgId = (await w.App.CreateOrganizationAsync(owner.Id)).Id; // the test helper writes the row directly, unaudited
