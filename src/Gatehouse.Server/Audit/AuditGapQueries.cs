@@ -47,6 +47,37 @@ internal static class AuditGapQueries
         return rows.Select(r => (r.Subject, r.Data)).ToList();
     }
 
+    /// <summary>The subject and time of the entries with one of <paramref name="actions"/> (for matching by count and time).</summary>
+    public static async Task<List<(string Subject, long AtUnixMs)>> TimesAsync(GatehouseDb db, IReadOnlyCollection<string> actions, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = await db.AuditEntries.AsNoTracking().Where(e => actions.Contains(e.Action) && e.Subject != null)
+            .Select(e => new { e.Subject, e.AtUnixMs }).ToListAsync(ct);
+        return rows.Select(r => (r.Subject!, r.AtUnixMs)).ToList();
+    }
+
+    /// <summary>
+    /// The string values of <paramref name="property"/> in the objects of the array <paramref name="array"/> at the top of
+    /// an entry's data (the ids of the suspensions a lift ended, <c>lifted[].id</c>).
+    /// </summary>
+    public static IEnumerable<string> Strings(string? data, string array, string property)
+    {
+        if (string.IsNullOrEmpty(data)) return [];
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty(array, out var items)
+                || items.ValueKind != JsonValueKind.Array) return [];
+            return items.EnumerateArray()
+                .Where(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String)
+                .Select(i => i.GetProperty(property).GetString()!).ToList();
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>
     /// The string values of <paramref name="property"/> at the top of an entry's data: a string, or an array's strings
     /// (the ids of tokens revoked with their parent, of keys revoked by the kill switch). Anything else, or data that is

@@ -58,6 +58,11 @@ public sealed class AuditGapTests
             .Content.ReadFromJsonAsync<JsonElement>();
         var keyId = key.GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.NoContent, (await vendor.DeleteAsync($"/api/api-keys/{keyId}")).StatusCode);
+        using (var staff = app.ClientWith(adminToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/apps/{slug}/kill-switch", new { reason = "gap check" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/apps/{slug}/kill-switch/lift", new { reason = "gap check over" })).StatusCode);
+        }
 
         // Transitions and a decision through the workflow (the scan itself is not what is checked here).
         var versionId = await app.WithScopeAsync(async sp =>
@@ -109,6 +114,7 @@ public sealed class AuditGapTests
         // itself stays intact, which is why the chain alone could not tell.
         var (tokenId, keyId, evidenceId, orgId, appId) = ("rawtoken" + Guid.NewGuid().ToString("N")[..20], "rawkey" + Guid.NewGuid().ToString("N")[..10],
             Guid.NewGuid(), Guid.Empty, Guid.NewGuid());
+        var suspension = Guid.Empty;
         var owner = await w.App.CreateUserAsync(Roles.Developer, "owner");
         orgId = (await w.App.CreateOrganizationAsync(owner.Id)).Id; // the test helper writes the row directly, unaudited
         await w.App.WithScopeAsync(async sp =>
@@ -141,6 +147,13 @@ public sealed class AuditGapTests
                 BlobDigest = "sha256:" + new string('1', 64), FileName = "cert.pdf", Size = 1, Status = EvidenceStatus.Verified,
                 UploadedBy = owner.Id, UploadedAt = now, ReviewedBy = owner.Id, ReviewedAt = now,
             });
+            var suspensionId = Guid.NewGuid();
+            d.Add(new Gatehouse.Server.OAuth.AppAccessSuspension
+            {
+                Id = suspensionId, AppId = v.AppId, OrganizationId = v.OrganizationId, Source = "kill-switch", Reason = "raw", SuspendedBy = owner.Id,
+                SuspendedAt = now.AddMinutes(3), LiftedAt = now.AddMinutes(4), LiftedBy = owner.Id, LiftReason = "raw",
+            });
+            suspension = suspensionId;
             d.Apps.Add(new App { Id = appId, OrganizationId = v.OrganizationId, Slug = "raw-" + Guid.NewGuid().ToString("N")[..8], Name = "Raw", Type = "downloadable", Tier = "standard", CreatedBy = owner.Id, CreatedAt = now });
             await d.SaveChangesAsync();
             await d.AppVersions.Where(x => x.Id == w.VersionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ArtifactDigest, "sha256:" + new string('a', 64)));
@@ -161,17 +174,19 @@ public sealed class AuditGapTests
             ("token.revoked", w.CiTokenId.ToLowerInvariant(), AuditActions.TokenRevoked),
             ("transition", version, "version.scan-retry"),
             ("upload", version, AuditActions.VersionArtifactUploaded),
+            ("suspension", w.Slug, "oauth.kill-switch"),
+            ("suspension.lifted", suspension.ToString(), "oauth.access-restored"),
         }.Order().ToList(), Gaps(report));
         Assert.True(report.GetProperty("intact").GetBoolean()); // the chain's verdict keeps its meaning...
         Assert.False(report.GetProperty("ok").GetBoolean());    // ...and the new overall one sees the gaps
-        Assert.Equal(10, report.GetProperty("gapCount").GetInt32());
+        Assert.Equal(12, report.GetProperty("gapCount").GetInt32());
         // Of two approvals with one entry, the one without is the later (the entry was written with the first).
         var approval = report.GetProperty("gaps").EnumerateArray().Single(g => g.GetProperty("kind").GetString() == "decision");
         Assert.Contains($"by {owner.Id}", approval.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var cli = await CliRunner.RunAsync(w.App, w.AdminToken, "audit", "verify");
         Assert.True(cli.ExitCode == Gatehouse.Cli.ExitCodes.UnauditedChanges, cli.Out + cli.Err);
-        Assert.Contains("chain ok, 10 state changes without an audit entry:", cli.Out, StringComparison.Ordinal);
+        Assert.Contains("chain ok, 12 state changes without an audit entry:", cli.Out, StringComparison.Ordinal);
         foreach (var id in new[] { version, tokenId, w.CiTokenId, keyId, evidenceId.ToString(), orgId.ToString(), appId.ToString() })
             Assert.Contains(id, cli.Out, StringComparison.OrdinalIgnoreCase);
         var json = await CliRunner.RunAsync(w.App, w.AdminToken, "audit", "verify", "--format", "json");
