@@ -32,4 +32,10 @@ public static class ExitCodes
     /// <c>ETag</c>), or it is longer than announced. The partial file was deleted; nothing was written to the output path.
     /// </summary>
     public const int DigestMismatch = 4;
+
+    /// <summary>
+    /// <c>audit verify</c> only: the hash chain is intact, but the server holds state changes (transitions, decisions,
+    /// uploads, tokens, keys) that have no audit entry. A broken chain is <see cref="GateSaidNo"/> whatever the gaps.
+    /// </summary>
+    public const int UnauditedChanges = 5;
 }

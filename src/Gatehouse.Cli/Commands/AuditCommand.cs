@@ -10,6 +10,8 @@ namespace Gatehouse.Cli.Commands;
 /// <summary>
 /// <c>gatehouse audit verify</c>: downloads the whole audit log page by page and recomputes the hash chain
 /// locally with <see cref="AuditChain"/>, so a server (or database) that was tampered with cannot vouch for itself.
+/// Then it asks the server which state changes have no audit entry (<c>GET /api/audit/gaps</c>): only the server
+/// can compare its state with the chain.
 /// </summary>
 internal static class AuditCommand
 {
@@ -24,7 +26,11 @@ internal static class AuditCommand
         new("audit.previous-mismatch", "An audit entry does not link to the hash of the entry before it (entries removed or reordered)."),
         new("audit.hash-mismatch", "An audit entry's content does not match its stored hash (the entry was altered)."),
         new("audit.head-mismatch", "A head recorded earlier is missing or different (the log was truncated or rewritten)."),
+        new(UnauditedRule, "A state change (transition, decision, upload, token, key) has no audit entry."),
     ];
+
+    /// <summary>The SARIF rule of a state change without an audit entry.</summary>
+    internal const string UnauditedRule = "audit.unaudited-change";
 
     public static Command Create(CliEnvironment env)
     {
@@ -53,16 +59,21 @@ internal static class AuditCommand
                 return DefaultPageSize;
             },
         };
+        var noGaps = new Option<bool>("--no-gaps")
+        {
+            Description = "Check the hash chain only; skip asking the server for state changes without an audit entry.",
+        };
         var format = OutputFormatOption.Create();
 
-        var verify = new Command("verify", "Download the audit log and verify its hash chain locally.") { expectHead, pageSize, format };
+        var verify = new Command("verify", "Download the audit log and verify its hash chain locally; then list state changes the server holds without an audit entry.")
+            { expectHead, pageSize, noGaps, format };
         verify.SetAction(CliApp.Guard(env, (pr, ct) =>
-            VerifyAsync(env, pr.GetValue(expectHead), pr.GetValue(pageSize), pr.GetValue(format), ct)));
+            VerifyAsync(env, pr.GetValue(expectHead), pr.GetValue(pageSize), !pr.GetValue(noGaps), pr.GetValue(format), ct)));
 
         return new Command("audit", "Work with the server's tamper-evident audit log.") { verify };
     }
 
-    private static async Task<int> VerifyAsync(CliEnvironment env, AuditAnchor? anchor, int pageSize, OutputFormat format, CancellationToken ct)
+    private static async Task<int> VerifyAsync(CliEnvironment env, AuditAnchor? anchor, int pageSize, bool gaps, OutputFormat format, CancellationToken ct)
     {
         var config = ConfigStore.LoadRequired(env);
         using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
@@ -101,25 +112,43 @@ internal static class AuditCommand
         if (anchor is not null && verifier.Break is null) verifier.CheckAnchor(anchor.Sequence, anchor.Hash, seen);
 
         var chainBreak = verifier.Break;
-        Write(env, format, verifier, chainBreak, anchor);
-        return chainBreak is null ? ExitCodes.Ok : ExitCodes.GateSaidNo;
+        // Asked even when the chain is broken: what the state says happened but the log never recorded is worth
+        // knowing either way. A server that cannot answer makes the whole check incomplete (exit 3), never a pass.
+        var unaudited = gaps ? await GapsAsync(api, ct) : null;
+        Write(env, format, verifier, chainBreak, anchor, unaudited);
+        if (chainBreak is not null) return ExitCodes.GateSaidNo;
+        return unaudited is { GapCount: > 0 } ? ExitCodes.UnauditedChanges : ExitCodes.Ok;
     }
 
-    private static void Write(CliEnvironment env, OutputFormat format, ChainVerifier verifier, ChainBreak? chainBreak, AuditAnchor? anchor)
+    private static async Task<AuditGapsResponse> GapsAsync(GatehouseApi api, CancellationToken ct)
     {
+        var report = await api.GetJsonAsync<AuditGapsResponse>("api/audit/gaps", ct);
+        if (report.GapCount is not { } count || count < 0 || report.Gaps is null || report.Gaps.Count > count)
+            throw new CliException(ExitCodes.Incomplete, CliErrorCodes.BadResponse, "unexpected response to GET /api/audit/gaps: no valid 'gapCount' and 'gaps'");
+        return report;
+    }
+
+    private static void Write(CliEnvironment env, OutputFormat format, ChainVerifier verifier, ChainBreak? chainBreak, AuditAnchor? anchor,
+        AuditGapsResponse? unaudited)
+    {
+        var gaps = unaudited?.Gaps ?? [];
         switch (format)
         {
             case OutputFormat.Json:
                 CliJson.Write(env.Out, new AuditVerifyReport(
                     chainBreak is null, verifier.Verified, verifier.HeadSequence, verifier.HeadHash,
-                    chainBreak is null ? null : new AuditBreakReport(chainBreak.Sequence, chainBreak.Code, chainBreak.Message)));
+                    chainBreak is null ? null : new AuditBreakReport(chainBreak.Sequence, chainBreak.Code, chainBreak.Message),
+                    chainBreak is null && unaudited?.GapCount is null or 0, unaudited?.GapCount, unaudited?.Gaps));
                 break;
 
             case OutputFormat.Sarif:
-                SarifResult[] results = chainBreak is null
-                    ? []
-                    : [new SarifResult(chainBreak.Code, SarifLevel.Error, chainBreak.Message,
-                        [new SarifLocation(LogicalName: $"audit/{chainBreak.Sequence}", LogicalKind: "object")])];
+                var results = new List<SarifResult>();
+                if (chainBreak is not null)
+                    results.Add(new SarifResult(chainBreak.Code, SarifLevel.Error, chainBreak.Message,
+                        [new SarifLocation(LogicalName: $"audit/{chainBreak.Sequence}", LogicalKind: "object")]));
+                results.AddRange(gaps.Select(g => new SarifResult(UnauditedRule, SarifLevel.Error,
+                    $"{g.Kind} {g.Subject} at {g.At:O} has no {g.Action} audit entry: {g.Detail}",
+                    [new SarifLocation(LogicalName: $"{g.Kind}/{g.Subject}", LogicalKind: "object")])));
                 SarifWriter.Write(env.Out, CliVersion.Value, Rules, results);
                 break;
 
@@ -134,8 +163,26 @@ internal static class AuditCommand
                     env.Out.Write($"audit chain BROKEN at entry #{chainBreak.Sequence} [{chainBreak.Code}]: {Terminal.Sanitize(chainBreak.Message)}\n");
                     env.Out.Write($"  {verifier.Verified} entries verified before the break; last good entry #{verifier.HeadSequence} {Terminal.Sanitize(verifier.HeadHash)}\n");
                 }
+                if (unaudited is not null) WriteGaps(env, chainBreak is null, unaudited.GapCount!.Value, gaps);
                 break;
         }
+    }
+
+    private static void WriteGaps(CliEnvironment env, bool intact, int count, IReadOnlyList<AuditGapWire> gaps)
+    {
+        if (count == 0)
+        {
+            env.Out.Write(intact ? "chain ok, no state change without an audit entry\n" : "no state change without an audit entry\n");
+            return;
+        }
+        var changes = count == 1 ? "1 state change" : $"{count} state changes";
+        env.Out.Write(intact ? $"chain ok, {changes} without an audit entry:\n" : $"{changes} without an audit entry:\n");
+        foreach (var g in gaps)
+        {
+            var at = g.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            env.Out.Write($"  {Terminal.Sanitize(g.Kind)} {Terminal.Sanitize(g.Subject)} {at}: no {Terminal.Sanitize(g.Action)} entry ({Terminal.Sanitize(g.Detail)})\n");
+        }
+        if (gaps.Count < count) env.Out.Write($"  … and {count - gaps.Count} more (the server lists the oldest {gaps.Count})\n");
     }
 
     /// <summary>Progress on stderr, only when it is a terminal (logs in CI stay clean).</summary>

@@ -29,6 +29,7 @@ internal static class AppsSetup
         services.AddScoped<IReconcilerStep>(sp => sp.GetRequiredService<LifecycleTicker>());
         services.AddScoped<StalledVersions>();
         services.AddScoped<IReconcilerStep>(sp => sp.GetRequiredService<StalledVersions>());
+        services.AddScoped<Audit.IAuditGapCheck, VersionAuditGaps>(); // transitions, decisions, uploads and apps have their audit entries
         return services;
     }
 }

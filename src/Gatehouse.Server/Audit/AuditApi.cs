@@ -3,6 +3,7 @@ using Gatehouse.Server.Data;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Audit;
@@ -16,7 +17,10 @@ internal static class AuditApi
     {
         var g = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Admin);
         g.MapGet("/", List).WithName("ListAuditEntries").WithSummary("List audit log entries.");
-        g.MapGet("/verify", Verify).WithName("VerifyAuditChain").WithSummary("Verify the audit log's hash chain.");
+        g.MapGet("/verify", Verify).WithName("VerifyAuditChain")
+            .WithSummary("Verify the audit log's hash chain and find state changes (transitions, decisions, uploads, tokens, keys) without an audit entry.");
+        g.MapGet("/gaps", Gaps).WithName("FindAuditGaps")
+            .WithSummary("List state changes (transitions, decisions, uploads, tokens, keys) that have no audit entry.");
         return app;
     }
 
@@ -38,9 +42,20 @@ internal static class AuditApi
         return TypedResults.Ok(new AuditPage(rows.Select(r => r.ToData()).ToList(), next));
     }
 
-    /// <summary>Server-side check of the whole chain, streaming in pages.</summary>
-    public static async Task<Ok<AuditVerification>> Verify(GatehouseDb db, CancellationToken ct) =>
-        TypedResults.Ok(await VerifyChainAsync(db, ct));
+    /// <summary>
+    /// Server-side check of the whole chain, streaming in pages, and of state against the chain (<see cref="AuditGaps"/>).
+    /// <c>intact</c> keeps its meaning (the chain holds); <c>ok</c> is new: the chain holds and no state change lacks its entry.
+    /// </summary>
+    public static async Task<Ok<AuditVerifyResult>> Verify(GatehouseDb db, [FromServices] AuditGaps gaps, CancellationToken ct)
+    {
+        var chain = await VerifyChainAsync(db, ct);
+        var report = await gaps.FindAsync(ct);
+        return TypedResults.Ok(AuditVerifyResult.From(chain, report));
+    }
+
+    /// <summary>Only the comparison of state with the chain: what <c>gatehouse audit verify</c> asks after checking the chain itself.</summary>
+    public static async Task<Ok<AuditGapReport>> Gaps([FromServices] AuditGaps gaps, CancellationToken ct) =>
+        TypedResults.Ok(await gaps.FindAsync(ct));
 
     internal static async Task<AuditVerification> VerifyChainAsync(GatehouseDb db, CancellationToken ct)
     {

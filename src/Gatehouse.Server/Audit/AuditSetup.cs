@@ -6,6 +6,7 @@ internal static class AuditSetup
     public static IServiceCollection AddGatehouseAudit(this IServiceCollection services)
     {
         services.AddSingleton<AuditLog>();
+        services.AddScoped<AuditGaps>(); // state changes without an audit entry: each feature registers its IAuditGapCheck
         services.AddOptions<SecurityRefusalsOptions>().BindConfiguration(SecurityRefusalsOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart(); // docs/operations.md#security-refusals
         services.AddSingleton<SecurityRefusals>();

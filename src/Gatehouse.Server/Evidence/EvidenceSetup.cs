@@ -11,6 +11,7 @@ internal static class EvidenceSetup
         services.AddScoped<EvidenceVault>();
         services.AddScoped<Apps.ITierEvidence>(sp => sp.GetRequiredService<EvidenceGuard>()); // the tier guard of version submissions
         services.AddScoped<Scanning.IScanCompletion, EvidenceScanCompletion>();
+        services.AddScoped<Audit.IAuditGapCheck, EvidenceAuditGaps>(); // every upload and review has its audit entry
         // Periodic work: expiry, every Jobs:EvidenceExpiryInterval (the key it always had).
         services.AddScoped<Jobs.IWorkHandler, EvidenceExpiryHandler>();
         services.AddOptions<EvidenceExpiryOptions>().BindConfiguration(EvidenceExpiryOptions.Section);

@@ -100,6 +100,7 @@ internal static class AuthSetup
         services.AddAuthorization(Policies.Configure);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeAwareAuthorizationResultHandler>();
         services.AddScoped<TokenService>();
+        services.AddScoped<Audit.IAuditGapCheck, IdentityAuditGaps>(); // every token and organisation has its audit entries
         services.AddSingleton<DecoyPasswordCheck.Hash>();
         services.AddScoped<DecoyPasswordCheck>();
         return services;

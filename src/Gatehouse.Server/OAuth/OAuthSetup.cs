@@ -33,6 +33,7 @@ internal static class OAuthSetup
         services.AddScoped<TenantDirectory>();
         services.AddScoped<AppClients>();
         services.AddScoped<Apps.IVersionTransitionObserver>(sp => sp.GetRequiredService<AppAccessGate>());
+        services.AddScoped<Audit.IAuditGapCheck, SuspensionAuditGaps>(); // every kill-switch suspension and lift has its audit entry
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<GatehouseDb>())
             .AddServer(o =>

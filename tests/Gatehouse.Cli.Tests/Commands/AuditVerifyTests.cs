@@ -23,7 +23,7 @@ public sealed class AuditVerifyTests
         var run = await cli.RunAsync("audit", "verify");
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.Equal($"audit chain intact: 25 entries, head #25 {chain[^1].Hash}\n", run.Out);
+        Assert.Equal($"audit chain intact: 25 entries, head #25 {chain[^1].Hash}\nchain ok, no state change without an audit entry\n", run.Out);
         Assert.Empty(run.Err);
     }
 
@@ -37,7 +37,7 @@ public sealed class AuditVerifyTests
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Equal(
             ["after=0&limit=10", "after=10&limit=10", "after=20&limit=10"],
-            cli.Api.Requests.Select(r => r.Uri.Query.TrimStart('?')));
+            cli.Api.Requests.Where(r => r.Uri.AbsolutePath == "/api/audit").Select(r => r.Uri.Query.TrimStart('?')));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class AuditVerifyTests
 
         await cli.RunAsync("audit", "verify", "--page-size", "5");
 
-        Assert.Single(cli.Api.Requests);
+        Assert.Single(cli.Api.Requests, r => r.Uri.AbsolutePath == "/api/audit");
     }
 
     [Fact]

@@ -30,9 +30,12 @@ internal static class AuditLogBuilder
         return entries;
     }
 
-    /// <summary>Serves <paramref name="entries"/> at <c>/api/audit</c>, honouring <c>after</c> and <c>limit</c>.</summary>
+    /// <summary>
+    /// Serves <paramref name="entries"/> at <c>/api/audit</c>, honouring <c>after</c> and <c>limit</c>, and at
+    /// <c>/api/audit/gaps</c> a server whose state has every entry (change it with <see cref="ServeGaps"/>).
+    /// </summary>
     public static FakeApi ServeAudit(this FakeApi api, IReadOnlyList<AuditEntryData> entries) =>
-        api.Route("/api/audit", request =>
+        api.ServeGaps(0).Route("/api/audit", request =>
         {
             var query = HttpUtility.ParseQueryString(request.RequestUri!.Query);
             var after = long.Parse(query["after"] ?? "0", CultureInfo.InvariantCulture);
@@ -44,4 +47,12 @@ internal static class AuditLogBuilder
             long? next = start + page.Count < entries.Count ? page[^1].Sequence : null;
             return FakeApi.JsonResponse(new { entries = page, next });
         });
+
+    /// <summary>Serves <c>/api/audit/gaps</c>: <paramref name="count"/> gaps in all, <paramref name="listed"/> of them listed.</summary>
+    public static FakeApi ServeGaps(this FakeApi api, int count, params object[] listed) =>
+        api.Json("/api/audit/gaps", new { gapCount = count, gaps = listed });
+
+    /// <summary>A gap as the server lists it.</summary>
+    public static object Gap(string kind, string subject, string action, string detail) =>
+        new { kind, subject, action, at = DateTimeOffset.Parse("2026-12-01T10:00:00Z", CultureInfo.InvariantCulture), detail };
 }

@@ -91,7 +91,8 @@ public sealed class AuditChainTamperTests(AuditChainTamperTests.UntouchedHistory
     public async Task The_cli_finds_an_untouched_chain_intact(DbKind db)
     {
         var (app, adminToken) = await untouched.For(db);
-        var r = await CliRunner.RunAsync(app, adminToken, "audit", "verify", "--format", "json");
+        // The chain alone: the set-up tokens are issued behind the API's back, so the state has gaps (AuditGapTests).
+        var r = await CliRunner.RunAsync(app, adminToken, "audit", "verify", "--no-gaps", "--format", "json");
         Assert.True(r.ExitCode == 0, r.Err + r.Out);
         var json = JsonDocument.Parse(r.Out).RootElement;
         Assert.True(json.GetProperty("intact").GetBoolean());
@@ -158,7 +159,7 @@ public sealed class AuditChainTamperTests(AuditChainTamperTests.UntouchedHistory
         await DisableAppendOnlyTriggersAsync(app);
         await ExecAsync(app, "DELETE FROM audit_entries WHERE Sequence >= 4", """DELETE FROM audit_entries WHERE "Sequence" >= 4""");
 
-        var plain = await CliRunner.RunAsync(app, adminToken, "audit", "verify");
+        var plain = await CliRunner.RunAsync(app, adminToken, "audit", "verify", "--no-gaps");
         Assert.Equal(0, plain.ExitCode); // a chain alone cannot see its tail cut off...
         var anchored = await CliRunner.RunAsync(app, adminToken, "audit", "verify", "--expect-head", $"{head.Sequence}:{head.Hash}");
         Assert.Equal(1, anchored.ExitCode); // ...an anchor recorded earlier can.
