@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -108,7 +109,7 @@ internal static class TwoFactorApi
 
     /// <summary>Confirms enrolment with a code; on success turns 2FA on and shows the recovery codes once.</summary>
     public static async Task<IResult> ConfirmSetup([FromForm] string code, HttpContext http, IAntiforgery af,
-        UserManager<GatehouseUser> users, SignInManager<GatehouseUser> signIn, AuditLog audit, [FromForm] string? returnUrl = null)
+        UserManager<GatehouseUser> users, SignInManager<GatehouseUser> signIn, GatehouseDb db, AuditLog audit, [FromForm] string? returnUrl = null)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null) return Results.Redirect(LoginUrl(returnUrl));
@@ -119,12 +120,19 @@ internal static class TwoFactorApi
         var ok = digits.Length == 6 && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits);
         if (!ok) return SetupForm(http, af, user, key, returnUrl, error: true);
 
-        await users.SetTwoFactorEnabledAsync(user, true);
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        // Identity's store saves through this request's GatehouseDb: two-factor on, the recovery codes and the audit entry
+        // commit together (issue 14); the session is marked only once they are committed.
+        var codes = await db.InTransactionAsync(async () =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, true);
+            var fresh = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+            audit.Record(db, AuditEvent.By(http, AuditActions.TwoFactorEnabled, subject: user.Id, data: new { recoveryCodes = fresh.Count }));
+            await db.SaveChangesAsync(http.RequestAborted);
+            return fresh;
+        }, http.RequestAborted);
         // This session has just shown a code from the authenticator, as a two-factor sign-in does: mark it so (amr=mfa),
         // which is what minting an admin-scope token asks for. Other sessions end at their next stamp check.
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new System.Security.Claims.Claim(AmrClaim, AmrMfa)]);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.TwoFactorEnabled, subject: user.Id, data: new { recoveryCodes = codes.Count }));
         var list = string.Join("", codes.Select(c => $"<li><code>{E(c)}</code></li>"));
         return Render("Recovery codes", $"""
             <p role="status">Two-factor authentication is now on.</p>
