@@ -36,7 +36,7 @@ internal static class TwoFactorApi
 
     /// <summary>Form post of the second step. Wrong codes count towards lock-out like wrong passwords.</summary>
     public static async Task<IResult> SubmitCode([FromForm] string code, HttpContext http, SignInManager<GatehouseUser> signIn,
-        UserManager<GatehouseUser> users, AuditLog audit, [FromForm] string? returnUrl = null)
+        UserManager<GatehouseUser> users, GatehouseDb db, AuditLog audit, [FromForm] string? returnUrl = null)
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null) return Results.Redirect(LoginUrl(returnUrl));
@@ -44,35 +44,41 @@ internal static class TwoFactorApi
         var compact = new string((code ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
         var digits = compact.Replace("-", "", StringComparison.Ordinal);
         var isTotp = digits.Length == 6 && digits.All(char.IsAsciiDigit);
-        SignInResult result;
-        if (isTotp)
+        // A sign-in's changes (the code's time step or the recovery code spent, the failed-attempt count reset) and its audit
+        // entries commit together (issue 14); a failed attempt is audited on its own afterwards, as a refusal is.
+        var result = await db.InTransactionAsync(async () =>
         {
-            result = await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false);
-        }
-        else
-        {
-            var before = await users.GetAccessFailedCountAsync(user);
-            result = compact.Length is > 0 and <= 20
-                ? await signIn.TwoFactorRecoveryCodeSignInAsync(compact.ToUpperInvariant())
-                : SignInResult.Failed;
-            // A wrong recovery code is a failed attempt too (Identity does not count it in every version).
-            if (result == SignInResult.Failed && await users.GetAccessFailedCountAsync(user) == before)
+            SignInResult r;
+            if (isTotp)
             {
-                await users.AccessFailedAsync(user);
-                if (await users.IsLockedOutAsync(user)) result = SignInResult.LockedOut;
+                r = await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false);
             }
-        }
-
-        if (result.Succeeded)
-        {
-            var method = isTotp ? "totp" : "recovery-code";
-            await audit.AppendAsync(new AuditEvent(AuditActions.TwoFactorSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { method }));
-            if (!isTotp)
-                await audit.AppendAsync(new AuditEvent(AuditActions.RecoveryCodeUsed, user.Id, Subject: user.Id, ClientAddress: client,
-                    Data: new { remaining = await users.CountRecoveryCodesAsync(user) }));
-            await audit.AppendAsync(new AuditEvent(AuditActions.LoginSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { secondFactor = method }));
-            return Results.Redirect(AccountApi.IsLocalUrl(returnUrl) ? returnUrl! : "/account/");
-        }
+            else
+            {
+                var before = await users.GetAccessFailedCountAsync(user);
+                r = compact.Length is > 0 and <= 20
+                    ? await signIn.TwoFactorRecoveryCodeSignInAsync(compact.ToUpperInvariant())
+                    : SignInResult.Failed;
+                // A wrong recovery code is a failed attempt too (Identity does not count it in every version).
+                if (r == SignInResult.Failed && await users.GetAccessFailedCountAsync(user) == before)
+                {
+                    await users.AccessFailedAsync(user);
+                    if (await users.IsLockedOutAsync(user)) r = SignInResult.LockedOut;
+                }
+            }
+            if (r.Succeeded)
+            {
+                var method = isTotp ? "totp" : "recovery-code";
+                audit.Record(db, new AuditEvent(AuditActions.TwoFactorSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { method }));
+                if (!isTotp)
+                    audit.Record(db, new AuditEvent(AuditActions.RecoveryCodeUsed, user.Id, Subject: user.Id, ClientAddress: client,
+                        Data: new { remaining = await users.CountRecoveryCodesAsync(user) }));
+                audit.Record(db, new AuditEvent(AuditActions.LoginSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { secondFactor = method }));
+                await db.SaveChangesAsync(http.RequestAborted);
+            }
+            return r;
+        }, http.RequestAborted);
+        if (result.Succeeded) return Results.Redirect(AccountApi.IsLocalUrl(returnUrl) ? returnUrl! : "/account/");
 
         await audit.AppendAsync(new AuditEvent(AuditActions.TwoFactorFailed, user.Id, Subject: user.Id, ClientAddress: client,
             Data: new { method = isTotp ? "totp" : "recovery-code" }));

@@ -6,9 +6,11 @@ using System.Text.RegularExpressions;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
+using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.OAuth;
+using Gatehouse.Server.Retention;
 using Gatehouse.Server.Tests.ApiKeys;
 using Gatehouse.Server.Tests.OAuth;
 using Gatehouse.Server.Tests.Support;
@@ -286,6 +288,44 @@ public sealed partial class AuditedChangeAtomicityTests(SharedServers servers) :
             () => admin.PostAsJsonAsync("/api/admin/download-keys/rotate", new { }),
             () => CountAsync(app, d => d.Set<DownloadKey>().CountAsync()),
             () => EntriesAsync(app, e => e.Action == DownloadAuditActions.KeyRotated));
+    }
+
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Blob_retention_deletes_a_record_and_its_file_only_once_its_entry_is_committed(DbKind db)
+    {
+        var app = await ServerAsync(db);
+        var (owner, _) = await app.UserWithTokenAsync(Roles.Developer, "atomic-blobs");
+        var org = await app.CreateOrganizationAsync(owner.Id);
+        var digest = await app.WithScopeAsync(async sp =>
+        {
+            var put = await sp.GetRequiredService<IBlobStore>().PutAsync(new MemoryStream(Guid.NewGuid().ToByteArray()), CancellationToken.None);
+            await sp.GetRequiredService<BlobQuotas>().RecordAsync(org.Id, put, CancellationToken.None);
+            var longAgo = sp.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-2);
+            await sp.GetRequiredService<GatehouseDb>().Set<BlobUploadRecord>().Where(b => b.Digest == put.Digest)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.UploadedAt, longAgo));
+            return put.Digest;
+        });
+        Task<List<(string Digest, long Size)>> RetainAsync() => app.WithScopeAsync(sp =>
+            sp.GetServices<Gatehouse.Server.Jobs.IWorkHandler>().OfType<BlobRetentionHandler>().Single().RunOnceAsync(CancellationToken.None));
+        Task<(bool Record, bool File)> StoredAsync() => app.WithScopeAsync(async sp =>
+            (await sp.GetRequiredService<GatehouseDb>().Set<BlobUploadRecord>().AnyAsync(b => b.Digest == digest),
+             await sp.GetRequiredService<IBlobStore>().ExistsAsync(digest, CancellationToken.None)));
+
+        app.AuditFailure.Arm(AuditActions.BlobsRetained);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(RetainAsync);
+        }
+        finally
+        {
+            app.AuditFailure.Disarm();
+        }
+        Assert.True(app.AuditFailure.Fired);
+        Assert.Equal((true, true), await StoredAsync()); // nothing deleted without its entry
+
+        Assert.Contains(digest, (await RetainAsync()).Select(d => d.Digest));
+        Assert.Equal((false, false), await StoredAsync());
+        Assert.Equal(1, await EntriesAsync(app, e => e.Action == AuditActions.BlobsRetained && e.Data.Contains(digest)));
     }
 
     /// <summary>An app of <paramref name="type"/> with a version 1.0.0 in <paramref name="state"/> (a file to download when published).</summary>
