@@ -23,6 +23,18 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
     public async Task<(string Key, ApiKey Record)> IssueAsync(Guid appId, Guid organizationId, Guid? tenantId, string name,
         IEnumerable<string> scopes, TimeSpan lifetime, string createdBy, bool live, CancellationToken ct)
     {
+        var issued = Add(appId, organizationId, tenantId, name, scopes, lifetime, createdBy, live);
+        await db.SaveChangesAsync(ct);
+        return issued;
+    }
+
+    /// <summary>
+    /// Adds a new key to the unit of work without saving, so the caller commits it with its audit entry (issue 14);
+    /// the clear value is returned here and never again.
+    /// </summary>
+    public (string Key, ApiKey Record) Add(Guid appId, Guid organizationId, Guid? tenantId, string name,
+        IEnumerable<string> scopes, TimeSpan lifetime, string createdBy, bool live)
+    {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, MaxLifetime);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
         var (key, id) = GatehouseApiKeyFormat.Generate(live);
@@ -42,7 +54,6 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
             ExpiresAt = now + lifetime,
         };
         db.ApiKeys.Add(record);
-        await db.SaveChangesAsync(ct);
         return (key, record);
     }
 
@@ -87,23 +98,21 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
     }
 
     /// <summary>
-    /// Issues the successor of <paramref name="old"/> (same app, tenant, name, scopes and lifetime) and lets
+    /// Adds the successor of <paramref name="old"/> (same app, tenant, name, scopes and lifetime) and lets
     /// the old key live on for <paramref name="overlap"/> at most, so integrations can switch without downtime.
+    /// Nothing is saved: the caller commits both keys with the audit entry in one save.
     /// </summary>
-    public async Task<(string Key, ApiKey Record)> RotateAsync(ApiKey old, TimeSpan overlap, string by, CancellationToken ct)
+    public (string Key, ApiKey Record) AddRotation(ApiKey old, TimeSpan overlap, string by)
     {
         ArgumentNullException.ThrowIfNull(old);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(overlap, MaxOverlap);
         ArgumentOutOfRangeException.ThrowIfLessThan(overlap, TimeSpan.Zero);
         var lifetime = old.ExpiresAt - old.CreatedAt;
         if (lifetime > MaxLifetime || lifetime <= TimeSpan.Zero) lifetime = DefaultLifetime;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (key, record) = await IssueAsync(old.AppId, old.OrganizationId, old.TenantId, old.Name, old.ScopeList, lifetime, by, old.Live, ct);
+        var (key, record) = Add(old.AppId, old.OrganizationId, old.TenantId, old.Name, old.ScopeList, lifetime, by, old.Live);
         var end = time.GetUtcNow() + overlap;
         if (end < old.ExpiresAt) old.ExpiresAt = end;
         old.ReplacedBy = record.Id;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         return (key, record);
     }
 

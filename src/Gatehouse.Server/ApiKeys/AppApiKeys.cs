@@ -52,10 +52,12 @@ public sealed class AppApiKeys(AppAccess access, GatehouseDb db, ApiKeyService k
             var beyond = scopes.Except(installation.ScopeList, StringComparer.Ordinal).ToList();
             if (beyond.Count > 0) return Refusal.Invalid($"the tenant did not grant: {string.Join(", ", beyond)}");
         }
-        var (key, r) = await keys.IssueAsync(a.Id, a.OrganizationId, request.TenantId, request.Name.Trim(), scopes, lifetime,
-            http.User.Id(), live: !request.Test, ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.ApiKeyCreated, a.OrganizationId.ToString(), r.Id,
-            new { app = a.Slug, r.Name, scopes = r.Scopes, tenantId = r.TenantId, expiresAt = r.ExpiresAt, live = r.Live }), ct);
+        // The key and its audit entry commit together (issue 14).
+        var (key, r) = keys.Add(a.Id, a.OrganizationId, request.TenantId, request.Name.Trim(), scopes, lifetime,
+            http.User.Id(), live: !request.Test);
+        audit.Record(db, AuditEvent.By(http, AuditActions.ApiKeyCreated, a.OrganizationId.ToString(), r.Id,
+            new { app = a.Slug, r.Name, scopes = r.Scopes, tenantId = r.TenantId, expiresAt = r.ExpiresAt, live = r.Live }));
+        await db.SaveChangesAsync(ct);
         return CreatedApiKey.From(key, r);
     }
 
@@ -73,9 +75,11 @@ public sealed class AppApiKeys(AppAccess access, GatehouseDb db, ApiKeyService k
             return Refusal.Invalid($"overlapHours must be between 0 and {ApiKeyService.MaxOverlap.TotalHours}");
         if (old.RevokedAt is not null || old.ExpiresAt <= time.GetUtcNow()) return Refusal.Conflict("the key is revoked or expired; create a new one");
         if (old.ReplacedBy is not null) return Refusal.Conflict($"the key was already rotated (replaced by {old.ReplacedBy})");
-        var (key, r) = await keys.RotateAsync(old, TimeSpan.FromHours(hours), http.User.Id(), ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.ApiKeyRotated, a.OrganizationId.ToString(), old.Id,
-            new { app = a.Slug, replacedBy = r.Id, oldExpiresAt = old.ExpiresAt, overlapHours = hours, newExpiresAt = r.ExpiresAt }), ct);
+        // The successor, the old key's shortened life and the audit entry commit together.
+        var (key, r) = keys.AddRotation(old, TimeSpan.FromHours(hours), http.User.Id());
+        audit.Record(db, AuditEvent.By(http, AuditActions.ApiKeyRotated, a.OrganizationId.ToString(), old.Id,
+            new { app = a.Slug, replacedBy = r.Id, oldExpiresAt = old.ExpiresAt, overlapHours = hours, newExpiresAt = r.ExpiresAt }));
+        await db.SaveChangesAsync(ct);
         return new RotatedApiKey(a.Slug, CreatedApiKey.From(key, r));
     }
 
@@ -91,9 +95,9 @@ public sealed class AppApiKeys(AppAccess access, GatehouseDb db, ApiKeyService k
         if (key.RevokedAt is null)
         {
             key.RevokedAt = time.GetUtcNow();
+            audit.Record(db, AuditEvent.By(http, AuditActions.ApiKeyRevoked, a.OrganizationId.ToString(), key.Id,
+                new { app = a.Slug, key.Name, tenantId = key.TenantId }));
             await db.SaveChangesAsync(ct);
-            await audit.AppendAsync(AuditEvent.By(http, AuditActions.ApiKeyRevoked, a.OrganizationId.ToString(), key.Id,
-                new { app = a.Slug, key.Name, tenantId = key.TenantId }), ct);
         }
         return Completed.Instance;
     }

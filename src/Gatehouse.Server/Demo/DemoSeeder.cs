@@ -40,10 +40,15 @@ internal static class DemoSeeder
         {
             var password = UsersApi.GeneratePassword();
             var u = new GatehouseUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = time.GetUtcNow() };
-            var r = await users.CreateAsync(u, password);
-            if (!r.Succeeded) throw new InvalidOperationException(string.Join("; ", r.Errors.Select(e => e.Description)));
-            await users.AddToRoleAsync(u, role);
-            await audit.AppendAsync(new AuditEvent(AuditActions.UserCreated, "system", Subject: u.Id, Data: new { email, role, demo = true }), ct);
+            // Identity's stores save through this scope's GatehouseDb: the user, the role and the entry commit together (issue 14).
+            await db.InTransactionAsync(async () =>
+            {
+                var r = await users.CreateAsync(u, password);
+                if (!r.Succeeded) throw new InvalidOperationException(string.Join("; ", r.Errors.Select(e => e.Description)));
+                await users.AddToRoleAsync(u, role);
+                audit.Record(db, new AuditEvent(AuditActions.UserCreated, "system", Subject: u.Id, Data: new { email, role, demo = true }));
+                await db.SaveChangesAsync(ct);
+            }, ct);
             return (u, password);
         }
 
@@ -64,9 +69,9 @@ internal static class DemoSeeder
         org.Members.Add(new OrganizationMember { UserId = owner.Id, Role = OrganizationRoles.Owner, AddedAt = now });
         org.Members.Add(new OrganizationMember { UserId = dev.Id, Role = OrganizationRoles.Member, AddedAt = now });
         db.Organizations.Add(org);
+        audit.Record(db, new AuditEvent(AuditActions.OrganizationCreated, "system", org.Id.ToString(), org.Id.ToString(),
+            Data: new { org.Name, owner = owner.Id, demo = true }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(new AuditEvent(AuditActions.OrganizationCreated, "system", org.Id.ToString(), org.Id.ToString(),
-            Data: new { org.Name, owner = owner.Id, demo = true }), ct);
 
         await console.WriteLineAsync($"gatehouse:   vendor owner      {owner.Email}  {ownerPw}");
         await console.WriteLineAsync($"gatehouse:   vendor developer  {dev.Email}  {devPw}");
@@ -82,8 +87,8 @@ internal static class DemoSeeder
         {
             var tenant = new OAuth.Tenant { Id = id, Name = name };
             db.Add(tenant);
+            audit.Record(db, new AuditEvent(AuditActions.TenantCreated, "system", Subject: tenant.Id.ToString(), Data: new { name, demo = true }));
             await db.SaveChangesAsync(ct);
-            await audit.AppendAsync(new AuditEvent(AuditActions.TenantCreated, "system", Subject: tenant.Id.ToString(), Data: new { name, demo = true }), ct);
             var (admin, password) = await createPerson(email, displayName, Roles.Developer);
             var (_, token) = await invitations.IssueAsync(Invitations.InvitationKinds.Tenant, tenant.Id, name, email, "admin", "system", staffAllowed: true,
                 new AuditEvent(AuditActions.InvitationCreated, "system"), ct);

@@ -42,9 +42,10 @@ public sealed class OrganizationDirectory(OrgAccess access, GatehouseDb db, User
         var org = new Organization { Id = Guid.CreateVersion7(now), Name = name, OwnerUserId = ownerId, CreatedAt = now };
         org.Members.Add(new OrganizationMember { UserId = ownerId, Role = OrganizationRoles.Owner, AddedAt = now });
         db.Organizations.Add(org);
+        // The organisation, its owner's membership and the audit entry commit together (issue 14).
+        audit.Record(db, AuditEvent.By(http, AuditActions.OrganizationCreated, org.Id.ToString(), org.Id.ToString(),
+            new { org.Name, owner = ownerId }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.OrganizationCreated, org.Id.ToString(), org.Id.ToString(),
-            new { org.Name, owner = ownerId }), ct);
         return new OrganizationInfo(org.Id, org.Name, ownerId, now, 1);
     }
 
@@ -102,8 +103,8 @@ public sealed class OrganizationDirectory(OrgAccess access, GatehouseDb db, User
         var member = await db.OrganizationMembers.FirstOrDefaultAsync(m => m.OrganizationId == orgId && m.UserId == userId, ct);
         if (member is null) return Refusal.NotFound("Member");
         db.OrganizationMembers.Remove(member);
+        audit.Record(db, AuditEvent.By(http, AuditActions.MemberRemoved, orgId.ToString(), userId));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.MemberRemoved, orgId.ToString(), userId), ct);
         return Completed.Instance;
     }
 }

@@ -92,6 +92,8 @@ public sealed class DownloadIssuer(AppAccess access, GatehouseDb db, DownloadKey
         }
         else return Refusal.Invalid("via must be \"gatehouse\" or \"storage\"");
 
+        // A URL is not a row: nothing but the entry is written, so it is appended on its own, and before the URL is handed
+        // out (a failure to audit refuses the URL).
         await audit.AppendAsync(AuditEvent.By(http, DownloadAuditActions.UrlIssued, a.OrganizationId.ToString(), v.Id.ToString(),
             new { app = a.Slug, version = v.Version, subject, expiresAt = expires, keyId = kid, clientAddress = ip, via }), ct);
         return new IssuedUrl(url.AbsoluteUri, expires, v.ArtifactDigest, v.ArtifactSize, fileName, contentType, kid, via);
@@ -115,8 +117,9 @@ public sealed class DownloadIssuer(AppAccess access, GatehouseDb db, DownloadKey
             Id = Guid.NewGuid(), TenantId = tenantId, ClientId = a.Slug, AppId = a.Id, Scopes = "", InstalledBy = userId, InstalledAt = time.GetUtcNow(),
         };
         db.Add(row);
+        // The installation and its audit entry commit together (issue 14).
+        audit.Record(db, AuditEvent.By(http, OAuthAuditActions.AppInstalled, subject: a.Slug, data: new { tenant = tenantId, installation = row.Id }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.AppInstalled, subject: a.Slug, data: new { tenant = tenantId, installation = row.Id }), ct);
         return InstallationInfo.From(row);
     }
 
@@ -137,9 +140,12 @@ public sealed class DownloadIssuer(AppAccess access, GatehouseDb db, DownloadKey
         TimeSpan? overlap = request?.OverlapHours is { } h ? TimeSpan.FromHours(h) : null;
         if (overlap is { } w && (w < TimeSpan.Zero || w > options.Value.MaxLifetime))
             return Refusal.Invalid($"overlapHours must be between 0 and {options.Value.MaxLifetime.TotalHours}");
-        var id = await ring.RotateAsync(http.User.Id(), overlap, ct);
-        await audit.AppendAsync(AuditEvent.By(http, DownloadAuditActions.KeyRotated, subject: id,
-            data: new { overlapHours = (overlap ?? options.Value.MaxLifetime).TotalHours }), ct);
+        // The new key, the others' retirement dates and the audit entry commit together (issue 14).
+        var id = await ring.AddRotationAsync(db, http.User.Id(), overlap, ct);
+        audit.Record(db, AuditEvent.By(http, DownloadAuditActions.KeyRotated, subject: id,
+            data: new { overlapHours = (overlap ?? options.Value.MaxLifetime).TotalHours }));
+        await db.SaveChangesAsync(ct);
+        await ring.RefreshAsync(ct);
         return new DownloadKeyRotated(id);
     }
 
@@ -147,10 +153,12 @@ public sealed class DownloadIssuer(AppAccess access, GatehouseDb db, DownloadKey
     public async Task<Outcome<Completed>> RetireKeyAsync(HttpContext http, string keyId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var done = await ring.RetireAsync(keyId, ct);
+        var done = await ring.RetireAsync(db, keyId, ct);
         if (done is null) return Refusal.NotFound("Download key");
         if (done == false) return Refusal.Conflict("the signing key cannot be retired; rotate first");
-        await audit.AppendAsync(AuditEvent.By(http, DownloadAuditActions.KeyRetired, subject: keyId), ct);
+        audit.Record(db, AuditEvent.By(http, DownloadAuditActions.KeyRetired, subject: keyId));
+        await db.SaveChangesAsync(ct);
+        await ring.RefreshAsync(ct);
         return Completed.Instance;
     }
 }

@@ -55,42 +55,43 @@ public sealed class DownloadKeyRing(IServiceScopeFactory scopes, IDataProtection
     }
 
     /// <summary>
-    /// Makes a new signing key; keys still active retire after <paramref name="overlap"/> (default: the longest URL
-    /// lifetime, so no URL already handed out breaks). Returns the new key id.
+    /// Adds a new signing key to <paramref name="db"/>'s unit of work; keys still active retire after
+    /// <paramref name="overlap"/> (default: the longest URL lifetime, so no URL already handed out breaks). Returns the new
+    /// key id. Nothing is saved: the caller commits the rotation with its audit entry, then calls <see cref="RefreshAsync"/>.
     /// </summary>
-    public async Task<string> RotateAsync(string by, TimeSpan? overlap, CancellationToken ct)
+    public async Task<string> AddRotationAsync(GatehouseDb db, string by, TimeSpan? overlap, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var window = overlap ?? options.Value.MaxLifetime;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
-            var now = time.GetUtcNow();
-            var end = now + window;
-            foreach (var k in await db.Set<DownloadKey>().Where(k => k.RetiresAt == null).ToListAsync(ct))
-                k.RetiresAt = end;
-            foreach (var k in (await db.Set<DownloadKey>().Where(k => k.RetiresAt != null).ToListAsync(ct)).Where(k => k.RetiresAt > end))
-                k.RetiresAt = end;
-            await db.SaveChangesAsync(ct);
-        }
-        var id = await CreateAsync(by, ct);
-        await ReloadAsync(ct);
+        var now = time.GetUtcNow();
+        var end = now + window;
+        foreach (var k in await db.Set<DownloadKey>().Where(k => k.RetiresAt == null).ToListAsync(ct))
+            k.RetiresAt = end;
+        foreach (var k in (await db.Set<DownloadKey>().Where(k => k.RetiresAt != null).ToListAsync(ct)).Where(k => k.RetiresAt > end))
+            k.RetiresAt = end;
+        var id = NewKey(db, by);
+        db.AfterCommit(() => logger.LogInformation("Download URL key {KeyId} created by {By}", id, by));
         return id;
     }
 
-    /// <summary>Retires a key now: URLs signed with it stop working at once. The signing key cannot be retired (rotate first).</summary>
-    public async Task<bool?> RetireAsync(string kid, CancellationToken ct)
+    /// <summary>
+    /// Retires a key now in <paramref name="db"/>'s unit of work: once committed, URLs signed with it stop working. The signing
+    /// key cannot be retired (rotate first). Nothing is saved: the caller commits it with its audit entry, then calls
+    /// <see cref="RefreshAsync"/>.
+    /// </summary>
+    public async Task<bool?> RetireAsync(GatehouseDb db, string kid, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
+        ArgumentNullException.ThrowIfNull(db);
         var key = await db.Set<DownloadKey>().FirstOrDefaultAsync(k => k.Id == kid, ct);
         if (key is null) return null;
         if (key.RetiresAt is null) return false;
         var now = time.GetUtcNow();
         if (key.RetiresAt > now) key.RetiresAt = now;
-        await db.SaveChangesAsync(ct);
-        await ReloadAsync(ct);
         return true;
     }
+
+    /// <summary>Reloads the keys now (after a committed rotation or retirement, so this process sees it at once).</summary>
+    public Task RefreshAsync(CancellationToken ct) => ReloadAsync(ct);
 
     public async Task<IReadOnlyList<DownloadKey>> ListAsync(CancellationToken ct)
     {
@@ -103,14 +104,20 @@ public sealed class DownloadKeyRing(IServiceScopeFactory scopes, IDataProtection
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
+        var id = NewKey(db, by);
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Download URL key {KeyId} created by {By}", id, by);
+        return id;
+    }
+
+    private string NewKey(GatehouseDb db, string by)
+    {
         var id = "dk" + DownloadUrls.Base64Url(RandomNumberGenerator.GetBytes(9));
         var secret = RandomNumberGenerator.GetBytes(32);
         db.Add(new DownloadKey
         {
             Id = id, ProtectedSecret = _protector.Protect(Convert.ToBase64String(secret)), CreatedAt = time.GetUtcNow(), CreatedBy = by,
         });
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Download URL key {KeyId} created by {By}", id, by);
         return id;
     }
 

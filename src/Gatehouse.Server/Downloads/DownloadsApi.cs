@@ -139,10 +139,11 @@ internal static class DownloadsApi
                 AppId = v.AppId, VersionId = v.Id, TenantId = g.TenantId, UserId = g.UserId, At = time.GetUtcNow(), Status = status, Offset = offset,
                 Bytes = bytes, ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
             });
+            // The download's record and its audit entry commit together (issue 14).
+            audit.Record(db, new AuditEvent(DownloadAuditActions.Served, g.Subject, v.OrganizationId.ToString(), v.Id.ToString(),
+                http.Connection.RemoteIpAddress?.ToString(), new { version = v.Version, digest = v.ArtifactDigest, status, offset, bytes, keyId = g.KeyId }));
             await db.SaveChangesAsync(ct);
             metrics.Served(status);
-            await audit.AppendAsync(new AuditEvent(DownloadAuditActions.Served, g.Subject, v.OrganizationId.ToString(), v.Id.ToString(),
-                http.Connection.RemoteIpAddress?.ToString(), new { version = v.Version, digest = v.ArtifactDigest, status, offset, bytes, keyId = g.KeyId }), ct);
         }
         return TypedResults.Stream(stream, contentType, fileDownloadName: null, lastModified: v.PublishedAt,
             entityTag: new EntityTagHeaderValue("\"" + v.ArtifactDigest + "\""), enableRangeProcessing: true);

@@ -1,4 +1,5 @@
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -27,21 +28,29 @@ internal static class Bootstrap
         var time = sp.GetRequiredService<TimeProvider>();
         var fromEnvironment = !string.IsNullOrEmpty(options.BootstrapAdminPassword);
         var password = fromEnvironment ? options.BootstrapAdminPassword! : UsersApi.GeneratePassword();
-        var admin = await users.FindByEmailAsync(options.BootstrapAdminEmail);
-        if (admin is null)
+        // Identity's stores save through this scope's GatehouseDb: the admin, the role and the audit entry commit together
+        // (issue 14), so a crash leaves either no admin (and the next start makes one) or an audited one.
+        var db = sp.GetRequiredService<GatehouseDb>();
+        var admin = await db.InTransactionAsync(async () =>
         {
-            admin = new GatehouseUser
+            var user = await users.FindByEmailAsync(options.BootstrapAdminEmail);
+            if (user is null)
             {
-                UserName = options.BootstrapAdminEmail, Email = options.BootstrapAdminEmail, EmailConfirmed = true,
-                DisplayName = "Administrator", CreatedAt = time.GetUtcNow(),
-            };
-            var created = await users.CreateAsync(admin, password);
-            if (!created.Succeeded)
-                throw new InvalidOperationException("Cannot create the bootstrap admin: " + string.Join("; ", created.Errors.Select(e => e.Description)));
-        }
-        await users.AddToRoleAsync(admin, Roles.Admin);
-        await sp.GetRequiredService<AuditLog>().AppendAsync(new AuditEvent(AuditActions.BootstrapAdminCreated, "system",
-            Subject: admin.Id, Data: new { email = admin.Email, passwordFrom = fromEnvironment ? "environment" : "generated" }), ct);
+                user = new GatehouseUser
+                {
+                    UserName = options.BootstrapAdminEmail, Email = options.BootstrapAdminEmail, EmailConfirmed = true,
+                    DisplayName = "Administrator", CreatedAt = time.GetUtcNow(),
+                };
+                var created = await users.CreateAsync(user, password);
+                if (!created.Succeeded)
+                    throw new InvalidOperationException("Cannot create the bootstrap admin: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+            }
+            await users.AddToRoleAsync(user, Roles.Admin);
+            sp.GetRequiredService<AuditLog>().Record(db, new AuditEvent(AuditActions.BootstrapAdminCreated, "system",
+                Subject: user.Id, Data: new { email = user.Email, passwordFrom = fromEnvironment ? "environment" : "generated" }));
+            await db.SaveChangesAsync(ct);
+            return user;
+        }, ct);
 
         await console.WriteLineAsync($"gatehouse: bootstrap admin: {admin.Email}");
         await console.WriteLineAsync(fromEnvironment

@@ -26,6 +26,17 @@ internal sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider
     public async Task<(string Token, PersonalAccessToken Record)> IssueAsync(
         string userId, string name, IEnumerable<string> scopes, TimeSpan lifetime, CancellationToken ct, string? parentTokenId = null)
     {
+        var issued = Add(userId, name, scopes, lifetime, parentTokenId);
+        await db.SaveChangesAsync(ct);
+        return issued;
+    }
+
+    /// <summary>
+    /// Adds a new token to the unit of work without saving, so the caller commits it with its audit entry (issue 14);
+    /// the clear value is returned here and never again.
+    /// </summary>
+    public (string Token, PersonalAccessToken Record) Add(string userId, string name, IEnumerable<string> scopes, TimeSpan lifetime, string? parentTokenId)
+    {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, MaxLifetime);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
         var id = RandomNumberGenerator.GetString(IdAlphabet, IdLength);
@@ -43,7 +54,6 @@ internal sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider
             ParentTokenId = parentTokenId,
         };
         db.PersonalAccessTokens.Add(record);
-        await db.SaveChangesAsync(ct);
         return (token, record);
     }
 
@@ -82,6 +92,16 @@ internal sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider
     /// </summary>
     public async Task<IReadOnlyList<string>> RevokeAsync(PersonalAccessToken token, CancellationToken ct)
     {
+        var revoked = await MarkRevokedAsync(token, ct);
+        await db.SaveChangesAsync(ct);
+        return revoked;
+    }
+
+    /// <summary>
+    /// Like <see cref="RevokeAsync"/>, but only marks the tokens in the unit of work: the caller saves, with its audit entry.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MarkRevokedAsync(PersonalAccessToken token, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(token);
         var now = time.GetUtcNow();
         var revoked = new List<string>();
@@ -99,7 +119,6 @@ internal sealed class TokenService(GatehouseDb db, ServerKeys keys, TimeProvider
             frontier = (await db.PersonalAccessTokens.Where(t => t.ParentTokenId != null && ids.Contains(t.ParentTokenId)).ToListAsync(ct))
                 .Where(t => !seen.Contains(t.Id)).ToList();
         }
-        await db.SaveChangesAsync(ct);
         return revoked;
     }
 

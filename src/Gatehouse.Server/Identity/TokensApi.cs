@@ -42,16 +42,20 @@ internal static class TokensApi
 
     /// <summary>Revokes the token and every token minted with it (transitively).</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
-        string tokenId, HttpContext http, TokenService tokens, AuditLog audit, CancellationToken ct)
+        string tokenId, HttpContext http, TokenService tokens, GatehouseDb db, AuditLog audit, CancellationToken ct)
     {
         var user = http.User;
         var token = await tokens.FindAsync(tokenId, ct);
         // Someone else's token is "not found", not "forbidden": ids do not leak.
         if (token is null || (token.UserId != user.Id() && !user.IsAdmin())) return Problems.NotFound("Token");
-        var revoked = await tokens.RevokeAsync(token, ct);
+        // The revocations (the token's and its descendants') and the audit entry commit together (issue 14).
+        var revoked = await tokens.MarkRevokedAsync(token, ct);
         if (revoked.Count > 0)
-            await audit.AppendAsync(AuditEvent.By(http, AuditActions.TokenRevoked, subject: token.Id,
-                data: new { owner = token.UserId, token.Name, minted = revoked.Where(id => id != token.Id).ToList() }), ct);
+        {
+            audit.Record(db, AuditEvent.By(http, AuditActions.TokenRevoked, subject: token.Id,
+                data: new { owner = token.UserId, token.Name, minted = revoked.Where(id => id != token.Id).ToList() }));
+            await db.SaveChangesAsync(ct);
+        }
         return TypedResults.NoContent();
     }
 
@@ -97,15 +101,21 @@ internal static class TokensApi
             if (lifetime > remaining) lifetime = remaining;
         }
 
-        var (token, record) = await tokens.IssueAsync(http.User.Id(), name.Trim(), wanted, lifetime, ct, parent?.Id);
+        // The token and its audit entry commit together (issue 14), in a transaction that also covers the parent's check.
+        var db = http.RequestServices.GetRequiredService<GatehouseDb>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (token, record) = tokens.Add(http.User.Id(), name.Trim(), wanted, lifetime, parent?.Id);
+        audit.Record(db, AuditEvent.By(http, AuditActions.TokenIssued, subject: record.Id,
+            data: new { record.Name, scopes = record.Scopes, expiresAt = record.ExpiresAt, parent = record.ParentTokenId }));
+        await db.SaveChangesAsync(ct);
         if (parent is not null && (await tokens.ValidateAsync(token, ct)).Record is null)
         {
-            // The parent was revoked while this one was being made: the revocation may not have seen it.
-            await tokens.RevokeAsync(record, ct);
+            // The parent was revoked while this one was being made (the revocation may not have seen it): nothing is kept,
+            // neither the token nor its entry.
+            await tx.RollbackAsync(ct);
             return IssueOutcome.Invalid("the token used for this request was revoked");
         }
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.TokenIssued, subject: record.Id,
-            data: new { record.Name, scopes = record.Scopes, expiresAt = record.ExpiresAt, parent = record.ParentTokenId }), ct);
+        await tx.CommitAsync(ct);
         return new IssueOutcome(token, record, null);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -35,7 +36,7 @@ internal static class TwoFactorApi
 
     /// <summary>Form post of the second step. Wrong codes count towards lock-out like wrong passwords.</summary>
     public static async Task<IResult> SubmitCode([FromForm] string code, HttpContext http, SignInManager<GatehouseUser> signIn,
-        UserManager<GatehouseUser> users, AuditLog audit, [FromForm] string? returnUrl = null)
+        UserManager<GatehouseUser> users, GatehouseDb db, AuditLog audit, [FromForm] string? returnUrl = null)
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null) return Results.Redirect(LoginUrl(returnUrl));
@@ -43,35 +44,41 @@ internal static class TwoFactorApi
         var compact = new string((code ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
         var digits = compact.Replace("-", "", StringComparison.Ordinal);
         var isTotp = digits.Length == 6 && digits.All(char.IsAsciiDigit);
-        SignInResult result;
-        if (isTotp)
+        // A sign-in's changes (the code's time step or the recovery code spent, the failed-attempt count reset) and its audit
+        // entries commit together (issue 14); a failed attempt is audited on its own afterwards, as a refusal is.
+        var result = await db.InTransactionAsync(async () =>
         {
-            result = await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false);
-        }
-        else
-        {
-            var before = await users.GetAccessFailedCountAsync(user);
-            result = compact.Length is > 0 and <= 20
-                ? await signIn.TwoFactorRecoveryCodeSignInAsync(compact.ToUpperInvariant())
-                : SignInResult.Failed;
-            // A wrong recovery code is a failed attempt too (Identity does not count it in every version).
-            if (result == SignInResult.Failed && await users.GetAccessFailedCountAsync(user) == before)
+            SignInResult r;
+            if (isTotp)
             {
-                await users.AccessFailedAsync(user);
-                if (await users.IsLockedOutAsync(user)) result = SignInResult.LockedOut;
+                r = await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false);
             }
-        }
-
-        if (result.Succeeded)
-        {
-            var method = isTotp ? "totp" : "recovery-code";
-            await audit.AppendAsync(new AuditEvent(AuditActions.TwoFactorSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { method }));
-            if (!isTotp)
-                await audit.AppendAsync(new AuditEvent(AuditActions.RecoveryCodeUsed, user.Id, Subject: user.Id, ClientAddress: client,
-                    Data: new { remaining = await users.CountRecoveryCodesAsync(user) }));
-            await audit.AppendAsync(new AuditEvent(AuditActions.LoginSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { secondFactor = method }));
-            return Results.Redirect(AccountApi.IsLocalUrl(returnUrl) ? returnUrl! : "/account/");
-        }
+            else
+            {
+                var before = await users.GetAccessFailedCountAsync(user);
+                r = compact.Length is > 0 and <= 20
+                    ? await signIn.TwoFactorRecoveryCodeSignInAsync(compact.ToUpperInvariant())
+                    : SignInResult.Failed;
+                // A wrong recovery code is a failed attempt too (Identity does not count it in every version).
+                if (r == SignInResult.Failed && await users.GetAccessFailedCountAsync(user) == before)
+                {
+                    await users.AccessFailedAsync(user);
+                    if (await users.IsLockedOutAsync(user)) r = SignInResult.LockedOut;
+                }
+            }
+            if (r.Succeeded)
+            {
+                var method = isTotp ? "totp" : "recovery-code";
+                audit.Record(db, new AuditEvent(AuditActions.TwoFactorSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { method }));
+                if (!isTotp)
+                    audit.Record(db, new AuditEvent(AuditActions.RecoveryCodeUsed, user.Id, Subject: user.Id, ClientAddress: client,
+                        Data: new { remaining = await users.CountRecoveryCodesAsync(user) }));
+                audit.Record(db, new AuditEvent(AuditActions.LoginSucceeded, user.Id, Subject: user.Id, ClientAddress: client, Data: new { secondFactor = method }));
+                await db.SaveChangesAsync(http.RequestAborted);
+            }
+            return r;
+        }, http.RequestAborted);
+        if (result.Succeeded) return Results.Redirect(AccountApi.IsLocalUrl(returnUrl) ? returnUrl! : "/account/");
 
         await audit.AppendAsync(new AuditEvent(AuditActions.TwoFactorFailed, user.Id, Subject: user.Id, ClientAddress: client,
             Data: new { method = isTotp ? "totp" : "recovery-code" }));
@@ -108,7 +115,7 @@ internal static class TwoFactorApi
 
     /// <summary>Confirms enrolment with a code; on success turns 2FA on and shows the recovery codes once.</summary>
     public static async Task<IResult> ConfirmSetup([FromForm] string code, HttpContext http, IAntiforgery af,
-        UserManager<GatehouseUser> users, SignInManager<GatehouseUser> signIn, AuditLog audit, [FromForm] string? returnUrl = null)
+        UserManager<GatehouseUser> users, SignInManager<GatehouseUser> signIn, GatehouseDb db, AuditLog audit, [FromForm] string? returnUrl = null)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null) return Results.Redirect(LoginUrl(returnUrl));
@@ -119,12 +126,19 @@ internal static class TwoFactorApi
         var ok = digits.Length == 6 && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits);
         if (!ok) return SetupForm(http, af, user, key, returnUrl, error: true);
 
-        await users.SetTwoFactorEnabledAsync(user, true);
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        // Identity's store saves through this request's GatehouseDb: two-factor on, the recovery codes and the audit entry
+        // commit together (issue 14); the session is marked only once they are committed.
+        var codes = await db.InTransactionAsync(async () =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, true);
+            var fresh = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+            audit.Record(db, AuditEvent.By(http, AuditActions.TwoFactorEnabled, subject: user.Id, data: new { recoveryCodes = fresh.Count }));
+            await db.SaveChangesAsync(http.RequestAborted);
+            return fresh;
+        }, http.RequestAborted);
         // This session has just shown a code from the authenticator, as a two-factor sign-in does: mark it so (amr=mfa),
         // which is what minting an admin-scope token asks for. Other sessions end at their next stamp check.
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new System.Security.Claims.Claim(AmrClaim, AmrMfa)]);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.TwoFactorEnabled, subject: user.Id, data: new { recoveryCodes = codes.Count }));
         var list = string.Join("", codes.Select(c => $"<li><code>{E(c)}</code></li>"));
         return Render("Recovery codes", $"""
             <p role="status">Two-factor authentication is now on.</p>

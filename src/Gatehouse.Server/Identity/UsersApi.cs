@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Data;
 using Gatehouse.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -29,23 +30,30 @@ internal static class UsersApi
     }
 
     public static async Task<Results<Created<CreatedUser>, ProblemHttpResult>> Create(
-        CreateUserRequest request, HttpContext http, UserManager<GatehouseUser> users, AuditLog audit, TimeProvider time)
+        CreateUserRequest request, HttpContext http, UserManager<GatehouseUser> users, GatehouseDb db, AuditLog audit, TimeProvider time)
     {
         if (!Roles.All.Contains(request.Role)) return Problems.Invalid($"role must be one of: {string.Join(", ", Roles.All)}");
         var generated = string.IsNullOrEmpty(request.Password);
         var password = generated ? GeneratePassword() : request.Password!;
         var user = new GatehouseUser { UserName = request.Email, Email = request.Email, DisplayName = request.DisplayName, CreatedAt = time.GetUtcNow() };
-        var created = await users.CreateAsync(user, password);
+        // Identity's stores save through this request's GatehouseDb: the user, the role and the audit entry commit together (issue 14).
+        var created = await db.InTransactionAsync(async () =>
+        {
+            var result = await users.CreateAsync(user, password);
+            if (!result.Succeeded) return result;
+            await users.AddToRoleAsync(user, request.Role);
+            audit.Record(db, AuditEvent.By(http, AuditActions.UserCreated, subject: user.Id,
+                data: new { email = user.Email, role = request.Role }));
+            await db.SaveChangesAsync(http.RequestAborted);
+            return result;
+        }, http.RequestAborted);
         if (!created.Succeeded) return Problems.Invalid(string.Join("; ", created.Errors.Select(e => e.Description)));
-        await users.AddToRoleAsync(user, request.Role);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.UserCreated, subject: user.Id,
-            data: new { email = user.Email, role = request.Role }));
         return TypedResults.Created($"/api/users/{user.Id}",
             new CreatedUser(user.Id, user.Email!, [request.Role], generated ? password : null));
     }
 
     public static async Task<Results<Ok<UserInfo>, ProblemHttpResult>> SetRoles(
-        string userId, SetRolesRequest request, HttpContext http, UserManager<GatehouseUser> users, AuditLog audit)
+        string userId, SetRolesRequest request, HttpContext http, UserManager<GatehouseUser> users, GatehouseDb db, AuditLog audit)
     {
         var wanted = request.Roles.Distinct(StringComparer.Ordinal).ToList();
         var unknown = wanted.Except(Roles.All).ToList();
@@ -55,12 +63,17 @@ internal static class UsersApi
         if (user.Id == http.User.Id() && !wanted.Contains(Roles.Admin))
             return Problems.Conflict("you cannot remove your own admin role; ask another admin");
         var current = await users.GetRolesAsync(user);
-        await users.RemoveFromRolesAsync(user, current.Except(wanted));
-        await users.AddToRolesAsync(user, wanted.Except(current));
-        // Open sessions pick up the change at their next validation.
-        await users.UpdateSecurityStampAsync(user);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.UserRolesChanged, subject: user.Id,
-            data: new { from = current.Order().ToList(), to = wanted.Order().ToList() }));
+        // The role changes, the new security stamp and the audit entry commit together (issue 14).
+        await db.InTransactionAsync(async () =>
+        {
+            await users.RemoveFromRolesAsync(user, current.Except(wanted));
+            await users.AddToRolesAsync(user, wanted.Except(current));
+            // Open sessions pick up the change at their next validation.
+            await users.UpdateSecurityStampAsync(user);
+            audit.Record(db, AuditEvent.By(http, AuditActions.UserRolesChanged, subject: user.Id,
+                data: new { from = current.Order().ToList(), to = wanted.Order().ToList() }));
+            await db.SaveChangesAsync(http.RequestAborted);
+        }, http.RequestAborted);
         return TypedResults.Ok(new UserInfo(user.Id, user.Email ?? "", user.DisplayName, wanted.Order().ToList()));
     }
 

@@ -114,15 +114,16 @@ public sealed class InvitationService(
         }
         else if (!await TenantAdmin.IsAsync(db, inv.TargetId, userId, ct))
             db.Set<TenantAdmin>().Add(new TenantAdmin { TenantId = inv.TargetId, UserId = userId });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await audit.AppendAsync(audited with
+        // The audit entry is sealed in the same transaction (issue 14).
+        audit.Record(db, audited with
         {
             Action = inv.Kind == InvitationKinds.Organization ? AuditActions.MemberAdded : AuditActions.TenantAdminAdded,
             OrganizationId = inv.Kind == InvitationKinds.Organization ? inv.TargetId.ToString() : null,
             Subject = userId,
             Data = new { invitation = inv.Id, inv.Role, tenant = inv.Kind == InvitationKinds.Tenant ? inv.TargetId : (Guid?)null, invitedBy = inv.InvitedBy },
-        }, ct);
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new(AcceptStatus.Accepted, inv);
     }
 
@@ -132,11 +133,16 @@ public sealed class InvitationService(
         ArgumentNullException.ThrowIfNull(inv);
         ArgumentNullException.ThrowIfNull(audited);
         var now = time.GetUtcNow();
-        var n = await db.Set<Invitation>().Where(i => i.Id == inv.Id && i.AcceptedAt == null && i.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now).SetProperty(i => i.RevokedBy, by), ct);
-        if (n != 1) return false;
-        await audit.AppendAsync(audited with { Subject = inv.Id.ToString(), Data = new { inv.Kind, target = inv.TargetId, inv.Email } }, ct);
-        return true;
+        // The conditional update and its audit entry commit together (issue 14).
+        return await db.InTransactionAsync(async () =>
+        {
+            var n = await db.Set<Invitation>().Where(i => i.Id == inv.Id && i.AcceptedAt == null && i.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now).SetProperty(i => i.RevokedBy, by), ct);
+            if (n != 1) return false;
+            audit.Record(db, audited with { Subject = inv.Id.ToString(), Data = new { inv.Kind, target = inv.TargetId, inv.Email } });
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, ct);
     }
 
     private string Hmac(string token) => Convert.ToHexStringLower(HMACSHA256.HashData(keys.TokenKey, Encoding.UTF8.GetBytes(token)));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ public sealed record VersionedListingPolicy(int Version, ListingPolicy Policy);
 /// The file (or the default) is stored as a new version whenever its content differs from the
 /// last version that came from the file; the admin API adds versions in between.
 /// </summary>
-public sealed class ListingPolicies(GatehouseDb db, TimeProvider time)
+public sealed class ListingPolicies(GatehouseDb db, AuditLog audit, TimeProvider time)
 {
     private static readonly ConcurrentDictionary<int, ListingPolicy> Parsed = new();
 
@@ -35,8 +36,12 @@ public sealed class ListingPolicies(GatehouseDb db, TimeProvider time)
     public Task<List<ListingPolicyVersion>> ListAsync(CancellationToken ct) =>
         db.ListingPolicies.AsNoTracking().OrderByDescending(p => p.Version).ToListAsync(ct);
 
-    /// <summary>Stores <paramref name="policy"/> as the next version (unless it equals the current one) and returns it.</summary>
-    public async Task<(VersionedListingPolicy Policy, bool Created)> PublishAsync(ListingPolicy policy, string source, string by, CancellationToken ct)
+    /// <summary>
+    /// Stores <paramref name="policy"/> as the next version (unless it equals the current one) and returns it. A new version
+    /// is committed with <paramref name="audited"/> (its subject: the version number), when given, in one save (issue 14).
+    /// </summary>
+    public async Task<(VersionedListingPolicy Policy, bool Created)> PublishAsync(ListingPolicy policy, string source, string by, CancellationToken ct,
+        AuditEvent? audited = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var json = policy.ToJson();
@@ -48,6 +53,8 @@ public sealed class ListingPolicies(GatehouseDb db, TimeProvider time)
             Version = (latest?.Version ?? 0) + 1, Json = json, Sha256 = sha, Source = source, CreatedBy = by, CreatedAt = time.GetUtcNow(),
         };
         db.ListingPolicies.Add(row);
+        if (audited is not null)
+            audit.Record(db, audited with { Subject = row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(ct);
         return (new VersionedListingPolicy(row.Version, policy), true);
     }

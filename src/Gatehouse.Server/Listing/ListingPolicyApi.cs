@@ -32,7 +32,7 @@ internal static class ListingPolicyApi
         TypedResults.Ok((await policies.ListAsync(ct)).Select(v => new PolicyVersionInfo(v.Version, v.Sha256, v.Source, v.CreatedBy, v.CreatedAt)).ToList());
 
     /// <summary>The body is a whole policy (JSON, docs/lifecycle.md); it becomes the next version when it differs from the current one.</summary>
-    public static async Task<Results<Ok<PolicyInfo>, ProblemHttpResult>> Publish(HttpContext http, ListingPolicies policies, AuditLog audit, CancellationToken ct)
+    public static async Task<Results<Ok<PolicyInfo>, ProblemHttpResult>> Publish(HttpContext http, ListingPolicies policies, CancellationToken ct)
     {
         string json;
         using (var reader = new StreamReader(http.Request.Body))
@@ -51,9 +51,8 @@ internal static class ListingPolicyApi
         {
             return Problems.Invalid(ex.Message);
         }
-        var (stored, created) = await policies.PublishAsync(policy, "api", http.User.Id(), ct);
-        if (created)
-            await audit.AppendAsync(AuditEvent.By(http, AuditActions.ListingPolicyPublished, null, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
+        // A new version is committed with its audit entry; publishing the current policy again changes (and audits) nothing.
+        var (stored, _) = await policies.PublishAsync(policy, "api", http.User.Id(), ct, AuditEvent.By(http, AuditActions.ListingPolicyPublished));
         return TypedResults.Ok(new PolicyInfo(stored.Version, stored.Policy));
     }
 }

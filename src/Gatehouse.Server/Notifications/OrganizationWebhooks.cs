@@ -48,9 +48,10 @@ internal sealed partial class OrganizationWebhooks(OrgAccess access, GatehouseDb
             Events = joined, Active = true, CreatedBy = http.User.Id(), CreatedAt = now,
         };
         db.WebhookEndpoints.Add(hook);
+        // The endpoint and its audit entry commit together (issue 14).
+        audit.Record(db, AuditEvent.By(http, AuditActions.WebhookCreated, orgId.ToString(), hook.Id.ToString(),
+            new { url = hook.Url, events = hook.Events }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.WebhookCreated, orgId.ToString(), hook.Id.ToString(),
-            new { url = hook.Url, events = hook.Events }), ct);
         var info = WebhookInfo.From(hook);
         return new WebhookCreated(info.Id, info.OrganizationId, info.Url, info.Events, info.CreatedBy, info.CreatedAt, secret);
     }
@@ -63,18 +64,22 @@ internal sealed partial class OrganizationWebhooks(OrgAccess access, GatehouseDb
         if (hook is null || !await access.CanSeeAsync(http.User, hook.OrganizationId, ct)) return Refusal.NotFound("Webhook");
         // Removing an endpoint is protective, so an admin may do it too; creating and rotating are the vendor's.
         if (!await access.CanManageMembersAsync(http.User, hook.OrganizationId, ct)) return Refusal.Forbidden("only the organisation's owner or an admin deletes webhooks");
-        db.WebhookEndpoints.Remove(hook);
-        await db.SaveChangesAsync(ct);
-        // Messages still waiting for this endpoint have nowhere to go.
+        // The endpoint's removal, its undelivered messages' end and the audit entry commit together (issue 14).
         var id = hook.Id.ToString();
         var now = time.GetUtcNow();
-        var dropped = await db.Outbox
-            .Where(m => m.Channel == OutboxChannels.Webhook && m.Recipient == id && m.State == OutboxStates.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Dead)
-                .SetProperty(m => m.LastError, "the webhook endpoint was deleted")
-                .SetProperty(m => m.NextAttemptAt, now), ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.WebhookDeleted, hook.OrganizationId.ToString(), id,
-            new { url = hook.Url, undelivered = dropped }), ct);
+        await db.InTransactionAsync(async () =>
+        {
+            // Messages still waiting for this endpoint have nowhere to go.
+            var dropped = await db.Outbox
+                .Where(m => m.Channel == OutboxChannels.Webhook && m.Recipient == id && m.State == OutboxStates.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxStates.Dead)
+                    .SetProperty(m => m.LastError, "the webhook endpoint was deleted")
+                    .SetProperty(m => m.NextAttemptAt, now), ct);
+            db.WebhookEndpoints.Remove(hook);
+            audit.Record(db, AuditEvent.By(http, AuditActions.WebhookDeleted, hook.OrganizationId.ToString(), id,
+                new { url = hook.Url, undelivered = dropped }));
+            await db.SaveChangesAsync(ct);
+        }, ct);
         return Completed.Instance;
     }
 
@@ -87,8 +92,8 @@ internal sealed partial class OrganizationWebhooks(OrgAccess access, GatehouseDb
         if (!await access.CanManageAsync(http.User, hook.OrganizationId, ct)) return Refusal.Forbidden("only the organisation's owner rotates webhook secrets");
         var (secret, protectedSecret) = signing.NewSecret();
         hook.ProtectedSecret = protectedSecret;
+        audit.Record(db, AuditEvent.By(http, AuditActions.WebhookSecretRotated, hook.OrganizationId.ToString(), hook.Id.ToString()));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.WebhookSecretRotated, hook.OrganizationId.ToString(), hook.Id.ToString()), ct);
         return new WebhookSecret(hook.Id, secret);
     }
 

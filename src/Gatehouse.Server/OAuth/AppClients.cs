@@ -56,9 +56,14 @@ public sealed class AppClients(AppAccess access, GatehouseDb db, IOpenIddictAppl
         };
         foreach (var u in request.RedirectUris!) d.RedirectUris.Add(new Uri(u));
         Permit(d, request.Native);
-        await applications.CreateAsync(d, ct);
-        await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.ClientCreated, a.OrganizationId.ToString(), a.Slug,
-            new { redirectUris = request.RedirectUris, native = request.Native }), ct);
+        // OpenIddict's store saves through this request's GatehouseDb: the client and its audit entry commit together (issue 14).
+        await db.InTransactionAsync(async () =>
+        {
+            await applications.CreateAsync(d, ct);
+            audit.Record(db, AuditEvent.By(http, OAuthAuditActions.ClientCreated, a.OrganizationId.ToString(), a.Slug,
+                new { redirectUris = request.RedirectUris, native = request.Native }));
+            await db.SaveChangesAsync(ct);
+        }, ct);
         var client = (await applications.FindByClientIdAsync(a.Slug, ct))!;
         return new CreatedOAuthClient(await InfoAsync(a, client, ct), secret);
     }
@@ -75,10 +80,14 @@ public sealed class AppClients(AppAccess access, GatehouseDb db, IOpenIddictAppl
         await applications.PopulateAsync(d, client!, ct);
         d.RedirectUris.Clear();
         foreach (var u in request.RedirectUris!) d.RedirectUris.Add(new Uri(u));
-        await applications.UpdateAsync(client!, d, ct);
-        await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.ClientUpdated, a!.OrganizationId.ToString(), a.Slug,
-            new { redirectUris = request.RedirectUris }), ct);
-        return await InfoAsync(a, client!, ct);
+        await db.InTransactionAsync(async () =>
+        {
+            await applications.UpdateAsync(client!, d, ct);
+            audit.Record(db, AuditEvent.By(http, OAuthAuditActions.ClientUpdated, a!.OrganizationId.ToString(), a.Slug,
+                new { redirectUris = request.RedirectUris }));
+            await db.SaveChangesAsync(ct);
+        }, ct);
+        return await InfoAsync(a!, client!, ct);
     }
 
     /// <summary>A new client secret; the old one stops working at once (OpenIddict keeps one secret per client).</summary>
@@ -92,9 +101,13 @@ public sealed class AppClients(AppAccess access, GatehouseDb db, IOpenIddictAppl
         var d = new OpenIddictApplicationDescriptor();
         await applications.PopulateAsync(d, client!, ct);
         d.ClientSecret = secret;
-        await applications.UpdateAsync(client!, d, ct);
-        await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.ClientSecretRotated, a!.OrganizationId.ToString(), a.Slug), ct);
-        return new ClientSecret(a.Slug, secret);
+        await db.InTransactionAsync(async () =>
+        {
+            await applications.UpdateAsync(client!, d, ct);
+            audit.Record(db, AuditEvent.By(http, OAuthAuditActions.ClientSecretRotated, a!.OrganizationId.ToString(), a.Slug));
+            await db.SaveChangesAsync(ct);
+        }, ct);
+        return new ClientSecret(a!.Slug, secret);
     }
 
     /// <summary>Sets (or replaces) the app's lifecycle webhook; the signing secret is shown once.</summary>
@@ -126,9 +139,9 @@ public sealed class AppClients(AppAccess access, GatehouseDb db, IOpenIddictAppl
             ProtectedSecret = protectedSecret, Events = string.Join(",", AppEvents.All), Active = true, CreatedBy = http.User.Id(), CreatedAt = now,
         };
         db.WebhookEndpoints.Add(hook);
+        audit.Record(db, AuditEvent.By(http, OAuthAuditActions.LifecycleWebhookSet, a.OrganizationId.ToString(), a.Slug,
+            new { url = hook.Url, replaced = old.Count }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, OAuthAuditActions.LifecycleWebhookSet, a.OrganizationId.ToString(), a.Slug,
-            new { url = hook.Url, replaced = old.Count }), ct);
         return new LifecycleWebhookCreated(hook.Id, hook.Url, AppEvents.All, secret);
     }
 

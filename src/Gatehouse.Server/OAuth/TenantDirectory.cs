@@ -40,8 +40,9 @@ public sealed class TenantDirectory(OrgAccess access, GatehouseDb db, Invitation
         if (await db.Set<Tenant>().AnyAsync(t => t.Name == name, ct)) return Refusal.Conflict("a tenant with this name exists");
         var tenant = new Tenant { Id = Guid.NewGuid(), Name = name };
         db.Add(tenant);
+        // The tenant and its audit entry commit together (issue 14).
+        audit.Record(db, AuditEvent.By(http, AuditActions.TenantCreated, null, tenant.Id.ToString(), new { tenant.Name }));
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(AuditEvent.By(http, AuditActions.TenantCreated, null, tenant.Id.ToString(), new { tenant.Name }), ct);
         return new TenantInfo(tenant.Id, tenant.Name, 0);
     }
 

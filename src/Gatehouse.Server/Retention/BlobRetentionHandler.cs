@@ -47,27 +47,49 @@ internal sealed class BlobRetentionHandler(GatehouseDb db, IBlobStore blobs, Aud
             .OrderBy(c => c.Digest)
             .Take(BatchSize)
             .ToListAsync(ct);
-        var deleted = new List<(string, long)>();
-        foreach (var c in candidates)
+        // The store's files cannot share the database's transaction, so the order decides what a crash can leave (issue 14).
+        // First, in one transaction: the upload records go and the audit entry names the blobs they leave unreferenced, so
+        // they are committed together or not at all. Then, after the commit, the files are deleted. A crash (or a failed
+        // delete) in between leaves a file that nothing refers to and no record names, never a record, version or scan
+        // pointing at a deleted file, and never a deletion without its entry. The other order (files first) could leave
+        // records of deleted blobs with no entry, and would count the blobs as deleted before they were.
+        var deleted = new List<(string Digest, long Size)>();
+        await db.InTransactionAsync(async () =>
         {
-            // The records go first, and only while still old: an upload of the same file since then keeps it.
-            var gone = await records.Where(b => b.Digest == c.Digest && b.UploadedAt < cutoff).ExecuteDeleteAsync(ct);
-            if (gone == 0 || await records.AnyAsync(b => b.Digest == c.Digest, ct)) continue;
-            // Checked again right before deleting: a version may have taken the blob up since the query above.
-            if (await db.AppVersions.AnyAsync(v => v.ArtifactDigest == c.Digest, ct)
-                || await db.EvidenceItems.AnyAsync(e => e.BlobDigest == c.Digest, ct)
-                || await db.Scans.AnyAsync(s => s.BlobDigest == c.Digest, ct))
-                continue;
-            if (!BlobDigest.IsValid(c.Digest)) continue;
-            await blobs.DeleteAsync(c.Digest, ct);
-            deleted.Add((c.Digest, c.Size));
+            foreach (var c in candidates)
+            {
+                // The records go first, and only while still old: an upload of the same file since then keeps it.
+                var gone = await records.Where(b => b.Digest == c.Digest && b.UploadedAt < cutoff).ExecuteDeleteAsync(ct);
+                if (gone == 0 || await records.AnyAsync(b => b.Digest == c.Digest, ct)) continue;
+                // Checked again right before deleting: a version may have taken the blob up since the query above.
+                if (await db.AppVersions.AnyAsync(v => v.ArtifactDigest == c.Digest, ct)
+                    || await db.EvidenceItems.AnyAsync(e => e.BlobDigest == c.Digest, ct)
+                    || await db.Scans.AnyAsync(s => s.BlobDigest == c.Digest, ct))
+                    continue;
+                if (!BlobDigest.IsValid(c.Digest)) continue;
+                deleted.Add((c.Digest, c.Size));
+            }
+            if (deleted.Count > 0)
+            {
+                audit.Record(db, new AuditEvent(AuditActions.BlobsRetained, "system",
+                    Data: new { deleted = deleted.Count, bytes = deleted.Sum(d => d.Size), digests = deleted.Select(d => d.Digest).Take(100) }));
+                await db.SaveChangesAsync(ct);
+            }
+        }, ct);
+        foreach (var (digest, _) in deleted)
+        {
+            try
+            {
+                await blobs.DeleteAsync(digest, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Its record is gone and its deletion audited: the file only takes space now. Say which, and go on with the others.
+                logger.LogWarning(ex, "Blob retention could not delete {Digest} from the store; nothing refers to it any more", digest);
+            }
         }
         if (deleted.Count > 0)
-        {
-            logger.LogInformation("Blob retention deleted {Count} unreferenced blobs ({Bytes} bytes)", deleted.Count, deleted.Sum(d => d.Item2));
-            await audit.AppendAsync(new AuditEvent(AuditActions.BlobsRetained, "system",
-                Data: new { deleted = deleted.Count, bytes = deleted.Sum(d => d.Item2), digests = deleted.Select(d => d.Item1).Take(100) }), ct);
-        }
+            logger.LogInformation("Blob retention deleted {Count} unreferenced blobs ({Bytes} bytes)", deleted.Count, deleted.Sum(d => d.Size));
         return deleted;
     }
 }

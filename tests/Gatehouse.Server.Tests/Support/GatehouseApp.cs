@@ -31,6 +31,9 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     public DbKind Kind { get; }
     public string DataDirectory { get; }
 
+    /// <summary>Fails this server's next audit entry write when armed (<see cref="AuditInsertFailure"/>); disarmed by default.</summary>
+    public AuditInsertFailure AuditFailure { get; } = new();
+
     private GatehouseApp(DbKind kind, string dataDirectory, bool ownsData, PostgresTestDatabase? pg,
         IDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
@@ -202,6 +205,7 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
         // One set of engines for the test process (YARA compiles its rules once, not once per host); an
         // instance registration, so a stopping host does not dispose it.
         builder.ConfigureTestServices(s => s.AddSingleton(SharedEngines));
+        builder.ConfigureTestServices(s => AuditInsertFailureInterceptor.AddTo(s, Kind, AuditFailure));
         if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
