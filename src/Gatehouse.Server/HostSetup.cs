@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Data.Scratch;
 using Gatehouse.Server.Demo;
 using Gatehouse.Server.Health;
 using Gatehouse.Server.Identity;
@@ -65,12 +66,14 @@ internal static class HostSetup
             .SetApplicationName("gatehouse")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(s.DataDirectory, "keys", "dataprotection")));
         services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
+        // {DataDirectory}/scratch: private working folders of scans (docs/storage.md#scratch-space).
+        services.AddSingleton(sp => new ScratchSpace(s.DataDirectory, sp.GetRequiredService<ILogger<ScratchSpace>>()));
         services.AddHttpContextAccessor();
 
         return services;
     }
 
-    /// <summary>Before serving: migrate, first-run admin, demo data, clean interrupted uploads.</summary>
+    /// <summary>Before serving and before any worker runs: migrate, first-run admin, demo data, sweep what dead processes left.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
         var console = app.Services.GetRequiredService<StartupConsole>().Out;
@@ -86,6 +89,9 @@ internal static class HostSetup
         if (app.Services.GetRequiredService<IOptions<GatehouseOptions>>().Value.Demo)
             await app.Services.SeedDemoAsync(console, ct);
         var time = app.Services.GetRequiredService<TimeProvider>();
+        // Spool files and scratch folders of processes that died (their owner lock is free) go at once; a live
+        // process's (another worker on this data folder) are kept; those of unknown owners only by age.
         app.Services.CleanStaleBlobTemporaryFiles(TimeSpan.FromHours(1), time.GetUtcNow());
+        app.Services.GetRequiredService<ScratchSpace>().Sweep(time.GetUtcNow());
     }
 }

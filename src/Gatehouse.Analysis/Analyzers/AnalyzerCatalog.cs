@@ -48,9 +48,12 @@ public static class AnalyzerCatalog
         return new ArchiveWalker(policy, settings.TempDirectory ?? Path.GetTempPath(), time);
     }
 
-    /// <summary>A pipeline with every analyzer the settings allow and the archive walker.</summary>
+    /// <summary>
+    /// A pipeline with every analyzer the settings allow and the archive walker; both write their temporary files
+    /// into <see cref="EngineSettings.TempDirectory"/>.
+    /// </summary>
     public static ScanPipeline CreatePipeline(EngineHandles engines, EngineSettings settings, Policy policy, TimeProvider time) =>
-        new(Create(engines, settings, policy, time), CreateExpander(settings, policy, time), policy, time);
+        new(Create(engines, settings, policy, time), CreateExpander(settings, policy, time), policy, time) { TempDirectory = settings.TempDirectory };
 
     /// <summary>
     /// Every rule any analyzer, the walker, the pipeline or the endpoint probe can report, for

@@ -122,7 +122,7 @@ internal sealed class ArchiveWalk
             {
                 // The central directory is at the end; a non-seekable source is spooled to a walker-named file first.
                 var path = copy = NewTempPath();
-                var output = Storage(() => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read));
+                var output = Storage(() => new FileStream(path, PrivateFiles.CreateNew(FileAccess.Write)));
                 await using (output.ConfigureAwait(false))
                 {
                     try
@@ -417,7 +417,7 @@ internal sealed class ArchiveWalk
             var header = new byte[ArchiveSniffer.HeaderLength];
             var headerLength = 0;
             long written = 0;
-            var output = Storage(() => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1));
+            var output = Storage(() => new FileStream(temp, PrivateFiles.CreateNew(FileAccess.Write, bufferSize: 1)));
             await using (output.ConfigureAwait(false))
             {
                 while (true)

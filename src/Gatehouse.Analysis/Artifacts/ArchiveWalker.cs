@@ -15,7 +15,9 @@ public sealed class ArchiveWalker : IArtifactExpander
     private readonly TimeProvider _time;
 
     /// <param name="policy">Limits (<see cref="Policy.MaxEntryUncompressedBytes"/> and friends).</param>
-    /// <param name="tempDirectory">Where extracted members go, under names the walker makes up; created if missing.</param>
+    /// <param name="tempDirectory">Where extracted members go, under names the walker makes up, each with mode 0600; created
+    /// (mode 0700) if missing. Give each scan a private folder of its own and remove it afterwards: a killed process
+    /// cannot delete what it extracted.</param>
     public ArchiveWalker(Policy policy, string tempDirectory)
         : this(policy, tempDirectory, TimeProvider.System)
     {
@@ -62,7 +64,7 @@ public sealed class ArchiveWalker : IArtifactExpander
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(onFile);
         ArgumentNullException.ThrowIfNull(report);
-        Directory.CreateDirectory(_tempDirectory);
+        PrivateFiles.EnsureFolder(_tempDirectory);
         return new ArchiveWalk(_policy, _tempDirectory, _time, onFile, report).RunAsync(root, ct);
     }
 

@@ -6,16 +6,30 @@ public sealed class AnalysisContext
     private readonly Action<Finding> _report;
 
     public AnalysisContext(Policy policy, string artifactType, Action<Finding> report)
+        : this(policy, artifactType, report, null)
+    {
+    }
+
+    /// <param name="tempDirectory">The scan's private folder for files an analyzer must spill to disk (see
+    /// <see cref="TempDirectory"/>).</param>
+    public AnalysisContext(Policy policy, string artifactType, Action<Finding> report, string? tempDirectory)
     {
         Policy = policy;
         ArtifactType = artifactType;
         _report = report;
+        TempDirectory = tempDirectory;
     }
 
     public Policy Policy { get; }
 
     /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c> or <c>chart</c>.</summary>
     public string ArtifactType { get; }
+
+    /// <summary>
+    /// The scan's private folder (mode 0700, removed by whoever runs the scan) for files an analyzer must write, e.g.
+    /// YARA's spill file for a large non-file stream; null: the system temp folder. Such files are created 0600.
+    /// </summary>
+    public string? TempDirectory { get; }
 
     /// <summary>Records a finding; the pipeline applies severity overrides from the policy.</summary>
     public void Report(Finding finding) => _report(finding);

@@ -50,6 +50,12 @@ public sealed class ScanPipeline
         _time = time;
     }
 
+    /// <summary>
+    /// The scan's private folder, handed to analyzers as <see cref="AnalysisContext.TempDirectory"/> (the archive walker
+    /// gets its own in its constructor: <c>AnalyzerCatalog</c> passes both the same <see cref="Analyzers.EngineSettings.TempDirectory"/>).
+    /// </summary>
+    public string? TempDirectory { get; init; }
+
     public static string ToolVersion { get; } =
         typeof(ScanPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
 
@@ -110,7 +116,7 @@ public sealed class ScanPipeline
             {
                 var analyzer = _fileAnalyzers[i];
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer));
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory);
                 var task = Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
                 if (i == 0) await task;
                 else running.Add(task);
@@ -191,7 +197,7 @@ public sealed class ScanPipeline
             foreach (var analyzer in _artifactAnalyzers)
             {
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer));
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory);
                 await Isolate(analyzer, () => analyzer.AnalyzeAsync(root, context, token), token);
             }
         }

@@ -61,13 +61,23 @@ internal static class CheckCommand
         var endpoint = clamd ?? env.GetVariable("GATEHOUSE_CLAMD");
         if (!string.IsNullOrWhiteSpace(endpoint) && !Gatehouse.Analysis.Analyzers.Malware.ClamAv.ClamdEndpoint.TryParse(endpoint, out _, out var problem))
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--clamd: {problem}");
-        var settings = new EngineSettings { ClamdEndpoint = string.IsNullOrWhiteSpace(endpoint) ? null : endpoint };
-        // The CLI's composition root: one set of engines for the process (one command per process).
-        using var engines = new EngineHandles(env.TimeProvider);
-        var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, env.TimeProvider);
-        var progress = env.ErrorIsTerminal ? new TerminalProgress(env.Err) : null;
-        var report = await pipeline.ScanAsync(path.FullName, path.Name, type, progress, ct);
-        progress?.Done();
+        // Members are extracted into a private folder of this run (0700, files 0600), removed however the run ends.
+        var scratch = CreateScratch(env);
+        ScanReport report;
+        try
+        {
+            var settings = new EngineSettings { ClamdEndpoint = string.IsNullOrWhiteSpace(endpoint) ? null : endpoint, TempDirectory = scratch };
+            // The CLI's composition root: one set of engines for the process (one command per process).
+            using var engines = new EngineHandles(env.TimeProvider);
+            var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, env.TimeProvider);
+            var progress = env.ErrorIsTerminal ? new TerminalProgress(env.Err) : null;
+            report = await pipeline.ScanAsync(path.FullName, path.Name, type, progress, ct);
+            progress?.Done();
+        }
+        finally
+        {
+            DeleteScratch(scratch);
+        }
 
         switch (format)
         {
@@ -88,6 +98,31 @@ internal static class CheckCommand
             Verdict.Review when failOn == "review" => ExitCodes.GateSaidNo,
             _ => ExitCodes.Ok,
         };
+    }
+
+    /// <summary>
+    /// <c>$TMPDIR/gatehouse-check-{random}</c> (the system temp folder when <c>TMPDIR</c> is unset or relative), created
+    /// 0700 so that no other local user can read what is extracted from the artifact while the check runs.
+    /// </summary>
+    internal static string CreateScratch(CliEnvironment env)
+    {
+        var root = env.GetVariable("TMPDIR") is { } tmp && Path.IsPathFullyQualified(tmp) ? tmp : Path.GetTempPath();
+        var path = Path.Combine(root, "gatehouse-check-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private static void DeleteScratch(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the folder is private (0700); nothing else can be done about it here.
+        }
     }
 
     private static void WriteTable(TextWriter o, ScanReport r)

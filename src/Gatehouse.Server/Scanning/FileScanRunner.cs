@@ -1,47 +1,41 @@
-using System.Security.Cryptography;
 using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Data.Blobs;
+using Gatehouse.Server.Data.Scratch;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Scanning;
 
 /// <summary>
 /// Runs the analysis engine (the same <see cref="AnalyzerCatalog"/> as <c>gatehouse check</c>) over an uploaded
-/// artifact: copies the blob to a private temporary file, scans it under the scan's policy
-/// (<see cref="ScanPolicies"/>) and stores the report (<see cref="ScanResults"/>).
+/// artifact: copies the blob into a private folder of its own (<see cref="ScratchSpace"/>: 0700 under the data folder,
+/// files 0600; the engine extracts members and spills there too), scans it under the scan's policy
+/// (<see cref="ScanPolicies"/>), stores the report (<see cref="ScanResults"/>), and deletes the folder however the scan
+/// ends (a killed process's folder is swept at the next start).
 /// </summary>
 internal sealed class FileScanRunner(
-    IBlobStore blobs, IOptions<ScanningOptions> options, ScanPolicies policies, ScanResults results, TimeProvider time, EngineHandles engines) : IScanRunner
+    IBlobStore blobs, IOptions<ScanningOptions> options, ScanPolicies policies, ScanResults results, TimeProvider time, EngineHandles engines,
+    ScratchSpace scratch) : IScanRunner
 {
     public ScanKind Kind => ScanKind.File;
 
     public async Task RunAsync(Scan scan, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scan);
-        var temp = Path.Combine(Path.GetTempPath(), $"gatehouse-scan-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
-        try
+        using var folder = scratch.CreateFolder($"scan-{scan.Id:N}");
+        var artifact = folder.File("artifact");
+        await using (var source = await blobs.OpenReadAsync(scan.BlobDigest, ct)
+            ?? throw new InvalidOperationException($"blob {scan.BlobDigest} of scan {scan.Id} is missing"))
+        await using (var target = new FileStream(artifact, PrivateFolders.CreateNew(FileAccess.Write)))
         {
-            await using (var source = await blobs.OpenReadAsync(scan.BlobDigest, ct)
-                ?? throw new InvalidOperationException($"blob {scan.BlobDigest} of scan {scan.Id} is missing"))
-            await using (var target = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
-            {
-                await source.CopyToAsync(target, ct);
-            }
+            await source.CopyToAsync(target, ct);
+        }
 
-            var policy = await policies.ForAsync(scan, ct);
-            var pipeline = AnalyzerCatalog.CreatePipeline(engines, new EngineSettings { ClamdEndpoint = options.Value.ClamdEndpoint }, policy, time);
-            var report = await pipeline.ScanAsync(temp, scan.FileName, scan.ArtifactType, null, ct);
-            await results.StoreAsync(scan, report.Verdict, report.Findings, ReportJson.Serialize(report), [new("digest", scan.BlobDigest)], ct);
-        }
-        finally
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-        }
+        var policy = await policies.ForAsync(scan, ct);
+        var settings = new EngineSettings { ClamdEndpoint = options.Value.ClamdEndpoint, TempDirectory = folder.Path };
+        var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, time);
+        var report = await pipeline.ScanAsync(artifact, scan.FileName, scan.ArtifactType, null, ct);
+        await results.StoreAsync(scan, report.Verdict, report.Findings, ReportJson.Serialize(report), [new("digest", scan.BlobDigest)], ct);
     }
 }

@@ -106,6 +106,31 @@ public sealed class ArchiveWalkerTests
     }
 
     [Fact]
+    public async Task Extracted_members_are_readable_by_their_owner_only_in_a_folder_created_private()
+    {
+        var zip = Zip(("a.txt", Utf8("vendor code")), ("inner.tgz", TarGz(("b.txt", Utf8("more")))));
+        var temp = Path.Combine(Path.GetTempPath(), "gatehouse-walk-" + Guid.NewGuid().ToString("N"), "scan");
+        try
+        {
+            var modes = new List<UnixFileMode>();
+            await new ArchiveWalker(SmallLimits, temp).WalkAsync(Root("app.zip", zip), (f, _) =>
+            {
+                using var s = (FileStream)f.Open();
+                modes.Add(File.GetUnixFileMode(s.Name));
+                return ValueTask.CompletedTask;
+            }, _ => { }, CancellationToken.None);
+
+            Assert.Equal(3, modes.Count);
+            Assert.All(modes, m => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, m));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(temp));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(temp)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Temp_files_are_named_by_the_walker_never_by_the_entry_name()
     {
         var zip = Zip(("../../../../tmp/evil-name.txt", Utf8("x")), ("normal.txt", Utf8("y")));

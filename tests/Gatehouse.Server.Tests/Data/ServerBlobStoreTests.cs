@@ -13,9 +13,10 @@ public sealed class ServerBlobStoreTests
         await using var app = await GatehouseApp.StartAsync(db);
         var blobs = app.Services.GetRequiredService<IBlobStore>();
         await Assert.ThrowsAsync<IOException>(() => blobs.PutAsync(new BreakingStream(4096), CancellationToken.None));
-        var files = Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs"), "*", SearchOption.AllDirectories).ToList();
+        // No spool file is left (tmp/owners holds only the server's lock file, never content).
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs", "tmp"), "*.part", SearchOption.AllDirectories));
         // Only the readiness probe's blob may exist (it is written when /readyz runs); nothing partial.
-        Assert.DoesNotContain(files, f => f.EndsWith(".part", StringComparison.Ordinal));
+        var files = Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs", "sha256"), "*", SearchOption.AllDirectories).ToList();
         Assert.All(files, f => Assert.Equal(26, new FileInfo(f).Length));
     }
 }

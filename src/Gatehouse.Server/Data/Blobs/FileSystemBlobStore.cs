@@ -1,21 +1,26 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Gatehouse.Server.Data.Scratch;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Data.Blobs;
 
 /// <summary>
-/// Blobs as files under <c>{root}/sha256/ab/abcd…</c>. A write goes to <c>{root}/tmp</c>, is hashed
-/// while streamed, fsync'd, then renamed into place (atomic on one file system) and the folder is
-/// fsync'd, so a crash or an interrupted upload never leaves a visible partial blob.
+/// Blobs as files under <c>{root}/sha256/ab/abcd…</c>. A write goes to <c>{root}/tmp</c> (<see cref="UploadSpool"/>:
+/// 0600, named with this process's owner token), is hashed while streamed, fsync'd, then renamed into place (atomic on
+/// one file system) and the folder is fsync'd, so a crash or an interrupted upload never leaves a visible partial blob.
 /// </summary>
-internal sealed partial class FileSystemBlobStore : IBlobStore
+internal sealed partial class FileSystemBlobStore : IBlobStore, IDisposable
 {
+    /// <summary>A stored blob's mode: 0640, as before spool files became 0600 (group read for backup tools).</summary>
+    private const UnixFileMode StoredMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+
     private const int BufferSize = 128 * 1024;
     private readonly string _root;
     private readonly string _tmp;
     private readonly long _maxBytes;
     private readonly ILogger<FileSystemBlobStore> _logger;
+    private readonly UploadSpool _spool;
 
     public FileSystemBlobStore(IOptions<BlobStoreOptions> options, ILogger<FileSystemBlobStore> logger)
     {
@@ -24,7 +29,8 @@ internal sealed partial class FileSystemBlobStore : IBlobStore
         _tmp = System.IO.Path.Combine(_root, "tmp");
         _maxBytes = options.Value.MaxBytes;
         _logger = logger;
-        Directory.CreateDirectory(_tmp);
+        Directory.CreateDirectory(_root);
+        _spool = new UploadSpool(_tmp);
         Directory.CreateDirectory(System.IO.Path.Combine(_root, "sha256"));
     }
 
@@ -33,19 +39,12 @@ internal sealed partial class FileSystemBlobStore : IBlobStore
     public async Task<BlobRef> PutAsync(Stream content, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var tempPath = System.IO.Path.Combine(_tmp, $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.part");
+        var tempPath = _spool.NewPartPath();
         try
         {
             long length = 0;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(tempPath, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Options = FileOptions.Asynchronous,
-                BufferSize = 0,
-                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
-            }))
+            await using (var file = new FileStream(tempPath, PrivateFolders.CreateNew(FileAccess.Write, FileOptions.Asynchronous, bufferSize: 0)))
             {
                 var buffer = new byte[BufferSize];
                 int read;
@@ -58,6 +57,8 @@ internal sealed partial class FileSystemBlobStore : IBlobStore
                 }
                 file.Flush(flushToDisk: true);
             }
+            // Complete and verified: now it may get a stored blob's mode (the rename keeps it).
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tempPath, StoredMode);
 
             var digest = BlobDigest.Prefix + Convert.ToHexStringLower(hash.GetHashAndReset());
             var finalPath = PathFor(digest);
@@ -128,18 +129,19 @@ internal sealed partial class FileSystemBlobStore : IBlobStore
         return Task.FromResult(true);
     }
 
-    /// <summary>Removes temp files left by a crash, older than <paramref name="olderThan"/>.</summary>
+    /// <summary>
+    /// Removes temp files left by a crash: at once those of a dead writer, those whose writer cannot be known once
+    /// older than <paramref name="olderThan"/>; never those of a live writer (<see cref="UploadSpool.Sweep"/>).
+    /// </summary>
     public int CleanStaleTemporaryFiles(TimeSpan olderThan, DateTimeOffset now)
     {
-        var removed = 0;
-        foreach (var f in new DirectoryInfo(_tmp).EnumerateFiles("*.part"))
-        {
-            if (now - f.LastWriteTimeUtc < olderThan) continue;
-            if (TryDelete(f.FullName)) removed++;
-        }
+        var removed = _spool.Sweep(olderThan, now);
         if (removed > 0) _logger.LogInformation("Removed {Count} interrupted blob writes from {Dir}", removed, _tmp);
         return removed;
     }
+
+    /// <summary>Releases this process's spool lock.</summary>
+    public void Dispose() => _spool.Dispose();
 
     /// <summary>Only ever called with a validated digest: the path is built from hex digits alone.</summary>
     private string PathFor(string digest)

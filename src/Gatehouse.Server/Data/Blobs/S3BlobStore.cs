@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Endpoints;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Gatehouse.Server.Data.Scratch;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Data.Blobs;
@@ -29,6 +30,7 @@ internal sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposabl
     private readonly long _maxBytes;
     private readonly bool _http;
     private readonly ILogger<S3BlobStore> _logger;
+    private readonly UploadSpool _spool;
 
     public S3BlobStore(IOptions<BlobStoreOptions> options, ILogger<S3BlobStore> logger)
     {
@@ -42,7 +44,7 @@ internal sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposabl
         _logger = logger;
         _http = serviceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         _tmp = System.IO.Path.Combine(System.IO.Path.GetFullPath(o.Path ?? throw new InvalidOperationException("Blobs:Path is not set")), "tmp");
-        Directory.CreateDirectory(_tmp);
+        _spool = new UploadSpool(_tmp);
 
         var config = new AmazonS3Config
         {
@@ -70,21 +72,14 @@ internal sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposabl
     public async Task<BlobRef> PutAsync(Stream content, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var tempPath = System.IO.Path.Combine(_tmp, $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.part");
+        var tempPath = _spool.NewPartPath();
         try
         {
             long length = 0;
             byte[] sha256;
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                await using var file = new FileStream(tempPath, new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew,
-                    Access = FileAccess.Write,
-                    Options = FileOptions.Asynchronous,
-                    BufferSize = 0,
-                    UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                });
+                await using var file = new FileStream(tempPath, PrivateFolders.CreateNew(FileAccess.Write, FileOptions.Asynchronous, bufferSize: 0));
                 var buffer = new byte[BufferSize];
                 int read;
                 while ((read = await content.ReadAsync(buffer, ct)) > 0)
@@ -199,15 +194,13 @@ internal sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposabl
         return new Uri(url);
     }
 
-    /// <summary>Removes spooled uploads left by a crash, older than <paramref name="olderThan"/>.</summary>
+    /// <summary>
+    /// Removes spooled uploads left by a crash: at once those of a dead writer, those whose writer cannot be known once
+    /// older than <paramref name="olderThan"/>; never those of a live writer (<see cref="UploadSpool.Sweep"/>).
+    /// </summary>
     public int CleanStaleTemporaryFiles(TimeSpan olderThan, DateTimeOffset now)
     {
-        var removed = 0;
-        foreach (var f in new DirectoryInfo(_tmp).EnumerateFiles("*.part"))
-        {
-            if (now - f.LastWriteTimeUtc < olderThan) continue;
-            if (TryDelete(f.FullName)) removed++;
-        }
+        var removed = _spool.Sweep(olderThan, now);
         if (removed > 0) _logger.LogInformation("Removed {Count} interrupted blob uploads from {Dir}", removed, _tmp);
         return removed;
     }
@@ -257,7 +250,11 @@ internal sealed class S3BlobStore : IBlobStore, IPresigningBlobStore, IDisposabl
         catch (UnauthorizedAccessException) { return false; }
     }
 
-    public void Dispose() => _s3.Dispose();
+    public void Dispose()
+    {
+        _s3.Dispose();
+        _spool.Dispose();
+    }
 
     /// <summary>An object's body that also releases its response (and so the connection) when disposed.</summary>
     private sealed class S3ObjectStream(GetObjectResponse response) : Gatehouse.Analysis.Pipeline.ReadOnlyStream
