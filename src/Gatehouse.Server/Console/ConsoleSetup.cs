@@ -25,6 +25,18 @@ internal static class ConsoleSetup
             foreach (var page in PublicGetPages)
                 o.Conventions.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(new HttpMethodMetadata([HttpMethods.Get])));
         });
+        // Ordinary forms (every form but the streamed uploads, which read the body themselves) are small. Keep them in
+        // memory and cap them, so that no form, not even an anonymous POST to the login page, is spooled to a file in
+        // the shared temp folder (ASP.NET writes parts over 64 KB to /tmp/ASPNETCORE_*.tmp, 0644; issue 14).
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
+        {
+            o.MultipartBodyLengthLimit = MaxFormBytes;
+            o.MemoryBufferThreshold = MaxFormBytes + 1;
+            o.BufferBodyLengthLimit = MaxFormBytes;
+        });
         return services;
     }
+
+    /// <summary>The largest ordinary (not streamed) form accepted: 1 MiB, held in memory.</summary>
+    public const int MaxFormBytes = 1 << 20;
 }
