@@ -77,7 +77,7 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
                 await Task.Delay(TimeSpan.FromSeconds(1));
                 var snapshot = await CrashSnapshot.TakeAsync(world);
                 var report = RoundReport.Judge(round, plan.KillJitter, killedAfter, ledger, ledgers, snapshot, recovery,
-                    TimeProvider.System.GetUtcNow(), Leftovers(world), await ChainIntactAsync(server, world.AdminToken));
+                    TimeProvider.System.GetUtcNow(), Leftovers(world, server.Id), await ChainIntactAsync(server, world.AdminToken));
                 reports.Add(report);
                 reported.UnionWith(report.WaitingIds);
                 output.WriteLine(report.Summary(db.ToString()));
@@ -135,15 +135,26 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Files a killed server leaves: the scans' working copies (today <c>gatehouse-scan-*</c> in the server's temporary
-    /// folder, the test's own <c>TMPDIR</c>; issue 14 moves them under <c>{data}/scratch</c>, where nothing may be left
-    /// either) and interrupted uploads (<c>*.part</c> anywhere under the data folder).
+    /// Files a killed server leaves: the scans' working folders (<c>{data}/scratch/{owner}/scan-*</c>, and the system
+    /// temporary folder of older releases, the test's own <c>TMPDIR</c>), anything else under <c>{data}/scratch</c> but the
+    /// running server's own lock file and folder (its owner token names its pid), and interrupted uploads (<c>*.part</c>
+    /// anywhere under the data folder).
     /// </summary>
-    private static List<string> Leftovers(CrashWorld world)
+    private static List<string> Leftovers(CrashWorld world, int livePid)
     {
         var found = Directory.EnumerateFileSystemEntries(world.TempDirectory, "gatehouse-scan-*").ToList();
+        found.AddRange(Directory.EnumerateFileSystemEntries(world.TempDirectory, "gh-*"));
         var scratch = Path.Combine(world.DataDirectory, "scratch");
-        if (Directory.Exists(scratch)) found.AddRange(Directory.EnumerateFileSystemEntries(scratch, "*", SearchOption.AllDirectories));
+        var live = string.Create(CultureInfo.InvariantCulture, $"-{livePid}-");
+        if (Directory.Exists(scratch))
+            foreach (var entry in Directory.EnumerateFileSystemEntries(scratch, "*", SearchOption.AllDirectories))
+            {
+                var name = Path.GetFileName(entry);
+                var isFolder = Directory.Exists(entry);
+                if (isFolder && (name == "owners" || name.Contains(live, StringComparison.Ordinal))) continue;
+                if (!isFolder && name.Contains(live, StringComparison.Ordinal) && name.EndsWith(".lock", StringComparison.Ordinal)) continue;
+                found.Add(entry);
+            }
         found.AddRange(Directory.EnumerateFiles(world.DataDirectory, "*.part", SearchOption.AllDirectories));
         return found;
     }
