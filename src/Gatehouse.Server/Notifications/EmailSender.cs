@@ -14,7 +14,7 @@ namespace Gatehouse.Server.Notifications;
 /// Messages are plain text built from the envelope; nothing in them is a secret.
 /// </summary>
 internal sealed class EmailSender(IOptions<NotificationsOptions> options, ILogger<EmailSender> logger,
-    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, Data.Scratch.ScratchSpace scratch)
 {
     /// <summary>Where messages go without SMTP.</summary>
     public string MailDirectory => options.Value.MailDirectory!;
@@ -64,9 +64,23 @@ internal sealed class EmailSender(IOptions<NotificationsOptions> options, ILogge
     {
         Directory.CreateDirectory(MailDirectory);
         var path = Path.Combine(MailDirectory, $"{deliveryId:N}.eml");
-        var temp = path + ".part";
-        await message.WriteToAsync(temp, ct);
-        File.Move(temp, path, overwrite: true); // a reader never sees half a message; a retry replaces it
+        // Written in this process's private scratch folder (0700, the file 0600: an invitation's link is in it), then
+        // renamed into place: a reader never sees half a message, a retry replaces it, and what a killed process was
+        // writing is swept with its scratch at the next start (issue 14), never left beside the messages.
+        using (var folder = scratch.CreateFolder("mail"))
+        {
+            var temp = folder.File("message.eml");
+            await using (var stream = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write,
+                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+                await message.WriteToAsync(stream, ct);
+                await stream.FlushAsync(ct);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
         logger.LogInformation("E-mail {Delivery} written to {Path} (no SMTP server configured)", deliveryId, path);
     }
 
