@@ -3,5 +3,6 @@ using Xunit.Abstractions;
 
 namespace Gatehouse.Server.Tests.Crash;
 
-/// <summary>The crash test (<see cref="CrashConsistencyTests"/>) on PostgreSQL; a class of its own so it runs beside SQLite's.</summary>
+/// <summary>The crash test (<see cref="CrashConsistencyTests"/>) on PostgreSQL.</summary>
+[Collection("crash")]
 public sealed class PostgresCrashTests(ITestOutputHelper output) : CrashConsistencyTests(DbKind.Postgres, output);
