@@ -23,7 +23,7 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
     public const string RoundsVariable = "GATEHOUSE_CRASH_ROUNDS";
     /// <summary>Rounds per database: two in the default suite (its time budget), more with <c>GATEHOUSE_CRASH_ROUNDS=n</c>.</summary>
     private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable(RoundsVariable), out var n) && n is > 0 and <= 50 ? n : 2;
-    private const int VersionsPerRound = 8;
+    private const int VersionsPerRound = 6;
     /// <summary>The promise: every accepted submission has its verdict within a minute of the restart.</summary>
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromMinutes(1);
     /// <summary>Submissions start and decisions are taken within this window.</summary>

@@ -75,6 +75,10 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_URLS"] = url;
         // No diagnostics IPC socket in the temp folder: the crash test inspects that folder.
         psi.Environment["DOTNET_EnableDiagnostics"] = "0";
+        // A short-lived process started several times per test: no profile-guided re-JIT (its instrumentation costs CPU
+        // the rest of the suite needs) and workstation GC (one heap, no per-core GC threads on a 2-core machine).
+        psi.Environment["DOTNET_TieredPGO"] = "0";
+        psi.Environment["DOTNET_gcServer"] = "0";
         foreach (var (key, value) in settings)
             psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
