@@ -32,7 +32,7 @@ internal static class ArchiveRules
         "An entry is encrypted, so it cannot be scanned. Submit the archive without encryption.");
 
     public static readonly RuleDescriptor Corrupt = new(
-        "archive.corrupt", "Archive is malformed", Severity.Medium, Requirement,
+        "archive.corrupt", "Archive is malformed", Severity.High, Requirement,
         "The archive is truncated, has a bad CRC, local and central headers that disagree, data outside any entry, concatenated archives, " +
         "or data our reader cannot decode. Different tools would extract different content. Rebuild the archive with a standard tool.");
 

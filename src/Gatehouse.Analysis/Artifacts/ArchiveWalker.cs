@@ -36,7 +36,7 @@ public sealed class ArchiveWalker : IArtifactExpander
 
     public string Id => "archive";
 
-    public string Version => "1.0.0";
+    public string Version => "1.1.0"; // 1.1.0: archive.corrupt is high (issue 15)
 
     /// <summary>Every rule the walker can report, for <c>gatehouse rules</c>, SARIF and docs.</summary>
     public static IReadOnlyList<RuleDescriptor> AllRules => ArchiveRules.All;

@@ -227,7 +227,7 @@ public sealed class ArchiveWalkerTests
         var walker = new ArchiveWalker(Policy.Default, Path.GetTempPath());
 
         Assert.Equal("archive", walker.Id);
-        Assert.Equal("1.0.0", walker.Version);
+        Assert.Equal("1.1.0", walker.Version);
         Assert.Equal(
             ["archive.path-traversal", "archive.link-escape", "archive.special-file", "archive.bomb", "archive.encrypted", "archive.corrupt", "archive.duplicate-entry"],
             walker.Rules.Select(r => r.Id));

@@ -68,6 +68,23 @@ public sealed class ZipSafetyTests
     }
 
     [Fact]
+    public async Task An_unreadable_archive_rejects_and_its_salvaged_members_are_still_scanned()
+    {
+        // What we cannot unpack, a customer's tool may still open: we never pass bytes we could not read (issue 15).
+        var zip = Zip(("a.txt", Utf8("hello world")), ("b.txt", Utf8("second")));
+        var cut = zip.AsSpan().IndexOf("PK\u0001\u0002"u8);
+
+        var result = await Walk.RunAsync(zip[..cut], "app.zip");
+
+        var corrupt = result.Of("archive.corrupt").ToList();
+        Assert.NotEmpty(corrupt);
+        Assert.All(corrupt, f => Assert.Equal(Severity.High, f.Severity));
+        var (verdict, _) = Gatehouse.Analysis.Verdicts.VerdictRules.Decide(corrupt, [new Gatehouse.Analysis.Verdicts.AnalyzerRun("archive", "1.1.0", "ok")], Policy.Default, null, new HashSet<string>());
+        Assert.Equal(Gatehouse.Analysis.Verdicts.Verdict.Reject, verdict);
+        Assert.Equal(["app.zip!/a.txt", "app.zip!/b.txt"], result.Files.Select(f => f.Path));
+    }
+
+    [Fact]
     public async Task Members_of_a_zip_without_its_central_directory_are_salvaged_from_local_headers_and_scanned()
     {
         var zip = Zip(("a.txt", Utf8("hello world")), ("b.txt", Utf8("second")));

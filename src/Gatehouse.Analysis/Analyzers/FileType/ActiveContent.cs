@@ -10,6 +10,27 @@ namespace Gatehouse.Analysis.Analyzers.FileType;
 /// </summary>
 internal static class ActiveContent
 {
+    /// <summary>
+    /// Extensions of files that are read as text, not rendered by a browser: Markdown and other documentation markup,
+    /// plain text, and source code. HTML or SVG bytes under these names are an example or a template, not a page.
+    /// </summary>
+    private static readonly HashSet<string> s_inertTextExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".md", ".markdown", ".mdown", ".mkd", ".mdx", ".rst", ".adoc", ".asciidoc", ".txt", ".text", ".textile", ".org",
+        ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".map", ".json", ".vue", ".svelte",
+        ".py", ".rb", ".php", ".java", ".kt", ".scala", ".cs", ".vb", ".fs", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp",
+        ".m", ".swift", ".pl", ".pm", ".lua", ".sh", ".bash", ".ps1", ".r", ".dart", ".ex", ".exs", ".erl", ".clj",
+        ".css", ".scss", ".sass", ".less", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".erb", ".ejs", ".hbs", ".mustache",
+        ".njk", ".liquid", ".twig", ".jinja", ".j2", ".tmpl", ".tpl", ".razor", ".cshtml", ".jsp", ".aspx",
+    };
+
+    /// <summary>True when <paramref name="name"/> is a Markdown, text or source file: never active content.</summary>
+    public static bool IsInertTextName(string name)
+    {
+        var extension = System.IO.Path.GetExtension(name ?? "");
+        return extension.Length > 0 && s_inertTextExtensions.Contains(extension);
+    }
+
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     // <script>, also namespaced (<svg:script>, <html:script>)

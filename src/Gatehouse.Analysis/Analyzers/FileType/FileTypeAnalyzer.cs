@@ -54,7 +54,7 @@ public sealed class FileTypeAnalyzer : IFileAnalyzer
 
     public string Id => "filetype";
 
-    public string Version => "1.0.0";
+    public string Version => "1.1.0"; // 1.1.0: Markdown, text and source files are never active content (issue 15)
 
     /// <summary>Every rule this analyzer can report, for <c>gatehouse rules</c>, SARIF and docs.</summary>
     public static IReadOnlyList<RuleDescriptor> AllRules { get; } = [MismatchRule, DisallowedRule, ActiveRule];
@@ -148,6 +148,9 @@ public sealed class FileTypeAnalyzer : IFileAnalyzer
     private void CheckActiveContent(ScanFile file, FileTypeDetection detection, AnalysisContext context)
     {
         var downloadable = string.Equals(context.ArtifactType, "downloadable", StringComparison.OrdinalIgnoreCase);
+        // Active content is what a browser would run. A README whose Markdown shows a <script> snippet, or a source file
+        // that builds HTML, is read as text and never rendered as a page, whatever libmagic calls its bytes.
+        if (ActiveContent.IsInertTextName(file.Name)) return;
         IReadOnlyList<string> reasons;
         var severity = Severity.Medium;
         switch (detection.Mime)

@@ -122,6 +122,24 @@ public sealed class FileTypeAnalyzerTests
     public void HTML_with_script_in_a_container_image_is_not_reported() =>
         Assert.Empty(Run("layer0!/usr/share/doc/index.html", Utf8(HtmlWithScript), artifactType: "container"));
 
+    [Theory]
+    [InlineData("app.zip!/README.md")]
+    [InlineData("app.zip!/docs/usage.markdown")]
+    [InlineData("app.zip!/notes.txt")]
+    [InlineData("app.zip!/src/render.js")]
+    [InlineData("app.zip!/types/index.d.ts")]
+    [InlineData("app.zip!/views/page.ejs")]
+    public void Markdown_text_and_source_files_showing_script_are_not_active_content(string path) =>
+        // A README that shows a <script> snippet is read, not rendered: libmagic may call its bytes HTML, no browser runs them.
+        Assert.DoesNotContain(Run(path, Utf8(HtmlWithScript)), f => f.RuleId == "content.active");
+
+    [Theory]
+    [InlineData("app.zip!/docs/page")]
+    [InlineData("app.zip!/docs/page.xhtml")]
+    [InlineData("app.zip!/docs/page.htm")]
+    public void HTML_with_script_under_any_other_name_is_still_active_content(string path) =>
+        Assert.Contains(Run(path, Utf8(HtmlWithScript)), f => f.RuleId == "content.active");
+
     [Fact]
     public void HTML_without_script_gives_nothing() => Assert.Empty(Run("app.zip!/docs/index.html", Utf8(PlainHtml)));
 
