@@ -1,5 +1,6 @@
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Data.Scratch;
+using Gatehouse.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -92,30 +93,20 @@ public sealed class UploadSpoolTests : IDisposable
         Assert.Equal(token, UploadSpool.TokenOf(name));
 
     /// <summary>Yields zeros; calls <c>observe</c> once, half-way, while the store is writing its spool file.</summary>
-    private sealed class ObservedStream(long length, Action observe) : Stream
+    private sealed class ObservedStream(long length, Action observe) : ReadOnlyTestStream
     {
-        private long _given;
         private bool _observed;
         public override int Read(byte[] buffer, int offset, int count)
         {
-            if (_given >= length / 2 && !_observed)
+            if (Given >= length / 2 && !_observed)
             {
                 _observed = true;
                 observe();
             }
-            var n = (int)Math.Min(Math.Min(count, 16_384), length - _given);
+            var n = (int)Math.Min(Math.Min(count, 16_384), length - Given);
             Array.Clear(buffer, offset, n);
-            _given += n;
+            Given += n;
             return n;
         }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _given; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Gatehouse.Cli.Tests.TestSupport;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Data.Scratch;
 using Gatehouse.Server.Identity;
@@ -185,29 +186,19 @@ public sealed class ScanScratchTests
         public Task<Stream?> OpenRangeAsync(string digest, long offset, long length, CancellationToken ct) => inner.OpenRangeAsync(digest, offset, length, ct);
         public Task<bool> DeleteAsync(string digest, CancellationToken ct) => inner.DeleteAsync(digest, ct);
 
-        private sealed class Breaking(Stream inner, Digests digests) : Stream
+        private sealed class Breaking(Stream inner, Digests digests) : ReadOnlyTestStream
         {
-            private long _given;
             public override int Read(byte[] buffer, int offset, int count)
             {
-                if (_given >= 100_000)
+                if (Given >= 100_000)
                 {
                     digests.NoteArtifact();
                     throw new IOException("read error");
                 }
-                var n = inner.Read(buffer, offset, (int)Math.Min(count, 100_000 - _given));
-                _given += n;
+                var n = inner.Read(buffer, offset, (int)Math.Min(count, 100_000 - Given));
+                Given += n;
                 return n;
             }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => _given; set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
             protected override void Dispose(bool disposing)
             {
                 if (disposing) inner.Dispose();
