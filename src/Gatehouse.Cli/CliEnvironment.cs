@@ -59,6 +59,21 @@ public sealed class CliEnvironment
     /// <summary>Whether stderr is a terminal; progress is shown only then.</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>
+    /// Directory for the CLI's local data (the clamd that <c>gatehouse engines start</c> runs); see <see cref="ResolveDataDirectory"/>.
+    /// Created only by the commands that write there. The default (for environments built in code) is a fresh folder name
+    /// that nothing else uses, so that no test finds another's clamd; <see cref="FromProcess"/> gives the user's.
+    /// </summary>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "gatehouse-cli-data-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>
+    /// clamd endpoints <c>check</c> tries, in order, when neither <c>--clamd</c> nor <c>GATEHOUSE_CLAMD</c> names one
+    /// (after the clamd that <c>gatehouse engines start</c> runs). <see cref="FromProcess"/> gives the places the
+    /// operating systems' ClamAV packages listen (<see cref="Engines.ClamdDiscovery.SystemEndpoints"/>); empty by default,
+    /// so a test never finds a clamd it did not start.
+    /// </summary>
+    public IReadOnlyList<string> ClamdCandidates { get; init; } = [];
+
     /// <summary>Path of the config file inside <see cref="ConfigDirectory"/>.</summary>
     public string ConfigFilePath => Path.Combine(ConfigDirectory, "config.json");
 
@@ -81,6 +96,8 @@ public sealed class CliEnvironment
             In = Console.In,
             Variables = variables,
             ConfigDirectory = ResolveConfigDirectory(variables, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)),
+            DataDirectory = ResolveDataDirectory(variables, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)),
+            ClamdCandidates = Engines.ClamdDiscovery.SystemEndpoints,
             ErrorIsTerminal = !Console.IsErrorRedirected,
         };
     }
@@ -98,6 +115,21 @@ public sealed class CliEnvironment
         if (variables.TryGetValue("XDG_CONFIG_HOME", out var xdg) && !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
             return Path.Combine(xdg, "gatehouse");
         return Path.Combine(homeDirectory, ".config", "gatehouse");
+    }
+
+    /// <summary>
+    /// The data directory: <c>$GATEHOUSE_DATA_DIR</c>, else <c>$XDG_DATA_HOME/gatehouse</c>, else
+    /// <c>~/.local/share/gatehouse</c>. A relative <c>XDG_DATA_HOME</c> is ignored (XDG Base Directory spec).
+    /// </summary>
+    public static string ResolveDataDirectory(IReadOnlyDictionary<string, string> variables, string homeDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(homeDirectory);
+        if (variables.TryGetValue("GATEHOUSE_DATA_DIR", out var explicitDir) && !string.IsNullOrEmpty(explicitDir))
+            return Path.GetFullPath(explicitDir);
+        if (variables.TryGetValue("XDG_DATA_HOME", out var xdg) && !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
+            return Path.Combine(xdg, "gatehouse");
+        return Path.Combine(homeDirectory, ".local", "share", "gatehouse");
     }
 
     /// <summary>The CLI's network handler: no redirects, a connect timeout, decompression.</summary>

@@ -36,6 +36,12 @@ internal static class CliErrorCodes
     /// <summary><c>download</c>: the downloaded bytes do not match the digest the server announced (exit 4).</summary>
     public const string DigestMismatch = "cli.digest-mismatch";
 
+    /// <summary><c>engines start</c>: the engine's program (clamd) is not installed.</summary>
+    public const string EngineMissing = "cli.engine-missing";
+
+    /// <summary><c>engines start</c>: the engine refused its configuration, exited, or did not answer in time.</summary>
+    public const string EngineFailed = "cli.engine-failed";
+
     /// <summary>The command was cancelled (Ctrl+C).</summary>
     public const string Cancelled = "cli.cancelled";
 

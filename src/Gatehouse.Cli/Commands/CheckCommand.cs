@@ -5,6 +5,7 @@ using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
+using Gatehouse.Cli.Engines;
 using Gatehouse.Cli.Output;
 
 namespace Gatehouse.Cli.Commands;
@@ -29,7 +30,12 @@ internal static class CheckCommand
         };
         type.AcceptOnlyFromAmong(Types);
         var policy = new Option<FileInfo?>("--policy") { Description = "Policy file (JSON); default: the built-in policy.", HelpName = "file" };
-        var clamd = new Option<string?>("--clamd") { Description = "clamd endpoint, tcp://HOST:PORT or unix:PATH (default: $GATEHOUSE_CLAMD).", HelpName = "endpoint" };
+        var clamd = new Option<string?>("--clamd")
+        {
+            Description = "clamd endpoint, tcp://HOST:PORT or unix:PATH, or 'off' (default: $GATEHOUSE_CLAMD, else the clamd "
+                + "'gatehouse engines start' started, else the system's clamd socket or 127.0.0.1:3310 when one answers).",
+            HelpName = "endpoint",
+        };
         var failOn = new Option<string>("--fail-on")
         {
             Description = "Lowest verdict that exits 1: reject (default) or review.",
@@ -58,9 +64,25 @@ internal static class CheckCommand
         {
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--policy {policyFile!.Name}: {ex.Message}");
         }
-        var endpoint = clamd ?? env.GetVariable("GATEHOUSE_CLAMD");
-        if (!string.IsNullOrWhiteSpace(endpoint) && !Gatehouse.Analysis.Analyzers.Malware.ClamAv.ClamdEndpoint.TryParse(endpoint, out _, out var problem))
-            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--clamd: {problem}");
+        var named = clamd ?? env.GetVariable("GATEHOUSE_CLAMD");
+        string? endpoint = null;
+        ClamdDiscoveryResult? discovery = null;
+        if (string.Equals(named?.Trim(), ClamdDiscovery.Off, StringComparison.OrdinalIgnoreCase))
+        {
+            // Explicitly without ClamAV: the engine is not configured (incomplete when the policy requires it).
+        }
+        else if (!string.IsNullOrWhiteSpace(named))
+        {
+            if (!Gatehouse.Analysis.Analyzers.Malware.ClamAv.ClamdEndpoint.TryParse(named, out _, out var problem))
+                throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--clamd: {problem}");
+            endpoint = named;
+        }
+        else
+        {
+            discovery = await ClamdDiscovery.FindAsync(env, ct);
+            endpoint = discovery.Endpoint;
+            if (endpoint is not null) env.Err.Write($"clamav: using the clamd at {Terminal.Sanitize(endpoint)} (found; --clamd off to scan without it)\n");
+        }
         // Members are extracted into a private folder of this run (0700, files 0600), removed however the run ends.
         var scratch = CreateScratch(env);
         ScanReport report;
@@ -79,6 +101,10 @@ internal static class CheckCommand
             DeleteScratch(scratch);
         }
 
+        // The reason stays the gate's ("required engine clamav is not configured", the same on the server); the CLI adds how to fix it here.
+        var hint = endpoint is null && policy.RequiredEngines.Contains("clamav", StringComparer.OrdinalIgnoreCase)
+            ? "clamav: " + (discovery is null ? "turned off (--clamd off or GATEHOUSE_CLAMD=off). " + ClamdDiscovery.Remedy : ClamdDiscovery.Hint(discovery))
+            : null;
         switch (format)
         {
             case OutputFormat.Json:
@@ -88,9 +114,10 @@ internal static class CheckCommand
                 await env.Out.WriteLineAsync(ReportSarif.Serialize(report, AnalyzerCatalog.AllRules()));
                 break;
             default:
-                WriteTable(env.Out, report);
+                WriteTable(env.Out, report, hint);
                 break;
         }
+        if (hint is not null && format != OutputFormat.Table) env.Err.Write("hint: " + hint + "\n");
         return report.Verdict switch
         {
             Verdict.Incomplete => ExitCodes.Incomplete,
@@ -125,12 +152,13 @@ internal static class CheckCommand
         }
     }
 
-    private static void WriteTable(TextWriter o, ScanReport r)
+    private static void WriteTable(TextWriter o, ScanReport r, string? hint)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(inv, $"{Terminal.Sanitize(r.Artifact.Name)}  sha256:{r.Artifact.Sha256}  {r.Stats.Files} files, {r.Stats.Bytes} bytes, {r.Stats.DurationMs} ms"));
         o.WriteLine($"verdict: {r.Verdict.ToString().ToUpperInvariant()}");
         foreach (var reason in r.Reasons) o.WriteLine($"  - {Terminal.Sanitize(reason)}");
+        if (hint is not null) o.WriteLine($"    {Terminal.Sanitize(hint)}");
         if (r.Findings.Count > 0)
         {
             o.WriteLine();

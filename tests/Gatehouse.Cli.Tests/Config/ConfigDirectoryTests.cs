@@ -42,4 +42,13 @@ public sealed class ConfigDirectoryTests
 
         Assert.Equal(Path.Combine(Home, ".config", "gatehouse"), CliEnvironment.ResolveConfigDirectory(vars, Home));
     }
+
+    [Fact]
+    public void The_data_directory_follows_GATEHOUSE_DATA_DIR_then_XDG_DATA_HOME_then_dot_local_share()
+    {
+        Assert.Equal(Absolute, CliEnvironment.ResolveDataDirectory(new Dictionary<string, string> { ["GATEHOUSE_DATA_DIR"] = Absolute, ["XDG_DATA_HOME"] = Home }, Home));
+        Assert.Equal(Path.Combine(Absolute, "gatehouse"), CliEnvironment.ResolveDataDirectory(new Dictionary<string, string> { ["XDG_DATA_HOME"] = Absolute }, Home));
+        Assert.Equal(Path.Combine(Home, ".local", "share", "gatehouse"), CliEnvironment.ResolveDataDirectory(new Dictionary<string, string> { ["XDG_DATA_HOME"] = "relative" }, Home));
+        Assert.Equal(Path.Combine(Home, ".local", "share", "gatehouse"), CliEnvironment.ResolveDataDirectory(new Dictionary<string, string>(), Home));
+    }
 }
