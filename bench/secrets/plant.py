@@ -375,8 +375,43 @@ def main():
         "# public key: age1" + rand("qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58),
         S("age-secret-key", age),
     ])
+    # Context lowers generic findings in bundles and docs, but never hides a verified secret.
+    stripe_bundled = "sk_live_51" + rand(ALNUM, 97)
+    p.file("web-frontend/dist/app.min.js", [
+        S("stripe-live-secret-key", stripe_bundled,
+          "!function(){\"use strict\";var e={apiBase:\"https://api.acme-apps.io\",retries:3},t=function(n){return "
+          "n&&n.__esModule?n:{default:n}};var r={pk:\"pk_live_" + rand(ALNUM, 24) + "\",sk:\"" + stripe_bundled +
+          "\"};function o(n,i){return fetch(e.apiBase+n,{headers:{Authorization:\"Bearer \"+r.sk},body:JSON.stringify(i)})}"
+          "window.acmeCheckout={charge:o,config:e,keys:t(r)}}();"),
+    ])
+    aws_id_docs = "AKIA" + rand("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+    p.file("release-tools/docs/publishing.md", [
+        "# Publishing",
+        "",
+        "The release bucket is written with the CI user's key:",
+        "",
+        S("aws-access-key-id", aws_id_docs, f"    aws configure set aws_access_key_id {aws_id_docs}"),
+        "",
+        "Rotate it every 90 days.",
+    ])
     with tempfile.TemporaryDirectory() as tmp:
-        for provider, pem in private_keys(tmp):
+        keys = private_keys(tmp)
+        pkcs8 = next((pem for provider, pem in keys if provider == "rsa-pkcs8-private-key"), None)
+        if pkcs8:
+            # A GCP service-account key file: the PEM sits in a JSON string with escaped newlines.
+            escaped = json.dumps(pkcs8.strip() + "\n")
+            p.file("analytics/gcp-service-account.json", [
+                "{",
+                '  "type": "service_account",',
+                '  "project_id": "acme-analytics-prod",',
+                f'  "private_key_id": "{rand(HEX, 40)}",',
+                S("gcp-service-account-key", pkcs8.strip().split("\n")[1], f'  "private_key": {escaped},'),
+                f'  "client_email": "etl@acme-analytics-prod.iam.gserviceaccount.com",',
+                f'  "client_id": "{rand(string.digits, 21)}",',
+                '  "token_uri": "https://oauth2.googleapis.com/token"',
+                "}",
+            ])
+        for provider, pem in keys:
             pem = pem.strip()
             name = {"openssh-private-key": "ops/ssh/id_ed25519", "pgp-private-key": "ops/release-signing.asc",
                     "ec-private-key": "ops/tls/ec-server.key", "rsa-pkcs1-private-key": "ops/tls/legacy-rsa.pem",

@@ -85,7 +85,7 @@ def main():
     use_trivy = not a.no_trivy
 
     rows = []
-    with open(a.manifest) as f:
+    with open(a.manifest) if os.path.exists(a.manifest) else open(os.devnull) as f:
         for line in f:
             slug, kind, name, version, artifact, tree = line.rstrip("\n").split("\t")
             rows.append((slug, kind, name, version, artifact, tree))
@@ -94,9 +94,12 @@ def main():
 
     # ------------------------------------------------------------ benign set
     print()
-    print(f"BENIGN SET: {len(rows)} packages ({', '.join(f'{k} {sum(1 for r in rows if r[1] == k)}' for k in ('npm', 'nuget', 'deb'))})"
-          + (f", {len(skipped)} skipped (could not be fetched)" if skipped else ""))
-    print(f"{'PACKAGE':<42} {'KIND':<5} {'GATEHOUSE (findings >= medium)':<46} {'TRIVY (secrets >= MEDIUM)' if use_trivy else ''}")
+    if not rows:
+        print("BENIGN SET: not run")
+    else:
+        print(f"BENIGN SET: {len(rows)} packages ({', '.join(f'{k} {sum(1 for r in rows if r[1] == k)}' for k in ('npm', 'nuget', 'deb'))})"
+              + (f", {len(skipped)} skipped (could not be fetched)" if skipped else ""))
+        print(f"{'PACKAGE':<42} {'KIND':<5} {'GATEHOUSE (findings >= medium)':<46} {'TRIVY (secrets >= MEDIUM)' if use_trivy else ''}")
     g_flagged, t_flagged, g_broken, t_broken, lines_out = [], [], [], [], []
     for slug, kind, name, version, artifact, tree in rows:
         report = load(os.path.join(a.run, "gatehouse", slug + ".json"))
@@ -138,15 +141,16 @@ def main():
     for s in skipped:
         print(f"  skipped: {s}")
     n = len(rows)
-    print()
-    print(f"benign packages flagged (>= medium): gatehouse {len(g_flagged)} of {n}"
-          + (f", trivy {len(t_flagged)} of {n}" if use_trivy else ""))
+    if rows:
+        print()
+        print(f"benign packages flagged (>= medium): gatehouse {len(g_flagged)} of {n}"
+              + (f", trivy {len(t_flagged)} of {n}" if use_trivy else ""))
     if g_broken:
         print(f"  gatehouse gave no complete report for: {', '.join(g_broken)}")
     if t_broken:
         print(f"  trivy gave no report for: {', '.join(t_broken)}")
 
-    if a.findings:
+    if a.findings and rows:
         with open(a.findings, "w") as f:
             f.write(f"# gatehouse findings >= medium on the benign set; CLI {a.cli}\n")
             f.write("# package\tfile\trule\tseverity\tline\texcerpt\n")
@@ -183,10 +187,13 @@ def main():
     secrets = [l for l in labels if l["expect"] == "secret"]
     decoys = [l for l in labels if l["expect"] == "none"]
     print()
-    print(f"PLANTED SET: {len(secrets)} secrets of {len({l['provider'] for l in secrets})} providers, {len(decoys)} decoys, "
+    if not labels:
+        print("PLANTED SET: not run")
+    else:
+        print(f"PLANTED SET: {len(secrets)} secrets of {len({l['provider'] for l in secrets})} providers, {len(decoys)} decoys, "
           f"{len({l['file'] for l in labels})} files"
-          + ("" if g_report else "   (gatehouse gave no report)") + ("" if t_report or not use_trivy else "   (trivy gave no report)"))
-    print(f"{'PROVIDER':<30} {'FILE:LINE':<44} {'GATEHOUSE':<44} {'TRIVY' if use_trivy else ''}")
+              + ("" if g_report else "   (gatehouse gave no report)") + ("" if t_report or not use_trivy else "   (trivy gave no report)"))
+        print(f"{'PROVIDER':<30} {'FILE:LINE':<44} {'GATEHOUSE':<44} {'TRIVY' if use_trivy else ''}")
     g_found = t_found = 0
     g_miss, t_miss, matched_g, matched_t = [], [], set(), set()
     for l in secrets:
@@ -204,8 +211,9 @@ def main():
             t_miss.append(l)
         where = f"{l['file']}:{l['line']}"
         print(f"{l['provider']:<30} {where:<44} {g_cell[:44]:<44} {t_cell[:50] if use_trivy else ''}")
-    print()
-    print("decoys (documented examples, placeholders, a truncated key; >= medium here is a false positive):")
+    if decoys:
+        print()
+        print("decoys (documented examples, placeholders, a truncated key; >= medium here is a false positive):")
     g_decoy_fp = t_decoy_fp = 0
     for l in decoys:
         gm = [f for f in g_match(l, g_all) if f.get("severity") in MEDIUM_UP]
@@ -228,26 +236,34 @@ def main():
             print(f"  trivy     {s['RuleID']} ({s['Severity'].lower()}) {s['Target']}:{s.get('StartLine', '')}")
 
     n_s = len(secrets) or 1
-    print()
-    print("misses:")
-    print("  gatehouse: " + (", ".join(f"{l['provider']} ({l['file']}:{l['line']})" for l in g_miss) or "none"))
-    if use_trivy:
+    if labels:
+        print()
+        print("misses:")
+        print("  gatehouse: " + (", ".join(f"{l['provider']} ({l['file']}:{l['line']})" for l in g_miss) or "none"))
+    if labels and use_trivy:
         print("  trivy:     " + (", ".join(f"{l['provider']} ({l['file']}:{l['line']})" for l in t_miss) or "none"))
 
     g_recall = 100.0 * g_found / n_s
     t_recall = 100.0 * t_found / n_s
+    benign_g = f"benign flagged {len(g_flagged)}/{n}" if rows else "benign not run"
+    benign_t = f"benign flagged {len(t_flagged)}/{n}" if rows else "benign not run"
+    recall_g = (f"recall {g_found}/{len(secrets)} = {g_recall:.1f} %, decoys flagged {g_decoy_fp}/{len(decoys)}"
+                if labels else "planted not run")
+    recall_t = (f"recall {t_found}/{len(secrets)} = {t_recall:.1f} %, decoys flagged {t_decoy_fp}/{len(decoys)}"
+                if labels else "planted not run")
     print()
-    print(f"SUMMARY gatehouse: benign flagged {len(g_flagged)}/{n}, recall {g_found}/{len(secrets)} = {g_recall:.1f} %, "
-          f"decoys flagged {g_decoy_fp}/{len(decoys)}   ({a.cli})")
+    print(f"SUMMARY gatehouse: {benign_g}, {recall_g}   ({a.cli})")
     if use_trivy:
-        print(f"SUMMARY trivy:     benign flagged {len(t_flagged)}/{n}, recall {t_found}/{len(secrets)} = {t_recall:.1f} %, "
-              f"decoys flagged {t_decoy_fp}/{len(decoys)}   ({a.trivy_version})")
-    zero = not g_flagged and not g_broken
-    full = g_found == len(secrets) and secrets
-    not_below = (not use_trivy) or g_found >= t_found
-    print(f"TARGETS: zero benign flagged: {'yes' if zero else 'NO'}; recall 100 %: {'yes' if full else 'NO'}; "
-          f"recall >= trivy's: {'yes' if not_below else 'NO' if use_trivy else 'n/a'}"
-          f"  => {'MET' if zero and full and not_below else 'NOT MET'}")
+        print(f"SUMMARY trivy:     {benign_t}, {recall_t}   ({a.trivy_version})")
+    zero = not g_flagged and not g_broken if rows else None
+    full = g_found == len(secrets) if labels else None
+    not_below = (g_found >= t_found if use_trivy else None) if labels else None
+
+    def yn(v):
+        return "n/a" if v is None else "yes" if v else "NO"
+    met = all(v is not False for v in (zero, full, not_below)) and rows and labels
+    print(f"TARGETS: zero benign flagged: {yn(zero)}; recall 100 %: {yn(full)}; recall >= trivy's: {yn(not_below)}"
+          f"  => {'MET' if met else 'NOT MET' if False in (zero, full, not_below) else 'partial run'}")
 
 
 if __name__ == "__main__":
