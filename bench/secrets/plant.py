@@ -24,6 +24,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import uuid
 import zlib
 
 B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -95,6 +96,20 @@ def bech32_encode(hrp, data_bytes):
     pm = polymod(expanded + data + [0] * 6) ^ 1
     checksum = [(pm >> 5 * (5 - i)) & 31 for i in range(6)]
     return hrp + "1" + "".join(charset[d] for d in data + checksum)
+
+
+def pypi_token():
+    # pypi- and a base64url macaroon in the libmacaroons v2 binary format, as PyPI mints them: location
+    # pypi.org, a UUID identifier, one first-party caveat, and the HMAC-SHA256 chained signature (random root key).
+    def field(kind, data):
+        return bytes([kind, len(data)]) + data
+    identifier = str(uuid.uuid4()).encode()
+    caveat = json.dumps({"version": 1, "permissions": "user"}).encode()
+    sig = hmac.new(secrets.token_bytes(32), identifier, hashlib.sha256).digest()
+    sig = hmac.new(sig, caveat, hashlib.sha256).digest()
+    raw = (b"\x02" + field(1, b"pypi.org") + field(2, identifier) + b"\x00"
+           + field(2, caveat) + b"\x00" + b"\x00" + field(6, sig))
+    return "pypi-" + b64url(raw)
 
 
 def b64url(raw):
@@ -201,7 +216,7 @@ def main():
     twilio_key = "SK" + rand(HEX, 32)
     twilio_token = rand(HEX, 32)
     shopify = "shpat_" + rand(HEX, 32)
-    pypi = "pypi-AgEIcHlwaS5vcmcCJ" + rand(URLSAFE, 140)
+    pypi = pypi_token()
     azure_key = base64.b64encode(secrets.token_bytes(64)).decode()
     azure_conn = (f"DefaultEndpointsProtocol=https;AccountName=acmeprodassets;AccountKey={azure_key};"
                   "EndpointSuffix=core.windows.net")
