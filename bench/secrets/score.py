@@ -201,14 +201,19 @@ def main():
         tm = t_match(l, t_all) if use_trivy else []
         matched_g.update(id(f) for f in gm)
         matched_t.update(id(s) for s in tm)
-        g_cell = ", ".join(sorted({f"{f['ruleId']} ({f['severity']})" for f in gm})) or "MISS"
-        t_cell = ", ".join(sorted({f"{s['RuleID']} ({s['Severity'].lower()})" for s in tm})) or "MISS"
-        g_found += bool(gm)
-        t_found += bool(tm)
-        if not gm:
-            g_miss.append(l)
-        if use_trivy and not tm:
-            t_miss.append(l)
+        # Found = reported at medium or above: a secret reported only as low or info passes the gate.
+        g_hit = any(f.get("severity") in MEDIUM_UP for f in gm)
+        t_hit = any(s.get("Severity") in ("MEDIUM", "HIGH", "CRITICAL") for s in tm)
+        g_cell = ", ".join(sorted({f"{f['ruleId']} ({f['severity']})" for f in gm}))
+        t_cell = ", ".join(sorted({f"{s['RuleID']} ({s['Severity'].lower()})" for s in tm}))
+        g_cell = g_cell if g_hit else "MISS" + (f" (only {g_cell})" if g_cell else "")
+        t_cell = t_cell if t_hit else "MISS" + (f" (only {t_cell})" if t_cell else "")
+        g_found += g_hit
+        t_found += t_hit
+        if not g_hit:
+            g_miss.append(dict(l, only=g_cell))
+        if use_trivy and not t_hit:
+            t_miss.append(dict(l, only=t_cell))
         where = f"{l['file']}:{l['line']}"
         print(f"{l['provider']:<30} {where:<44} {g_cell[:44]:<44} {t_cell[:50] if use_trivy else ''}")
     if decoys:
@@ -239,9 +244,9 @@ def main():
     if labels:
         print()
         print("misses:")
-        print("  gatehouse: " + (", ".join(f"{l['provider']} ({l['file']}:{l['line']})" for l in g_miss) or "none"))
+        print("  gatehouse: " + (", ".join(f"{l['provider']} ({l['file']}:{l['line']}){l['only'][4:]}" for l in g_miss) or "none"))
     if labels and use_trivy:
-        print("  trivy:     " + (", ".join(f"{l['provider']} ({l['file']}:{l['line']})" for l in t_miss) or "none"))
+        print("  trivy:     " + (", ".join(f"{l['provider']} ({l['file']}:{l['line']}){l['only'][4:]}" for l in t_miss) or "none"))
 
     g_recall = 100.0 * g_found / n_s
     t_recall = 100.0 * t_found / n_s
