@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Scores one run of bench/secrets-precision.sh: benign packages flagged, recall on the planted labels."""
 import argparse
+import gzip
 import json
 import os
 import sys
@@ -43,16 +44,21 @@ def trivy_secrets(report):
 def excerpt(tree, finding, width=160):
     m = member(finding.get("path", ""))
     line_no = finding.get("line")
-    if not m or "!/" in m or not line_no:
+    if not m or not line_no:
         return finding.get("evidence", "")
+    outer, _, inner = m.partition("!/")
+    # A member of a .gz member (man pages, changelogs) is read through gzip; deeper nesting is not unpacked here.
+    if inner and ("!/" in inner or not outer.endswith(".gz")):
+        return finding.get("evidence", "")
+    opener = (lambda p: gzip.open(p, "rb")) if inner else (lambda p: open(p, "rb"))
     try:
-        with open(os.path.join(tree, m), "rb") as f:
+        with opener(os.path.join(tree, outer)) as f:
             for i, raw in enumerate(f, 1):
                 if i == line_no:
                     break
             else:
                 return finding.get("evidence", "")
-    except OSError:
+    except (OSError, EOFError):
         return finding.get("evidence", "")
     line = raw.decode("utf-8", "replace").strip()
     if len(line) <= width:
