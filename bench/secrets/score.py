@@ -107,6 +107,7 @@ def main():
               + (f", {len(skipped)} skipped (could not be fetched)" if skipped else ""))
         print(f"{'PACKAGE':<42} {'KIND':<5} {'GATEHOUSE (findings >= medium)':<46} {'TRIVY (secrets >= MEDIUM)' if use_trivy else ''}")
     g_flagged, t_flagged, g_broken, t_broken, lines_out = [], [], [], [], []
+    g_flagged_secret = []  # flagged by a secret rule (the rest: archive.*, content.*, ... only)
     for slug, kind, name, version, artifact, tree in rows:
         report = load(os.path.join(a.run, "gatehouse", slug + ".json"))
         if report is None:
@@ -117,6 +118,8 @@ def main():
             verdict = report.get("verdict", "?")
             if hits:
                 g_flagged.append(name)
+                if any(f["ruleId"].startswith("secret.") for f in hits):
+                    g_flagged_secret.append(name)
                 g_cell = f"{verdict}: " + fmt_rules((f["ruleId"], f["severity"]) for f in hits)
                 for f in hits:
                     lines_out.append("\t".join([f"{name} {version}", member(f.get("path", "")) or f.get("path", ""),
@@ -149,7 +152,8 @@ def main():
     n = len(rows)
     if rows:
         print()
-        print(f"benign packages flagged (>= medium): gatehouse {len(g_flagged)} of {n}"
+        print(f"benign packages flagged (>= medium): gatehouse {len(g_flagged)} of {n} "
+              f"({len(g_flagged_secret)} by a secret rule)"
               + (f", trivy {len(t_flagged)} of {n}" if use_trivy else ""))
     if g_broken:
         print(f"  gatehouse gave no complete report for: {', '.join(g_broken)}")
@@ -256,7 +260,8 @@ def main():
 
     g_recall = 100.0 * g_found / n_s
     t_recall = 100.0 * t_found / n_s
-    benign_g = f"benign flagged {len(g_flagged)}/{n}" if rows else "benign not run"
+    benign_g = (f"benign flagged {len(g_flagged)}/{n} ({len(g_flagged_secret)} by a secret rule)" if rows
+                else "benign not run")
     benign_t = f"benign flagged {len(t_flagged)}/{n}" if rows else "benign not run"
     recall_g = (f"recall {g_found}/{len(secrets)} = {g_recall:.1f} %, decoys flagged {g_decoy_fp}/{len(decoys)}"
                 if labels else "planted not run")
