@@ -10,7 +10,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RULES = json.loads((ROOT / "rules" / "secrets" / "rules.json").read_text(encoding="utf-8"))
 DOCS = ROOT / "docs" / "rules"
-ANALYZER = "`secrets` 1.0.0"
+ANALYZER = "`secrets` 1.1.0"
 SEVERITY_ORDER = {"Critical": 0, "High": 1, "Medium": 2, "Low": 3, "Info": 4}
 
 

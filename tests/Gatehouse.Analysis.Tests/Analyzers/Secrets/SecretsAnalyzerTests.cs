@@ -187,7 +187,7 @@ public sealed class SecretsAnalyzerTests
         var analyzer = new SecretsAnalyzer();
 
         Assert.Equal("secrets", analyzer.Id);
-        Assert.Equal("1.0.0", analyzer.Version);
+        Assert.Equal("1.1.0", analyzer.Version);
         Assert.Equal(SecretsAnalyzer.AllRules, analyzer.Rules);
     }
 }
