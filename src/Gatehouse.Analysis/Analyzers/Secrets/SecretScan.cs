@@ -265,6 +265,9 @@ internal sealed class SecretScan
                 var strength = Accept(rule, m, secret, text, group.Index, out var local);
                 if (strength == Strength.Rejected) return true;
                 accepted.Add(span);
+                // A value in a token's format that fails its check is a look-alike: not reported, and
+                // not reported again by a generic rule (TOKEN=ghp_… with a typo).
+                if (strength == Strength.Counterfeit) return true;
                 if (!_reported.Add((rule.Id, SecretText.Sha256Hex(secret)))) return true;
                 var (severity, note) = Weigh(rule, strength, local, text, group.Index);
                 // A generic match that context explains (an identifier in a bundle, a value in the docs) is not reported.
@@ -409,18 +412,18 @@ internal sealed class SecretScan
                 return SecretText.IsJwt(secret) ? Strength.Unverified : Strength.Rejected;
             case SecretRule.ValidateGatehouseApiKey:
                 // A look-alike whose checksum fails is not a key (a typo, or made up): not reported.
-                return GatehouseApiKeyFormat.IsValid(secret) ? Strength.Verified : Strength.Rejected;
+                return GatehouseApiKeyFormat.IsValid(secret) ? Strength.Verified : Strength.Counterfeit;
             case SecretRule.ValidateCrc32Base62:
                 return TokenChecksums.Crc32Base62(secret) switch
                 {
                     true => Strength.Verified,
-                    false => Strength.Rejected,
+                    false => Strength.Counterfeit,
                     null => Strength.Unverified,
                 };
             case SecretRule.ValidatePrivateKey:
-                return PrivateKeyBlock.IsValid(match.Value) ? Strength.Verified : Strength.Rejected;
+                return PrivateKeyBlock.IsValid(match.Value) ? Strength.Verified : Strength.Counterfeit;
             case SecretRule.ValidatePyPiMacaroon:
-                return TokenChecksums.IsPyPiMacaroon(secret) ? Strength.Verified : Strength.Rejected;
+                return TokenChecksums.IsPyPiMacaroon(secret) ? Strength.Verified : Strength.Counterfeit;
             case SecretRule.ValidateAwsSecret:
                 return HasAwsKeyIdNear(text, match.Index, match.Length) ? Strength.Verified : Strength.Unverified;
             default:
@@ -600,6 +603,8 @@ internal sealed class SecretScan
     {
         /// <summary>Not a secret (allow-listed, a placeholder, an identifier, a failed checksum, a key that does not parse).</summary>
         Rejected,
+        /// <summary>The format matches but its check fails (checksum, key parse): a look-alike, claimed so no generic rule reports it.</summary>
+        Counterfeit,
         /// <summary>The format matches, nothing proves it: context may lower it.</summary>
         Unverified,
         /// <summary>Proven by the value itself: context never lowers it.</summary>
