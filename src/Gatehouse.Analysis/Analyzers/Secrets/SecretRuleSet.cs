@@ -284,7 +284,7 @@ internal sealed record SecretRule(
     internal const string ValidateCrc32Base62 = "crc32-base62";
     /// <summary>The whole match is a PEM/OpenSSH/PGP block that parses as a private key (<see cref="PrivateKeyBlock"/>).</summary>
     internal const string ValidatePrivateKey = "private-key";
-    /// <summary>A PyPI macaroon that decodes (<see cref="TokenChecksums.IsPyPiMacaroon"/>).</summary>
+    /// <summary>Verified when the PyPI token decodes to its macaroon (<see cref="TokenChecksums.IsPyPiMacaroon"/>), else unverified.</summary>
     internal const string ValidatePyPiMacaroon = "pypi-macaroon";
     /// <summary>An AWS secret key: verified when an access key ID stands beside it.</summary>
     internal const string ValidateAwsSecret = "aws-secret";

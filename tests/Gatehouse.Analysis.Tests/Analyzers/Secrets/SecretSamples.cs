@@ -183,9 +183,8 @@ internal static class SecretSamples
             yield return new("secret.private-key", path, pem + "\n", TestKeys.Body(pem));
         }
 
-        var encBody = TestKeys.Body(TestKeys.RsaPkcs1);
-        yield return new("secret.private-key", "tls/legacy.key",
-            "-----BEGIN RSA PRIVATE" + " KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC," + Fake.HexOf(32, "iv").ToUpperInvariant() + "\n\n" + encBody + "\n-----END RSA PRIVATE KEY-----\n", encBody);
+        var legacy = TestKeys.LegacyEncrypted;
+        yield return new("secret.private-key", "tls/legacy.key", legacy + "\n", TestKeys.Body(legacy));
         var ppk = Fake.B64(44, "ppk-private");
         yield return new("secret.putty-private-key", "keys/deploy.ppk",
             "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key-20240101\nPublic-Lines: 2\n" + Fake.B64(64, "ppk-pub1") + "\n" + Fake.B64(20, "ppk-pub2")

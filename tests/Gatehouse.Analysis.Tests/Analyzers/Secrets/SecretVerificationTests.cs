@@ -58,15 +58,19 @@ public sealed class SecretVerificationTests
     }
 
     [Fact]
-    public async Task A_pypi_token_must_decode_to_a_pypi_macaroon()
+    public async Task A_pypi_token_that_decodes_to_its_macaroon_is_verified_and_one_that_does_not_is_not()
     {
         var token = TestKeys.PyPi("decodes");
         var f = Assert.Single(await SecretScanner.ScanAsync("password = " + token + "\n", ".pypirc"));
         Assert.Equal("secret.pypi-token", f.RuleId);
-        Assert.Contains("verified", f.Message, StringComparison.Ordinal);
+        Assert.Contains("verified: the token decodes", f.Message, StringComparison.Ordinal);
 
+        // The prefix alone still reports (a mangled real token), but unverified: a README lowers it.
         var random = "pypi" + "-AgEIcHlwaS5vcmc" + Fake.UrlSafe(70, "random-macaroon");
-        Assert.DoesNotContain(await SecretScanner.ScanAsync("password = " + random + "\n", ".pypirc"), x => x.RuleId == "secret.pypi-token");
+        var g = Assert.Single(await SecretScanner.ScanAsync("password = " + random + "\n", ".pypirc"));
+        Assert.DoesNotContain("verified:", g.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Low, Assert.Single(await SecretScanner.ScanAsync("    password = " + random + "\n", "README.md")).Severity);
+        Assert.Equal(Severity.Critical, Assert.Single(await SecretScanner.ScanAsync("    password = " + token + "\n", "README.md")).Severity);
     }
 
     [Fact]

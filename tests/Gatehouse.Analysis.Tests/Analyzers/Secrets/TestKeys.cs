@@ -52,6 +52,14 @@ internal static class TestKeys
     /// <summary>A traditional <c>DSA PRIVATE KEY</c> (OpenSSL's layout: version, p, q, g, y, x).</summary>
     public static string Dsa => DsaPem.Value;
 
+    /// <summary>
+    /// OpenSSL's traditional encrypted PEM (<c>Proc-Type: 4,ENCRYPTED</c>): ciphertext we cannot decrypt, so
+    /// the rule checks its shape. 1200 bytes (75 AES blocks) stand in for an encrypted RSA-2048 key.
+    /// </summary>
+    public static string LegacyEncrypted =>
+        Pem("RSA PRIVATE KEY", RandomNumberGenerator.GetBytes(1200), 64)
+            .Replace("KEY-----\n", "KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC," + Fake.HexOf(32, "iv").ToUpperInvariant() + "\n\n", StringComparison.Ordinal);
+
     /// <summary>The base64 lines between the BEGIN and END lines (what the rule hashes into the fingerprint).</summary>
     public static string Body(string pem)
     {
