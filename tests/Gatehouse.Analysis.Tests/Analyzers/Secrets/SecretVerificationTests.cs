@@ -27,6 +27,16 @@ public sealed class SecretVerificationTests
         Assert.DoesNotContain(findings, f => f.RuleId == sample.RuleId);
     }
 
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task Each_sample_in_its_realistic_file_keeps_its_rule_severity(SecretSample sample)
+    {
+        var findings = await SecretScanner.ScanAsync(sample.Content, sample.Path);
+
+        var f = Assert.Single(findings, x => x.RuleId == sample.RuleId);
+        Assert.Equal(SecretsAnalyzer.AllRules.Single(r => r.Id == sample.RuleId).DefaultSeverity, f.Severity);
+    }
+
     // ---- checksums
 
     [Fact]
