@@ -46,6 +46,10 @@ def page(rule: dict) -> str:
         notes.append("Verified when an AWS access key ID (base32 body, not a documented example) stands within 512 characters of it (a credentials file or CSV); otherwise reported unverified.")
     if rule.get("validate") in VERIFYING:
         notes.append("**Verified** when the check passes: context (documentation, comments, source maps, minified files) never lowers it.")
+    if rule.get("distinctive"):
+        notes.append("**Distinctive format**: the provider prefix and exact shape are strong evidence on their own, so context (documentation, comments, source maps, minified files) does not lower it; documented examples, placeholders and low-entropy values are still not reported.")
+    elif rule.get("validate") in VERIFYING:
+        notes.append("A value that fails the check is not reported; one that passes keeps its severity in any context.")
     else:
         notes.append("**Unverified** (no checksum or structure to prove it): in context (documentation, examples, comments, source maps, minified lines) it is lowered to low" + (", and dropped when the rule is generic." if rule.get("generic") else "."))
     if rule.get("lowerName"):
@@ -146,19 +150,23 @@ Every match gets a strength:
   npm `npm_`, Gatehouse `ghk_`), a private key block parses as a key (BouncyCastle), a PyPI token decodes to
   its macaroon, an AWS secret key stands beside its access key ID. A value that fails its check is a
   look-alike: it is not reported, and no generic rule reports it either.
-- **unverified**: the format matches but nothing proves it (most provider tokens, connection URLs, JWTs,
-  the generic rules). GitHub documents no public checksum for fine-grained `github_pat_` tokens, so they
-  are unverified.
+- **distinctive**: no checksum, but a provider prefix and exact shape that prose and code do not produce
+  by accident (`sk_live_`, `xoxb-`, `AKIA` + base32, `glpat-`, `SG.…`, `dop_v1_`, `hvs.`, `shpat_`, `github_pat_`,
+  ...; `distinctive` in the rules file). GitHub documents no public checksum for fine-grained `github_pat_`
+  tokens, Slack, Shopify, GitLab and most providers none at all, so their rules are distinctive, not verified.
+- **unverified**: evidence that depends on its surroundings: connection URLs, JWTs, keyword-assigned keys
+  (`aws_secret_access_key = …` without its key ID, Twilio, Mailgun, Heroku, Azure keys) and the generic rules.
 
-**Context lowers only unverified findings** (verified ones keep their severity everywhere: a real AWS key
-pair or a checksum-valid token in a README still rejects). An unverified finding goes down to **low**, and a
-generic one is dropped, when it is:
+**Context lowers only unverified findings** (verified and distinctive ones keep their severity everywhere: a
+real AWS key pair, a checksum-valid token or an `sk_live_` key in a README still rejects). Documented examples,
+placeholders and low-entropy values are never reported in any context. An unverified finding goes down to
+**low**, and a generic one is dropped, when it is:
 
 | context | how it is recognised (`context` in `rules/secrets/rules.json`) |
 |---|---|
 | in a source map | {", ".join(f"`{x}`" for x in CTX["sourceMapExtensions"])} files repeat a bundled file that is scanned itself |
 | minified | names ending {", ".join(f"`{x}`" for x in CTX["minifiedSuffixes"])}, or a line of {CTX["longLine"]} characters or more |
-| documentation | names ending {", ".join(f"`{x}`" for x in CTX["documentationExtensions"])}; names starting {", ".join(f"`{x}`" for x in CTX["documentationNames"])}; a folder or a part of the file name (split at `.`, `-`, `_`) that is one of {", ".join(f"`{x}`" for x in CTX["documentationDirectories"])} |
+| documentation (folders in every layer of a nested path: `usr/share/man/…/x.1.gz!/x.1`) | names ending {", ".join(f"`{x}`" for x in CTX["documentationExtensions"])}; names starting {", ".join(f"`{x}`" for x in CTX["documentationNames"])}; a folder or a part of the file name (split at `.`, `-`, `_`) that is one of {", ".join(f"`{x}`" for x in CTX["documentationDirectories"])} |
 | an example value | the text before it on its line matches `{md_cell(CTX["exampleLine"])}` (OpenAPI/JSON `"example":`, `@example`, `e.g.`) |
 | a comment | the text before it on its line matches `{md_cell(CTX["commentLine"])}` |
 | a local host | connection URLs whose host is localhost, 127.x, ::1 or host.docker.internal |

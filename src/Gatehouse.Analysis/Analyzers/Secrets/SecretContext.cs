@@ -63,7 +63,6 @@ internal sealed class SecretContext
     /// <summary>The file-level context of a path (a nested path's last member counts).</summary>
     public FileContext ForFile(string path, string name)
     {
-        var member = path[(path.LastIndexOf("!/", StringComparison.Ordinal) + 1)..];
         var file = FileContext.None;
         if (EndsWithAny(name, SourceMapExtensions)) file |= FileContext.SourceMap;
         if (EndsWithAny(name, MinifiedSuffixes)) file |= FileContext.Minified;
@@ -72,7 +71,8 @@ internal sealed class SecretContext
             file |= FileContext.Documentation;
         }
 
-        foreach (var segment in member.Split('/', '\\').SkipLast(1))
+        // Folders in every layer: usr/share/man/man1/x.1.gz!/x.1 is a man page.
+        foreach (var segment in path.Split('/', '\\', '!').SkipLast(1))
         {
             if (DocumentationDirectories.Contains(segment)) file |= FileContext.Documentation;
         }

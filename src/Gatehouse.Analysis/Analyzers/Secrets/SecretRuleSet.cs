@@ -163,6 +163,7 @@ internal sealed class SecretRuleSet
                 MinClasses = r.MinClasses,
                 IdentifierWordLength = r.IdentifierWordLength ?? 0,
                 CodeNeedsString = r.CodeNeedsString,
+                Distinctive = r.Distinctive,
             });
         }
 
@@ -243,6 +244,7 @@ internal sealed class SecretRuleSet
         public int MinClasses { get; init; }
         public double? IdentifierWordLength { get; init; }
         public bool CodeNeedsString { get; init; }
+        public bool Distinctive { get; init; }
         public IReadOnlyList<string> IgnoreGlobalAllow { get; init; } = [];
         public string? Validate { get; init; }
         public bool ScanBinary { get; init; }
@@ -302,6 +304,12 @@ internal sealed record SecretRule(
 
     /// <summary>In program source (<see cref="SecretContext.CodeExtensions"/>) the value must be a string literal: unquoted it is an expression (a variable, a property).</summary>
     public bool CodeNeedsString { get; init; }
+
+    /// <summary>
+    /// The format (a provider prefix and exact shape: <c>sk_live_</c>, <c>xoxb-</c>, <c>AKIA</c> + base32) is strong evidence
+    /// by itself, so context does not lower it even without a checksum; placeholders and documented examples still do not count.
+    /// </summary>
+    public bool Distinctive { get; init; }
 
     public Regex[] LowerName => Regexes.Value.LowerName;
 

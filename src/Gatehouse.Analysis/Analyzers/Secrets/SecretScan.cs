@@ -449,14 +449,16 @@ internal sealed class SecretScan
     private static readonly Regex AwsKeyId = new(@"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
     /// <summary>
-    /// The severity to report, or null to drop: a verified secret keeps its rule's severity anywhere;
-    /// an unverified one in context (a local host, a source map, a minified line, documentation, an
+    /// The severity to report, or null to drop: a verified secret, or one in a distinctive format,
+    /// keeps its rule's severity anywhere; an unverified one in context (a local host, a source map, a minified line, documentation, an
     /// example field, a comment) goes down to low, and a generic one there is dropped.
     /// </summary>
     private (Severity? Severity, string? Note) Weigh(SecretRule rule, Strength strength, bool local, string text, int index)
     {
         var severity = rule.Descriptor.DefaultSeverity;
         if (strength == Strength.Verified) return (severity, "verified: " + VerifiedBy(rule));
+        // A distinctive provider format is strong evidence in a README or a bundle as much as in a config file.
+        if (rule.Distinctive) return (severity, null);
         var reason = local ? "the host is local" : ContextOf(text, index);
         if (reason is null) return (severity, null);
         if (rule.Generic) return (null, null);

@@ -75,12 +75,11 @@ public sealed class SecretVerificationTests
         Assert.Equal("secret.pypi-token", f.RuleId);
         Assert.Contains("verified: the token decodes", f.Message, StringComparison.Ordinal);
 
-        // The prefix alone still reports (a mangled real token), but unverified: a README lowers it.
+        // The prefix alone is distinctive enough to report (a mangled real token), unverified.
         var random = "pypi" + "-AgEIcHlwaS5vcmc" + Fake.UrlSafe(70, "random-macaroon");
         var g = Assert.Single(await SecretScanner.ScanAsync("password = " + random + "\n", ".pypirc"));
         Assert.DoesNotContain("verified:", g.Message, StringComparison.Ordinal);
-        Assert.Equal(Severity.Low, Assert.Single(await SecretScanner.ScanAsync("    password = " + random + "\n", "README.md")).Severity);
-        Assert.Equal(Severity.Critical, Assert.Single(await SecretScanner.ScanAsync("    password = " + token + "\n", "README.md")).Severity);
+        Assert.Equal(Severity.Critical, g.Severity);
     }
 
     [Fact]
@@ -264,21 +263,39 @@ public sealed class SecretVerificationTests
         Assert.Contains("verified", f.Message, StringComparison.Ordinal);
     }
 
+    private static string Jwt(string seed) =>
+        Fake.Base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + Fake.Base64Url("{\"sub\":\"" + seed + "\",\"iat\":1700000000}") + "." + Fake.UrlSafe(43, seed);
+
     [Theory]
     [InlineData("README.md")]
     [InlineData("docs/setup.txt")]
     [InlineData("dist/app.js.map")]
     [InlineData("dist/app.min.js")]
     [InlineData("examples/pay.js")]
+    [InlineData("pkg.deb!/data.tar!/usr/share/man/man1/tool.1.gz!/tool.1")]
+    [InlineData("site-packages/lib-1.0.dist-info/METADATA")]
     public async Task An_unverified_token_in_context_is_lowered_to_low(string path)
+    {
+        var f = Assert.Single(await SecretScanner.ScanAsync("fetch(u, { headers: { Authorization: 'Bearer " + Jwt("context") + "' } });\n", path));
+
+        Assert.Equal("secret.jwt", f.RuleId);
+        Assert.Equal(Severity.Low, f.Severity);
+        Assert.Contains("unverified", f.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("dist/app.js.map")]
+    [InlineData("dist/app.min.js")]
+    [InlineData("examples/pay.js")]
+    public async Task A_token_in_a_distinctive_provider_format_keeps_its_severity_in_context(string path)
     {
         var key = "sk" + "_live_" + Fake.Al(24, "context");
 
-        var f = Assert.Single(await SecretScanner.ScanAsync("stripe('" + key + "');\n", path));
+        var f = Assert.Single(await SecretScanner.ScanAsync("// stripe('" + key + "');\n", path));
 
         Assert.Equal("secret.stripe-live-secret-key", f.RuleId);
-        Assert.Equal(Severity.Low, f.Severity);
-        Assert.Contains("unverified", f.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Critical, f.Severity);
     }
 
     [Fact]
@@ -286,10 +303,11 @@ public sealed class SecretVerificationTests
     {
         var line = new StringBuilder("!function(){");
         while (line.Length < 2000) line.Append("var a=function(b){return b+1};");
-        line.Append("var k=\"" + "sk" + "_live_" + Fake.Al(24, "minified") + "\",apiKey=\"" + Fake.Al(30, "minified-generic") + "5\";}();\n");
+        line.Append("var k=\"" + Jwt("minified") + "\",apiKey=\"" + Fake.Al(30, "minified-generic") + "5\";}();\n");
 
         var f = Assert.Single(await SecretScanner.ScanAsync(line.ToString(), "dist/bundle.js"));
 
+        Assert.Equal("secret.jwt", f.RuleId);
         Assert.Equal(Severity.Low, f.Severity);
     }
 
