@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -117,6 +118,10 @@ internal sealed class SecretRuleSet
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var rules = new List<SecretRule>();
+        // The URL rules share their allow-lists: a non-backtracking regex with (?i) costs megabytes, so
+        // each distinct pattern is compiled once for all rules (Regex is safe to share between threads).
+        var shared = new ConcurrentDictionary<string, Regex>(StringComparer.Ordinal);
+        Regex CompileShared(string pattern, string where) => shared.GetOrAdd(pattern, p => Compile(p, AllowOptions, where));
         foreach (var r in file.Rules)
         {
             if (!r.Id.StartsWith("secret.", StringComparison.Ordinal) || r.Id.Length <= "secret.".Length)
@@ -139,10 +144,10 @@ internal sealed class SecretRuleSet
                     pattern,
                     new Regex(r.Regex, ExtractOptions, ExtractTimeout),
                     pattern.GroupNumberFromName("secret"),
-                    [.. r.Allow.Select(a => Compile(a, AllowOptions, "rule " + r.Id + " allow"))],
+                    [.. r.Allow.Select(a => CompileShared(a, "rule " + r.Id + " allow"))],
                     pattern.GroupNumberFromName("name"),
-                    [.. r.AllowName.Select(a => Compile(a, AllowOptions, "rule " + r.Id + " allowName"))],
-                    [.. r.LowerName.Select(a => Compile(a, AllowOptions, "rule " + r.Id + " lowerName"))]);
+                    [.. r.AllowName.Select(a => CompileShared(a, "rule " + r.Id + " allowName"))],
+                    [.. r.LowerName.Select(a => CompileShared(a, "rule " + r.Id + " lowerName"))]);
             }, LazyThreadSafetyMode.ExecutionAndPublication);
             if (compileNow) _ = regexes.Value;
             var descriptor = new RuleDescriptor(r.Id, r.Title, r.Severity, r.RequirementId, r.Description + " Fix: " + r.Rotate);
