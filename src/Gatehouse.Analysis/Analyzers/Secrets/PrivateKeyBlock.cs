@@ -120,20 +120,20 @@ internal static class PrivateKeyBlock
 
     private static bool IsRsa(byte[] der)
     {
-        var key = RsaPrivateKeyStructure.GetInstance(Asn1Sequence.GetInstance(Asn1Object.FromByteArray(der)));
+        var key = RsaPrivateKeyStructure.GetInstance(FirstSequence(der));
         // The modulus must be the product of the primes: random or edited DER fails here.
         return key.Modulus.SignValue > 0 && key.Modulus.Equals(key.Prime1.Multiply(key.Prime2));
     }
 
     private static bool IsEc(byte[] der)
     {
-        var key = ECPrivateKeyStructure.GetInstance(Asn1Sequence.GetInstance(Asn1Object.FromByteArray(der)));
+        var key = ECPrivateKeyStructure.GetInstance(FirstSequence(der));
         return key.GetKey().SignValue > 0;
     }
 
     private static bool IsDsa(byte[] der)
     {
-        var seq = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(der));
+        var seq = FirstSequence(der);
         if (seq.Count != 6) return false;
         var v = new Org.BouncyCastle.Math.BigInteger[6];
         for (var i = 0; i < 6; i++) v[i] = DerInteger.GetInstance(seq[i]).Value;
@@ -143,16 +143,27 @@ internal static class PrivateKeyBlock
         return g.ModPow(x, p).Equals(y);
     }
 
+    /// <summary>
+    /// The first DER object of <paramref name="der"/>, as a sequence. Bytes after it are ignored: keys
+    /// written out after decryption keep their block padding (0x0A × 10 after an RSA key), and the
+    /// structural checks below are what prove the key.
+    /// </summary>
+    private static Asn1Sequence FirstSequence(byte[] der)
+    {
+        using var input = new Asn1InputStream(der);
+        return Asn1Sequence.GetInstance(input.ReadObject() ?? throw new FormatException("no DER object"));
+    }
+
     private static bool IsPkcs8(byte[] der)
     {
-        var info = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+        var info = PrivateKeyInfo.GetInstance(FirstSequence(der));
         var key = PrivateKeyFactory.CreateKey(info);
         return key is not null && key.IsPrivate;
     }
 
     private static bool IsEncryptedPkcs8(byte[] der)
     {
-        var info = EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+        var info = EncryptedPrivateKeyInfo.GetInstance(FirstSequence(der));
         var data = info.GetEncryptedData();
         // Ciphertext of a key is at least a block or two; the algorithm identifier must be present.
         return info.EncryptionAlgorithm?.Algorithm is not null && data.Length >= 32 && data.Length % 8 == 0;
@@ -179,24 +190,39 @@ internal static class PrivateKeyBlock
         _ = ReadString(blob, ref at); // kdf options
         var keys = ReadUInt32(blob, ref at);
         if (keys is 0 or > 16) return false;
+        var keyType = "";
         for (var i = 0; i < keys; i++)
         {
             var publicKey = ReadString(blob, ref at).ToArray();
-            if (OpenSshPublicKeyUtilities.ParsePublicKey(publicKey) is null) return false;
+            var type = 0;
+            keyType = Encoding.ASCII.GetString(ReadString(publicKey, ref type));
+            if (!IsOpenSshKeyType(keyType)) return false;
         }
 
-        var section = ReadString(blob, ref at);
-        if (section.Length < 8 || at != blob.Length) return false;
-        if (cipher == "none")
+        var section = ReadString(blob, ref at).ToArray();
+        // AEAD ciphers append their 16-byte tag after the section.
+        var tag = cipher.EndsWith("-gcm@openssh.com", StringComparison.Ordinal) || cipher == "chacha20-poly1305@openssh.com" ? 16 : 0;
+        if (section.Length < 8 || blob.Length - at != tag) return false;
+        if (cipher != "none")
         {
-            // Unencrypted: the private section must parse (check integers equal, key material of the type).
-            var key = OpenSshPrivateKeyUtilities.ParsePrivateKeyBlob(blob);
-            return key is not null && key.IsPrivate;
+            // Encrypted: a known cipher and ciphertext in whole blocks.
+            return OpenSshCiphers.Contains(cipher) && section.Length % 8 == 0;
         }
 
-        // Encrypted: a known cipher and ciphertext in whole blocks.
-        return OpenSshCiphers.Contains(cipher) && section.Length % 8 == 0;
+        // Unencrypted: the two check integers are equal and the first key names the public key's type;
+        // BouncyCastle then parses the key material (it knows RSA, ECDSA and Ed25519, not DSA).
+        var inner = 8;
+        if (BinaryPrimitives.ReadUInt32BigEndian(section) != BinaryPrimitives.ReadUInt32BigEndian(section.AsSpan(4))) return false;
+        if (Encoding.ASCII.GetString(ReadString(section, ref inner)) != keyType) return false;
+        if (keyType == "ssh-dss") return true;
+        var key = OpenSshPrivateKeyUtilities.ParsePrivateKeyBlob(blob);
+        return key is not null && key.IsPrivate;
     }
+
+    private static bool IsOpenSshKeyType(string type) =>
+        type is "ssh-rsa" or "ssh-dss" or "ssh-ed25519" or "ssh-ed448"
+        || type.StartsWith("ecdsa-sha2-", StringComparison.Ordinal)
+        || type.StartsWith("sk-", StringComparison.Ordinal);
 
     private static ReadOnlySpan<byte> ReadString(byte[] blob, ref int at)
     {

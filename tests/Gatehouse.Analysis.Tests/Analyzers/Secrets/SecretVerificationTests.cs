@@ -128,6 +128,36 @@ public sealed class SecretVerificationTests
     }
 
     [Fact]
+    public async Task A_decrypted_key_that_kept_its_block_padding_still_parses()
+    {
+        var der = Convert.FromBase64String(TestKeys.Body(TestKeys.RsaPkcs1).Replace("\n", "", StringComparison.Ordinal));
+        var padded = Convert.ToBase64String([.. der, .. Enumerable.Repeat((byte)0x0A, 10)]);
+
+        var f = Assert.Single(await SecretScanner.ScanAsync("-----BEGIN RSA PRIVATE" + " KEY-----\n" + padded + "\n-----END RSA PRIVATE KEY-----\n", "keys/key.pem"));
+
+        Assert.Contains("verified", f.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_openssh_key_encrypted_with_aes_gcm_is_a_key_and_one_without_its_tag_is_not()
+    {
+        // openssh-key-v1 layout with an AEAD cipher: the encrypted section is followed by a 16-byte tag.
+        var plain = Convert.FromBase64String(TestKeys.Body(TestKeys.OpenSsh).Replace("\n", "", StringComparison.Ordinal));
+        var at = 15;
+        for (var i = 0; i < 3; i++) at += 4 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(plain.AsSpan(at));
+        at += 4; // key count
+        var publicKey = plain.AsSpan(at, 4 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(plain.AsSpan(at))).ToArray();
+        static byte[] Str(byte[] v) => [.. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v.Length)), .. v];
+        byte[] Blob(int tag) => [.. "openssh-key-v1\0"u8.ToArray(), .. Str("aes256-gcm@openssh.com"u8.ToArray()), .. Str("bcrypt"u8.ToArray()),
+            .. Str(new byte[24]), .. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(1)), .. publicKey,
+            .. Str(System.Security.Cryptography.RandomNumberGenerator.GetBytes(144)), .. new byte[tag]];
+        string Pem(byte[] blob) => "-----BEGIN OPENSSH PRIVATE" + " KEY-----\n" + Convert.ToBase64String(blob, Base64FormattingOptions.InsertLineBreaks).Replace("\r", "", StringComparison.Ordinal) + "\n-----END OPENSSH PRIVATE KEY-----\n";
+
+        Assert.Single(await SecretScanner.ScanAsync(Pem(Blob(16)), "keys/id_ed25519"));
+        Assert.Empty(await SecretScanner.ScanAsync(Pem(Blob(0)), "keys/id_ed25519"));
+    }
+
+    [Fact]
     public async Task A_key_whose_body_was_edited_does_not_parse()
     {
         var pem = TestKeys.RsaPkcs1;
