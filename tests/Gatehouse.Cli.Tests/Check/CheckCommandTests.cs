@@ -170,7 +170,7 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task Sarif_output_validates_against_the_official_sarif_2_1_0_schema()
     {
-        var leaky = Zip(("config/.env", Encoding.UTF8.GetBytes("GITHUB_TOKEN=ghp_" + "Q8d7VfL2mN4pR6tY1uI3oP5aS9dF0gH2jK4l\n")),
+        var leaky = Zip(("config/.env", Encoding.UTF8.GetBytes("STRIPE_KEY=sk_" + "live_Q8d7VfL2mN4pR6tY1uI3oP5aS9dF0gH2jK4l\n")),
             ("docs/a b.svg", Encoding.UTF8.GetBytes("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"x()\"/>")));
         var r = await Run("check", Write("leaky app.zip", leaky), "--clamd", Clamd, "--format", "sarif");
         Assert.Equal(1, r.Code);
@@ -183,7 +183,7 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task Json_output_validates_against_the_documented_report_schema()
     {
-        var leaky = Zip(("config/.env", Encoding.UTF8.GetBytes("GITHUB_TOKEN=ghp_" + "Q8d7VfL2mN4pR6tY1uI3oP5aS9dF0gH2jK4l\n")));
+        var leaky = Zip(("config/.env", Encoding.UTF8.GetBytes("STRIPE_KEY=sk_" + "live_Q8d7VfL2mN4pR6tY1uI3oP5aS9dF0gH2jK4l\n")));
         var r = await Run("check", Write("leaky.zip", leaky), "--clamd", Clamd, "--format", "json");
         var doc = Write("out.json", Encoding.UTF8.GetBytes(r.Out));
         var (code, output) = Validate(Path.Combine(RepoRoot(), "docs", "report-schema.json"), doc);

@@ -13,7 +13,7 @@ internal static class Samples
     /// <summary>A high-severity finding (secret.aws-access-key-id): the default policy rejects it.</summary>
     public static byte[] AppWithLeakedKey() => Zip(
         ("README.md", "# Acme Sync\n"),
-        ("config/settings.ini", "[aws]\nregion = eu-west-1\naccess_key_id = AKIA" + "Q7Z4MBX2LK9PW3RT" + "\n"));
+        ("config/settings.ini", "[aws]\nregion = eu-west-1\naccess_key_id = AKIA" + "Q7Z4MBX2LK7PW3RT" + "\n"));
 
     private static byte[] Zip(params (string Name, string Text)[] files)
     {

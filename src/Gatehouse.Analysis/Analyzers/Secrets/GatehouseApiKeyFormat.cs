@@ -85,7 +85,8 @@ public static class GatehouseApiKeyFormat
         return sb.ToString().PadLeft(width, '0');
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> data)
+    /// <summary>CRC-32 (IEEE 802.3, as zlib computes it).</summary>
+    internal static uint Crc32(ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFF_FFFFu;
         foreach (var b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -42,9 +43,10 @@ internal sealed class SecretRuleSet
 
     private static readonly Lazy<SecretRuleSet> LazyDefault = new(LoadEmbedded);
 
-    private SecretRuleSet(string version, IReadOnlyList<SecretRule> rules, IReadOnlyList<GlobalAllow> globalAllow, FrozenSet<string> lockfiles)
+    private SecretRuleSet(string version, IReadOnlyList<SecretRule> rules, IReadOnlyList<GlobalAllow> globalAllow, FrozenSet<string> lockfiles, SecretContext context)
     {
         Version = version;
+        Context = context;
         Rules = rules;
         GlobalAllow = globalAllow;
         Lockfiles = lockfiles;
@@ -70,6 +72,9 @@ internal sealed class SecretRuleSet
 
     /// <summary>The keywords of the rules that also run on binary files.</summary>
     public KeywordSet BinaryKeywords { get; }
+
+    /// <summary>Where a match sits (documentation, comment, source map, minified line): lowers unverified findings.</summary>
+    public SecretContext Context { get; }
 
     /// <summary>Lockfile names: machine-written hashes, so the generic rules skip them.</summary>
     public FrozenSet<string> Lockfiles { get; }
@@ -113,6 +118,10 @@ internal sealed class SecretRuleSet
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var rules = new List<SecretRule>();
+        // The URL rules share their allow-lists: a non-backtracking regex with (?i) costs megabytes, so
+        // each distinct pattern is compiled once for all rules (Regex is safe to share between threads).
+        var shared = new ConcurrentDictionary<string, Regex>(StringComparer.Ordinal);
+        Regex CompileShared(string pattern, string where) => shared.GetOrAdd(pattern, p => Compile(p, AllowOptions, where));
         foreach (var r in file.Rules)
         {
             if (!r.Id.StartsWith("secret.", StringComparison.Ordinal) || r.Id.Length <= "secret.".Length)
@@ -122,9 +131,9 @@ internal sealed class SecretRuleSet
                 throw new InvalidDataException($"rule {r.Id}: keywords must be non-empty and lower-case");
             if (r.RequiresAll.Any(k => !string.Equals(k, k.ToLowerInvariant(), StringComparison.Ordinal)))
                 throw new InvalidDataException($"rule {r.Id}: requiresAll words must be lower-case");
-            if (r.AllowName.Count > 0 && !r.Regex.Contains("(?<name>", StringComparison.Ordinal))
+            if ((r.AllowName.Count > 0 || r.LowerName.Count > 0) && !r.Regex.Contains("(?<name>", StringComparison.Ordinal))
                 throw new InvalidDataException($"rule {r.Id}: allowName needs a group named 'name' in the regex");
-            if (r.Validate is not null && r.Validate != SecretRule.ValidateJwt && r.Validate != SecretRule.ValidateGatehouseApiKey)
+            if (r.Validate is not null && !SecretRule.Validators.Contains(r.Validate))
                 throw new InvalidDataException($"rule {r.Id}: unknown validator '{r.Validate}'");
             if (r.IgnoreGlobalAllow.FirstOrDefault(id => !globalIds.Contains(id)) is { } unknown)
                 throw new InvalidDataException($"rule {r.Id}: unknown global allow-list '{unknown}'");
@@ -135,9 +144,10 @@ internal sealed class SecretRuleSet
                     pattern,
                     new Regex(r.Regex, ExtractOptions, ExtractTimeout),
                     pattern.GroupNumberFromName("secret"),
-                    [.. r.Allow.Select(a => Compile(a, AllowOptions, "rule " + r.Id + " allow"))],
+                    [.. r.Allow.Select(a => CompileShared(a, "rule " + r.Id + " allow"))],
                     pattern.GroupNumberFromName("name"),
-                    [.. r.AllowName.Select(a => Compile(a, AllowOptions, "rule " + r.Id + " allowName"))]);
+                    [.. r.AllowName.Select(a => CompileShared(a, "rule " + r.Id + " allowName"))],
+                    [.. r.LowerName.Select(a => CompileShared(a, "rule " + r.Id + " lowerName"))]);
             }, LazyThreadSafetyMode.ExecutionAndPublication);
             if (compileNow) _ = regexes.Value;
             var descriptor = new RuleDescriptor(r.Id, r.Title, r.Severity, r.RequirementId, r.Description + " Fix: " + r.Rotate);
@@ -153,13 +163,27 @@ internal sealed class SecretRuleSet
                 r.Validate,
                 r.ScanBinary,
                 r.Generic,
-                r.KeywordInMatch));
+                r.KeywordInMatch)
+            {
+                MinClasses = r.MinClasses,
+                IdentifierWordLength = r.IdentifierWordLength ?? 0,
+                CodeNeedsString = r.CodeNeedsString,
+                Distinctive = r.Distinctive,
+            });
         }
 
         if (rules.Count == 0) throw new InvalidDataException("the secret rules file has no rules");
         // Stable order: specific rules in file order, then the generic ones in file order.
         var ordered = rules.Where(r => !r.Generic).Concat(rules.Where(r => r.Generic)).ToList();
-        return new SecretRuleSet(file.Version, ordered, globals, file.Lockfiles.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
+        var c = file.Context;
+        var context = c is null
+            ? SecretContext.None
+            : new SecretContext(
+                c.DocumentationExtensions, c.DocumentationNames, c.DocumentationDirectories,
+                c.ExampleLine is null ? null : Compile(c.ExampleLine, AllowOptions, "context exampleLine"),
+                c.CommentLine is null ? null : Compile(c.CommentLine, AllowOptions, "context commentLine"),
+                c.SourceMapExtensions, c.MinifiedSuffixes, c.LongLine, c.CodeExtensions);
+        return new SecretRuleSet(file.Version, ordered, globals, file.Lockfiles.ToFrozenSet(StringComparer.OrdinalIgnoreCase), context);
     }
 
     private static Regex Compile(string pattern, RegexOptions options, string where)
@@ -184,6 +208,23 @@ internal sealed class SecretRuleSet
     {
         [JsonPropertyName("$comment")]
         public string? Comment { get; init; }
+
+        public ContextJson? Context { get; init; }
+    }
+
+    private sealed record ContextJson(
+        IReadOnlyList<string> DocumentationExtensions,
+        IReadOnlyList<string> DocumentationNames,
+        IReadOnlyList<string> DocumentationDirectories,
+        string? ExampleLine,
+        string? CommentLine,
+        IReadOnlyList<string> SourceMapExtensions,
+        IReadOnlyList<string> MinifiedSuffixes,
+        int LongLine,
+        IReadOnlyList<string> CodeExtensions)
+    {
+        [JsonPropertyName("$comment")]
+        public string? Comment { get; init; }
     }
 
     private sealed record GlobalAllowJson(string Id, string Description, string? Secret, string? Line, bool Generic);
@@ -204,6 +245,11 @@ internal sealed class SecretRuleSet
         public int MaxLength { get; init; } = int.MaxValue;
         public IReadOnlyList<string> Allow { get; init; } = [];
         public IReadOnlyList<string> AllowName { get; init; } = [];
+        public IReadOnlyList<string> LowerName { get; init; } = [];
+        public int MinClasses { get; init; }
+        public double? IdentifierWordLength { get; init; }
+        public bool CodeNeedsString { get; init; }
+        public bool Distinctive { get; init; }
         public IReadOnlyList<string> IgnoreGlobalAllow { get; init; } = [];
         public string? Validate { get; init; }
         public bool ScanBinary { get; init; }
@@ -241,6 +287,36 @@ internal sealed record SecretRule(
     internal const string ValidateJwt = "jwt";
     /// <summary>Checks the CRC-32 of a Gatehouse API key (<see cref="GatehouseApiKeyFormat"/>).</summary>
     internal const string ValidateGatehouseApiKey = "gatehouse-api-key";
+    /// <summary>The GitHub/npm 2021 format: CRC-32 of the 30 entropy characters in the last 6 (<see cref="TokenChecksums.Crc32Base62"/>).</summary>
+    internal const string ValidateCrc32Base62 = "crc32-base62";
+    /// <summary>The whole match is a PEM/OpenSSH/PGP block that parses as a private key (<see cref="PrivateKeyBlock"/>).</summary>
+    internal const string ValidatePrivateKey = "private-key";
+    /// <summary>Verified when the PyPI token decodes to its macaroon (<see cref="TokenChecksums.IsPyPiMacaroon"/>), else unverified.</summary>
+    internal const string ValidatePyPiMacaroon = "pypi-macaroon";
+    /// <summary>An AWS secret key: verified when an access key ID stands beside it.</summary>
+    internal const string ValidateAwsSecret = "aws-secret";
+
+    internal static readonly FrozenSet<string> Validators = new[]
+    {
+        ValidateJwt, ValidateGatehouseApiKey, ValidateCrc32Base62, ValidatePrivateKey, ValidatePyPiMacaroon, ValidateAwsSecret,
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Fewest character classes (upper, lower, digit, other) the value must use; 0 for no test.</summary>
+    public int MinClasses { get; init; }
+
+    /// <summary>When above 0, values that read as identifiers (<see cref="SecretText.LooksLikeIdentifier"/>) with words this long on average are not secrets.</summary>
+    public double IdentifierWordLength { get; init; }
+
+    /// <summary>In program source (<see cref="SecretContext.CodeExtensions"/>) the value must be a string literal: unquoted it is an expression (a variable, a property).</summary>
+    public bool CodeNeedsString { get; init; }
+
+    /// <summary>
+    /// The format (a provider prefix and exact shape: <c>sk_live_</c>, <c>xoxb-</c>, <c>AKIA</c> + base32) is strong evidence
+    /// by itself, so context does not lower it even without a checksum; placeholders and documented examples still do not count.
+    /// </summary>
+    public bool Distinctive { get; init; }
+
+    public Regex[] LowerName => Regexes.Value.LowerName;
 
     public string Id => Descriptor.Id;
 
@@ -264,7 +340,8 @@ internal sealed record SecretRule(
 /// <param name="Allow">Regexes on the secret value that make a match benign.</param>
 /// <param name="NameGroup">Number of the group named <c>name</c> (the assigned name in generic rules), or -1.</param>
 /// <param name="AllowName">Regexes on that name that make a match benign (<c>token_id</c>, <c>public_key</c>).</param>
-internal sealed record SecretRuleRegexes(Regex Pattern, Regex Extractor, int SecretGroup, Regex[] Allow, int NameGroup, Regex[] AllowName);
+/// <param name="LowerName">Regexes on that name that lower the finding to low (a password for a service on localhost).</param>
+internal sealed record SecretRuleRegexes(Regex Pattern, Regex Extractor, int SecretGroup, Regex[] Allow, int NameGroup, Regex[] AllowName, Regex[] LowerName);
 
 /// <summary>
 /// Lower-case keywords prepared for a case-insensitive multi-string search. <see cref="FindAll"/>

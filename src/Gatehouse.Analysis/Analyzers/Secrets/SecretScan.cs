@@ -28,6 +28,7 @@ internal sealed class SecretScan
     private readonly SecretRuleSet _rules;
     private readonly string _path;
     private readonly bool _lockfile;
+    private readonly FileContext _file;
     private readonly Action<Finding> _report;
     private readonly HashSet<(string Rule, string Hash)> _reported = [];
     // Per window: where each keyword occurs (at most MaxKeywordHits + 1 positions kept).
@@ -50,6 +51,7 @@ internal sealed class SecretScan
         _rules = rules;
         _path = path;
         _lockfile = rules.Lockfiles.Contains(name);
+        _file = rules.Context.ForFile(path, name);
         _report = report;
         _onKeyword = OnKeyword;
     }
@@ -259,10 +261,18 @@ internal sealed class SecretScan
                 var span = (group.Index, group.Index + group.Length);
                 if (group.Length == 0 || Overlaps(span)) return true;
                 var secret = SecretText.Normalize(group.Value);
-                if (secret.Length == 0 || !Accept(rule, m, secret, text, group.Index)) return true;
+                if (secret.Length == 0) return true;
+                var strength = Accept(rule, m, secret, text, group.Index, out var local);
+                if (strength == Strength.Rejected) return true;
                 accepted.Add(span);
+                // A value in a token's format that fails its check is a look-alike: not reported, and
+                // not reported again by a generic rule (TOKEN=ghp_… with a typo).
+                if (strength == Strength.Counterfeit) return true;
                 if (!_reported.Add((rule.Id, SecretText.Sha256Hex(secret)))) return true;
-                Report(rule, secret, firstLine + NewlinesBefore(text, group.Index));
+                var (severity, note) = Weigh(rule, strength, local, text, group.Index);
+                // A generic match that context explains (an identifier in a bundle, a value in the docs) is not reported.
+                if (severity is null) return true;
+                Report(rule, secret, firstLine + NewlinesBefore(text, group.Index), severity.Value, note);
                 return _findings < SecretsAnalyzer.MaxFindingsPerFile;
             }
         }
@@ -353,19 +363,30 @@ internal sealed class SecretScan
         if (list.Count <= MaxKeywordHits) list.Add(position);
     }
 
-    private bool Accept(SecretRule rule, Match match, string secret, string text, int index)
+    /// <summary>
+    /// Whether a match is a secret (<see cref="Strength.Rejected"/> if not), and how sure we are:
+    /// <see cref="Strength.Verified"/> when the value proves itself (checksum, a key that parses, an
+    /// AWS key ID beside its secret). <paramref name="local"/>: a <c>lowerName</c> entry matched (localhost).
+    /// </summary>
+    private Strength Accept(SecretRule rule, Match match, string secret, string text, int index, out bool local)
     {
-        if (secret.Length < rule.MinLength || secret.Length > rule.MaxLength) return false;
+        local = false;
+        if (secret.Length < rule.MinLength || secret.Length > rule.MaxLength) return Strength.Rejected;
         foreach (var allow in rule.Allow)
         {
-            if (allow.IsMatch(secret)) return false;
+            if (allow.IsMatch(secret)) return Strength.Rejected;
         }
 
         if (rule.NameGroup >= 0 && match.Groups[rule.NameGroup] is { Success: true } name)
         {
             foreach (var allow in rule.AllowName)
             {
-                if (allow.IsMatch(name.ValueSpan)) return false;
+                if (allow.IsMatch(name.ValueSpan)) return Strength.Rejected;
+            }
+
+            foreach (var lower in rule.LowerName)
+            {
+                if (lower.IsMatch(name.ValueSpan)) local = true;
             }
         }
 
@@ -375,26 +396,117 @@ internal sealed class SecretScan
             if ((g.Generic && !rule.Generic) || rule.IgnoreGlobalAllow.Contains(g.Id)) continue;
             if (g.Secret is not null && !g.Secret.IsMatch(secret)) continue;
             if (g.Line is not null && !g.Line.IsMatch(line ??= LineAround(text, index))) continue;
-            return false;
+            return Strength.Rejected;
         }
 
-        if (rule.MinEntropy > 0 && SecretText.Entropy(secret) < rule.MinEntropy) return false;
-        if (rule.Validate == SecretRule.ValidateJwt && !SecretText.IsJwt(secret)) return false;
-        // A look-alike whose checksum fails is not a key (a typo, or made up): not reported.
-        if (rule.Validate == SecretRule.ValidateGatehouseApiKey && !GatehouseApiKeyFormat.IsValid(secret)) return false;
-        return !InsideBase64DataUri(text, index);
+        if (rule.MinEntropy > 0 && SecretText.Entropy(secret) < rule.MinEntropy) return Strength.Rejected;
+        if (rule.MinClasses > 0 && SecretText.CharClasses(secret) < rule.MinClasses) return Strength.Rejected;
+        // defaultConfig2, prevToken2, ReactCurrentOwner$1: names, not secrets.
+        if (rule.IdentifierWordLength > 0 && SecretText.LooksLikeIdentifier(secret, rule.IdentifierWordLength)) return Strength.Rejected;
+        // In program source an unquoted value is an expression (`secret: ReactSharedInternals`), not a literal.
+        if (rule.CodeNeedsString && (_file & FileContext.Code) != 0 && !SecretText.InsideStringLiteral(text, index)) return Strength.Rejected;
+        if (InsideBase64DataUri(text, index)) return Strength.Rejected;
+        switch (rule.Validate)
+        {
+            case SecretRule.ValidateJwt:
+                return SecretText.IsJwt(secret) ? Strength.Unverified : Strength.Rejected;
+            case SecretRule.ValidateGatehouseApiKey:
+                // A look-alike whose checksum fails is not a key (a typo, or made up): not reported.
+                return GatehouseApiKeyFormat.IsValid(secret) ? Strength.Verified : Strength.Counterfeit;
+            case SecretRule.ValidateCrc32Base62:
+                return TokenChecksums.Crc32Base62(secret) switch
+                {
+                    true => Strength.Verified,
+                    false => Strength.Counterfeit,
+                    null => Strength.Unverified,
+                };
+            case SecretRule.ValidatePrivateKey:
+                return PrivateKeyBlock.IsValid(match.Value) ? Strength.Verified : Strength.Counterfeit;
+            case SecretRule.ValidatePyPiMacaroon:
+                // The prefix alone is specific enough to report; a token that decodes is proven.
+                return TokenChecksums.IsPyPiMacaroon(secret) ? Strength.Verified : Strength.Unverified;
+            case SecretRule.ValidateAwsSecret:
+                return HasAwsKeyIdNear(text, match.Index, match.Length) ? Strength.Verified : Strength.Unverified;
+            default:
+                return Strength.Unverified;
+        }
     }
 
-    private void Report(SecretRule rule, string secret, int line)
+    /// <summary>An AWS access key ID (base32 body, not a documented example) in the match or within 512 characters of it.</summary>
+    private static bool HasAwsKeyIdNear(string text, int index, int length)
+    {
+        var from = Math.Max(0, index - 512);
+        var to = Math.Min(text.Length, index + length + 512);
+        foreach (var m in AwsKeyId.EnumerateMatches(text.AsSpan(from, to - from)))
+        {
+            if (!text.AsSpan(from + m.Index, m.Length).EndsWith("EXAMPLE", StringComparison.Ordinal)) return true;
+        }
+
+        return false;
+    }
+
+    // AWS access key IDs: a four-letter prefix and 16 characters of base32 (A-Z, 2-7).
+    private static readonly Regex AwsKeyId = new(@"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The severity to report, or null to drop: a verified secret, or one in a distinctive format,
+    /// keeps its rule's severity anywhere; an unverified one in context (a local host, a source map, a minified line, documentation, an
+    /// example field, a comment) goes down to low, and a generic one there is dropped.
+    /// </summary>
+    private (Severity? Severity, string? Note) Weigh(SecretRule rule, Strength strength, bool local, string text, int index)
+    {
+        var severity = rule.Descriptor.DefaultSeverity;
+        if (strength == Strength.Verified) return (severity, "verified: " + VerifiedBy(rule));
+        // A distinctive provider format is strong evidence in a README or a bundle as much as in a config file.
+        if (rule.Distinctive) return (severity, null);
+        var reason = local ? "the host is local" : ContextOf(text, index);
+        if (reason is null) return (severity, null);
+        if (rule.Generic) return (null, null);
+        var lowered = severity > Severity.Low ? Severity.Low : severity;
+        return (lowered, $"unverified, {reason}: lowered to {lowered.ToString().ToLowerInvariant()}");
+    }
+
+    private static string VerifiedBy(SecretRule rule) => rule.Validate switch
+    {
+        SecretRule.ValidatePrivateKey => "the key parses",
+        SecretRule.ValidatePyPiMacaroon => "the token decodes",
+        SecretRule.ValidateAwsSecret => "an access key ID stands beside it",
+        _ => "checksum valid",
+    };
+
+    /// <summary>Why the match is likely not a live secret, or null: see <see cref="SecretContext"/>.</summary>
+    private string? ContextOf(string text, int index)
+    {
+        var context = _rules.Context;
+        if ((_file & FileContext.SourceMap) != 0) return "in a source map";
+        if ((_file & FileContext.Minified) != 0) return "in a minified file";
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, index - 1), Math.Min(index, context.LongLine)) + 1;
+        var lineLong = lineStart == 0 && index >= context.LongLine;
+        if (!lineLong)
+        {
+            var end = text.IndexOf('\n', index, Math.Min(text.Length - index, context.LongLine));
+            lineLong = end < 0 && text.Length - index >= context.LongLine || end >= 0 && end - lineStart >= context.LongLine;
+        }
+
+        if (lineLong) return "on a minified line";
+        if ((_file & FileContext.Documentation) != 0) return "in documentation";
+        var prefix = text.AsSpan(lineStart, index - lineStart);
+        if (context.ExampleLine?.IsMatch(prefix) == true) return "an example value";
+        if (context.CommentLine?.IsMatch(prefix) == true) return "in a comment";
+        return null;
+    }
+
+    private void Report(SecretRule rule, string secret, int line, Severity severity, string? note)
     {
         _findings++;
         var message = $"{rule.Descriptor.Title} in {_path} line {line}";
+        if (note is not null) message += $" ({note})";
         if (_findings == SecretsAnalyzer.MaxFindingsPerFile)
         {
             message += $" (limit of {SecretsAnalyzer.MaxFindingsPerFile} secret findings per file reached; the rest of the file was not searched)";
         }
 
-        _report(new Finding(rule.Id, rule.Descriptor.DefaultSeverity, _path, message,
+        _report(new Finding(rule.Id, severity, _path, message,
             Fingerprints.Of(rule.Id, _path, SecretText.Sha256Hex(secret)))
         {
             RequirementId = rule.Descriptor.RequirementId,
@@ -487,5 +599,18 @@ internal sealed class SecretScan
         return isImage;
 
         static bool IsBase64(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=';
+    }
+
+    /// <summary>How sure a match is a secret.</summary>
+    private enum Strength
+    {
+        /// <summary>Not a secret (allow-listed, a placeholder, an identifier, a failed checksum, a key that does not parse).</summary>
+        Rejected,
+        /// <summary>The format matches but its check fails (checksum, key parse): a look-alike, claimed so no generic rule reports it.</summary>
+        Counterfeit,
+        /// <summary>The format matches, nothing proves it: context may lower it.</summary>
+        Unverified,
+        /// <summary>Proven by the value itself: context never lowers it.</summary>
+        Verified,
     }
 }

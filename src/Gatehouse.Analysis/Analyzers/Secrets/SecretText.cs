@@ -82,6 +82,88 @@ internal static class SecretText
         }
     }
 
+    /// <summary>How many of the classes upper-case letter, lower-case letter, digit and other the value uses (0-4).</summary>
+    public static int CharClasses(ReadOnlySpan<char> value)
+    {
+        bool upper = false, lower = false, digit = false, other = false;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiLetterUpper(c)) upper = true;
+            else if (char.IsAsciiLetterLower(c)) lower = true;
+            else if (char.IsAsciiDigit(c)) digit = true;
+            else other = true;
+        }
+
+        return (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
+    }
+
+    /// <summary>
+    /// True when the value reads as a program identifier, not a random string: identifier characters
+    /// only, digits at most as a suffix (<c>defaultConfig2</c>, <c>ReactCurrentOwner$1</c>,
+    /// <c>prev_token_2</c>), and words (split at case changes, <c>_</c>, <c>$</c>, <c>-</c>) of
+    /// <paramref name="minAverageWord"/> letters or more on average. Random base62 changes case every
+    /// one or two characters and has digits inside, so its words are short.
+    /// </summary>
+    public static bool LooksLikeIdentifier(ReadOnlySpan<char> value, double minAverageWord)
+    {
+        var end = value.Length;
+        while (end > 0 && char.IsAsciiDigit(value[end - 1])) end--;
+        var stem = value[..end];
+        if (stem.Length == 0) return false;
+        var letters = 0;
+        var words = 0;
+        var previous = '\0';
+        foreach (var c in stem)
+        {
+            if (char.IsAsciiDigit(c)) return false;
+            if (c is '_' or '$' or '-')
+            {
+                previous = c;
+                continue;
+            }
+
+            if (!char.IsAsciiLetter(c)) return false;
+            letters++;
+            // A word starts after a separator, at the start, or where lower case turns upper case.
+            if (!char.IsAsciiLetter(previous) || (char.IsAsciiLetterUpper(c) && char.IsAsciiLetterLower(previous))) words++;
+            previous = c;
+        }
+
+        return words > 0 && (double)letters / words >= minAverageWord;
+    }
+
+    /// <summary>
+    /// True when <paramref name="index"/> is inside a string literal on its line: an odd number of
+    /// unescaped quotes of one kind before it (looked at from the line start, at most 2048 characters back).
+    /// </summary>
+    public static bool InsideStringLiteral(string text, int index)
+    {
+        var from = Math.Max(0, index - 2048);
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, index - 1), index - from) + 1;
+        if (lineStart > from) from = lineStart;
+        var open = '\0';
+        for (var i = from; i < index; i++)
+        {
+            var c = text[i];
+            if (c == '\\')
+            {
+                i++;
+                continue;
+            }
+
+            if (open == '\0')
+            {
+                if (c is '"' or '\'' or '`') open = c;
+            }
+            else if (c == open)
+            {
+                open = '\0';
+            }
+        }
+
+        return open != '\0';
+    }
+
     /// <summary>Trims whitespace and trailing escaped newlines (<c>\n</c> inside JSON strings) so the same key hashes the same however it is quoted.</summary>
     public static string Normalize(string value)
     {

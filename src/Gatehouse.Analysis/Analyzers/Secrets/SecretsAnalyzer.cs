@@ -35,7 +35,7 @@ public sealed class SecretsAnalyzer : IFileAnalyzer
 
     public string Id => "secrets";
 
-    public string Version => "1.0.0";
+    public string Version => "1.1.0";
 
     public IReadOnlyList<RuleDescriptor> Rules => _rules.Descriptors;
 

@@ -20,6 +20,7 @@ internal static class Fake
     public const string UpperDigits = Upper + Digits;
     public const string Base64 = Alnum + "+/";
     public const string Url = Alnum + "-_";
+    public const string Base32 = Upper + "234567";
 
     public static string Chars(string alphabet, int length, string seed)
     {

@@ -14,15 +14,16 @@ internal static class SecretSamples
     public static IEnumerable<SecretSample> All()
     {
         // ---- cloud providers
-        var akid = "AK" + "IA" + Fake.Chars(Fake.UpperDigits, 16, "akid");
+        var akid = "AK" + "IA" + Fake.Chars(Fake.Base32, 16, "akid");
         yield return new("secret.aws-access-key-id", "config/app.yml", "aws:\n  region: eu-west-1\n  access_key_id: " + akid + "\n", akid);
         var aws = Fake.B64(40, "aws-secret");
         yield return new("secret.aws-secret-access-key", ".aws/credentials", "[default]\naws_secret_access_key = " + aws + "\n", aws);
-        var akid2 = "AK" + "IA" + Fake.Chars(Fake.UpperDigits, 16, "akid2");
+        var akid2 = "AK" + "IA" + Fake.Chars(Fake.Base32, 16, "akid2");
         var aws2 = Fake.B64(40, "aws-secret-2");
         yield return new("secret.aws-secret-access-key", "credentials.csv", "Access key ID,Secret access key\n" + akid2 + "," + aws2 + "\n", aws2);
 
-        var pemBody = Fake.B64(64, "gcp1") + "\\n" + Fake.B64(64, "gcp2") + "\\n" + Fake.B64(40, "gcp3") + "==";
+        // The key file holds the PEM with JSON-escaped line breaks; the rule's secret is the body as it stands there.
+        var pemBody = TestKeys.Body(TestKeys.RsaPkcs8).Replace("\n", "\\n", StringComparison.Ordinal);
         yield return new("secret.gcp-service-account-key", "sa.json",
             "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo-project\",\n  \"private_key_id\": \"" + Fake.HexOf(40, "gcp-kid") + "\",\n"
             + "  \"private_key\": \"-----BEGIN PRIVATE " + "KEY-----\\n" + pemBody + "\\n-----END PRIVATE KEY-----\\n\",\n"
@@ -55,7 +56,7 @@ internal static class SecretSamples
             ("secret.github-user-to-server-token", "gh" + "u_"), ("secret.github-server-to-server-token", "gh" + "s_"),
         })
         {
-            var t = prefix + F(36, rule);
+            var t = TestKeys.Crc32Token(prefix, rule);
             yield return new(rule, "scripts/release.sh", "export GITHUB_TOKEN=" + t + "\n", t);
         }
 
@@ -71,11 +72,11 @@ internal static class SecretSamples
         yield return new("secret.bitbucket-app-password", "bitbucket.env", "BITBUCKET_APP_PASSWORD=" + atbb + "\n", atbb);
         var bb = F(20, "bitbucket-ctx");
         yield return new("secret.bitbucket-app-password", "settings.py", "BITBUCKET_PASSWORD = '" + bb + "'\n", bb);
-        var npm = "np" + "m_" + F(36, "npm");
+        var npm = TestKeys.Crc32Token("np" + "m_", "npm");
         yield return new("secret.npm-token", ".npmrc", "//registry.npmjs.org/:_authToken=" + npm + "\n", npm);
         var npmrc = Fake.UrlSafe(40, "npmrc");
         yield return new("secret.npmrc-auth-token", ".npmrc", "registry=https://npm.internal.corp/\n//npm.internal.corp/:_authToken=" + npmrc + "\n", npmrc);
-        var pypi = "pypi" + "-AgEIcHlwaS5vcmc" + Fake.UrlSafe(70, "pypi");
+        var pypi = TestKeys.PyPi("pypi");
         yield return new("secret.pypi-token", ".pypirc", "[pypi]\nusername = __token__\npassword = " + pypi + "\n", pypi);
         var nuget = "oy" + "2" + Fake.Chars(Fake.Lower + Fake.Digits, 43, "nuget");
         yield return new("secret.nuget-api-key", "publish.ps1", "dotnet nuget push *.nupkg -k " + nuget + " -s nuget.org\n", nuget);
@@ -172,13 +173,18 @@ internal static class SecretSamples
         yield return new("secret.age-secret-key", "keys.txt", "# created: 2024-01-01\n# public key: age1demo\n" + age + "\n", age);
 
         // ---- private keys, tokens, URLs
-        var rsaBody = string.Join("\n", Enumerable.Range(0, 5).Select(i => Fake.B64(64, "rsa" + i)));
-        yield return new("secret.private-key", "deploy/id_rsa", "-----BEGIN RSA PRIVATE" + " KEY-----\n" + rsaBody + "\n-----END RSA PRIVATE KEY-----\n", rsaBody);
-        var sshBody = string.Join("\n", Enumerable.Range(0, 4).Select(i => Fake.B64(70, "ssh" + i)));
-        yield return new("secret.private-key", "keys/id_ed25519", "-----BEGIN OPENSSH PRIVATE" + " KEY-----\n" + sshBody + "\n-----END OPENSSH PRIVATE KEY-----\n", sshBody);
-        var encBody = string.Join("\n", Enumerable.Range(0, 3).Select(i => Fake.B64(64, "enc" + i)));
-        yield return new("secret.private-key", "tls/server.key",
-            "-----BEGIN RSA PRIVATE" + " KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC," + Fake.HexOf(32, "iv").ToUpperInvariant() + "\n\n" + encBody + "\n-----END RSA PRIVATE KEY-----\n", encBody);
+        // Real keys, generated at run time: the rule parses the block.
+        foreach (var (path, pem) in new[]
+        {
+            ("deploy/id_rsa", TestKeys.RsaPkcs1), ("tls/server.key", TestKeys.RsaPkcs8), ("tls/server.enc.key", TestKeys.RsaEncryptedPkcs8),
+            ("tls/ec.key", TestKeys.Ec), ("keys/id_ed25519", TestKeys.OpenSsh), ("keys/dsa.key", TestKeys.Dsa), ("keys/signing.asc", TestKeys.Pgp),
+        })
+        {
+            yield return new("secret.private-key", path, pem + "\n", TestKeys.Body(pem));
+        }
+
+        var legacy = TestKeys.LegacyEncrypted;
+        yield return new("secret.private-key", "tls/legacy.key", legacy + "\n", TestKeys.Body(legacy));
         var ppk = Fake.B64(44, "ppk-private");
         yield return new("secret.putty-private-key", "keys/deploy.ppk",
             "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key-20240101\nPublic-Lines: 2\n" + Fake.B64(64, "ppk-pub1") + "\n" + Fake.B64(20, "ppk-pub2")

@@ -20,7 +20,7 @@ public sealed class SecretScanLimitsTests
     [Fact]
     public async Task A_binary_file_is_not_searched_for_tokens()
     {
-        var token = "gh" + "p_" + Fake.Al(36, "binary");
+        var token = TestKeys.Crc32Token("gh" + "p_", "binary");
 
         Assert.Empty(await SecretScanner.ScanAsync(BinaryWith("GITHUB_TOKEN=" + token + "\n"), "bin/app"));
     }
@@ -28,8 +28,7 @@ public sealed class SecretScanLimitsTests
     [Fact]
     public async Task A_private_key_inside_a_binary_file_is_found()
     {
-        var body = string.Join("\n", Enumerable.Range(0, 4).Select(i => Fake.B64(64, "bin-key" + i)));
-        var pem = "-----BEGIN PRIVATE" + " KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+        var pem = TestKeys.Ec + "\n";
 
         var f = Assert.Single(await SecretScanner.ScanAsync(BinaryWith(pem), "bin/app"));
 
@@ -85,7 +84,7 @@ public sealed class SecretScanLimitsTests
     [InlineData(5)]
     public async Task A_secret_across_a_window_boundary_is_reported_once_with_its_line(int offset)
     {
-        var token = "gh" + "p_" + Fake.Al(36, "boundary" + offset);
+        var token = TestKeys.Crc32Token("gh" + "p_", "boundary" + offset);
         // One long line without newlines around the window cut, then the token on line 3.
         var filler = new string('x', SecretScan.WindowChars - 2 * SecretScan.Overlap + offset);
         var content = "first\n" + filler + "\n" + new string('y', SecretScan.Overlap - 30) + " " + token + " " + new string('z', 3 * SecretScan.Overlap) + "\nlast\n";
@@ -98,7 +97,7 @@ public sealed class SecretScanLimitsTests
     [Fact]
     public async Task Line_numbers_stay_right_after_many_windows()
     {
-        var token = "np" + "m_" + Fake.Al(36, "late-line");
+        var token = TestKeys.Crc32Token("np" + "m_", "late-line");
         var sb = new StringBuilder();
         for (var i = 0; i < 60_000; i++) sb.Append("line ").Append(i).Append(" of harmless text padding padding\n");
         sb.Append("NPM=").Append(token).Append('\n');
@@ -111,7 +110,7 @@ public sealed class SecretScanLimitsTests
     [Fact]
     public async Task A_file_longer_than_its_declared_length_is_searched_to_the_end()
     {
-        var token = "np" + "m_" + Fake.Al(36, "longer");
+        var token = TestKeys.Crc32Token("np" + "m_", "longer");
         var content = Encoding.UTF8.GetBytes(new string('q', 3 << 20) + "\nNPM=" + token + "\n");
 
         var f = Assert.Single(await SecretScanner.ScanAsync(content, "lies.txt", declaredLength: 10));
@@ -123,7 +122,7 @@ public sealed class SecretScanLimitsTests
     public async Task Reporting_stops_at_the_per_file_limit_and_the_last_finding_says_so()
     {
         var sb = new StringBuilder();
-        for (var i = 0; i < SecretsAnalyzer.MaxFindingsPerFile + 50; i++) sb.Append("t").Append(i).Append('=').Append("np" + "m_" + Fake.Al(36, "cap" + i)).Append('\n');
+        for (var i = 0; i < SecretsAnalyzer.MaxFindingsPerFile + 50; i++) sb.Append("t").Append(i).Append('=').Append(TestKeys.Crc32Token("np" + "m_", "cap" + i)).Append('\n');
 
         var findings = await SecretScanner.ScanAsync(sb.ToString(), "tokens.txt");
 

@@ -60,7 +60,7 @@ public sealed class SecretsAnalyzerTests
     [Fact]
     public async Task A_finding_carries_rule_severity_path_line_message_requirement_and_analyzer()
     {
-        var token = "gh" + "p_" + Fake.Al(36, "shape");
+        var token = TestKeys.Crc32Token("gh" + "p_", "shape");
         var findings = await SecretScanner.ScanAsync("# deploy\n\nexport GITHUB_TOKEN=" + token + "\n", "app.zip!/config/app.yml");
 
         var f = Assert.Single(findings);
@@ -68,7 +68,7 @@ public sealed class SecretsAnalyzerTests
         Assert.Equal(Severity.Critical, f.Severity);
         Assert.Equal("app.zip!/config/app.yml", f.Path);
         Assert.Equal(3, f.Line);
-        Assert.Equal("GitHub personal access token (classic) in app.zip!/config/app.yml line 3", f.Message);
+        Assert.Equal("GitHub personal access token (classic) in app.zip!/config/app.yml line 3 (verified: checksum valid)", f.Message);
         Assert.Equal("GH-SEC-1", f.RequirementId);
         Assert.Equal("secrets", f.AnalyzerId);
     }
@@ -76,7 +76,7 @@ public sealed class SecretsAnalyzerTests
     [Fact]
     public async Task Evidence_shows_only_the_first_and_last_four_characters()
     {
-        var token = "gh" + "p_" + Fake.Al(36, "evidence");
+        var token = TestKeys.Crc32Token("gh" + "p_", "evidence");
         var f = Assert.Single(await SecretScanner.ScanAsync("t=" + token + "\n"));
 
         Assert.Equal(token[..4] + "…" + token[^4..], f.Evidence);
@@ -116,7 +116,7 @@ public sealed class SecretsAnalyzerTests
     [Fact]
     public async Task The_same_secret_twice_in_a_file_is_reported_once()
     {
-        var token = "np" + "m_" + Fake.Al(36, "twice");
+        var token = TestKeys.Crc32Token("np" + "m_", "twice");
 
         var findings = await SecretScanner.ScanAsync("a=" + token + "\nb=" + token + "\n");
 
@@ -135,8 +135,8 @@ public sealed class SecretsAnalyzerTests
     [Fact]
     public async Task A_long_private_key_is_reported_with_its_whole_body()
     {
-        // A 4096-bit RSA key body is about 3.2 KB: longer than the region searched around a keyword.
-        var body = string.Join("\n", Enumerable.Range(0, 50).Select(i => Fake.B64(64, "rsa4096-" + i)));
+        // A 2048-bit RSA key body is about 1.6 KB: longer than the region searched around a keyword.
+        var body = TestKeys.Body(TestKeys.RsaPkcs1);
         var content = "# key\n-----BEGIN RSA PRIVATE" + " KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----\n";
 
         var f = Assert.Single(await SecretScanner.ScanAsync(content, "deploy/id_rsa"));
@@ -173,7 +173,7 @@ public sealed class SecretsAnalyzerTests
     [Fact]
     public async Task A_secret_in_a_utf16_file_with_a_byte_order_mark_is_found()
     {
-        var token = "np" + "m_" + Fake.Al(36, "utf16");
+        var token = TestKeys.Crc32Token("np" + "m_", "utf16");
         var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("token=" + token + "\n")).ToArray();
 
         var f = Assert.Single(await SecretScanner.ScanAsync(bytes, "notes.txt"));
@@ -187,7 +187,7 @@ public sealed class SecretsAnalyzerTests
         var analyzer = new SecretsAnalyzer();
 
         Assert.Equal("secrets", analyzer.Id);
-        Assert.Equal("1.0.0", analyzer.Version);
+        Assert.Equal("1.1.0", analyzer.Version);
         Assert.Equal(SecretsAnalyzer.AllRules, analyzer.Rules);
     }
 }
