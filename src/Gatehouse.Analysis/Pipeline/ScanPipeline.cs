@@ -126,7 +126,7 @@ public sealed class ScanPipeline
             {
                 var analyzer = _fileAnalyzers[i];
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                if (i > 0 && analyzer.SkipsUnpackedArchives && (file.Depth == 0 || file.FullyUnpacked)) continue;
+                if (analyzer.SkipsUnpackedArchives && (file.Depth == 0 || file.FullyUnpacked)) continue;
                 var task = RunOne(analyzer, file, token);
                 if (i == 0) await task;
                 else running.Add(task);
@@ -139,9 +139,8 @@ public sealed class ScanPipeline
         {
             if (file.FullyUnpacked) return;
             var running = new List<Task>();
-            for (var i = 1; i < _fileAnalyzers.Count; i++)
+            foreach (var analyzer in _fileAnalyzers)
             {
-                var analyzer = _fileAnalyzers[i];
                 if (!analyzer.SkipsUnpackedArchives || failures.ContainsKey(analyzer.Id)) continue;
                 running.Add(RunOne(analyzer, file, token));
             }

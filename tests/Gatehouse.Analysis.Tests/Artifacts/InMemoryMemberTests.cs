@@ -17,8 +17,7 @@ public sealed class InMemoryMemberTests : IDisposable
     public async Task Members_up_to_the_threshold_are_handed_over_in_memory_and_larger_ones_as_private_files()
     {
         var small = ArchiveSamples.Utf8(new string('s', 1000));
-        var large = new byte[3000];
-        Random.Shared.NextBytes(large);
+        var large = System.Security.Cryptography.RandomNumberGenerator.GetBytes(3000);
         var zip = ArchiveSamples.Zip(("small.txt", small), ("large.bin", large));
         var walker = new ArchiveWalker(ArchiveSamples.SmallLimits, _scratch, TimeProvider.System) { InMemoryMemberBytes = 2048 };
         var seen = new Dictionary<string, (bool InMemory, byte[] Bytes, string[] TempFiles, UnixFileMode? Mode)>();
