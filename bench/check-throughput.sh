@@ -46,8 +46,10 @@ mb=$(du -sm "$tarball" | cut -f1)
 nfiles=$(find "$corpus" -type f | wc -l)
 echo "corpus: $nfiles files, $mb MB (tar), archives included (scale $scale)"
 
-dotnet build "$repo/src/Gatehouse.Cli" -c Release -nologo -v q >/dev/null
-cli="$repo/src/Gatehouse.Cli/bin/Release/net10.0/gatehouse"
+# The CLI as it ships: published for this runtime, ReadyToRun (precompiled; see Gatehouse.Cli.csproj).
+rid=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
+dotnet publish "$repo/src/Gatehouse.Cli" -c Release -r "$rid" --self-contained false -o "$work/cli" -nologo -v q >/dev/null
+cli="$work/cli/gatehouse"
 
 port=${GATEHOUSE_BENCH_CLAMD_PORT:-3398}
 # clamdscan streams the whole tarball: let clamd take it whole (check sends members, or the artifact when it cannot unpack it).
