@@ -443,10 +443,12 @@ internal sealed class ArchiveWalk
     {
         var path = MemberPath(parent, rawName);
         var temp = NewTempPath();
+        Extracted? x = null;
+        ScanFile? file = null;
         try
         {
             var timing = Profile?.Start("walk.extract");
-            var x = await ExtractAsync(content, temp, path, compressedSize, expectedCrc is not null, declaredLength).ConfigureAwait(false);
+            x = await ExtractAsync(content, temp, path, compressedSize, expectedCrc is not null, declaredLength).ConfigureAwait(false);
             timing?.Stop(x?.Length ?? 0, wentAsync: true);
             if (x is null) return;
             if (declaredLength is { } declared && declared != x.Length)
@@ -460,12 +462,13 @@ internal sealed class ArchiveWalk
                 return;
             }
             var memory = x.Memory;
-            var file = memory is { } m
+            file = memory is { } m
                 ? new ScanFile
                 {
                     Path = path, Depth = parent.Depth + 1, Length = x.Length, Sha256 = x.Sha256,
                     Content = m,
                     Open = () => new MemoryStream(m.Array!, m.Offset, m.Count, writable: false),
+                    ReleaseContent = () => ArrayPool<byte>.Shared.Return(m.Array!),
                 }
                 : new ScanFile
                 {
@@ -495,6 +498,9 @@ internal sealed class ArchiveWalk
         }
         finally
         {
+            // A pooled buffer nobody took over (the pipeline takes it while it analyses the member) goes back now.
+            if (file is not null) file.TakeContentRelease()?.Invoke();
+            else if (x?.Memory is { Array: { } unused }) ArrayPool<byte>.Shared.Return(unused);
             DeleteQuietly(temp);
         }
     }
@@ -512,6 +518,7 @@ internal sealed class ArchiveWalk
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         FileStream? output = null;
+        byte[]? memory = null;
         try
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -520,8 +527,8 @@ internal sealed class ArchiveWalk
             var headerLength = 0;
             long written = 0;
             var limit = InMemoryMemberBytes;
-            // In memory while it fits; the declared size (capped by the limit) only sizes the first buffer.
-            var memory = limit > 0 ? new byte[(int)Math.Clamp(declaredLength ?? CopyBufferSize, 0, limit)] : null;
+            // In memory (a pooled buffer) while it fits; the declared size (capped by the limit) only sizes the first buffer.
+            memory = limit > 0 ? ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declaredLength ?? CopyBufferSize, 1, limit)) : null;
             while (true)
             {
                 var n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), _token).ConfigureAwait(false);
@@ -553,7 +560,13 @@ internal sealed class ArchiveWalk
                 }
                 if (memory is not null && written + n <= limit)
                 {
-                    if (written + n > memory.Length) Array.Resize(ref memory, (int)Math.Min(limit, Math.Max(written + n, memory.Length * 2L)));
+                    if (written + n > memory.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, Math.Max(written + n, memory.Length * 2L)));
+                        memory.AsSpan(0, (int)written).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(memory);
+                        memory = bigger;
+                    }
                     chunk.CopyTo(memory.AsSpan((int)written));
                 }
                 else
@@ -562,8 +575,12 @@ internal sealed class ArchiveWalk
                     {
                         // Past the in-memory limit: spill what we have to a 0600 file in the scan's folder and go on there.
                         output = Storage(() => new FileStream(temp, PrivateFiles.CreateNew(FileAccess.Write, bufferSize: 1)));
-                        if (memory is not null && written > 0) await WriteAsync(output, memory.AsMemory(0, (int)written)).ConfigureAwait(false);
-                        memory = null;
+                        if (memory is not null)
+                        {
+                            if (written > 0) await WriteAsync(output, memory.AsMemory(0, (int)written)).ConfigureAwait(false);
+                            ArrayPool<byte>.Shared.Return(memory);
+                            memory = null;
+                        }
                     }
                     await WriteAsync(output, buffer.AsMemory(0, n)).ConfigureAwait(false);
                 }
@@ -574,12 +591,14 @@ internal sealed class ArchiveWalk
                 // Nothing kept in memory (InMemoryMemberBytes 0) and nothing written: an empty member still gets its file.
                 output = Storage(() => new FileStream(temp, PrivateFiles.CreateNew(FileAccess.Write, bufferSize: 1)));
             }
-            return new Extracted(written, Convert.ToHexStringLower(sha.GetHashAndReset()), crc.Value, header[..headerLength],
-                output is null ? new ArraySegment<byte>(memory!, 0, (int)written) : (ArraySegment<byte>?)null);
+            var kept = output is null ? new ArraySegment<byte>(memory!, 0, (int)written) : (ArraySegment<byte>?)null;
+            memory = null; // handed over with the result
+            return new Extracted(written, Convert.ToHexStringLower(sha.GetHashAndReset()), crc.Value, header[..headerLength], kept);
         }
         finally
         {
             if (output is not null) await output.DisposeAsync().ConfigureAwait(false);
+            if (memory is not null) ArrayPool<byte>.Shared.Return(memory); // a limit or an error ended the extraction
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

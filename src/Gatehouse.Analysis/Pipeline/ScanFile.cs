@@ -28,6 +28,17 @@ public sealed class ScanFile
     /// </summary>
     public ReadOnlyMemory<byte>? Content { get; init; }
 
+    private Action? _releaseContent;
+
+    /// <summary>Returns <see cref="Content"/>'s pooled buffer; whoever takes it (<see cref="TakeContentRelease"/>) calls it once done.</summary>
+    internal Action? ReleaseContent { init => _releaseContent = value; }
+
+    /// <summary>
+    /// Takes over returning the pooled <see cref="Content"/> buffer (the pipeline, which analyses the member after the walker
+    /// moved on); null when there is none or it was taken already. The walker returns a buffer nobody took once its callback returns.
+    /// </summary>
+    internal Action? TakeContentRelease() => Interlocked.Exchange(ref _releaseContent, null);
+
     /// <summary>
     /// Set by the archive walker once it has opened this file as an archive and delivered every member's bytes (no
     /// limit hit, nothing encrypted, corrupt, skipped or left over after the end). Analyzers that scan raw bytes

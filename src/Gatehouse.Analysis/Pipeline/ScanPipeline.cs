@@ -167,13 +167,18 @@ public sealed class ScanPipeline
         // in memory, bounded to a few members in flight.
         var inflight = new List<Task>();
         var maxInFlight = Math.Max(1, MaxMembersInFlight);
+        // Members on disk are the large ones (above the walker's in-memory limit); engines map them (libyara), and
+        // mapped pages count toward the process's memory: one at a time keeps the peak small.
+        Task? largeInFlight = null;
         async ValueTask OnMember(ScanFile file, CancellationToken token)
         {
             ScanFile detached;
             Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
+            Action? release = null;
             if (file.Content is not null)
             {
-                detached = file; // the bytes live as long as the ScanFile
+                detached = file; // the bytes stay ours until the analyzers are done (then back to the pool)
+                release = file.TakeContentRelease();
             }
             else
             {
@@ -195,11 +200,18 @@ public sealed class ScanPipeline
                     Open = () => new SharedFileStream(shared, length),
                 };
             }
+            // Waits without throwing: the previous member's outcome is observed below, with the others.
+            if (handle is not null && largeInFlight is { IsCompleted: false } previous) await Task.WhenAny(previous);
             var task = Task.Run(async () =>
             {
                 try { await RunFileAnalyzers(detached, token); }
-                finally { handle?.Dispose(); }
+                finally
+                {
+                    handle?.Dispose();
+                    release?.Invoke();
+                }
             }, token);
+            if (handle is not null) largeInFlight = task;
             inflight.Add(task);
             if (inflight.Count >= maxInFlight)
             {

@@ -44,6 +44,13 @@ public sealed class ScanProfile
         var cpu = CurrentProcessCpu() - _cpuAtStart;
         var sb = new StringBuilder();
         sb.AppendLine(string.Create(inv, $"profile: wall {wall.TotalSeconds:0.000} s, process CPU {cpu.TotalSeconds:0.000} s ({Environment.ProcessorCount} cores)"));
+        var gc = GC.GetGCMemoryInfo();
+        using (var self = Process.GetCurrentProcess())
+        {
+            sb.AppendLine(string.Create(inv,
+                $"memory: peak RSS {self.PeakWorkingSet64 / 1048576.0:0} MB; GC heap {gc.HeapSizeBytes / 1048576.0:0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0} MB, "
+                + $"allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0} MB in all, collections gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}"));
+        }
         sb.AppendLine(string.Create(inv, $"{"stage",-22} {"calls",8} {"MB",9} {"busy s",9} {"cpu s",9} {"async",7}"));
         foreach (var (name, t) in _stages.OrderByDescending(kv => kv.Value.Busy).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
