@@ -58,21 +58,26 @@ port=${GATEHOUSE_BENCH_CLAMD_PORT:-3398}
 endpoint=$(CLAMD_STREAM_MAX=1000M CLAMD_SCAN_MAX=4000M CLAMD_DISABLE_CACHE=1 "$repo/eng/scripts/clamd.sh" start "$clamd_dir" "$port")
 
 declare -A secs rss best
+clamd_pid=$(cat "$clamd_dir/clamd.bgpid")
+clk=$(getconf CLK_TCK)
+clamd_cpu() { awk '{ print $14 + $15 }' "/proc/$clamd_pid/stat"; } # user + system ticks
 run() { # name, command...
   local name=$1; shift
   sync
   local out="$work/$name.time"
   local status=0
+  local clamd_before; clamd_before=$(clamd_cpu)
   /usr/bin/time -f "%e %M %U %S" -o "$out" "$@" >"$work/$name.out" 2>"$work/$name.err" || status=$?
   # 0 and 1 are answers (pass / found something); anything else means the run itself failed.
   if [ "$status" -gt 1 ]; then echo "bench: $name exited $status: $(tail -n 3 "$work/$name.err")" >&2; fi
-  local user sys
+  local user sys clamd_secs
+  clamd_secs=$(echo "($(clamd_cpu) - $clamd_before) / $clk" | bc -l)
   read -r secs["$name"] rss["$name"] user sys < <(tail -n 1 "$out")
   if [ -z "${best[$name]:-}" ] || [ "$(echo "${secs[$name]} < ${best[$name]}" | bc -l)" = 1 ]; then best["$name"]=${secs[$name]}; fi
   if [[ $name == check-* ]] && [ "${rss[$name]}" -gt "$peak" ]; then peak=${rss[$name]}; fi
-  printf '%-22s %8.2f s %9.1f MB/s %9.0f files/s %7.0f MB peak RSS %7.2f s CPU\n' "$name" "${secs[$name]}" \
+  printf '%-22s %8.2f s %9.1f MB/s %9.0f files/s %7.0f MB peak RSS %7.2f s CPU %7.2f s clamd CPU\n' "$name" "${secs[$name]}" \
     "$(echo "$mb / ${secs[$name]}" | bc -l)" "$(echo "$nfiles / ${secs[$name]}" | bc -l)" "$(echo "${rss[$name]} / 1024" | bc -l)" \
-    "$(echo "$user + $sys" | bc -l)"
+    "$(echo "$user + $sys" | bc -l)" "$clamd_secs"
 }
 # ratio NUMERATOR-SECONDS DENOMINATOR-SECONDS TARGET: "ratio X target Y ok|MISS" (higher is better).
 verdict() {
