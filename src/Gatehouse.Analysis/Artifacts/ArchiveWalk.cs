@@ -213,12 +213,14 @@ internal sealed class ArchiveWalk
     private async Task WalkZipEntriesAsync(ScanFile archive, Stream zip, List<ZipEntryRecord> entries, string[] ancestors)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var links = new LinkedDirectories();
         foreach (var e in entries)
         {
             _token.ThrowIfCancellationRequested();
             CountEntry(archive);
             var path = MemberPath(archive, e.Name);
             CheckName(e.Name, path);
+            CheckThroughLink(links, e.Name, path);
             if (e.IsDirectory)
             {
                 // Extractors make a directory and drop the data, so a scanner that skips it too would miss content.
@@ -227,6 +229,7 @@ internal sealed class ArchiveWalk
                 continue;
             }
             var fileType = e.UnixMode & 0xF000;
+            if (fileType == 0xA000) links.Add(e.Name);
             if (fileType == 0xA000)
             {
                 MarkIncomplete(); // its data (the link target) is read, not delivered as a member
@@ -312,12 +315,15 @@ internal sealed class ArchiveWalk
         await using (reader.ConfigureAwait(false))
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
+            var links = new LinkedDirectories();
             while (await reader.GetNextEntryAsync(copyData: false, _token).ConfigureAwait(false) is { } e)
             {
                 CountEntry(archive);
                 var raw = e.Name;
                 var path = MemberPath(archive, raw);
                 CheckName(raw, path);
+                CheckThroughLink(links, raw, path);
+                if (e.EntryType == TarEntryType.SymbolicLink) links.Add(raw);
                 switch (e.EntryType)
                 {
                     case TarEntryType.Directory:
@@ -653,6 +659,13 @@ internal sealed class ArchiveWalk
     {
         if (EntryNames.TraversalReason(raw) is { } reason)
             Report(ArchiveRules.PathTraversal, path, "name", $"entry name {reason}; a naive extractor would write outside its target directory (zip slip)");
+    }
+
+    /// <summary>Reports an entry stored below a link the same archive stored before it (<see cref="ArchiveRules.LinkTraversal"/>).</summary>
+    private void CheckThroughLink(LinkedDirectories links, string raw, string path)
+    {
+        if (links.Through(raw) is { } link)
+            Report(ArchiveRules.LinkTraversal, path, link, $"the entry is stored below '{EntryNames.Display(link)}', a symbolic link stored earlier in the archive; extracting it writes wherever the link points");
     }
 
     private void ReportLinkEscape(string path, string what, string target) =>

@@ -48,7 +48,7 @@ public sealed class ArchiveWalker : IArtifactExpander
 
     public string Id => "archive";
 
-    public string Version => "1.1.0"; // 1.1.0: archive.corrupt is high (issue 15)
+    public string Version => "1.2.0"; // 1.1.0: archive.corrupt is high; 1.2.0: archive.link-escape is low, archive.link-traversal (issue 15)
 
     /// <summary>Every rule the walker can report, for <c>gatehouse rules</c>, SARIF and docs.</summary>
     public static IReadOnlyList<RuleDescriptor> AllRules => ArchiveRules.All;

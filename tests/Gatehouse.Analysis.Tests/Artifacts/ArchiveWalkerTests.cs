@@ -223,14 +223,14 @@ public sealed class ArchiveWalkerTests
     }
 
     [Fact]
-    public void The_walker_declares_its_identity_and_seven_rules_for_requirement_GH_FILE_2()
+    public void The_walker_declares_its_identity_and_eight_rules_for_requirement_GH_FILE_2()
     {
         var walker = new ArchiveWalker(Policy.Default, Path.GetTempPath());
 
         Assert.Equal("archive", walker.Id);
-        Assert.Equal("1.1.0", walker.Version);
+        Assert.Equal("1.2.0", walker.Version);
         Assert.Equal(
-            ["archive.path-traversal", "archive.link-escape", "archive.special-file", "archive.bomb", "archive.encrypted", "archive.corrupt", "archive.duplicate-entry"],
+            ["archive.path-traversal", "archive.link-escape", "archive.link-traversal", "archive.special-file", "archive.bomb", "archive.encrypted", "archive.corrupt", "archive.duplicate-entry"],
             walker.Rules.Select(r => r.Id));
         Assert.All(walker.Rules, r => Assert.Equal("GH-FILE-2", r.RequirementId));
     }
