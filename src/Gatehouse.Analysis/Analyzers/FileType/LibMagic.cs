@@ -19,6 +19,10 @@ public sealed partial class LibMagic : IDisposable
     private const int MagicNoCheckCompress = 0x0001000;
 
     private readonly System.Collections.Concurrent.ConcurrentBag<Cookie> _idle = [];
+
+    // Each cookie maps the whole ~8 MB database and touches most of it, which counts toward the process's memory; typing
+    // is CPU work, so more cookies than cores buys nothing (issue 15: peak RSS). Callers beyond that wait for a free one.
+    private readonly SemaphoreSlim _cookies = new(Math.Max(1, Environment.ProcessorCount));
     private readonly List<Cookie> _all = [];
     private int _disposed;
 
@@ -48,6 +52,7 @@ public sealed partial class LibMagic : IDisposable
     public string MimeType(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _cookies.Wait();
         var cookie = Rent();
         try
         {
@@ -59,6 +64,7 @@ public sealed partial class LibMagic : IDisposable
         finally
         {
             Return(cookie);
+            _cookies.Release();
         }
     }
 
@@ -81,6 +87,7 @@ public sealed partial class LibMagic : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         lock (_all)
             foreach (var cookie in _all) cookie.Close();
+        _cookies.Dispose();
     }
 
     private static InvalidOperationException Missing(Exception e) =>
