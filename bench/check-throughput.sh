@@ -55,7 +55,9 @@ port=${GATEHOUSE_BENCH_CLAMD_PORT:-3398}
 # clamdscan streams the whole tarball: let clamd take it whole (check sends members, or the artifact when it cannot unpack it).
 # clamd caches clean results by content hash: without DisableCache a second scan of the same bytes (the next peer,
 # the next round) is a cache lookup, not a scan.
-endpoint=$(CLAMD_STREAM_MAX=1000M CLAMD_SCAN_MAX=4000M CLAMD_DISABLE_CACHE=1 "$repo/eng/scripts/clamd.sh" start "$clamd_dir" "$port")
+# Both clients use clamd's unix socket, as on a machine with the OS package (clamdscan prefers LocalSocket from the config).
+CLAMD_STREAM_MAX=1000M CLAMD_SCAN_MAX=4000M CLAMD_DISABLE_CACHE=1 CLAMD_LOCAL_SOCKET=1 "$repo/eng/scripts/clamd.sh" start "$clamd_dir" "$port" >/dev/null
+endpoint="unix:$(cd "$clamd_dir" && pwd)/clamd.sock"
 
 declare -A secs rss best
 clamd_pid=$(cat "$clamd_dir/clamd.bgpid")

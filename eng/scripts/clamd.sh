@@ -7,7 +7,8 @@
 # points clamd at a freshclam-managed database). DIR holds clamd.conf, db/, tmp/, clamd.log, clamd.pid.
 # Environment: CLAMD_DB_SRC (default: the repository's rules/clamav), CLAMD_READY_SECONDS (default 60),
 # CLAMD_STREAM_MAX (largest stream/file, default 100M), CLAMD_SCAN_MAX (data scanned per stream, default 400M),
-# CLAMD_DISABLE_CACHE=1 (no cache of clean results: benchmarks scan the same bytes more than once).
+# CLAMD_DISABLE_CACHE=1 (no cache of clean results: benchmarks scan the same bytes more than once),
+# CLAMD_LOCAL_SOCKET=1 (also listen on the unix socket DIR/clamd.sock, as the OS package's clamd does).
 set -euo pipefail
 cmd=${1:?usage: clamd.sh start DIR PORT | stop DIR}
 dir=${2:?usage: clamd.sh start DIR PORT | stop DIR}
@@ -93,6 +94,7 @@ AlertBrokenExecutables yes
 HeuristicAlerts yes
 Bytecode no
 ${CLAMD_DISABLE_CACHE:+DisableCache yes}
+${CLAMD_LOCAL_SOCKET:+LocalSocket $dir/clamd.sock}
 CONF
     : >"$dir/clamd.log"
     # Foreground clamd in the background: its PID is ours to stop. stdin/stdout/stderr are detached so

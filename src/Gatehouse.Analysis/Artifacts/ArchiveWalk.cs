@@ -112,6 +112,7 @@ internal sealed class ArchiveWalk
                     var offset = ArchiveSniffer.CrxZipOffset(header.AsSpan(0, headerLength), archive.Length);
                     if (offset < 0) ReportCorrupt(archive.Path, "crx-header", "the CRX header is not version 2 or 3, or points past the end of the file");
                     else await WalkZipAsync(archive, offset, ancestors).ConfigureAwait(false);
+                    coverage.Complete = false; // the CRX header (keys, signatures: any size) is not a member
                     break;
                 case ArchiveFormat.Gzip:
                     await WalkGzipAsync(archive, ancestors).ConfigureAwait(false);

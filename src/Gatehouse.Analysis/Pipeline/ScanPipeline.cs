@@ -11,7 +11,8 @@ public sealed record ScanProgress(int Files, long Bytes, string CurrentPath);
 
 /// <summary>
 /// The engine: unpack with limits, run every file analyzer on every file (nested archives included),
-/// run artifact analyzers once, then decide. Each analyzer is isolated: its exception becomes a
+/// run artifact analyzers once, then decide. Byte scanners (<see cref="IFileAnalyzer.SkipsUnpackedArchives"/>:
+/// YARA, ClamAV) see an archive the walker unpacked whole only through its members (issue 15). Each analyzer is isolated: its exception becomes a
 /// recorded failure (verdict incomplete), never a crash and never a pass. An analyzer whose engine is
 /// unavailable is not called again for the rest of the scan.
 /// </summary>

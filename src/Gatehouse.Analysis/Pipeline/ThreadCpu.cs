@@ -6,11 +6,11 @@ namespace Gatehouse.Analysis.Pipeline;
 internal static partial class ThreadCpu
 {
     private const int ClockThreadCpuTimeId = 3;
-    private static readonly bool Available = OperatingSystem.IsLinux();
+    private static bool s_available = OperatingSystem.IsLinux();
 
     public static TimeSpan Now()
     {
-        if (!Available) return TimeSpan.Zero;
+        if (!s_available) return TimeSpan.Zero;
         try
         {
             return clock_gettime(ClockThreadCpuTimeId, out var ts) == 0
@@ -19,6 +19,7 @@ internal static partial class ThreadCpu
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
+            s_available = false; // the profile's CPU columns stay zero; asked once, not on every call
             return TimeSpan.Zero;
         }
     }

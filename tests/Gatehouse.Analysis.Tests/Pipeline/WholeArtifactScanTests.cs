@@ -104,7 +104,15 @@ public sealed class WholeArtifactScanTests : IDisposable
             { "truncated.tar.gz", tarGz[..(tarGz.Length - 12)] },
             { "oversize.zip", ArchiveSamples.Zip(("big.bin", new byte[(4 << 20) + 10]), ("small.txt", Text("s"))) },
             { "symlink.zip", new ZipBuilder().Add("link", "target.txt", new ZipEntrySpec { UnixMode = 0xA000 | 0x1FF }).ToArray() },
+            { "extension.crx", Crx3(zip) },
         };
+    }
+
+    /// <summary>A CRX3 file: "Cr24", version 3, a header of <c>n</c> bytes (here arbitrary, as a signed header may be), then the zip.</summary>
+    private static byte[] Crx3(byte[] zip)
+    {
+        var header = Text("header bytes that are not a member");
+        return [(byte)'C', (byte)'r', (byte)'2', (byte)'4', 3, 0, 0, 0, (byte)header.Length, 0, 0, 0, .. header, .. zip];
     }
 
     [Theory]
