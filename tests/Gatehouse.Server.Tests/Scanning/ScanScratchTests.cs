@@ -78,7 +78,8 @@ public sealed class ScanScratchTests
         var (dev, token) = await app.UserWithTokenAsync(Roles.Developer, "dev");
         var org = await app.CreateOrganizationAsync(dev.Id);
         using var client = app.ClientWith(token);
-        var location = await UploadAsync(client, org.Id, Zip(members: 12, size: 4096), "vendor-app.zip");
+        // Members above the engine's in-memory limit (1 MiB), so the walker extracts them into the scan's folder.
+        var location = await UploadAsync(client, org.Id, Zip(members: 3, size: Gatehouse.Analysis.Artifacts.ArchiveWalker.DefaultInMemoryMemberBytes + 4096), "vendor-app.zip");
 
         // clamd never answers, so the scan holds: the artifact and members the walker is extracting sit in its folder.
         var folder = await Eventually(() => ScanFolders(app.DataDirectory).SingleOrDefault(
