@@ -12,7 +12,7 @@ public sealed class ApkVersionSchemeTests
     {
         var bad = new List<string>();
         int comparisons = 0, validity = 0;
-        var lines = File.ReadAllLines(Path.Combine(VersionFixtures.DataDir(), "apk-version.data"));
+        var lines = File.ReadAllLines(Path.Combine(OsVersionFixtures.DataDir(), "apk-version.data"));
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];

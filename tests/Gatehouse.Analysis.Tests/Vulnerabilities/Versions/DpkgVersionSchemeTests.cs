@@ -12,10 +12,10 @@ public sealed class DpkgVersionSchemeTests
     [Fact]
     public void Agrees_with_dpkg_on_every_recorded_pair()
     {
-        var pairs = VersionFixtures.Pairs("dpkg-pairs.tsv");
+        var pairs = OsVersionFixtures.Pairs("dpkg-pairs.tsv");
         Assert.True(pairs.Count >= 500, $"only {pairs.Count} pairs");
         Assert.True(pairs.Count(p => p.Expected != "invalid") >= 400, "too few valid pairs");
-        var bad = VersionFixtures.Mismatches(S, "dpkg-pairs.tsv");
+        var bad = OsVersionFixtures.Mismatches(S, "dpkg-pairs.tsv");
         Assert.True(bad.Count == 0, string.Join('\n', bad));
     }
 

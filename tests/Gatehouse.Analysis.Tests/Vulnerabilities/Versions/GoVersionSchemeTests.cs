@@ -10,7 +10,7 @@ public sealed class GoVersionSchemeTests
     [Fact]
     public void Agrees_with_x_mod_semver_test_table()
     {
-        var rows = File.ReadAllLines(Path.Combine(VersionFixtures.DataDir(), "go-semver.data"))
+        var rows = File.ReadAllLines(Path.Combine(OsVersionFixtures.DataDir(), "go-semver.data"))
             .Where(l => !l.StartsWith('#')).Select(l => l.Split('\t')).ToList();
         Assert.True(rows.Count >= 30);
         var bad = new List<string>();

@@ -16,7 +16,7 @@ public sealed partial class RpmVersionSchemeTests
     {
         var bad = new List<string>();
         var n = 0;
-        foreach (var line in File.ReadAllLines(Path.Combine(VersionFixtures.DataDir(), "rpm-vercmp.data")))
+        foreach (var line in File.ReadAllLines(Path.Combine(OsVersionFixtures.DataDir(), "rpm-vercmp.data")))
         {
             if (line.StartsWith('#')) continue;
             var m = Line().Match(line);

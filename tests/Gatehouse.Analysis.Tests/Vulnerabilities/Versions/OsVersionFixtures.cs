@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Gatehouse.Analysis.Tests.Vulnerabilities.Versions;
 
 /// <summary>Reads the tab-separated version-pair fixtures in data/ (a, b, expected sign or "invalid"; '#' starts a comment).</summary>
-internal static class VersionFixtures
+internal static class OsVersionFixtures
 {
     public static string DataDir([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "data");
 
