@@ -42,10 +42,7 @@ public static class ManifestCatalogers
                 var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
                 var version = root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
                 if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(version)) return null;
-                var slash = name.StartsWith('@') ? name.IndexOf('/', StringComparison.Ordinal) : -1;
-                return PackageUrl.TryCreate("npm", slash > 0 ? name[..slash] : null, slash > 0 ? name[(slash + 1)..] : name, version, null, null, out var purl, out _)
-                    ? new CatalogedPackage("npm", name, version, purl, declaredIn)
-                    : null;
+                return NpmPackages.Create(name, version, declaredIn);
             }
             catch (JsonException)
             {

@@ -82,11 +82,7 @@ public static class NpmLockCataloger
                 // v1 writes aliases and non-registry sources as the version ("npm:other@1.0.0", "github:user/repo#sha", "file:../x").
                 if (version.Contains(':', StringComparison.Ordinal)) return;
                 if (!seen.Add(name + "@" + version)) return;
-                var slash = name.StartsWith('@') ? name.IndexOf('/', StringComparison.Ordinal) : -1;
-                var ns = slash > 0 ? name[..slash] : null;
-                var bare = slash > 0 ? name[(slash + 1)..] : name;
-                if (!PackageUrl.TryCreate("npm", ns, bare, version, null, null, out var purl, out _)) return;
-                packages.Add(new CatalogedPackage("npm", name, version, purl, declaredIn));
+                if (NpmPackages.Create(name, version, declaredIn) is { } package) packages.Add(package);
             }
         }
         catch (JsonException e)

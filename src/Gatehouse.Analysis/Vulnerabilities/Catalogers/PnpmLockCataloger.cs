@@ -64,9 +64,7 @@ public static class PnpmLockCataloger
             if (value is YamlMappingNode entry && entry.Children.TryGetValue(new YamlScalarNode("dev"), out var dev) && dev is YamlScalarNode { Value: "true" }) continue;
             var (name, version) = Split(key);
             if (name is null || version is null || !seen.Add(name + "@" + version)) continue;
-            var slash = name.StartsWith('@') ? name.IndexOf('/', StringComparison.Ordinal) : -1;
-            if (PackageUrl.TryCreate("npm", slash > 0 ? name[..slash] : null, slash > 0 ? name[(slash + 1)..] : name, version, null, null, out var purl, out _))
-                packages.Add(new CatalogedPackage("npm", name, version, purl, declaredIn));
+            if (NpmPackages.Create(name, version, declaredIn) is { } package) packages.Add(package);
         }
         return packages;
     }

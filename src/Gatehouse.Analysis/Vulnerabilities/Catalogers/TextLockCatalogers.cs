@@ -66,9 +66,7 @@ public static class TextLockCatalogers
         void Add(string packageName, string version)
         {
             if (version.Length == 0 || version.Contains(':', StringComparison.Ordinal) || !seen.Add(packageName + "@" + version)) return;
-            var slash = packageName.StartsWith('@') ? packageName.IndexOf('/', StringComparison.Ordinal) : -1;
-            if (PackageUrl.TryCreate("npm", slash > 0 ? packageName[..slash] : null, slash > 0 ? packageName[(slash + 1)..] : packageName, version, null, null, out var purl, out _))
-                packages.Add(new CatalogedPackage("npm", packageName, version, purl, declaredIn));
+            if (NpmPackages.Create(packageName, version, declaredIn) is { } package) packages.Add(package);
         }
     }
 
