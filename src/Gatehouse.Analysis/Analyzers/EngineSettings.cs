@@ -23,4 +23,10 @@ public sealed record EngineSettings
 
     /// <summary>Most connections to clamd at once (default 4, 1 to 64): members are scanned side by side.</summary>
     public int ClamdConnections { get; init; } = Malware.ClamAv.ClamAvOptions.DefaultMaxConnections;
+
+    /// <summary>
+    /// The advisory store packages are matched against (issue 16); null: no matching (the <c>vulnerabilities</c> engine is
+    /// then missing, which makes the verdict incomplete when the policy's <c>requiredEngines</c> names it).
+    /// </summary>
+    public Vulnerabilities.Matching.IAdvisorySource? Advisories { get; init; }
 }

@@ -31,6 +31,12 @@ public sealed class AnalysisContext
     /// </summary>
     public string? TempDirectory { get; }
 
+    /// <summary>
+    /// The scan's package inventory (issue 16): the <c>dependencies</c> analyzer adds what its catalogers find, artifact
+    /// analyzers read it once the walk is over. Null outside a pipeline scan (e.g. a unit test's own context).
+    /// </summary>
+    public Vulnerabilities.Packages.PackageInventory? Packages { get; init; }
+
     /// <summary>Records a finding; the pipeline applies severity overrides from the policy.</summary>
     public void Report(Finding finding) => _report(finding);
 }

@@ -79,6 +79,7 @@ public sealed class ScanPipeline
         var files = 0;
         long bytes = 0;
         var maxDepth = 0;
+        var inventory = new Vulnerabilities.Packages.PackageInventory();
 
         // Analyzers see the artifact under a neutral name (keeping its extension), so fingerprints do not
         // change when the same content arrives as app-1.2.zip and then app-1.3.zip; the real name is put
@@ -150,7 +151,7 @@ public sealed class ScanPipeline
 
         Task RunOne(IFileAnalyzer analyzer, ScanFile file, CancellationToken token)
         {
-            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory);
+            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory };
             if (Profile is not { } profile) return Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
             var stage = file.Depth == 0 ? analyzer.Id + " (artifact)" : analyzer.Id;
             return Isolate(analyzer, async () =>
@@ -264,7 +265,7 @@ public sealed class ScanPipeline
             foreach (var analyzer in _artifactAnalyzers)
             {
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory);
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory };
                 await Isolate(analyzer, () => analyzer.AnalyzeAsync(root, context, token), token);
             }
         }
@@ -295,7 +296,10 @@ public sealed class ScanPipeline
         var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         return new ScanReport(ScanReport.CurrentSchemaVersion, "gatehouse", ToolVersion,
             new ArtifactInfo(displayName, root.Sha256, root.Length, artifactType, root.DetectedType),
-            verdict, reasons, ordered, runs, new ScanStats(files, bytes, maxDepth, elapsed, bySeverity));
+            verdict, reasons, ordered, runs, new ScanStats(files, bytes, maxDepth, elapsed, bySeverity))
+        {
+            Packages = inventory.Snapshot(),
+        };
     }
 
     /// <summary>Engine names in policy map to analyzer ids: <c>clamav</c> → <c>malware.clamav</c>.</summary>

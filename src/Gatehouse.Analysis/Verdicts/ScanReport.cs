@@ -42,4 +42,11 @@ public sealed record ScanReport(
     ScanStats Stats)
 {
     public const string CurrentSchemaVersion = "1.0";
+
+    /// <summary>
+    /// The packages the scan found (issue 16), for the SBOM and for re-matching later; not part of the report's JSON
+    /// (the SBOM is its own document, CycloneDX).
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<Vulnerabilities.Packages.CatalogedPackage> Packages { get; init; } = [];
 }
