@@ -16,7 +16,7 @@ public sealed class SbomCliTests : IDisposable
 
     private string Data => Path.Combine(_dir, "data");
 
-    private async Task<(int Code, string Out, string Err)> Run(Dictionary<string, string>? variables, params string[] args)
+    private async Task<(int Code, string Out, string Err)> RunWith(Dictionary<string, string>? variables, params string[] args)
     {
         using var o = new StringWriter();
         using var e = new StringWriter();
@@ -29,7 +29,7 @@ public sealed class SbomCliTests : IDisposable
         return (code, o.ToString(), e.ToString());
     }
 
-    private Task<(int Code, string Out, string Err)> Run(params string[] args) => Run(null, args);
+    private Task<(int Code, string Out, string Err)> Run(params string[] args) => RunWith(null, args);
 
     private const string Lockfile = """
         {
@@ -96,7 +96,7 @@ public sealed class SbomCliTests : IDisposable
         var missingStore = await Run("sbom", App(), "--advisories", Path.Combine(_dir, "nowhere"));
         Assert.Equal(2, missingStore.Code);
         Assert.Contains("cli.invalid-argument", missingStore.Err, StringComparison.Ordinal);
-        Assert.Equal(2, (await Run(new() { ["GATEHOUSE_ADVISORIES"] = "nowhere" }, "check", App(), "--clamd", "off")).Code);
+        Assert.Equal(2, (await RunWith(new() { ["GATEHOUSE_ADVISORIES"] = "nowhere" }, "check", App(), "--clamd", "off")).Code);
         Assert.Equal(2, (await Run("sbom", App(), "--format", "spdx")).Code);
     }
 
