@@ -56,6 +56,7 @@ public sealed class SbomCliTests : IDisposable
     private string App()
     {
         var path = Path.Combine(_dir, "shop app.zip");
+        if (File.Exists(path)) return path;
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         using (var s = zip.CreateEntry("shop/package-lock.json").Open()) s.Write(Encoding.UTF8.GetBytes(Lockfile));
         using (var s = zip.CreateEntry("shop/index.js").Open()) s.Write("module.exports = 1;\n"u8);
