@@ -17,8 +17,9 @@ var random = new Random(16);
 
 string[] ecosystems = ["npm", "PyPI", "Maven", "NuGet", "Go", "crates.io", "RubyGems", "Packagist", "Debian:12", "Alpine:v3.20"];
 int[] weights = [30, 15, 15, 5, 8, 4, 5, 5, 8, 5]; // roughly osv.dev's mix
-// Package names: a few thousand per ecosystem, so packages have several advisories each, as popular ones do.
-const int NamesPerEcosystem = 4000;
+// Package names: 20,000 per ecosystem, so an affected name has one to a few advisories (npm, the largest share, about
+// three), as in osv.dev's data; the SBOM's packages are drawn half from these names, half from ten times as many.
+const int NamesPerEcosystem = 20_000;
 string Name(string eco, int i) => eco switch
 {
     "Maven" => $"org.example{i % 97}:artifact-{i}",

@@ -3,16 +3,15 @@ using Gatehouse.Analysis.Vulnerabilities.Versions;
 namespace Gatehouse.Analysis.Vulnerabilities.Matching;
 
 /// <summary>
-/// Remembers a scheme's answers for the length of one match call: a package's version is checked and compared against
-/// every candidate advisory's events, and the schemes parse both strings on every call. Not thread-safe (one per call);
-/// bounded, so hostile records cannot grow it without limit.
+/// Remembers which versions a scheme accepts for the length of one match call: a package's version is checked against
+/// every candidate advisory, and the schemes parse the string on every call. Not thread-safe (one per call); bounded, so
+/// hostile records cannot grow it without limit.
 /// </summary>
 internal sealed class MemoizingVersionScheme(IVersionScheme inner) : IVersionScheme
 {
     private const int MaxEntries = 100_000;
 
     private readonly Dictionary<string, bool> _valid = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string, string), int?> _compared = [];
 
     public string Ecosystem => inner.Ecosystem;
 
@@ -24,12 +23,6 @@ internal sealed class MemoizingVersionScheme(IVersionScheme inner) : IVersionSch
         return valid;
     }
 
-    public int? Compare(string a, string b)
-    {
-        if (_compared.TryGetValue((a, b), out var known)) return known;
-        // An invalid side makes the answer null without parsing the other.
-        var result = IsValid(a) && IsValid(b) ? inner.Compare(a, b) : null;
-        if (_compared.Count < MaxEntries) _compared[(a, b)] = result;
-        return result;
-    }
+    // Comparisons are not remembered: a package version meets each advisory's own event versions, so pairs rarely repeat.
+    public int? Compare(string a, string b) => inner.Compare(a, b);
 }
