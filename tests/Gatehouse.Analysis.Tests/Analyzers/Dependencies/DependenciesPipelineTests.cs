@@ -93,8 +93,8 @@ public sealed class DependenciesPipelineTests : IDisposable
         var report = await Scan(tar, "rootfs.tar");
 
         Assert.Equal(
-            ["pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12.5&upstream=openssl",
-             "pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1?arch=amd64&distro=debian-12.5&upstream=perl"],
+            ["pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12.5",
+             "pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1?arch=amd64&distro=debian-12.5"],
             report.Packages.Select(p => p.Purl.ToString()));
         Assert.All(report.Packages, p => Assert.Equal("Debian:12", p.Ecosystem));
         Assert.Equal("openssl", report.Packages[0].SourceName);
