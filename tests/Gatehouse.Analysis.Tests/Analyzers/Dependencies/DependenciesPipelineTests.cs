@@ -114,6 +114,22 @@ public sealed class DependenciesPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Rpm_packages_from_an_rpmdb_sqlite_get_the_distribution_of_their_root()
+    {
+        var db = Tests.Vulnerabilities.Catalogers.RpmDbCatalogerTests.Database(_dir,
+            Tests.Vulnerabilities.Catalogers.RpmDbCatalogerTests.HeaderBlob("openssl-libs", "3.0.7", "27.el9", 1, "x86_64", "openssl-3.0.7-27.el9.src.rpm"));
+        var tar = Tar([("usr/lib/sysimage/rpm/rpmdb.sqlite", db), ("etc/os-release", Utf8("NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID=\"9.3\"\n"))]);
+        var report = await Scan(tar, "rocky.tar");
+
+        var openssl = Assert.Single(report.Packages);
+        Assert.Equal("pkg:rpm/rocky/openssl-libs@3.0.7-27.el9?arch=x86_64&distro=rocky-9.3&epoch=1", openssl.Purl.ToString());
+        Assert.Equal("Rocky Linux:9", openssl.Ecosystem);
+        Assert.Equal("openssl", openssl.SourceName);
+        Assert.Empty(report.Findings);
+        Assert.Empty(Directory.GetFiles(_dir, "rpmdb-*")); // the private copy SQLite read is gone
+    }
+
+    [Fact]
     public async Task A_malformed_lockfile_is_a_medium_finding_that_sends_the_version_to_review()
     {
         var report = await Scan(Zip(("package-lock.json", Utf8("{\"packages\": {\"node_modules/x\": ")), ("Cargo.lock", Utf8("[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"))), "app.zip");
