@@ -68,6 +68,15 @@ public sealed class DependenciesPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lockfile_checked_on_its_own_is_read_by_its_real_name()
+    {
+        var report = await Scan(Utf8(PackageLock), "package-lock.json");
+
+        Assert.Equal(["pkg:npm/%40babel/core@7.24.0", "pkg:npm/lodash@4.17.21"], report.Packages.Select(p => p.Purl.ToString()));
+        Assert.All(report.Packages, p => Assert.Equal("package-lock.json", p.DeclaredIn));
+    }
+
+    [Fact]
     public async Task A_pom_properties_in_a_jar_inside_a_war_inside_a_zip_is_found()
     {
         var jar = Zip(("META-INF/MANIFEST.MF", Utf8("Manifest-Version: 1.0\n")),
