@@ -34,7 +34,7 @@ public static class AdvisoryEcosystems
         "Debian" or "Ubuntu" => DpkgVersionScheme.Instance,
         "Alpine" => ApkVersionScheme.Instance,
         "Red Hat" or "Rocky Linux" or "AlmaLinux" or "openSUSE" or "SUSE" => RpmVersionScheme.Instance,
-        // Packagist: Composer's scheme arrives separately; until it is registered here, Packagist ranges are uncertain.
+        "Packagist" => ComposerVersionScheme.Instance,
         _ => null,
     };
 

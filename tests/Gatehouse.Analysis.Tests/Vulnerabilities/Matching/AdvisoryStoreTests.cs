@@ -203,11 +203,24 @@ public sealed class AdvisoryStoreTests : IDisposable
     public void An_ecosystem_without_a_version_scheme_gives_uncertain_matches_never_silence()
     {
         using var store = AdvisoryStore.Open(_dir, _time);
-        Import(store, Record("GHSA-pppp-pppp-pppp", "2024-01-01T00:00:00Z", "Packagist", "guzzlehttp/guzzle", "7.4.5"));
+        Import(store, Record("HSEC-2023-0001", "2024-01-01T00:00:00Z", "Hackage", "aeson", "2.0.1.0"));
 
-        var match = Assert.Single(store.Match([Pkg("Packagist", "composer", "guzzlehttp", "guzzle", "7.4.4")], CancellationToken.None));
+        var match = Assert.Single(store.Match([Pkg("Hackage", "hackage", null, "aeson", "2.0.0.0")], CancellationToken.None));
 
         Assert.True(match.Uncertain);
+    }
+
+    [Fact]
+    public void Packagist_versions_are_ordered_by_composer_rules()
+    {
+        using var store = AdvisoryStore.Open(_dir, _time);
+        Import(store, Record("GHSA-pppp-pppp-pppp", "2024-01-01T00:00:00Z", "Packagist", "guzzlehttp/guzzle", "7.4.5"));
+
+        var affected = Assert.Single(store.Match([Pkg("Packagist", "composer", "guzzlehttp", "guzzle", "v7.4.4")], CancellationToken.None));
+        var fixedOne = store.Match([Pkg("Packagist", "composer", "guzzlehttp", "guzzle", "7.4.5")], CancellationToken.None);
+
+        Assert.False(affected.Uncertain);
+        Assert.Empty(fixedOne);
     }
 
     [Fact]
