@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Vulnerabilities.Packages;
 using Gatehouse.Analysis.Vulnerabilities.Vex;
@@ -12,13 +11,15 @@ namespace Gatehouse.Server.Apps;
 /// CVE of a GHSA) and the finding's package (by purl). Everything else is reported back with the reason, never stored.
 /// </summary>
 /// <remarks>
-/// A <c>vuln.*</c> finding carries the advisory ID as its evidence and the package's canonical purl in its message; its
-/// fingerprint is <c>Fingerprints.Of(rule, path, purl, advisory)</c>. So the statement's purl is accepted when it makes the
-/// finding's fingerprint exactly, or when it names the same package as the purl in the message (type, namespace, name
-/// and, when the statement gives one, version; qualifiers such as <c>arch</c> or <c>distro</c> are ignored, as a VEX rarely
-/// carries them).
+/// A <c>vuln.*</c> finding carries the advisory ID as its evidence, and its message starts with the package as its
+/// ecosystem writes it (<c>lodash@4.17.20 is affected by GHSA-… (CVE-…)</c>); its fingerprint is
+/// <c>Fingerprints.Of(rule, path, purl, advisory)</c> (<c>VulnerabilityFindings.From</c>). So the statement's purl is accepted
+/// when it makes the finding's fingerprint exactly, or when it names the package of the message: the purl's type fits the
+/// rule's ecosystem, its name (with its namespace, as the ecosystem writes it: <c>@babel/core</c>, <c>org.slf4j:slf4j-api</c>,
+/// <c>github.com/gin-gonic/gin</c>) is the package's, and its version, when it gives one, is the package's. Qualifiers such as
+/// <c>arch</c> or <c>distro</c> are ignored: a VEX rarely carries them.
 /// </remarks>
-internal static partial class VexMatching
+internal static class VexMatching
 {
     /// <summary>A statement that answers a finding.</summary>
     internal sealed record Answer(VexStatement Statement, ScanFinding Finding);
@@ -76,22 +77,52 @@ internal static partial class VexMatching
         return new Result(answers, notApplied);
     }
 
-    /// <summary>The canonical purl in a <c>vuln.*</c> finding's message, when it has one.</summary>
-    public static PackageUrl? PurlIn(string message)
+    /// <summary>The package a <c>vuln.*</c> finding's message starts with (<c>name@version</c>), when it has one.</summary>
+    public static (string Name, string Version)? PackageIn(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        foreach (Match m in PurlToken().Matches(message))
-            if (PackageUrl.TryParse(m.Value.TrimEnd(',', ';', ':', ')', '.'), out var purl, out _)) return purl;
-        return null;
+        var end = message.IndexOf(" is affected by ", StringComparison.Ordinal);
+        if (end < 0) end = message.IndexOf(" may be affected by ", StringComparison.Ordinal);
+        if (end <= 0) return null;
+        var head = message[..end];
+        var source = head.IndexOf(" (source ", StringComparison.Ordinal);
+        if (source > 0) head = head[..source];
+        var at = head.LastIndexOf('@');
+        return at <= 0 || at == head.Length - 1 || head.Contains(' ', StringComparison.Ordinal) ? null : (head[..at], head[(at + 1)..]);
+    }
+
+    /// <summary>The purl types whose packages a rule reports (<c>vuln.npm</c> → <c>npm</c>); null: any type.</summary>
+    private static string[]? TypesOf(string rule) => rule switch
+    {
+        "vuln.npm" => ["npm"],
+        "vuln.pypi" => ["pypi"],
+        "vuln.maven" => ["maven"],
+        "vuln.nuget" => ["nuget"],
+        "vuln.go" => ["golang"],
+        "vuln.crates.io" => ["cargo"],
+        "vuln.rubygems" => ["gem"],
+        "vuln.packagist" => ["composer"],
+        "vuln.debian" or "vuln.ubuntu" => ["deb"],
+        "vuln.alpine" => ["apk"],
+        "vuln.red-hat" or "vuln.rocky-linux" or "vuln.almalinux" or "vuln.suse" or "vuln.opensuse" => ["rpm"],
+        _ => null,
+    };
+
+    /// <summary>The names an ecosystem may write for <paramref name="purl"/>'s package: bare, and joined to its namespace by <c>/</c> or <c>:</c>.</summary>
+    private static IEnumerable<string> NamesOf(PackageUrl purl)
+    {
+        yield return purl.Name;
+        if (purl.Namespace is { Length: > 0 } ns)
+        {
+            yield return ns + "/" + purl.Name;
+            yield return ns + ":" + purl.Name;
+        }
     }
 
     private static PackageUrl? ParsePurl(string text) => PackageUrl.TryParse(text, out var purl, out _) ? purl : null;
 
-    [GeneratedRegex(@"pkg:[^\s]+", RegexOptions.CultureInvariant)]
-    private static partial Regex PurlToken();
-
     /// <summary>A finding with the IDs that name its advisory and the purl of its package.</summary>
-    private sealed record Target(ScanFinding Finding, string Advisory, IReadOnlyCollection<string> Names, PackageUrl? Purl)
+    private sealed record Target(ScanFinding Finding, string Advisory, IReadOnlyCollection<string> Names, (string Name, string Version)? Package)
     {
         public static Target Of(ScanFinding f, Func<string, IReadOnlyCollection<string>> aliases)
         {
@@ -102,17 +133,16 @@ internal static partial class VexMatching
                 names.Add(advisory);
                 names.UnionWith(aliases(advisory));
             }
-            return new Target(f, advisory, names, PurlIn(f.Message));
+            return new Target(f, advisory, names, PackageIn(f.Message));
         }
 
         public bool IsPackage(PackageUrl candidate)
         {
             if (Advisory.Length > 0 && Fingerprints.Of(Finding.RuleId, Finding.Path, candidate.ToString(), Advisory) == Finding.Fingerprint) return true;
-            return Purl is { } own
-                && string.Equals(own.Type, candidate.Type, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(own.Namespace ?? "", candidate.Namespace ?? "", StringComparison.Ordinal)
-                && string.Equals(own.Name, candidate.Name, StringComparison.Ordinal)
-                && (candidate.Version is null || string.Equals(own.Version, candidate.Version, StringComparison.Ordinal));
+            if (Package is not { } own) return false;
+            if (TypesOf(Finding.RuleId) is { } types && !types.Contains(candidate.Type, StringComparer.OrdinalIgnoreCase)) return false;
+            return NamesOf(candidate).Any(n => string.Equals(n, own.Name, StringComparison.OrdinalIgnoreCase))
+                && (candidate.Version is null || string.Equals(candidate.Version, own.Version, StringComparison.Ordinal));
         }
     }
 }
