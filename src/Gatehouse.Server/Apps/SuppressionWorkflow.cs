@@ -212,7 +212,7 @@ public sealed partial class SuppressionWorkflow(AppAccess apps, GatehouseDb db, 
     private static partial Regex CveId();
 
     private static VexStatementInfo Info(VexStatement s, string reason) =>
-        new(s.VulnerabilityId, s.Products, VexJustifications.ToText(s.Status), reason);
+        new(s.VulnerabilityId, [.. s.Products.Concat(s.Subcomponents)], VexJustifications.ToText(s.Status), reason);
 
     private static Refusal VexTooLarge() =>
         new(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The VEX document is too large", $"the limit is {MaxVexBytes} bytes");

@@ -59,7 +59,7 @@ internal static class VexMatching
                 notApplied.Add(new NotApplied(statement, NoSuchAdvisory));
                 continue;
             }
-            var products = statement.Products.Select(ParsePurl).OfType<PackageUrl>().ToList();
+            var products = statement.Products.Concat(statement.Subcomponents).Select(ParsePurl).OfType<PackageUrl>().ToList();
             var hits = named.Where(t => products.Any(t.IsPackage)).ToList();
             if (hits.Count == 0)
             {

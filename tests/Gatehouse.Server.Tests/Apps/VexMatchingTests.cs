@@ -43,6 +43,14 @@ public sealed class VexMatchingTests
     }
 
     [Fact]
+    public void A_subcomponent_of_the_vendors_product_names_the_package()
+    {
+        var f = Finding("GHSA-jf85-cpcp-j695", "pkg:npm/lodash@4.17.20");
+        var statement = NotAffected("GHSA-jf85-cpcp-j695", "pkg:generic/acme-sync@1.0.0") with { Subcomponents = ["pkg:npm/lodash@4.17.20"] };
+        Assert.Single(VexMatching.Match([statement], [f], NoAliases).Answers);
+    }
+
+    [Fact]
     public void A_statement_about_the_cve_answers_the_ghsa_finding_through_its_aliases()
     {
         var f = Finding("GHSA-jf85-cpcp-j695", "pkg:npm/lodash@4.17.20");
