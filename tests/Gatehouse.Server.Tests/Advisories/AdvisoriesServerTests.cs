@@ -258,6 +258,36 @@ public sealed class AdvisoriesServerTests(AdvisoriesServer server) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task The_admin_console_shows_the_store_and_imports_a_file_through_its_streamed_form()
+    {
+        var admin = await App.CreateUserAsync(Roles.Admin, "console-admin");
+        using var client = FormLogin.CookieClient(App);
+        using (var signIn = await FormLogin.SignInAsync(App, client, admin.Email!, "a-long-enough-password"))
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        const string page = "/console/admin/advisories";
+        var token = await FormLogin.FormTokenAsync(client, page);
+        var zip = OsvSamples.Zip(("GHSA-cons-0001-0001", OsvSamples.Record("GHSA-cons-0001-0001", "console-pkg", TimeProvider.System.GetUtcNow().AddHours(-2))));
+        // The token first, the file last: the page checks the token before it reads the file.
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new ByteArrayContent(zip), "file", "console-export.zip" },
+        };
+        using var posted = await client.PostAsync(page + "?handler=Import", form);
+        var html = await posted.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Contains("Imported: 1 read, 1 added", html, StringComparison.Ordinal);
+        Assert.Contains("data-ecosystem=\"npm\"", html, StringComparison.Ordinal);
+        Assert.Single(await AuditAsync(AuditActions.AdvisoriesImported), e => e.Data.Contains("console-export.zip", StringComparison.Ordinal) && e.Actor == admin.Id);
+
+        // Without the token nothing is imported.
+        using var forged = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "forged.zip" } };
+        using var refused = await client.PostAsync(page + "?handler=Import", forged);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.DoesNotContain(await AuditAsync(AuditActions.AdvisoriesImported), e => e.Data.Contains("forged.zip", StringComparison.Ordinal));
+    }
+
     /// <summary>A body of zero bytes made on demand, counting what the server pulled.</summary>
     private sealed class CountingContent(long bytes) : HttpContent
     {
