@@ -1,6 +1,7 @@
 using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
+using Gatehouse.Analysis.Vulnerabilities.Matching;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Data.Scratch;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,12 @@ namespace Gatehouse.Server.Scanning;
 /// artifact: copies the blob into a private folder of its own (<see cref="ScratchSpace"/>: 0700 under the data folder,
 /// files 0600; the engine extracts members and spills there too), scans it under the scan's policy
 /// (<see cref="ScanPolicies"/>), stores the report (<see cref="ScanResults"/>), and deletes the folder however the scan
-/// ends (a killed process's folder is swept at the next start).
+/// ends (a killed process's folder is swept at the next start). Packages are matched against the server's advisory store
+/// (the one <see cref="IAdvisorySource"/> registered, <c>Advisories/AdvisoriesSetup</c>): local, never the network.
 /// </summary>
 internal sealed class FileScanRunner(
     IBlobStore blobs, IOptions<ScanningOptions> options, ScanPolicies policies, ScanResults results, TimeProvider time, EngineHandles engines,
-    ScratchSpace scratch) : IScanRunner
+    ScratchSpace scratch, IEnumerable<IAdvisorySource> advisories) : IScanRunner
 {
     public ScanKind Kind => ScanKind.File;
 
@@ -33,7 +35,10 @@ internal sealed class FileScanRunner(
         }
 
         var policy = await policies.ForAsync(scan, ct);
-        var settings = new EngineSettings { ClamdEndpoint = options.Value.ClamdEndpoint, TempDirectory = folder.Path };
+        var settings = new EngineSettings
+        {
+            ClamdEndpoint = options.Value.ClamdEndpoint, TempDirectory = folder.Path, Advisories = advisories.FirstOrDefault(),
+        };
         var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, time);
         var report = await pipeline.ScanAsync(artifact, scan.FileName, scan.ArtifactType, null, ct);
         await results.StoreAsync(scan, report.Verdict, report.Findings, ReportJson.Serialize(report), [new("digest", scan.BlobDigest)], ct);

@@ -72,7 +72,9 @@ public sealed class ScanTests(SharedServers servers) : IClassFixture<SharedServe
         {
             var file = Path.Combine(dir, "demo-app.zip");
             await File.WriteAllBytesAsync(file, bytes);
-            var cli = await CliRunner.RunAsync(app, null, "check", file, "--format", "json", "--clamd", Engines()["Scanning:ClamdEndpoint"]!);
+            // The same advisory store as the server's (Advisories:Path, default {DataDirectory}/advisories).
+            var cli = await CliRunner.RunAsync(app, null, "check", file, "--format", "json", "--clamd", Engines()["Scanning:ClamdEndpoint"]!,
+                "--advisories", Path.Combine(app.DataDirectory, "advisories"));
             Assert.Equal(1, cli.ExitCode);
             var local = JsonDocument.Parse(cli.Out).RootElement;
             Assert.Equal(report.GetProperty("verdict").GetString(), local.GetProperty("verdict").GetString());
