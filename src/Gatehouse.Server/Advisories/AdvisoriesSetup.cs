@@ -27,6 +27,7 @@ internal static class AdvisoriesSetup
         services.AddSingleton<AdvisoryDownloader>();
         services.AddScoped<AdvisoryImports>();
         services.AddScoped<IWorkHandler, AdvisoryImportHandler>();
+        services.AddScoped<IReconcilerStep, AdvisoryImportRecovery>();
         PeriodicWork.Register<AdvisoriesOptions>(services, AdvisoryImportHandler.KindName, o => o.ImportInterval);
         return services;
     }

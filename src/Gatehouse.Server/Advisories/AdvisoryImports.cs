@@ -18,9 +18,9 @@ namespace Gatehouse.Server.Advisories;
 /// </summary>
 /// <remarks>
 /// The store is not in the database, so it cannot share the save's transaction: a crash after the store's commit and
-/// before the save leaves advisories imported without their entry and without the re-match. The next import that changes
-/// something starts the re-match; an operator who sees the gap imports again (a repeated import changes nothing and is
-/// audited as such).
+/// before the save leaves advisories imported without their entry and without the re-match. Each entry records the store's
+/// <see cref="AdvisoryStore.LastChange"/> (<c>storeChangedAt</c>), and <see cref="AdvisoryImportRecovery"/> (a reconciler
+/// step) finds a store changed after the newest entry says, and records the entry and starts the re-match then.
 /// </remarks>
 internal sealed class AdvisoryImports(
     AdvisoryStore store, GatehouseDb db, AuditLog audit, IEnumerable<IAdvisoryImportObserver> observers, ScratchSpace scratch,
@@ -60,7 +60,7 @@ internal sealed class AdvisoryImports(
         {
             return Refusal.Invalid($"the upload is neither an OSV record (JSON) nor a zip of them: {e.Message}");
         }
-        audit.Record(db, AuditEvent.By(http, AuditActions.AdvisoriesImported, data: new { trigger = "upload", sources = new[] { Entry(shown, result) } }));
+        audit.Record(db, AuditEvent.By(http, AuditActions.AdvisoriesImported, data: new { trigger = "upload", storeChangedAt = store.LastChange(), sources = new[] { Entry(shown, result) } }));
         await SaveAsync(result.Added + result.Updated, ct);
         logger.LogInformation("Advisory upload {Name} imported: {Added} added, {Updated} updated, {Skipped} skipped, {Invalid} invalid",
             shown, result.Added, result.Updated, result.Skipped, result.Invalid);
@@ -98,7 +98,7 @@ internal sealed class AdvisoryImports(
         var report = new ScheduledImportReport(outcomes);
         var anyRead = outcomes.Any(o => o.Result is not null);
         audit.Record(db, new AuditEvent(anyRead ? AuditActions.AdvisoriesImported : AuditActions.AdvisoriesImportFailed, "system",
-            Data: new { trigger = "scheduled", sources = outcomes.Select(o => o.Result is { } r ? Entry(o.Source, r) : new { source = o.Source, error = o.Error }) }));
+            Data: new { trigger = "scheduled", storeChangedAt = store.LastChange(), sources = outcomes.Select(o => o.Result is { } r ? Entry(o.Source, r) : new { source = o.Source, error = o.Error }) }));
         await SaveAsync(report.Changed, ct);
         return report;
     }
@@ -121,6 +121,17 @@ internal sealed class AdvisoryImports(
     {
         using var content = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
         return store.Import(content, name, ct);
+    }
+
+    /// <summary>
+    /// Catching up after a crash (<see cref="AdvisoryImportRecovery"/>): the store changed at <paramref name="changedAt"/>
+    /// but no entry says so; records one (trigger <c>recovered</c>) and starts the observers' work, in one save.
+    /// </summary>
+    public async Task RecoverAsync(DateTimeOffset changedAt, CancellationToken ct)
+    {
+        audit.Record(db, new AuditEvent(AuditActions.AdvisoriesImported, "system", Data: new { trigger = "recovered", storeChangedAt = changedAt }));
+        await SaveAsync(changed: 1, ct);
+        logger.LogWarning("Advisories imported at {ChangedAt} had no audit entry (the process stopped before saving it): recorded now, re-match started", changedAt);
     }
 
     /// <summary>The staged audit entry, and the observers' work when the store changed, in one save.</summary>

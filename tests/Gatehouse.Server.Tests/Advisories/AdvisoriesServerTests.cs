@@ -160,6 +160,37 @@ public sealed class AdvisoriesServerTests(AdvisoriesServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Advisories_imported_by_a_process_that_died_before_saving_its_entry_are_caught_up_with_their_re_match()
+    {
+        // The store commits before the server's save: import straight into it, as a process killed in between leaves it.
+        var store = App.Services.GetRequiredService<Gatehouse.Analysis.Vulnerabilities.Matching.AdvisoryStore>();
+        var record = OsvSamples.Record("GHSA-lost-0001-0001", "lost-pkg", TimeProvider.System.GetUtcNow().AddMinutes(-10));
+        var imported = store.Import(new MemoryStream(Encoding.UTF8.GetBytes(record)), "lost.json", CancellationToken.None);
+        Assert.Equal(1, imported.Added);
+        var changedAt = store.LastChange()!.Value;
+        var calls = server.Observer.Calls;
+
+        async Task PassAsync(TimeSpan after) => await App.WithScopeAsync(async sp =>
+        {
+            var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(changedAt + after);
+            var step = new AdvisoryImportRecovery(store, sp.GetRequiredService<GatehouseDb>(), sp.GetRequiredService<AdvisoryImports>(), later);
+            await step.RunAsync(CancellationToken.None);
+        });
+
+        await PassAsync(TimeSpan.FromSeconds(10)); // within the grace: an import may still be saving its own entry
+        Assert.Equal(calls, server.Observer.Calls);
+
+        await PassAsync(AdvisoryImportRecovery.Grace + TimeSpan.FromSeconds(1));
+        Assert.Equal(calls + 1, server.Observer.Calls);
+        var entry = (await AuditAsync(AuditActions.AdvisoriesImported)).MaxBy(e => e.Sequence)!;
+        Assert.Contains("\"trigger\":\"recovered\"", entry.Data, StringComparison.Ordinal);
+        Assert.Equal(changedAt, AdvisoryImportRecovery.RecordedChange(entry.Data));
+
+        await PassAsync(AdvisoryImportRecovery.Grace * 3); // caught up: the next pass finds nothing missing
+        Assert.Equal(calls + 1, server.Observer.Calls);
+    }
+
+    [Fact]
     public async Task The_scheduled_import_reads_a_folder_and_a_mirror_and_records_the_source_that_failed()
     {
         // Off unless configured: the periodic work is registered with a zero interval here.

@@ -261,6 +261,17 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
         return new AdvisoryStoreStatus(total, lastImport, ecosystems.OrderBy(e => e.Ecosystem, StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>
+    /// When the last import that added or updated a record finished (committed with those records); null: never. Cheap (one
+    /// row), for a caller that polls it to catch up on changes it missed.
+    /// </summary>
+    public DateTimeOffset? LastChange()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var c = Connect();
+        return Meta(c, "last_change") is { } v ? DateTimeOffset.Parse(v, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null;
+    }
+
     /// <summary>Forgets the parsed records it keeps; the database stays as it is (pooled connections are released).</summary>
     public void Dispose()
     {
@@ -453,6 +464,16 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
             {
                 cmd.Transaction = _tx;
                 cmd.CommandText = "INSERT INTO meta(key, value) VALUES('last_import', $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+                cmd.Parameters.AddWithValue("$v", _store._time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+                cmd.ExecuteNonQuery();
+            }
+            if (_added + _updated > 0)
+            {
+                // Committed with the records: whoever must react to a change (the server's re-match) compares this with
+                // what it last reacted to, so a crash between this commit and its own save is caught up later.
+                using var cmd = _c.CreateCommand();
+                cmd.Transaction = _tx;
+                cmd.CommandText = "INSERT INTO meta(key, value) VALUES('last_change', $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
                 cmd.Parameters.AddWithValue("$v", _store._time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
                 cmd.ExecuteNonQuery();
             }
