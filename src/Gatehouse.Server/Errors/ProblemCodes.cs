@@ -33,6 +33,7 @@ internal static class ProblemCodes
     public const string DownloadUrlInvalid = "download.url-invalid";
     public const string DownloadUnavailable = "download.unavailable";
     public const string AppAccessSuspended = "app.access-suspended";
+    public const string SbomInvalid = "sbom.invalid";
 
     /// <summary>Default code for a status when the handler did not set one.</summary>
     public static string ForStatus(int status) => status switch
