@@ -1,4 +1,5 @@
 using Gatehouse.Server;
+using Gatehouse.Server.Advisories;
 using Gatehouse.Server.Agreements;
 using Gatehouse.Server.ApiKeys;
 using Gatehouse.Server.Audit;
@@ -46,6 +47,7 @@ builder.Services.AddGatehouseInvitations();                       // MapInvitati
 builder.Services.AddGatehouseOAuth(builder.Environment, settings); // MapTenantsApi, MapConnectApi, MapAppClientsApi
 builder.Services.AddGatehouseAudit();                             // MapAuditApi, MapSecurityRefusalsApi
 builder.Services.AddGatehouseScanning(builder.Configuration);      // MapScansApi; the file and probe scan runners
+builder.Services.AddGatehouseAdvisories(settings.DataDirectory);   // MapAdvisoriesApi; the advisory store, its imports (docs/advisories.md)
 builder.Services.AddGatehouseGuidelines();                        // MapGuidelinesApi
 builder.Services.AddGatehouseApps();                              // MapAppsApi, MapReviewApi, MapSuppressionsApi
 builder.Services.AddGatehouseListing();                           // MapListingPolicyApi
@@ -97,6 +99,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapAuditApi();
     app.MapSecurityRefusalsApi();
     app.MapScansApi();
+    app.MapAdvisoriesApi();
     app.MapGuidelinesApi();
     app.MapAppsApi();
     app.MapReviewApi();

@@ -8,7 +8,7 @@ namespace Gatehouse.Server.Advisories;
 /// it. Registered in DI; every registered observer is called, in registration order.
 /// </summary>
 /// <remarks>
-/// The call happens inside the import's unit of work: <c>db</c> already holds the import's audit entry
+/// The call happens inside the import's unit of work: the <c>db</c> it is given already holds the import's audit entry
 /// (<c>advisories.imported</c>), and the caller saves once after every observer has returned. An observer stages
 /// what it starts (scan rows, work items through <c>ScanStarter.Add</c> / <c>WorkQueue.Add</c>) and never calls
 /// <c>SaveChangesAsync</c> itself, so the audit entry and the work it started are committed together or not at all.

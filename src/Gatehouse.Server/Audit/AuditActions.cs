@@ -50,6 +50,10 @@ internal static class AuditActions
     public const string SuppressionApproved = "suppression.approved";
     public const string SuppressionRejected = "suppression.rejected";
     public const string SuppressionRevoked = "suppression.revoked";
+    /// <summary>Advisories imported into the server's store (an admin's upload or the scheduled import; counts per source).</summary>
+    public const string AdvisoriesImported = "advisories.imported";
+    /// <summary>A scheduled import could read none of its sources.</summary>
+    public const string AdvisoriesImportFailed = "advisories.import-failed";
     public const string ListingPolicyPublished = "policy.published";
     public const string AgreementPublished = "agreement.published";
     public const string AgreementAccepted = "agreement.accepted";
