@@ -62,6 +62,8 @@ public static class CliApp
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(AuditCommand.Create(env));
         root.Subcommands.Add(CheckCommand.Create(env));
+        root.Subcommands.Add(SbomCommand.Create(env));
+        root.Subcommands.Add(AdvisoriesCommand.Create(env));
         root.Subcommands.Add(RulesCommand.Create(env));
         root.Subcommands.Add(SubmitCommand.Create(env));
         root.Subcommands.Add(StatusCommand.Create(env));

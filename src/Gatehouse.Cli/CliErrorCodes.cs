@@ -42,6 +42,12 @@ internal static class CliErrorCodes
     /// <summary><c>engines start</c>: the engine refused its configuration, exited, or did not answer in time.</summary>
     public const string EngineFailed = "cli.engine-failed";
 
+    /// <summary>The advisory store's folder or database cannot be opened (exit 3).</summary>
+    public const string AdvisoryStoreUnreadable = "cli.advisory-store-unreadable";
+
+    /// <summary><c>sbom --output</c>: the SBOM file could not be written (exit 3).</summary>
+    public const string OutputUnwritable = "cli.output-unwritable";
+
     /// <summary>The command was cancelled (Ctrl+C).</summary>
     public const string Cancelled = "cli.cancelled";
 

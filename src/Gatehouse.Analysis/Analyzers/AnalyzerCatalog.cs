@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Analyzers.Dependencies;
 using Gatehouse.Analysis.Analyzers.FileType;
 using Gatehouse.Analysis.Analyzers.Malware;
 using Gatehouse.Analysis.Analyzers.Malware.ClamAv;
@@ -33,6 +34,8 @@ public static class AnalyzerCatalog
             // 2. Known-bad hashes, then secrets, then YARA and ClamAV on every file, nested members included
             //    (ClamAV misses ZIP64, oversize and overlapping members, so our walker extracts them for it).
             new BlocklistAnalyzer(),
+            // What the artifact is built from: lockfiles, manifests and OS package databases, into the scan's inventory.
+            new DependenciesAnalyzer(),
             engines.Secrets,
             engines.Yara,
         ];
@@ -85,6 +88,7 @@ public static class AnalyzerCatalog
         {
             FileTypeAnalyzer.AllRules,
             BlocklistAnalyzer.AllRules,
+            DependenciesAnalyzer.AllRules,
             SecretsAnalyzer.AllRules,
             YaraAnalyzer.AllRules,
             ClamAvAnalyzer.AllRules,

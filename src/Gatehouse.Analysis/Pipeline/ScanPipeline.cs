@@ -298,7 +298,8 @@ public sealed class ScanPipeline
             new ArtifactInfo(displayName, root.Sha256, root.Length, artifactType, root.DetectedType),
             verdict, reasons, ordered, runs, new ScanStats(files, bytes, maxDepth, elapsed, bySeverity))
         {
-            Packages = inventory.Snapshot(),
+            // Catalogers name the declaring file by the neutral root name, like findings: the real name is put back.
+            Packages = inventory.Snapshot().Select(p => p with { DeclaredIn = Restore(p.DeclaredIn) }).ToList(),
         };
     }
 

@@ -17,7 +17,7 @@ namespace Gatehouse.Cli.Commands;
 /// </summary>
 internal static class CheckCommand
 {
-    private static readonly string[] Types = ["downloadable", "web", "container", "chart"];
+    internal static readonly string[] Types = ["downloadable", "web", "container", "chart"];
 
     public static Command Create(CliEnvironment env)
     {
@@ -45,64 +45,22 @@ internal static class CheckCommand
         failOn.AcceptOnlyFromAmong("reject", "review");
         var format = OutputFormatOption.Create();
         var profile = new Option<bool>("--profile") { Description = "Print where the time went (CPU and wall time per stage and analyzer) to stderr." };
+        var advisories = AdvisoryStoreLocation.CreateOption();
 
-        var command = new Command("check", "Scan an artifact with the gate's own engine and rules.") { path, type, policy, clamd, failOn, format, profile };
+        var command = new Command("check", "Scan an artifact with the gate's own engine and rules.") { path, type, policy, clamd, failOn, format, profile, advisories };
         command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type)!, pr.GetValue(policy),
-            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), ct)));
+            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), pr.GetValue(advisories), ct)));
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment env, FileInfo path, string type, FileInfo? policyFile,
-        string? clamd, string failOn, OutputFormat format, bool profile, CancellationToken ct)
+        string? clamd, string failOn, OutputFormat format, bool profile, DirectoryInfo? advisoriesDir, CancellationToken ct)
     {
         if (!path.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{path.FullName}: no such file");
-        Policy policy;
-        try
-        {
-            policy = policyFile is null ? Policy.Default : PolicyFile.Load(policyFile.FullName);
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--policy {policyFile!.Name}: {ex.Message}");
-        }
-        var named = clamd ?? env.GetVariable("GATEHOUSE_CLAMD");
-        string? endpoint = null;
-        ClamdDiscoveryResult? discovery = null;
-        if (string.Equals(named?.Trim(), ClamdDiscovery.Off, StringComparison.OrdinalIgnoreCase))
-        {
-            // Explicitly without ClamAV: the engine is not configured (incomplete when the policy requires it).
-        }
-        else if (!string.IsNullOrWhiteSpace(named))
-        {
-            if (!Gatehouse.Analysis.Analyzers.Malware.ClamAv.ClamdEndpoint.TryParse(named, out _, out var problem))
-                throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--clamd: {problem}");
-            endpoint = named;
-        }
-        else
-        {
-            discovery = await ClamdDiscovery.FindAsync(env, ct);
-            endpoint = discovery.Endpoint;
-            if (endpoint is not null) env.Err.Write($"clamav: using the clamd at {Terminal.Sanitize(endpoint)} (found; --clamd off to scan without it)\n");
-        }
-        // Members are extracted into a private folder of this run (0700, files 0600), removed however the run ends.
-        var scratch = CreateScratch(env);
-        ScanReport report;
-        try
-        {
-            var settings = new EngineSettings { ClamdEndpoint = string.IsNullOrWhiteSpace(endpoint) ? null : endpoint, TempDirectory = scratch };
-            // The CLI's composition root: one set of engines for the process (one command per process).
-            using var engines = new EngineHandles(env.TimeProvider);
-            var scanProfile = profile ? new ScanProfile() : null;
-            var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, env.TimeProvider, scanProfile);
-            var progress = env.ErrorIsTerminal && !profile ? new TerminalProgress(env.Err) : null;
-            report = await pipeline.ScanAsync(path.FullName, path.Name, type, progress, ct);
-            progress?.Done();
-            if (scanProfile is not null) await env.Err.WriteLineAsync(scanProfile.Format());
-        }
-        finally
-        {
-            DeleteScratch(scratch);
-        }
+        var policy = LocalScan.LoadPolicy(policyFile);
+        var (endpoint, discovery) = await LocalScan.ResolveClamdAsync(env, clamd, ct);
+        using var advisories = AdvisoryStoreLocation.OpenForScan(env, advisoriesDir);
+        var report = await LocalScan.RunAsync(env, path, type, policy, endpoint, advisories, profile, ct);
 
         // The reason stays the gate's ("required engine clamav is not configured", the same on the server); the CLI adds how to fix it here.
         var hint = endpoint is null && policy.RequiredEngines.Contains("clamav", StringComparer.OrdinalIgnoreCase)
@@ -130,31 +88,6 @@ internal static class CheckCommand
         };
     }
 
-    /// <summary>
-    /// <c>$TMPDIR/gatehouse-check-{random}</c> (the system temp folder when <c>TMPDIR</c> is unset or relative), created
-    /// 0700 so that no other local user can read what is extracted from the artifact while the check runs.
-    /// </summary>
-    internal static string CreateScratch(CliEnvironment env)
-    {
-        var root = env.GetVariable("TMPDIR") is { } tmp && Path.IsPathFullyQualified(tmp) ? tmp : Path.GetTempPath();
-        var path = Path.Combine(root, "gatehouse-check-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
-    }
-
-    private static void DeleteScratch(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the folder is private (0700); nothing else can be done about it here.
-        }
-    }
-
     private static void WriteTable(TextWriter o, ScanReport r, string? hint)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -179,20 +112,5 @@ internal static class CheckCommand
             o.WriteLine();
             foreach (var a in failed) o.WriteLine($"analyzer {a.Id} {a.Status}: {Terminal.Sanitize(a.Error)}");
         }
-    }
-
-    /// <summary>One rewritten status line on a terminal's stderr.</summary>
-    private sealed class TerminalProgress(TextWriter err) : IProgress<ScanProgress>
-    {
-        private int _last;
-        public void Report(ScanProgress value)
-        {
-            if (value.Files - _last < 25 && value.Files > 1) return;
-            _last = value.Files;
-            var name = value.CurrentPath.Length > 60 ? "…" + value.CurrentPath[^59..] : value.CurrentPath;
-            err.Write(string.Create(CultureInfo.InvariantCulture, $"\r\u001b[2Kscanning: {value.Files} files, {value.Bytes / (1024 * 1024)} MiB  {Terminal.Sanitize(name)}"));
-        }
-
-        public void Done() => err.Write("\r\u001b[2K");
     }
 }

@@ -13,8 +13,8 @@ public sealed class AnalyzerCatalogTests
         var without = AnalyzerCatalog.Create(Engines, new EngineSettings(), Policy.Default, TimeProvider.System);
         var with = AnalyzerCatalog.Create(Engines, new EngineSettings { ClamdEndpoint = "tcp://127.0.0.1:3310" }, Policy.Default, TimeProvider.System);
 
-        Assert.Equal(["filetype", "malware.blocklist", "secrets", "malware.yara"], without.Select(a => a.Id));
-        Assert.Equal(["filetype", "malware.blocklist", "secrets", "malware.yara", "malware.clamav"], with.Select(a => a.Id));
+        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara"], without.Select(a => a.Id));
+        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "malware.clamav"], with.Select(a => a.Id));
     }
 
     [Fact]

@@ -7,19 +7,23 @@ namespace Gatehouse.Analysis.Vulnerabilities.Catalogers;
 /// Smaller lockfile formats: Rust's <c>Cargo.lock</c> (TOML <c>[[package]]</c>; crates without a <c>source</c> are the
 /// workspace's own), PHP's <c>composer.lock</c> (<c>packages</c>; <c>packages-dev</c> is not installed with
 /// <c>--no-dev</c>) and Go's <c>go.mod</c> (<c>require</c> lines and blocks, <c>replace</c> directives applied: a
-/// module replaced by a local folder is the vendor's own code). Pure and bounded.
+/// module replaced by a local folder is the vendor's own code) and <c>go.sum</c> (the modules whose code was downloaded
+/// for the build, the newest version of each; lines ending <c>/go.mod</c> only fetched a module's go.mod to resolve the
+/// graph and are left out; <c>PackageInventory</c> keeps a go.sum entry only where the go.mod beside it does not name the
+/// module, as Trivy reads go.sum only for a go.mod older than Go 1.17). Pure and bounded.
 /// </summary>
 public static class LockfileCatalogers
 {
     /// <summary>Largest file read.</summary>
     public const int MaxBytes = 16 * 1024 * 1024;
 
-    /// <summary>Which format <paramref name="path"/> (a member path) is: <c>cargo-lock</c>, <c>composer-lock</c>, <c>go-mod</c>, or null.</summary>
+    /// <summary>Which format <paramref name="path"/> (a member path) is: <c>cargo-lock</c>, <c>composer-lock</c>, <c>go-mod</c>, <c>go-sum</c>, or null.</summary>
     public static string? FormatOf(string path) => path[(path.LastIndexOf('/') + 1)..] switch
     {
         "Cargo.lock" => "cargo-lock",
         "composer.lock" => "composer-lock",
         "go.mod" => "go-mod",
+        "go.sum" => "go-sum",
         _ => null,
     };
 
@@ -84,11 +88,33 @@ public static class LockfileCatalogers
             case "go-mod":
                 ParseGoMod(text, declaredIn, packages);
                 break;
+            case "go-sum":
+                ParseGoSum(text, declaredIn, packages);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(format), format, "not a lockfile format of this cataloger");
         }
         if (problem is not null) packages.Clear();
         return packages;
+    }
+
+    private static void ParseGoSum(string text, string declaredIn, List<CatalogedPackage> packages)
+    {
+        // "module version h1:hash" (the module's code) or "module version/go.mod h1:hash" (its go.mod only).
+        var newest = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in text.Split('\n'))
+        {
+            var parts = raw.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 2 || parts[1].EndsWith("/go.mod", StringComparison.Ordinal)) continue;
+            var (module, version) = (parts[0], parts[1]);
+            if (!newest.TryGetValue(module, out var seen) || Versions.GoVersionScheme.Instance.Compare(version, seen) > 0) newest[module] = version;
+        }
+        foreach (var (module, version) in newest.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            var slash = module.LastIndexOf('/');
+            if (PackageUrl.TryCreate("golang", slash > 0 ? module[..slash] : null, slash > 0 ? module[(slash + 1)..] : module, version, null, null, out var purl, out _))
+                packages.Add(new CatalogedPackage("Go", module, version, purl, declaredIn));
+        }
     }
 
     private static void ParseGoMod(string text, string declaredIn, List<CatalogedPackage> packages)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gatehouse.Analysis.Vulnerabilities.Catalogers;
 
 namespace Gatehouse.Analysis.Vulnerabilities.Packages;
 
@@ -6,10 +7,22 @@ namespace Gatehouse.Analysis.Vulnerabilities.Packages;
 /// The packages one scan found, filled by the <c>dependencies</c> file analyzer as the walker hands it files (from several
 /// threads at once) and read once the walk is over by the artifact analyzers (vulnerability matching) and by whoever writes
 /// the SBOM. One per scan: the pipeline creates it and hands it to analyzers through <c>AnalysisContext.Packages</c>.
+/// <para>
+/// OS packages (deb, apk, rpm) need the distribution they belong to, which another file of the same system root says
+/// (<see cref="Distro.ReleaseFiles"/>). Files arrive in any order, so the inventory also keeps those release files
+/// (<see cref="AddReleaseFile"/>) and <see cref="Snapshot"/> resolves each OS package against the release files of its own
+/// root (<c>x.tar!/var/lib/dpkg/status</c> with <c>x.tar!/etc/os-release</c>): purl namespace, <c>distro</c> qualifier
+/// and OSV ecosystem with its release. Thread-safe.
+/// </para>
 /// </summary>
 public sealed class PackageInventory
 {
+    private static readonly HashSet<string> OsTypes = new(StringComparer.Ordinal) { "deb", "apk", "rpm" };
+
     private readonly ConcurrentQueue<CatalogedPackage> _packages = new();
+
+    // (system root, release file relative to it) → its text; the first one seen wins (a root has one of each).
+    private readonly ConcurrentDictionary<(string Root, string File), string> _releaseFiles = new();
 
     /// <summary>Adds a package a cataloger found.</summary>
     public void Add(CatalogedPackage package)
@@ -18,10 +31,62 @@ public sealed class PackageInventory
         _packages.Enqueue(package);
     }
 
-    /// <summary>Every package added so far, in a stable order (purl, then declaring path), duplicates from one file removed.</summary>
-    public IReadOnlyList<CatalogedPackage> Snapshot() =>
-        _packages.DistinctBy(p => (p.Purl.ToString(), p.DeclaredIn))
+    /// <summary>
+    /// Keeps a distribution release file (<paramref name="path"/> ends with one of <see cref="Distro.ReleaseFiles"/>:
+    /// <c>etc/os-release</c>, <c>usr/lib/os-release</c>, <c>etc/debian_version</c>, <c>etc/alpine-release</c>) for
+    /// resolving the OS packages of the same root; false when the path is none of them.
+    /// </summary>
+    public bool AddReleaseFile(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(text);
+        if (Distro.RootOf(path, Distro.ReleaseFiles) is not { } at) return false;
+        if (text.Length > OsRelease.MaxBytes) text = text[..OsRelease.MaxBytes];
+        _releaseFiles.TryAdd((at.Root, at.Suffix), text);
+        return true;
+    }
+
+    /// <summary>
+    /// Every package added so far, in a stable order (purl, then declaring path), duplicates from one file removed, OS
+    /// packages resolved against the distribution of their root, and a <c>go.sum</c> entry left out where the
+    /// <c>go.mod</c> beside it names the module (go.sum only fills in what an old go.mod does not list).
+    /// </summary>
+    public IReadOnlyList<CatalogedPackage> Snapshot()
+    {
+        var distros = new Dictionary<string, Distro?>(StringComparer.Ordinal);
+        var all = _packages.ToArray();
+        var goModModules = all.Where(p => p.Ecosystem == "Go" && p.DeclaredIn.EndsWith("go.mod", StringComparison.Ordinal))
+            .Select(p => (Folder(p.DeclaredIn), p.Name)).ToHashSet();
+        return all
+            .Where(p => !(p.Ecosystem == "Go" && p.DeclaredIn.EndsWith("go.sum", StringComparison.Ordinal) && goModModules.Contains((Folder(p.DeclaredIn), p.Name))))
+            .Select(p => OsTypes.Contains(p.Purl.Type) ? Resolve(p, distros) : p)
+            .DistinctBy(p => (p.Purl.ToString(), p.DeclaredIn))
             .OrderBy(p => p.Purl.ToString(), StringComparer.Ordinal)
             .ThenBy(p => p.DeclaredIn, StringComparer.Ordinal)
             .ToList();
+    }
+
+    private static string Folder(string path) => path[..(path.LastIndexOf('/') + 1)];
+
+    /// <summary>The OS package with its distribution's namespace, <c>distro</c> qualifier and ecosystem; unchanged when the root names none.</summary>
+    private CatalogedPackage Resolve(CatalogedPackage package, Dictionary<string, Distro?> distros)
+    {
+        if (package.Purl.Qualifiers.ContainsKey("distro")) return package; // resolved by whoever cataloged it
+        if (Distro.RootOf(package.DeclaredIn, Distro.PackageDatabases) is not { } at) return package;
+        if (!distros.TryGetValue(at.Root, out var distro))
+        {
+            distro = Distro.Identify(File(at.Root, "etc/os-release"), File(at.Root, "usr/lib/os-release"),
+                File(at.Root, "etc/debian_version"), File(at.Root, "etc/alpine-release"));
+            distros[at.Root] = distro;
+        }
+        if (distro is null) return package;
+        var purl = package.Purl;
+        var qualifiers = purl.Qualifiers.Where(q => q.Key != "distro").ToList();
+        if (distro.PurlDistro(purl.Type) is { } d) qualifiers.Add(KeyValuePair.Create("distro", d));
+        if (!PackageUrl.TryCreate(purl.Type, distro.Namespace, purl.Name, purl.Version, qualifiers, purl.Subpath, out var resolved, out _))
+            return package;
+        return package with { Ecosystem = distro.Ecosystem(package.Ecosystem), Purl = resolved };
+
+        string? File(string root, string file) => _releaseFiles.GetValueOrDefault((root, file));
+    }
 }
