@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Vulnerabilities.Matching;
 using Gatehouse.Server.Advisories;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
@@ -12,9 +13,11 @@ namespace Gatehouse.Server.Apps;
 /// which becomes its current scan, in the import's unit of work (the caller saves). No artifact is read again.
 /// <see cref="VersionScanOutcome"/> judges the re-match like any rescan (blocking findings quarantine) and tells the vendor
 /// and staff about new matches. Idempotent: a version whose current scan has not finished (a re-match started by this
-/// import, or any rescan) gets nothing, so calling it twice for one import starts each re-match once.
+/// import, or any rescan) gets nothing, and neither does one whose current scan is a re-match started after the store's
+/// last import (<see cref="AdvisoryStoreStatus.LastImport"/>), so calling it twice for one import starts each re-match once.
 /// </summary>
-internal sealed class VersionSbomRematch(GatehouseDb scoped, VersionWorkflow workflow, AuditLog audit, ILogger<VersionSbomRematch> logger)
+internal sealed class VersionSbomRematch(
+    GatehouseDb scoped, VersionWorkflow workflow, AuditLog audit, IEnumerable<IAdvisorySource> advisories, ILogger<VersionSbomRematch> logger)
     : IAdvisoryImportObserver
 {
     /// <summary>At most this many versions are re-matched per import (the rest follow at their next rescan or import).</summary>
@@ -31,6 +34,9 @@ internal sealed class VersionSbomRematch(GatehouseDb scoped, VersionWorkflow wor
             where v.State == VersionStates.Published && s.SbomBlob != null && (s.State == ScanState.Done || s.State == ScanState.Failed)
             orderby v.Id
             select new { Version = v, Scan = s }).Take(MaxVersionsPerImport).ToListAsync(ct);
+        // Already re-matched since the last import (a second call for the same import, however fast the first one ran).
+        var lastImport = advisories.FirstOrDefault()?.Status().LastImport;
+        due = due.Where(d => !(d.Scan.Kind == ScanKind.Sbom && lastImport is { } at && d.Scan.CreatedAt >= at)).ToList();
         if (due.Count == 0) return;
         var appIds = due.Select(d => d.Version.AppId).Distinct().ToList();
         var apps = await db.Apps.Where(a => appIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);

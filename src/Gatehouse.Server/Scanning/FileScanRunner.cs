@@ -47,8 +47,9 @@ internal sealed class FileScanRunner(
 
         // The SBOM goes into the blob store first (content-addressed: a retry writes the same blob), then the scan row
         // names it in the same save as the results, so a stored scan always has the SBOM of the run it reports.
-        var matches = store is null || report.Packages.Count == 0 ? null : store.Match(report.Packages, ct);
-        var sbom = await sboms.WriteAsync(scan, report.Packages, matches, ct);
+        // Packages only: the vulnerabilities are the scan's findings (the engine matched them), and the SBOM is re-matched
+        // after every import anyway, so a vulnerabilities section would only be a stale copy.
+        var sbom = await sboms.WriteAsync(scan, report.Packages, null, ct);
         await results.StoreAsync(scan, report.Verdict, report.Findings, ReportJson.Serialize(report),
             [new("digest", scan.BlobDigest), new("packages", report.Packages.Count)], sbom.Digest, ct);
     }
