@@ -7,6 +7,7 @@ using Gatehouse.Analysis.Analyzers.Secrets;
 using Gatehouse.Analysis.Artifacts;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Probes;
+using Gatehouse.Analysis.Vulnerabilities.Matching;
 
 namespace Gatehouse.Analysis.Analyzers;
 
@@ -41,6 +42,9 @@ public static class AnalyzerCatalog
         ];
         if (!string.IsNullOrWhiteSpace(settings.ClamdEndpoint))
             analyzers.Add(engines.ClamAvFor(settings.ClamdEndpoint, settings.ClamdConnections));
+        // Once the walk is over: the scan's packages against the advisory store (issue 16), when there is one.
+        if (settings.Advisories is not null)
+            analyzers.Add(new VulnerabilityAnalyzer(settings.Advisories));
         return analyzers;
     }
 
@@ -95,6 +99,8 @@ public static class AnalyzerCatalog
             ArchiveWalker.AllRules,
             EngineRules,
             ProbeRules.All,
+            VulnerabilityAnalyzer.AllRules,
+            Vulnerabilities.Sbom.UndeclaredPackages.AllRules,
         }
         .SelectMany(rules => rules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 }

@@ -304,7 +304,11 @@ public sealed class ScanPipeline
     }
 
     /// <summary>Engine names in policy map to analyzer ids: <c>clamav</c> → <c>malware.clamav</c>.</summary>
-    public static string EngineAnalyzerId(string engine) => engine.Contains('.', StringComparison.Ordinal) ? engine : "malware." + engine;
+    public static string EngineAnalyzerId(string engine) =>
+        engine.Contains('.', StringComparison.Ordinal) || UnprefixedEngines.Contains(engine) ? engine : "malware." + engine;
+
+    // Engines whose analyzer ID is their name (the short names of the others are malware engines: clamav, yara).
+    private static readonly HashSet<string> UnprefixedEngines = new(StringComparer.Ordinal) { Vulnerabilities.Matching.VulnerabilityAnalyzer.EngineId };
 
     /// <summary>The extension of the artifact's name (file-type checks compare it with the content), letters and digits only.</summary>
     private static string SafeExtension(string name)
