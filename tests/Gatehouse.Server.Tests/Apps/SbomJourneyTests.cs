@@ -3,9 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Gatehouse.Analysis.Pipeline;
-using Gatehouse.Analysis.Vulnerabilities.Matching;
-using Gatehouse.Analysis.Vulnerabilities.Packages;
 using Gatehouse.Server.Advisories;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Data;
@@ -15,7 +12,6 @@ using Gatehouse.Server.Tests.OAuth;
 using Gatehouse.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gatehouse.Server.Tests.Apps;
 
@@ -23,26 +19,19 @@ namespace Gatehouse.Server.Tests.Apps;
 /// SBOMs on the server (issue 16, items 2 and 6), one journey on one server: an artifact with a lockfile is submitted
 /// with the vendor's own SBOM, which leaves a package out; the scan stores the SBOM and reports the package; the version is
 /// published; the SBOM downloads for the vendor, staff and an entitled customer, never for a stranger; then an advisory
-/// import re-matches the stored SBOM without reading the artifact, and the new match is a finding that notifies the vendor
+/// import into the server's real advisory store re-matches the stored SBOM without reading the artifact, and the new match is a finding that notifies the vendor
 /// and staff.
 /// </summary>
 public sealed class SbomJourneyTests
 {
-    /// <summary>The advisories the server matches against, set by the test (the store itself is tested with its engine).</summary>
-    private sealed class FakeAdvisories : IAdvisorySource
-    {
-        public volatile IReadOnlyList<(string Name, string Version, string Id, Severity Severity)> Advisories = [];
-        public DateTimeOffset? LastImport { get; set; }
-
-        public IReadOnlyList<AdvisoryMatch> Match(IReadOnlyList<CatalogedPackage> packages, CancellationToken ct) =>
-            [.. from p in packages
-                from a in Advisories
-                where p.Name == a.Name && p.Version == a.Version
-                select new AdvisoryMatch(p, a.Id, ["CVE-2099-0001"], "Prototype pollution", a.Severity, null, ["4.17.21"],
-                    new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero))];
-
-        public AdvisoryStoreStatus Status() => new(Advisories.Count, LastImport, []);
-    }
+    /// <summary>A real advisory as OSV publishes it (lodash before 4.17.21, CVSS 5.3: medium), imported after publication.</summary>
+    private const string LodashAdvisory = """
+        { "schema_version": "1.6.0", "id": "GHSA-29mw-wpgm-hmr9", "modified": "2026-11-20T00:00:00Z", "published": "2022-01-06T20:30:46Z",
+          "aliases": ["CVE-2020-28500"], "summary": "Regular Expression Denial of Service (ReDoS) in lodash",
+          "severity": [ { "type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L" } ],
+          "affected": [ { "package": { "ecosystem": "npm", "name": "lodash" },
+                          "ranges": [ { "type": "SEMVER", "events": [ { "introduced": "4.0.0" }, { "fixed": "4.17.21" } ] } ] } ] }
+        """;
 
     private const string Lockfile = """
         {
@@ -81,9 +70,7 @@ public sealed class SbomJourneyTests
     [Fact]
     public async Task A_versions_SBOM_is_stored_compared_downloadable_by_the_entitled_and_re_matched_after_an_import()
     {
-        var advisories = new FakeAdvisories();
-        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite,
-            services: s => s.Replace(ServiceDescriptor.Singleton<IAdvisorySource>(advisories)));
+        await using var w = await LifecycleWorld.StartAsync(DbKind.Sqlite);
         var slug = await w.CreateAppAsync();
         await w.PrepareAsync(slug, "1.0.0", ArtifactWithLockfile());
 
@@ -104,7 +91,7 @@ public sealed class SbomJourneyTests
         // The package the vendor left out is a finding, at the file that declared it.
         var findings = await w.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{slug}/versions/1.0.0/findings");
         var undeclared = Assert.Single(Items(findings), f => f.GetProperty("ruleId").GetString() == "sbom.undeclared-package");
-        Assert.Equal("package-lock.json", undeclared.GetProperty("path").GetString());
+        Assert.Equal("acme-sync.zip!/package-lock.json", undeclared.GetProperty("path").GetString());
         Assert.Contains("pkg:npm/left-pad@1.3.0", undeclared.GetProperty("message").GetString(), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(w.Reviewer, slug, "1.0.0", "approve", ["GH-DEP-2"], "fine")).StatusCode);
@@ -140,18 +127,21 @@ public sealed class SbomJourneyTests
             Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/apps/{slug}-none/versions/1.0.0/sbom")).StatusCode);
         }
 
-        // An import brings an advisory for lodash: the observer starts one re-match (twice called, still one), which
-        // reads the stored SBOM, finds the new match and leaves every other finding as it was.
+        // An admin imports an advisory for lodash into the server's store: the import starts one re-match, which reads the
+        // stored SBOM (not the artifact), finds the new match and leaves every other finding as it was. Told again (a
+        // re-delivered observer call), it starts nothing more.
         var scanned = (await w.VersionAsync(slug, "1.0.0")).GetProperty("version").GetProperty("currentScanId").GetGuid();
-        advisories.Advisories = [("lodash", "4.17.20", "GHSA-test-0001", Severity.Medium)];
-        advisories.LastImport = TimeProvider.System.GetUtcNow();
-        for (var i = 0; i < 2; i++)
-            await w.App.WithScopeAsync(async sp =>
-            {
-                var db = sp.GetRequiredService<GatehouseDb>();
-                foreach (var observer in sp.GetServices<IAdvisoryImportObserver>()) await observer.AdvisoriesImportedAsync(db, CancellationToken.None);
-                await db.SaveChangesAsync();
-            });
+        using (var admin = w.App.ClientWith(await LifecycleWorld.LongTokenAsync(w.App, (await w.App.AdminAsync()).Id, Roles.Admin)))
+        {
+            var import = await admin.PostAsync("/api/advisories/import?name=lodash.json", Json(LodashAdvisory, "application/json"));
+            Assert.True(import.StatusCode == HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
+        }
+        await w.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GatehouseDb>();
+            foreach (var observer in sp.GetServices<IAdvisoryImportObserver>()) await observer.AdvisoriesImportedAsync(db, CancellationToken.None);
+            await db.SaveChangesAsync();
+        });
         var rematched = await WithScansOnTimeoutAsync(w, () => w.WaitForReviewAsync(slug, "1.0.0", v => v.GetProperty("version").GetProperty("currentScanId").GetGuid() != scanned
             && v.GetProperty("scan").GetProperty("state").GetString() == "done"));
         Assert.Equal("published", rematched.GetProperty("version").GetProperty("state").GetString());
@@ -163,7 +153,8 @@ public sealed class SbomJourneyTests
 
         findings = await w.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{slug}/versions/1.0.0/findings");
         var vuln = Assert.Single(Items(findings), f => f.GetProperty("ruleId").GetString()!.StartsWith("vuln.", StringComparison.Ordinal));
-        Assert.Equal("package-lock.json", vuln.GetProperty("path").GetString());
+        Assert.Equal("acme-sync.zip!/package-lock.json", vuln.GetProperty("path").GetString());
+        Assert.Equal("GHSA-29mw-wpgm-hmr9", vuln.GetProperty("evidence").GetString());
         Assert.Single(Items(findings), f => f.GetProperty("ruleId").GetString() == "sbom.undeclared-package");
         // The SBOM stays the version's (the same document); the vendor and staff are told once.
         using (var again = await w.Vendor.GetAsync(sbomUrl)) Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -173,7 +164,7 @@ public sealed class SbomJourneyTests
             .Where(o => o.Event == VersionScanOutcome.NewVulnerabilitiesEvent).ToListAsync());
         Assert.Contains(notices, o => o.OrganizationId == w.Org.Id);
         Assert.Contains(notices, o => o.OrganizationId == null);
-        Assert.Contains("GHSA-test-0001", notices[0].PayloadJson, StringComparison.Ordinal);
+        Assert.Contains("GHSA-29mw-wpgm-hmr9", notices[0].PayloadJson, StringComparison.Ordinal);
         var audit = await w.App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.AsNoTracking().Select(a => a.Action).ToListAsync());
         Assert.Contains("version.sbom-uploaded", audit);
         Assert.Single(audit, a => a == "version.sbom-rematch-started");
