@@ -17,8 +17,9 @@ var random = new Random(16);
 
 string[] ecosystems = ["npm", "PyPI", "Maven", "NuGet", "Go", "crates.io", "RubyGems", "Packagist", "Debian:12", "Alpine:v3.20"];
 int[] weights = [30, 15, 15, 5, 8, 4, 5, 5, 8, 5]; // roughly osv.dev's mix
-// Package names: a few thousand per ecosystem, so packages have several advisories each, as popular ones do.
-const int NamesPerEcosystem = 4000;
+// Package names: 20,000 per ecosystem, so an affected name has one to a few advisories (npm, the largest share, about
+// three), as in osv.dev's data; the SBOM's packages are drawn half from these names, half from ten times as many.
+const int NamesPerEcosystem = 20_000;
 string Name(string eco, int i) => eco switch
 {
     "Maven" => $"org.example{i % 97}:artifact-{i}",
@@ -94,6 +95,8 @@ Console.WriteLine($"generated {advisoryCount} advisories in {zips.Count} zips in
 // 2. Import.
 var storeDir = Path.Combine(work, "store");
 var store = AdvisoryStore.Open(storeDir, TimeProvider.System);
+TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+var cpuBefore = Cpu();
 sw.Restart();
 long read = 0, invalid = 0;
 foreach (var zip in Directory.GetFiles(work, "*-all.zip").Order(StringComparer.Ordinal))
@@ -104,6 +107,7 @@ foreach (var zip in Directory.GetFiles(work, "*-all.zip").Order(StringComparer.O
 }
 var importSeconds = sw.Elapsed.TotalSeconds;
 var rate = read / importSeconds;
+var importCpu = (Cpu() - cpuBefore).TotalSeconds;
 
 // 3. Re-import (everything already there: the incremental path).
 sw.Restart();
@@ -131,12 +135,14 @@ var cold = Stopwatch.StartNew();
 var matches = store.Match(packages, CancellationToken.None);
 var coldMs = cold.Elapsed.TotalMilliseconds;
 var times = new List<double>();
+var matchCpuBefore = Cpu();
 for (var i = 0; i < 5; i++)
 {
     var t = Stopwatch.StartNew();
     store.Match(packages, CancellationToken.None);
     times.Add(t.Elapsed.TotalMilliseconds);
 }
+var matchCpuMs = (Cpu() - matchCpuBefore).TotalMilliseconds / 5;
 times.Sort();
 var warmMs = times[times.Count / 2];
 var findings = VulnerabilityFindings.From(matches);
@@ -149,9 +155,12 @@ Console.WriteLine();
 Console.WriteLine($"advisories imported     {read:N0} ({invalid} invalid), {status.Ecosystems.Count} ecosystems, database {dbMb:F0} MiB");
 Console.WriteLine($"{"measure",-24}{"result",16}{"target",16}");
 Console.WriteLine($"{"import rate",-24}{rate,12:N0} /s {">= 20,000 /s",16}  {(rate >= 20000 ? "ok" : "MISSED")}");
+Console.WriteLine($"{"  per CPU-second",-24}{read / importCpu,12:N0} /s {"",16}  (all threads' CPU time; wall time depends on the machine's load)");
 Console.WriteLine($"{"re-import (unchanged)",-24}{reimportRate,12:N0} /s {"",16}");
 Console.WriteLine($"{"load (open + status)",-24}{loadMs,13:F0} ms {"",16}");
 Console.WriteLine($"{"match 1,000 (first)",-24}{coldMs,13:F0} ms {"",16}");
 Console.WriteLine($"{"match 1,000 (warm)",-24}{warmMs,13:F0} ms {"< 100 ms",16}  {(warmMs < 100 ? "ok" : "MISSED")}");
+Console.WriteLine($"{"  CPU per warm match",-24}{matchCpuMs,13:F0} ms {"",16}");
 Console.WriteLine($"{"peak memory",-24}{peakMb,13:F0} MB {"< 1,024 MB",16}  {(peakMb < 1024 ? "ok" : "MISSED")}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")}");
 Console.WriteLine($"matches {matches.Count:N0} ({matches.Count(m => m.Uncertain)} uncertain) → {findings.Count:N0} findings");

@@ -45,6 +45,19 @@ public sealed class AnalyzerCatalogTests
     }
 
     [Fact]
+    public void The_vulnerabilities_engine_runs_last_only_with_an_advisory_source_and_a_policy_can_require_it()
+    {
+        var without = AnalyzerCatalog.Create(Engines, new EngineSettings(), Policy.Default, TimeProvider.System);
+        var with = AnalyzerCatalog.Create(Engines, new EngineSettings { Advisories = new Gatehouse.Analysis.Tests.Vulnerabilities.Matching.VulnerabilityFindingsTests.FixedSource([]) }, Policy.Default, TimeProvider.System);
+
+        Assert.DoesNotContain(without, a => a.Id == "vulnerabilities");
+        Assert.Equal("vulnerabilities", with[^1].Id);
+        Assert.Equal("vulnerabilities", ScanPipeline.EngineAnalyzerId("vulnerabilities"));
+        Assert.Equal("malware.clamav", ScanPipeline.EngineAnalyzerId("clamav"));
+        foreach (var rule in with[^1].Rules) Assert.Contains(AnalyzerCatalog.AllRules(), r => r.Id == rule.Id);
+    }
+
+    [Fact]
     public void The_pipeline_rejects_an_analyzer_that_is_neither_a_file_nor_an_artifact_analyzer()
     {
         var expander = AnalyzerCatalog.CreateExpander(new EngineSettings(), Policy.Default, TimeProvider.System);

@@ -23,7 +23,10 @@ public static class AdvisoryMatcher
         return Evaluate(record, package, AdvisoryEcosystems.Key(package.Ecosystem, package.SourceName ?? package.Name));
     }
 
-    internal static AdvisoryMatch? Evaluate(OsvRecord record, CatalogedPackage package, (string Ecosystem, string Name) key)
+    internal static AdvisoryMatch? Evaluate(OsvRecord record, CatalogedPackage package, (string Ecosystem, string Name) key) =>
+        Evaluate(record, package, key, AdvisoryEcosystems.SchemeFor(package.Ecosystem));
+
+    internal static AdvisoryMatch? Evaluate(OsvRecord record, CatalogedPackage package, (string Ecosystem, string Name) key, IVersionScheme? known)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (record.Withdrawn is not null) return null;
@@ -31,7 +34,7 @@ public static class AdvisoryMatcher
         // go.mod writes v1.2.3, OSV's Go records 1.2.3: their SEMVER ranges are read by strict SemVer 2.0.0.
         if (AdvisoryEcosystems.Base(package.Ecosystem) == "Go" && version.Length > 1 && version[0] == 'v' && char.IsAsciiDigit(version[1]))
             version = version[1..];
-        var scheme = AdvisoryEcosystems.SchemeFor(package.Ecosystem) ?? Unknown;
+        var scheme = known ?? Unknown;
         var result = OsvAffectedness.NotAffected;
         var fixes = new List<string>();
         OsvAffected? first = null;

@@ -2,9 +2,11 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Compression;
+using System.Text.Json;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Vulnerabilities.Osv;
 using Gatehouse.Analysis.Vulnerabilities.Packages;
+using Gatehouse.Analysis.Vulnerabilities.Versions;
 using Microsoft.Data.Sqlite;
 
 namespace Gatehouse.Analysis.Vulnerabilities.Matching;
@@ -12,7 +14,9 @@ namespace Gatehouse.Analysis.Vulnerabilities.Matching;
 /// <summary>
 /// The local advisory store (issue 16, item 3): OSV records imported from files, folders or OSV's per-ecosystem zip
 /// exports into one SQLite database under a folder (<c>advisories.db</c>), indexed by ecosystem and normalised package
-/// name (<see cref="AdvisoryEcosystems.Key"/>), and matched against packages without touching the network. Imports are
+/// name (<see cref="AdvisoryEcosystems.Key"/>), and matched against packages without touching the network. Each record is
+/// kept twice: as imported (zlib-deflated, <see cref="Advisory"/>) and without its prose (details, references), which is
+/// what matching parses, so a first match after opening stays fast. Imports are
 /// incremental by <c>modified</c> (a record replaces the stored one only when newer), commit in batches of
 /// <see cref="BatchSize"/> records (a killed import leaves the store as of its last committed batch, consistent) and are
 /// bounded per record (<see cref="OsvParser"/>'s limits; an invalid record is counted with its problem, never fatal).
@@ -34,6 +38,9 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
 
     private const int SchemaVersion = 1;
 
+    // Serialises the slim form matching reads (nulls left out; OsvParser reads it back like any record).
+    private static readonly OsvJsonContext SlimJson = new(new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+
     private readonly string _connectionString;
     private readonly string _directory;
     private readonly TimeProvider _time;
@@ -47,6 +54,9 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
         _connectionString = connectionString;
         _time = time;
     }
+
+    /// <summary>Records per transaction (<see cref="BatchSize"/>; tests make it smaller).</summary>
+    internal int BatchRecords { get; set; } = BatchSize;
 
     /// <summary>The folder the store lives in.</summary>
     public string Directory => _directory;
@@ -86,7 +96,8 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
                 withdrawn INTEGER,
                 keys TEXT NOT NULL,
                 size INTEGER NOT NULL,
-                record BLOB NOT NULL);
+                record BLOB NOT NULL,
+                match BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS package_index(
                 ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL,
                 PRIMARY KEY(ecosystem, name, advisory_id)) WITHOUT ROWID;
@@ -181,11 +192,15 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
         var pe = find.Parameters.Add("$e", SqliteType.Text);
         var pn = find.Parameters.Add("$n", SqliteType.Text);
         using var load = c.CreateCommand();
-        load.CommandText = "SELECT size, record FROM advisory WHERE id = $id";
+        load.CommandText = "SELECT match FROM advisory WHERE id = $id";
         var pid = load.Parameters.Add("$id", SqliteType.Text);
 
+        var schemes = new Dictionary<string, IVersionScheme?>(StringComparer.Ordinal);
         foreach (var group in packages.GroupBy(p => AdvisoryEcosystems.Key(p.Ecosystem, p.SourceName ?? p.Name)))
         {
+            var ecosystem = AdvisoryEcosystems.Base(group.Key.Ecosystem);
+            if (!schemes.TryGetValue(ecosystem, out var scheme))
+                schemes[ecosystem] = scheme = AdvisoryEcosystems.SchemeFor(ecosystem) is { } s ? new MemoizingVersionScheme(s) : null;
             ct.ThrowIfCancellationRequested();
             pe.Value = group.Key.Ecosystem;
             pn.Value = group.Key.Name;
@@ -196,7 +211,7 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
             {
                 if (Record(load, pid, id) is not { } record || record.Withdrawn is not null) continue;
                 foreach (var package in group)
-                    if (AdvisoryMatcher.Evaluate(record, package, group.Key) is { } match) matches.Add(match);
+                    if (AdvisoryMatcher.Evaluate(record, package, group.Key, scheme) is { } match) matches.Add(match);
             }
         }
         return matches
@@ -204,6 +219,22 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
             .ThenBy(m => m.Package.DeclaredIn, StringComparer.Ordinal)
             .ThenBy(m => m.AdvisoryId, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>The stored record, as it was imported (UTF-8 JSON), or null when the store does not hold <paramref name="id"/>.</summary>
+    public byte[]? Advisory(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT record FROM advisory WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        if (cmd.ExecuteScalar() is not byte[] compressed) return null;
+        using var z = new ZLibStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        var json = new MemoryStream();
+        z.CopyTo(json);
+        return json.ToArray();
     }
 
     /// <inheritdoc />
@@ -256,21 +287,8 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
         {
             if (r.Read())
             {
-                var size = r.GetInt32(0);
-                var compressed = (byte[])r.GetValue(1);
-                var json = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
-                try
-                {
-                    if (BrotliDecoder.TryDecompress(compressed, json.AsSpan(0, size), out var written) && written == size)
-                    {
-                        var parsed = OsvParser.Parse(json.AsSpan(0, size));
-                        record = parsed.Success ? parsed.Record : null;
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(json);
-                }
+                var parsed = OsvParser.Parse((byte[])r.GetValue(0));
+                record = parsed.Success ? parsed.Record : null;
             }
         }
         if (_cache.Count >= MaxCachedRecords) _cache.Clear();
@@ -374,20 +392,30 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>One import: a connection, the open batch's transaction, prepared statements and the counts.</summary>
+    /// <summary>
+    /// One import: records are gathered into chunks, each chunk parsed and compressed on the thread pool (several chunks
+    /// at once), and written in their original order on the importing thread, which alone uses the connection. The open
+    /// batch's transaction commits every <see cref="BatchRecords"/> records.
+    /// </summary>
     private sealed class ImportSession : IDisposable
     {
+        private const int ChunkRecords = 256;
+        private const int ChunkBytes = 8 * 1024 * 1024;
+
         private readonly AdvisoryStore _store;
         private readonly IProgress<long>? _progress;
         private readonly CancellationToken _ct;
         private readonly SqliteConnection _c;
         private readonly long _started;
         private readonly List<string> _problems = [];
+        private readonly List<(string Source, byte[] Json)> _chunk = [];
+        private readonly Queue<Task<Prepared[]>> _pending = new();
+        private readonly int _maxPending = Math.Clamp(Environment.ProcessorCount, 2, 8);
+        private int _chunkBytes;
         private SqliteTransaction? _tx;
         private int _inBatch;
         private long _read, _added, _updated, _skipped, _invalid;
         private SqliteCommand _select = null!, _upsert = null!, _deleteIndex = null!, _insertIndex = null!, _deleteEco = null!, _insertEco = null!;
-        private byte[] _compressed = new byte[1 << 16];
 
         public ImportSession(AdvisoryStore store, IProgress<long>? progress, CancellationToken ct)
         {
@@ -396,101 +424,31 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
             _ct = ct;
             _started = store._time.GetTimestamp();
             _c = store.Connect();
+            // A larger page cache and fewer checkpoints while importing: the id index takes random inserts.
+            Execute(_c, "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;");
             Begin();
         }
 
+        /// <summary>Queues one record's bytes (copied); it is written once its chunk is prepared.</summary>
         public void Add(ReadOnlySpan<byte> json, string source)
         {
             _ct.ThrowIfCancellationRequested();
-            _read++;
-            var parsed = OsvParser.Parse(json);
-            if (!parsed.Success)
-            {
-                Invalid(source, $"{parsed.Error.Code}: {parsed.Error.Message}");
-                return;
-            }
-            var record = parsed.Record;
-            var modified = record.Modified.ToUnixTimeMilliseconds();
-            _select.Parameters[0].Value = record.Id;
-            long? storedModified = null;
-            string? storedKeys = null;
-            using (var r = _select.ExecuteReader())
-            {
-                if (r.Read())
-                {
-                    storedModified = r.GetInt64(0);
-                    storedKeys = r.GetString(1);
-                }
-            }
-            if (storedModified is { } old && modified <= old)
-            {
-                _skipped++;
-                Tick();
-                return;
-            }
-            if (storedKeys is not null)
-            {
-                // Replaced: its old index rows go (the new record may name other packages).
-                foreach (var line in storedKeys.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    var tab = line.IndexOf('\t', StringComparison.Ordinal);
-                    _deleteIndex.Parameters[0].Value = line[..tab];
-                    _deleteIndex.Parameters[1].Value = line[(tab + 1)..];
-                    _deleteIndex.Parameters[2].Value = record.Id;
-                    _deleteIndex.ExecuteNonQuery();
-                }
-                _deleteEco.Parameters[0].Value = record.Id;
-                _deleteEco.ExecuteNonQuery();
-                _updated++;
-            }
-            else
-            {
-                _added++;
-            }
-
-            var keys = record.Affected
-                .Where(a => a.Package is not null)
-                .Select(a => AdvisoryEcosystems.Key(a.Package!.Ecosystem, a.Package.Name))
-                .Distinct()
-                .ToList();
-            foreach (var (ecosystem, name) in keys)
-            {
-                _insertIndex.Parameters[0].Value = ecosystem;
-                _insertIndex.Parameters[1].Value = name;
-                _insertIndex.Parameters[2].Value = record.Id;
-                _insertIndex.ExecuteNonQuery();
-            }
-            foreach (var ecosystem in keys.Select(k => k.Ecosystem).Distinct(StringComparer.Ordinal))
-            {
-                _insertEco.Parameters[0].Value = record.Id;
-                _insertEco.Parameters[1].Value = ecosystem;
-                _insertEco.Parameters[2].Value = modified;
-                _insertEco.ExecuteNonQuery();
-            }
-
-            var bound = BrotliEncoder.GetMaxCompressedLength(json.Length);
-            if (_compressed.Length < bound) _compressed = new byte[bound];
-            if (!BrotliEncoder.TryCompress(json, _compressed, out var written, quality: 1, window: 22))
-                throw new InvalidOperationException("Brotli could not compress a record into its maximum compressed length.");
-            _upsert.Parameters[0].Value = record.Id;
-            _upsert.Parameters[1].Value = modified;
-            _upsert.Parameters[2].Value = record.Withdrawn is { } w ? w.ToUnixTimeMilliseconds() : DBNull.Value;
-            _upsert.Parameters[3].Value = string.Join('\n', keys.Select(k => k.Ecosystem + "\t" + k.Name));
-            _upsert.Parameters[4].Value = json.Length;
-            _upsert.Parameters[5].Value = _compressed.AsSpan(0, written).ToArray();
-            _upsert.ExecuteNonQuery();
-            _store._cache.TryRemove(record.Id, out _);
-            Tick();
+            _chunk.Add((source, json.ToArray()));
+            _chunkBytes += json.Length;
+            if (_chunk.Count >= ChunkRecords || _chunkBytes >= ChunkBytes) Dispatch();
         }
 
         public void Invalid(string source, string problem)
         {
+            _read++;
             _invalid++;
             if (_problems.Count < MaxProblems) _problems.Add($"{source}: {problem}");
         }
 
         public AdvisoryImportResult Finish()
         {
+            Dispatch();
+            while (_pending.Count > 0) Write(_pending.Dequeue().GetAwaiter().GetResult());
             using (var cmd = _c.CreateCommand())
             {
                 cmd.Transaction = _tx;
@@ -505,15 +463,121 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
 
         public void Dispose()
         {
-            // Not finished (an exception, a cancellation): the open batch rolls back; committed batches stay.
+            // Not finished (an exception, a cancellation): the open batch rolls back; committed batches stay. Chunks still
+            // being prepared only compute (they never throw) and are left to finish on their own.
             _tx?.Dispose();
             DisposeCommands();
             _c.Dispose();
         }
 
+        private void Dispatch()
+        {
+            if (_chunk.Count > 0)
+            {
+                var items = _chunk.ToArray();
+                _chunk.Clear();
+                _chunkBytes = 0;
+                _pending.Enqueue(Task.Run(() => Array.ConvertAll(items, i => Prepare(i.Source, i.Json))));
+            }
+            while (_pending.Count >= _maxPending) Write(_pending.Dequeue().GetAwaiter().GetResult());
+        }
+
+        // Thread-pool side: parse (bounded by OsvParser), index keys, compress. Never throws.
+        private static Prepared Prepare(string source, byte[] json)
+        {
+            var parsed = OsvParser.Parse(json);
+            if (!parsed.Success) return new Prepared(source, null, [], null, null, 0, $"{parsed.Error.Code}: {parsed.Error.Message}");
+            var keys = new List<(string, string)>();
+            foreach (var a in parsed.Record.Affected)
+                if (a.Package is { } p && AdvisoryEcosystems.Key(p.Ecosystem, p.Name) is var k && !keys.Contains(k)) keys.Add(k);
+            // The whole record, as published, deflated (zlib, fastest: a third of the size for little CPU).
+            var compressed = new MemoryStream(json.Length / 2);
+            using (var z = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) z.Write(json);
+            // What matching reads: the record without its prose (details, references), uncompressed, so a cold match
+            // parses a fraction of each candidate.
+            var slim = JsonSerializer.SerializeToUtf8Bytes(parsed.Record with { Details = null, References = [] }, SlimJson.OsvRecord);
+            return new Prepared(source, parsed.Record, keys, compressed.ToArray(), slim, json.Length, null);
+        }
+
+        // Importing thread: the incremental check and the writes, in the records' original order.
+        private void Write(Prepared[] chunk)
+        {
+            foreach (var item in chunk)
+            {
+                _ct.ThrowIfCancellationRequested();
+                if (item.Record is not { } record)
+                {
+                    Invalid(item.Source, item.Problem!);
+                    continue;
+                }
+                _read++;
+                var modified = record.Modified.ToUnixTimeMilliseconds();
+                _select.Parameters[0].Value = record.Id;
+                long? storedModified = null;
+                string? storedKeys = null;
+                using (var r = _select.ExecuteReader())
+                {
+                    if (r.Read())
+                    {
+                        storedModified = r.GetInt64(0);
+                        storedKeys = r.GetString(1);
+                    }
+                }
+                if (storedModified is { } old && modified <= old)
+                {
+                    _skipped++;
+                    Tick();
+                    continue;
+                }
+                if (storedKeys is not null)
+                {
+                    // Replaced: its old index rows go (the new record may name other packages).
+                    foreach (var line in storedKeys.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        var tab = line.IndexOf('\t', StringComparison.Ordinal);
+                        _deleteIndex.Parameters[0].Value = line[..tab];
+                        _deleteIndex.Parameters[1].Value = line[(tab + 1)..];
+                        _deleteIndex.Parameters[2].Value = record.Id;
+                        _deleteIndex.ExecuteNonQuery();
+                    }
+                    _deleteEco.Parameters[0].Value = record.Id;
+                    _deleteEco.ExecuteNonQuery();
+                    _updated++;
+                }
+                else
+                {
+                    _added++;
+                }
+                foreach (var (ecosystem, name) in item.Keys)
+                {
+                    _insertIndex.Parameters[0].Value = ecosystem;
+                    _insertIndex.Parameters[1].Value = name;
+                    _insertIndex.Parameters[2].Value = record.Id;
+                    _insertIndex.ExecuteNonQuery();
+                }
+                foreach (var ecosystem in item.Keys.Select(k => k.Ecosystem).Distinct(StringComparer.Ordinal))
+                {
+                    _insertEco.Parameters[0].Value = record.Id;
+                    _insertEco.Parameters[1].Value = ecosystem;
+                    _insertEco.Parameters[2].Value = modified;
+                    _insertEco.ExecuteNonQuery();
+                }
+                _upsert.Parameters[0].Value = record.Id;
+                _upsert.Parameters[1].Value = modified;
+                _upsert.Parameters[2].Value = record.Withdrawn is { } w ? w.ToUnixTimeMilliseconds() : DBNull.Value;
+                _upsert.Parameters[3].Value = string.Join('\n', item.Keys.Select(k => k.Ecosystem + "\t" + k.Name));
+                _upsert.Parameters[4].Value = item.Size;
+                _upsert.Parameters[5].Value = item.Compressed;
+                _upsert.Parameters[6].Value = item.Slim;
+                _upsert.ExecuteNonQuery();
+                _store._cache.TryRemove(record.Id, out _);
+                Tick();
+            }
+        }
+
         private void Tick()
         {
-            if (++_inBatch < BatchSize) return;
+            if (++_inBatch < _store.BatchRecords) return;
             Commit();
             _progress?.Report(_read);
             Begin();
@@ -525,10 +589,10 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
             _inBatch = 0;
             _select = Command("SELECT modified, keys FROM advisory WHERE id = $id", "$id");
             _upsert = Command("""
-                INSERT INTO advisory(id, modified, withdrawn, keys, size, record) VALUES($id, $m, $w, $k, $s, $r)
+                INSERT INTO advisory(id, modified, withdrawn, keys, size, record, match) VALUES($id, $m, $w, $k, $s, $r, $x)
                 ON CONFLICT(id) DO UPDATE SET modified = excluded.modified, withdrawn = excluded.withdrawn, keys = excluded.keys,
-                    size = excluded.size, record = excluded.record
-                """, "$id", "$m", "$w", "$k", "$s", "$r");
+                    size = excluded.size, record = excluded.record, match = excluded.match
+                """, "$id", "$m", "$w", "$k", "$s", "$r", "$x");
             _deleteIndex = Command("DELETE FROM package_index WHERE ecosystem = $e AND name = $n AND advisory_id = $id", "$e", "$n", "$id");
             _insertIndex = Command("INSERT OR IGNORE INTO package_index(ecosystem, name, advisory_id) VALUES($e, $n, $id)", "$e", "$n", "$id");
             _deleteEco = Command("DELETE FROM advisory_ecosystem WHERE advisory_id = $id", "$id");
@@ -562,5 +626,7 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
             _deleteEco?.Dispose();
             _insertEco?.Dispose();
         }
+
+        private sealed record Prepared(string Source, OsvRecord? Record, List<(string Ecosystem, string Name)> Keys, byte[]? Compressed, byte[]? Slim, int Size, string? Problem);
     }
 }

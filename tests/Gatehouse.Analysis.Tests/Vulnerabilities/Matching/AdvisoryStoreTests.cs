@@ -258,18 +258,19 @@ public sealed class AdvisoryStoreTests : IDisposable
     public void A_cancelled_import_keeps_the_committed_batches_and_the_store_consistent()
     {
         using var store = AdvisoryStore.Open(_dir, _time);
+        store.BatchRecords = 40;
         var folder = Path.Combine(_dir, "many");
         Directory.CreateDirectory(folder);
-        for (var i = 0; i < AdvisoryStore.BatchSize + 10; i++)
+        for (var i = 0; i < 130; i++)
             File.WriteAllText(Path.Combine(folder, $"R-{i:D5}.json"), Record($"R-{i:D5}", "2024-01-01T00:00:00Z", "npm", $"p{i}", "1.0.0"));
         using var cts = new CancellationTokenSource();
-        var progress = new SyncProgress(n => { if (n >= AdvisoryStore.BatchSize) cts.Cancel(); });
+        var progress = new SyncProgress(n => { if (n >= 80) cts.Cancel(); });
 
         Assert.ThrowsAny<OperationCanceledException>(() => store.Import(folder, progress, cts.Token));
 
-        Assert.Equal(AdvisoryStore.BatchSize, store.Status().Advisories);
+        Assert.Equal(80, store.Status().Advisories); // two whole batches, nothing of the third
         var resumed = store.Import(folder, null, CancellationToken.None);
-        Assert.Equal((AdvisoryStore.BatchSize, 10), (resumed.Skipped, resumed.Added));
+        Assert.Equal((80, 50), (resumed.Skipped, resumed.Added));
     }
 
     internal static string Record(string id, string modified, string ecosystem, string name, string fixedIn, string extra = "") => $$"""
