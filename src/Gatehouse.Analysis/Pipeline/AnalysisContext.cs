@@ -37,6 +37,13 @@ public sealed class AnalysisContext
     /// </summary>
     public Vulnerabilities.Packages.PackageInventory? Packages { get; init; }
 
+    /// <summary>
+    /// The artifact's own file name (e.g. <c>package-lock.json</c>). Analyzers see the artifact under a neutral path so that
+    /// fingerprints survive a rename; those that must know what a file is by its name (the <c>dependencies</c> analyzer, on
+    /// an artifact that is itself a lockfile) read it here. Never put it into a fingerprint.
+    /// </summary>
+    public string? ArtifactName { get; init; }
+
     /// <summary>Records a finding; the pipeline applies severity overrides from the policy.</summary>
     public void Report(Finding finding) => _report(finding);
 }

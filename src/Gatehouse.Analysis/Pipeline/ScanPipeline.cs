@@ -80,6 +80,7 @@ public sealed class ScanPipeline
         long bytes = 0;
         var maxDepth = 0;
         var inventory = new Vulnerabilities.Packages.PackageInventory();
+        var artifactName = System.IO.Path.GetFileName(displayName);
 
         // Analyzers see the artifact under a neutral name (keeping its extension), so fingerprints do not
         // change when the same content arrives as app-1.2.zip and then app-1.3.zip; the real name is put
@@ -151,7 +152,7 @@ public sealed class ScanPipeline
 
         Task RunOne(IFileAnalyzer analyzer, ScanFile file, CancellationToken token)
         {
-            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory };
+            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName };
             if (Profile is not { } profile) return Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
             var stage = file.Depth == 0 ? analyzer.Id + " (artifact)" : analyzer.Id;
             return Isolate(analyzer, async () =>
@@ -265,7 +266,7 @@ public sealed class ScanPipeline
             foreach (var analyzer in _artifactAnalyzers)
             {
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory };
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName };
                 await Isolate(analyzer, () => analyzer.AnalyzeAsync(root, context, token), token);
             }
         }

@@ -63,7 +63,8 @@ internal static class SbomCommand
                 throw new CliException(ExitCodes.Incomplete, CliErrorCodes.OutputUnwritable, $"--output {Terminal.Sanitize(output.FullName)}: {e.Message}");
             }
         }
-        var vulnerable = matches is null ? "" : $", {matches.Select(m => m.AdvisoryId).Distinct(StringComparer.Ordinal).Count()} advisories";
+        var advisories = matches?.Select(m => m.AdvisoryId).Distinct(StringComparer.Ordinal).Count();
+        var vulnerable = advisories is { } n ? $", {n} {(n == 1 ? "vulnerability" : "vulnerabilities")}" : "";
         env.Err.Write($"sbom: {report.Packages.Count} packages{vulnerable}{(output is null ? "" : " → " + Terminal.Sanitize(output.FullName))}\n");
         var failed = report.Analyzers.Where(a => a.Status != "ok").ToList();
         foreach (var a in failed) Terminal.WriteError(env.Err, $"incomplete: analyzer {a.Id} {a.Status}: {a.Error}; packages may be missing");

@@ -51,7 +51,9 @@ public sealed class DependenciesAnalyzer : IFileAnalyzer
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(context);
         if (context.Packages is not { } inventory) return;
-        if (DependencyFiles.Classify(file.Path) is not { } format) return;
+        // The artifact reaches analyzers under a neutral name; a lockfile checked on its own is known by its real one.
+        var byName = file.Depth == 0 && context.ArtifactName is { Length: > 0 } name ? name : file.Path;
+        if (DependencyFiles.Classify(byName) is not { } format) return;
 
         if (format == DependencyFormat.Release)
         {

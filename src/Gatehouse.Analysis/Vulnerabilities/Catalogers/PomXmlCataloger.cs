@@ -5,7 +5,8 @@ using Gatehouse.Analysis.Vulnerabilities.Packages;
 namespace Gatehouse.Analysis.Vulnerabilities.Catalogers;
 
 /// <summary>
-/// A Maven project's direct dependencies from its <c>pom.xml</c> (<c>project/dependencies/dependency</c>). A version is
+/// A Maven project and its direct dependencies from its <c>pom.xml</c>: the project's own coordinates (what it builds,
+/// as Trivy and syft list it) and <c>project/dependencies/dependency</c>. A version is
 /// taken when it is literal or a property this pom defines (<c>${jackson.version}</c> from <c>&lt;properties&gt;</c>,
 /// <c>${project.version}</c>, <c>${project.groupId}</c>, the parent's); a dependency without a version takes it from this
 /// pom's own <c>&lt;dependencyManagement&gt;</c>. What needs the parent pom, a BOM or a repository (or is a range) is
@@ -92,6 +93,12 @@ public static class PomXmlCataloger
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (Resolve(groupId) is { } projectGroup && Resolve(Text(root, "artifactId")) is { } projectArtifact && Resolve(version) is { } projectVersion
+            && PackageUrl.TryCreate("maven", projectGroup, projectArtifact, projectVersion, null, null, out var projectPurl, out _))
+        {
+            seen.Add(projectGroup + ":" + projectArtifact + "@" + projectVersion);
+            packages.Add(new CatalogedPackage("Maven", projectGroup + ":" + projectArtifact, projectVersion, projectPurl, declaredIn));
+        }
         foreach (var d in Child(root, "dependencies")?.Elements().Where(e => e.Name.LocalName == "dependency") ?? [])
         {
             if (packages.Count >= MaxPackages) break;

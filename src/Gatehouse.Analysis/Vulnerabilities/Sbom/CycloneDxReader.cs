@@ -6,8 +6,9 @@ namespace Gatehouse.Analysis.Vulnerabilities.Sbom;
 
 /// <summary>
 /// Reads the packages a CycloneDX JSON SBOM (spec 1.2 to 1.7) declares, from untrusted input (a vendor's own SBOM):
-/// every component (nested ones too) with a purl becomes a <see cref="CatalogedPackage"/> whose ecosystem comes
-/// from the purl type (<see cref="PurlEcosystems"/>; the purl type itself when Gatehouse knows no OSV ecosystem for it).
+/// every component (nested ones too) with a purl becomes a <see cref="CatalogedPackage"/> whose ecosystem is its
+/// <c>gatehouse:ecosystem</c> property (what Gatehouse wrote: <c>Debian:12</c>), else comes from the purl type
+/// (<see cref="PurlEcosystems"/>; the purl type itself when Gatehouse knows no OSV ecosystem for it).
 /// Bounded: <see cref="DefaultMaxBytes"/>, <see cref="DefaultMaxComponents"/>, nesting depth <see cref="MaxDepth"/>;
 /// duplicate keys refused. SPDX (JSON, tag-value, RDF) and CycloneDX XML are recognised and refused with
 /// <see cref="SbomReadError.Unsupported"/>. Nothing throws (but cancellation and I/O errors of the stream itself).
@@ -133,7 +134,8 @@ public static class CycloneDxReader
             else
             {
                 var version = purl.Version ?? OptionalString(c, "version") ?? "";
-                state.Packages.Add(new CatalogedPackage(PurlEcosystems.Ecosystem(purl) ?? purl.Type, PurlEcosystems.Name(purl), version, purl, DeclaredIn(c) ?? state.Source)
+                var ecosystem = Property(c, CycloneDxWriter.EcosystemProperty) is { Length: > 0 } named ? named : PurlEcosystems.Ecosystem(purl) ?? purl.Type;
+                state.Packages.Add(new CatalogedPackage(ecosystem, PurlEcosystems.Name(purl), version, purl, DeclaredIn(c) ?? state.Source)
                 {
                     SourceName = Property(c, CycloneDxWriter.SourceNameProperty),
                     SourceVersion = Property(c, CycloneDxWriter.SourceVersionProperty),

@@ -27,6 +27,12 @@ public static class CycloneDxWriter
     /// <summary>The property naming the file that declared a component (CycloneDX property taxonomy: a namespace of our own).</summary>
     public const string DeclaredInProperty = "gatehouse:declared-in";
 
+    /// <summary>
+    /// The property giving the package's OSV ecosystem when the purl alone does not say it (an OS package's release:
+    /// <c>Debian:12</c>, <c>Alpine:v3.20</c>), so a stored SBOM read back is matched exactly as the scan was.
+    /// </summary>
+    public const string EcosystemProperty = "gatehouse:ecosystem";
+
     /// <summary>The property naming an OS package's source package (what distribution advisories are written against).</summary>
     public const string SourceNameProperty = "gatehouse:source-name";
 
@@ -194,6 +200,7 @@ public static class CycloneDxWriter
         w.WriteString("purl", p.Purl.ToString());
         w.WriteStartArray("properties");
         WriteProperty(w, DeclaredInProperty, p.DeclaredIn);
+        if (!string.Equals(p.Ecosystem, PurlEcosystems.Ecosystem(p.Purl), StringComparison.Ordinal)) WriteProperty(w, EcosystemProperty, p.Ecosystem);
         if (p.SourceName is { Length: > 0 } source) WriteProperty(w, SourceNameProperty, source);
         if (p.SourceVersion is { Length: > 0 } sourceVersion) WriteProperty(w, SourceVersionProperty, sourceVersion);
         w.WriteEndArray();

@@ -21,6 +21,9 @@ public sealed partial class ComposerVersionScheme : IVersionScheme
     /// <summary>The shared instance (stateless).</summary>
     public static ComposerVersionScheme Instance { get; } = new();
 
+    /// <summary>The OSV ecosystems ordered this way.</summary>
+    public static IReadOnlyList<string> Ecosystems { get; } = ["Packagist"];
+
     private ComposerVersionScheme()
     {
     }

@@ -162,7 +162,7 @@ public sealed record VexDocument(VexFormat Format, string? Id, string? Author, D
             throw new VexException(VexParseError.TooLarge, $"the document has more than {maxStatements} vulnerabilities");
         // bom-ref → purl, so affects[].ref can name the package even when the ref is not a purl itself.
         var purls = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (root.TryGetProperty("components", out var components)) CollectRefs(components, purls, 0);
+        if (root.TryGetProperty("components", out var components)) CollectRefs(components, purls);
         var list = new List<VexStatement>();
         var i = 0;
         foreach (var v in vulnerabilities.EnumerateArray())
@@ -226,14 +226,14 @@ public sealed record VexDocument(VexFormat Format, string? Id, string? Author, D
         return VexParseResult.Ok(new VexDocument(VexFormat.CycloneDx, Text(root, "serialNumber", "document"), author, timestamp, list));
     }
 
-    private static void CollectRefs(JsonElement components, Dictionary<string, string> purls, int depth)
+    private static void CollectRefs(JsonElement components, Dictionary<string, string> purls)
     {
         if (components.ValueKind != JsonValueKind.Array) throw Invalid("components is not an array");
         foreach (var c in components.EnumerateArray())
         {
             if (c.ValueKind != JsonValueKind.Object) continue;
             if (Text(c, "bom-ref", "component") is { } bomRef && Text(c, "purl", "component") is { } purl) purls.TryAdd(bomRef, purl);
-            if (c.TryGetProperty("components", out var nested)) CollectRefs(nested, purls, depth + 1);
+            if (c.TryGetProperty("components", out var nested)) CollectRefs(nested, purls); // depth is bounded by the parser's MaxDepth
         }
     }
 

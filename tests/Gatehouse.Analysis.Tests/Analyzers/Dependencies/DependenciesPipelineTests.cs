@@ -68,6 +68,15 @@ public sealed class DependenciesPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lockfile_checked_on_its_own_is_read_by_its_real_name()
+    {
+        var report = await Scan(Utf8(PackageLock), "package-lock.json");
+
+        Assert.Equal(["pkg:npm/%40babel/core@7.24.0", "pkg:npm/lodash@4.17.21"], report.Packages.Select(p => p.Purl.ToString()));
+        Assert.All(report.Packages, p => Assert.Equal("package-lock.json", p.DeclaredIn));
+    }
+
+    [Fact]
     public async Task A_pom_properties_in_a_jar_inside_a_war_inside_a_zip_is_found()
     {
         var jar = Zip(("META-INF/MANIFEST.MF", Utf8("Manifest-Version: 1.0\n")),
@@ -93,8 +102,8 @@ public sealed class DependenciesPipelineTests : IDisposable
         var report = await Scan(tar, "rootfs.tar");
 
         Assert.Equal(
-            ["pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12.5&upstream=openssl",
-             "pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1?arch=amd64&distro=debian-12.5&upstream=perl"],
+            ["pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12.5",
+             "pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1?arch=amd64&distro=debian-12.5"],
             report.Packages.Select(p => p.Purl.ToString()));
         Assert.All(report.Packages, p => Assert.Equal("Debian:12", p.Ecosystem));
         Assert.Equal("openssl", report.Packages[0].SourceName);
@@ -111,6 +120,22 @@ public sealed class DependenciesPipelineTests : IDisposable
         var musl = Assert.Single(report.Packages);
         Assert.Equal("pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=3.20.1", musl.Purl.ToString());
         Assert.Equal("Alpine:v3.20", musl.Ecosystem);
+    }
+
+    [Fact]
+    public async Task Rpm_packages_from_an_rpmdb_sqlite_get_the_distribution_of_their_root()
+    {
+        var db = Tests.Vulnerabilities.Catalogers.RpmDbCatalogerTests.Database(_dir,
+            Tests.Vulnerabilities.Catalogers.RpmDbCatalogerTests.HeaderBlob("openssl-libs", "3.0.7", "27.el9", 1, "x86_64", "openssl-3.0.7-27.el9.src.rpm"));
+        var tar = Tar([("usr/lib/sysimage/rpm/rpmdb.sqlite", db), ("etc/os-release", Utf8("NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID=\"9.3\"\n"))]);
+        var report = await Scan(tar, "rocky.tar");
+
+        var openssl = Assert.Single(report.Packages);
+        Assert.Equal("pkg:rpm/rocky/openssl-libs@3.0.7-27.el9?arch=x86_64&distro=rocky-9.3&epoch=1", openssl.Purl.ToString());
+        Assert.Equal("Rocky Linux:9", openssl.Ecosystem);
+        Assert.Equal("openssl", openssl.SourceName);
+        Assert.Empty(report.Findings);
+        Assert.Empty(Directory.GetFiles(_dir, "rpmdb-*")); // the private copy SQLite read is gone
     }
 
     [Fact]

@@ -47,11 +47,11 @@ public sealed class DpkgStatusCatalogerTests
         Assert.Equal(["libssl3", "libc6", "perl-base"], packages.Select(p => p.Name));
         var ssl = packages[0];
         Assert.Equal(("Debian", "3.0.19-1~deb12u2", "openssl", (string?)null), (ssl.Ecosystem, ssl.Version, ssl.SourceName, ssl.SourceVersion));
-        Assert.Equal("pkg:deb/debian/libssl3@3.0.19-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl", ssl.Purl.ToString());
+        Assert.Equal("pkg:deb/debian/libssl3@3.0.19-1~deb12u2?arch=amd64&distro=debian-12", ssl.Purl.ToString());
         Assert.Equal("rootfs.tar!/var/lib/dpkg/status", ssl.DeclaredIn);
         Assert.Equal(("glibc", "2.36-9+deb12u4"), (packages[1].SourceName, packages[1].SourceVersion));
         Assert.Equal("1:5.36.0-7+deb12u1", packages[2].Version);
-        Assert.Equal("pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1?arch=amd64&distro=debian-12&epoch=1&upstream=perl", packages[2].Purl.ToString());
+        Assert.Equal("pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1?arch=amd64&distro=debian-12&epoch=1", packages[2].Purl.ToString());
     }
 
     [Fact]

@@ -36,10 +36,11 @@ public sealed class PomXmlCatalogerTests
         """;
 
     [Fact]
-    public void Direct_dependencies_with_versions_the_pom_settles_itself_are_listed()
+    public void The_project_and_its_direct_dependencies_with_versions_the_pom_settles_itself_are_listed()
     {
         Assert.Equal(
-            ["pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.2", "pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1",
+            ["pkg:maven/com.acme/shop@3.1.0",
+             "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.2", "pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1",
              "pkg:maven/com.acme/shop-api@3.1.0", "pkg:maven/org.yaml/snakeyaml@2.2"],
             Purls(Pom, out var problem));
         Assert.Null(problem);

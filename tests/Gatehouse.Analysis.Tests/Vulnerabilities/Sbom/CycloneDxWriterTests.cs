@@ -116,6 +116,9 @@ public sealed class CycloneDxWriterTests
         var ssl = components["pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12"];
         Assert.Contains(ssl.GetProperty("properties").EnumerateArray(),
             p => p.GetProperty("name").GetString() == "gatehouse:source-name" && p.GetProperty("value").GetString() == "openssl");
+        Assert.Contains(ssl.GetProperty("properties").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "gatehouse:ecosystem" && p.GetProperty("value").GetString() == "Debian:12");
+        Assert.DoesNotContain(log4j.GetProperty("properties").EnumerateArray(), p => p.GetProperty("name").GetString() == "gatehouse:ecosystem");
         Assert.All(components.Values, c => Assert.Equal("library", c.GetProperty("type").GetString()));
     }
 

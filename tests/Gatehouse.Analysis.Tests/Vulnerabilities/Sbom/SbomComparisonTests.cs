@@ -43,7 +43,7 @@ public sealed class SbomComparisonTests
     [Fact]
     public void Qualifiers_subpaths_and_a_version_written_beside_the_purl_do_not_matter()
     {
-        var found = Mixed().Where(p => p.Ecosystem is "Debian" or "Alpine" or "Go").ToList();
+        var found = Mixed().Where(p => p.Ecosystem is "Debian:12" or "Alpine:v3.19" or "Go").ToList();
         var declared = new[]
         {
             Declared("pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=arm64"),

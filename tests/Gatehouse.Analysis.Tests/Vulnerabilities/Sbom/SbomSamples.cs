@@ -36,12 +36,12 @@ internal static class SbomSamples
         new("crates.io", "smallvec", "1.6.0", PackageUrl.Create("cargo", null, "smallvec", "1.6.0"), "Cargo.lock"),
         new("RubyGems", "nokogiri", "1.13.0", PackageUrl.Create("gem", null, "nokogiri", "1.13.0"), "Gemfile.lock"),
         new("Packagist", "symfony/http-kernel", "5.4.0", PackageUrl.Create("composer", "symfony", "http-kernel", "5.4.0"), "composer.lock"),
-        new("Debian", "libssl3", "3.0.11-1~deb12u2",
+        new("Debian:12", "libssl3", "3.0.11-1~deb12u2",
             PackageUrl.Create("deb", "debian", "libssl3", "3.0.11-1~deb12u2", [new("arch", "amd64"), new("distro", "debian-12")]), "var/lib/dpkg/status")
         {
             SourceName = "openssl",
         },
-        new("Alpine", "musl", "1.2.4-r2", PackageUrl.Create("apk", "alpine", "musl", "1.2.4-r2", [new("arch", "x86_64")]), "lib/apk/db/installed"),
+        new("Alpine:v3.19", "musl", "1.2.4-r2", PackageUrl.Create("apk", "alpine", "musl", "1.2.4-r2", [new("arch", "x86_64")]), "lib/apk/db/installed"),
         // Hostile-looking names and paths: quotes, backslashes, control characters, non-ASCII, HTML.
         Npm("\"quoted\"<script>", "1.0.0-beta+exp.sha.5114f85", "we\"ird/pa\\th/ünïcode\u0001/package.json"),
     ];
@@ -50,7 +50,7 @@ internal static class SbomSamples
     {
         var lodash = packages.Where(p => p.Name == "lodash").ToList();
         var log4j = packages.Single(p => p.Ecosystem == "Maven");
-        var openssl = packages.Single(p => p.Ecosystem == "Debian");
+        var openssl = packages.Single(p => p.Ecosystem == "Debian:12");
         var modified = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
         var list = lodash.Select(p => new AdvisoryMatch(p, "GHSA-35jh-r3h4-6jhm", ["CVE-2021-23337"], "Command Injection in lodash",
             Severity.High, new CvssScore("CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H", "3.1", 7.2), ["4.17.21"], modified)).ToList();
