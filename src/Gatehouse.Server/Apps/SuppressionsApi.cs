@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Gatehouse.Server.Identity;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gatehouse.Server.Apps;
@@ -16,6 +17,9 @@ internal static class SuppressionsApi
         var apps = app.MapGroup("/api/apps/{app}/suppressions").WithTags("Suppressions");
         apps.MapPost("/", Request).RequireAuthorization(Policies.Write).WithName("RequestSuppression").WithSummary("Ask for a finding of an app to be suppressed.");
         apps.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListSuppressions").WithSummary("List an app's suppressions.");
+        app.MapPost("/api/apps/{app}/versions/{version}/vex", SubmitVex).WithTags("Suppressions").RequireAuthorization(Policies.Write)
+            .Accepts<Stream>("application/json", "application/vnd.cyclonedx+json").DisableAntiforgery()
+            .WithName("SubmitVex").WithSummary("Answer a version's vulnerability findings with a VEX document (OpenVEX or CycloneDX): not_affected statements become suppression requests.");
         var s = app.MapGroup("/api/suppressions/{suppressionId:guid}").WithTags("Suppressions");
         s.MapPost("/approve", Approve).RequireAuthorization(Policies.Staff).WithName("ApproveSuppression").WithSummary("Approve a suppression request.");
         s.MapPost("/reject", Reject).RequireAuthorization(Policies.Staff).WithName("RejectSuppression").WithSummary("Reject a suppression request.");
@@ -29,6 +33,15 @@ internal static class SuppressionsApi
         var outcome = await suppressions.RequestAsync(http, app, request, ct);
         if (outcome.Refusal is { } refusal) return refusal.ToProblem();
         return TypedResults.Created($"/api/apps/{app}/suppressions", outcome.Value!);
+    }
+
+    /// <summary>The raw body is the VEX document (at most <see cref="SuppressionWorkflow.MaxVexBytes"/>), read only once the caller is known to be a member.</summary>
+    public static async Task<Results<Ok<VexSubmissionInfo>, ProblemHttpResult>> SubmitVex(
+        string app, string version, HttpContext http, SuppressionWorkflow suppressions, CancellationToken ct)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = SuppressionWorkflow.MaxVexBytes;
+        var outcome = await suppressions.SubmitVexAsync(http, app, version, http.Request.Body, http.Request.ContentLength, null, ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 
     public static async Task<Results<Ok<List<SuppressionInfo>>, ProblemHttpResult>> List(

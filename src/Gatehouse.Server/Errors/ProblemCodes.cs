@@ -34,6 +34,8 @@ internal static class ProblemCodes
     public const string DownloadUnavailable = "download.unavailable";
     public const string AppAccessSuspended = "app.access-suspended";
     public const string SbomInvalid = "sbom.invalid";
+    public const string VexInvalid = "vex.invalid";
+    public const string VexUnsupported = "vex.unsupported";
 
     /// <summary>Default code for a status when the handler did not set one.</summary>
     public static string ForStatus(int status) => status switch
