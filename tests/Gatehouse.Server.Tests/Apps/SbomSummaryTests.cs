@@ -10,9 +10,10 @@ public sealed class SbomSummaryTests
     private static CatalogedPackage Package(string ecosystem, string type, string name, string version, string file) =>
         new(ecosystem, name, version, PackageUrl.Create(type, null, name, version), file);
 
-    private static ScanFinding Vuln(string path, string purl, string advisory, string severity) => new()
+    // As VulnerabilityFindings.Message writes them.
+    private static ScanFinding Vuln(string path, string package, string advisory, string severity) => new()
     {
-        RuleId = "vuln.npm", Severity = severity, Path = path, Message = $"{purl} is affected by {advisory}", Fingerprint = advisory,
+        RuleId = "vuln.npm", Severity = severity, Path = path, Message = $"{package} is affected by {advisory}: ReDoS; fixed in 4.17.21", Fingerprint = advisory,
         AnalyzerId = "vulnerabilities", Evidence = advisory,
     };
 
@@ -29,9 +30,9 @@ public sealed class SbomSummaryTests
         };
         var findings = new[]
         {
-            Vuln("a.zip!/package-lock.json", "pkg:npm/lodash@4.17.20", "GHSA-29mw-wpgm-hmr9", "medium"),
-            Vuln("a.zip!/package-lock.json", "pkg:npm/lodash@4.17.20", "GHSA-35jh-r3h4-6jhm", "high"),
-            new ScanFinding { RuleId = "secret.aws-access-key", Severity = "critical", Path = "a.zip!/package-lock.json", Message = "pkg:npm/chalk@5.3.0",
+            Vuln("a.zip!/package-lock.json", "lodash@4.17.20", "GHSA-29mw-wpgm-hmr9", "medium"),
+            Vuln("a.zip!/package-lock.json", "lodash@4.17.20", "GHSA-35jh-r3h4-6jhm", "high"),
+            new ScanFinding { RuleId = "secret.aws-access-key", Severity = "critical", Path = "a.zip!/package-lock.json", Message = "chalk@5.3.0 is affected by nothing: a secret finding",
                 Fingerprint = "x", AnalyzerId = "secrets" },
         };
 

@@ -236,8 +236,8 @@ public sealed class SubmissionModel(
 
     /// <summary>
     /// Packages per ecosystem and one row per package, each with the advisory IDs of the <c>vuln.*</c> findings about it: a
-    /// finding is about a package when it names the file that declared it and the package's purl (how the vulnerability
-    /// findings read). Vulnerable packages first, then by purl.
+    /// finding is about a package when it names the file that declared it and begins with the package's <c>name@version</c>
+    /// (how the vulnerability findings read) or names its purl. Vulnerable packages first, then by purl.
     /// </summary>
     public static SbomSummary Summarize(IReadOnlyList<CatalogedPackage> packages, IReadOnlyList<ScanFinding> scanFindings)
     {
@@ -248,7 +248,9 @@ public sealed class SubmissionModel(
         var rows = packages.Select(p =>
         {
             var purl = p.Purl.ToString();
-            var about = vulns[p.DeclaredIn].Where(f => f.Message.Contains(purl, StringComparison.Ordinal)).ToList();
+            // The vulnerability findings begin with "name@version " (VulnerabilityFindings.Message); a purl names it too.
+            var about = vulns[p.DeclaredIn].Where(f => f.Message.StartsWith($"{p.Name}@{p.Version} ", StringComparison.Ordinal)
+                || f.Message.Contains(purl, StringComparison.Ordinal)).ToList();
             var worst = about.Select(f => f.Severity).OrderBy(s => Array.IndexOf(SeverityOrder, s)).FirstOrDefault();
             return new SbomRow(p.Ecosystem, purl, p.DeclaredIn, about.Select(f => f.Evidence ?? f.RuleId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), worst);
         }).OrderBy(r => r.Advisories.Count == 0).ThenBy(r => r.Purl, StringComparer.Ordinal).ThenBy(r => r.DeclaredIn, StringComparer.Ordinal).ToList();
