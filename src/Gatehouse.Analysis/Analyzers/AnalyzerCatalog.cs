@@ -100,6 +100,7 @@ public static class AnalyzerCatalog
             EngineRules,
             ProbeRules.All,
             VulnerabilityAnalyzer.AllRules,
+            Vulnerabilities.Sbom.UndeclaredPackages.AllRules,
         }
         .SelectMany(rules => rules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 }

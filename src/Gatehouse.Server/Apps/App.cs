@@ -57,6 +57,8 @@ public sealed class AppVersion
     /// <summary>The artifact's media type as the engine verified it (read from the scan report on first download).</summary>
     public string? ArtifactContentType { get; set; }
     public long ArtifactSize { get; set; }
+    /// <summary>The vendor's own CycloneDX SBOM of the artifact (blob digest), compared with what the scan finds; null without one.</summary>
+    public string? VendorSbomDigest { get; set; }
     /// <summary>Instead of an artifact: a reference (web integration base URL, image reference).</summary>
     public string? Reference { get; set; }
     /// <summary>Web integrations: declared endpoints (JSON array of paths or same-host https URLs) the probe checks for authentication.</summary>

@@ -18,6 +18,7 @@ internal sealed class AppVersionConfiguration : IEntityTypeConfiguration<AppVers
         e.Property(x => x.Revision).IsConcurrencyToken();
         e.Property(x => x.ArtifactDigest).HasMaxLength(71);
         e.Property(x => x.ArtifactName).HasMaxLength(255);
+        e.Property(x => x.VendorSbomDigest).HasMaxLength(71);
         e.Property(x => x.ArtifactContentType).HasMaxLength(255);
         e.Property(x => x.Reference).HasMaxLength(2000);
         e.Property(x => x.EndpointsJson).HasMaxLength(8000);

@@ -34,6 +34,9 @@ internal static class AppsApi
         v.MapGet("/", GetVersion).RequireAuthorization(Policies.Read).WithName("GetVersion").WithSummary("Get a version with its state, scan and requirements.");
         v.MapPut("/artifact", UploadArtifact).RequireAuthorization(Policies.Write)
             .Accepts<Stream>("application/octet-stream").DisableAntiforgery().WithName("UploadArtifact").WithSummary("Upload a version's artifact and start its scan.");
+        v.MapPut("/sbom", UploadSbom).RequireAuthorization(Policies.Write)
+            .Accepts<Stream>("application/vnd.cyclonedx+json", "application/json").DisableAntiforgery().WithName("UploadVendorSbom")
+            .WithSummary("Upload the vendor's own CycloneDX SBOM of a draft, compared with what the scan finds.");
         v.MapPut("/answers", Answer).RequireAuthorization(Policies.Write).WithName("AnswerQuestionnaire").WithSummary("Answer a version's questionnaire.");
         v.MapPost("/attestation", Attest).RequireAuthorization(Policies.Write).WithName("AttestVersion").WithSummary("Attest a version against the current requirements.");
         v.MapPost("/actions", Act).RequireAuthorization(Policies.Write).WithName("SubmitVersionAction").WithSummary("Move a version through its lifecycle (submit, approve, publish, ...).");
@@ -100,6 +103,18 @@ internal static class AppsApi
     {
         var outcome = await s.Drafts.UploadArtifactAsync(http, app, version, name,
             orgId => BlobUploads.ReceiveAsync(http, orgId, s.Blobs, s.Scanning.Value.MaxUploadBytes, "artifact", "Scanning:MaxUploadBytes", ct), ct);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
+    }
+
+    /// <summary>
+    /// The raw body is the vendor's CycloneDX JSON SBOM (at most <see cref="ScanSboms.MaxBytes"/>), read at once and kept on
+    /// the draft; the submission scan reports packages it leaves out (<c>sbom.undeclared-package</c>).
+    /// </summary>
+    public static async Task<Results<Ok<VendorSbomInfo>, ProblemHttpResult>> UploadSbom(
+        string app, string version, HttpContext http, [AsParameters] AppsServices s, VendorSboms sboms, CancellationToken ct)
+    {
+        var outcome = await sboms.UploadAsync(http, app, version,
+            orgId => BlobUploads.ReceiveAsync(http, orgId, s.Blobs, ScanSboms.MaxBytes, "SBOM", "32 MiB", ct), ct);
         return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 

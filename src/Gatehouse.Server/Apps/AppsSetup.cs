@@ -18,6 +18,8 @@ internal static class AppsSetup
         services.AddScoped<VersionWorkflow>();
         services.AddScoped<AppRegistry>();
         services.AddScoped<VersionDrafts>();
+        services.AddScoped<VendorSboms>();
+        services.AddScoped<Advisories.IAdvisoryImportObserver, VersionSbomRematch>();
         services.AddScoped<VersionActions>();
         services.AddScoped<SuppressionWorkflow>();
         services.AddScoped<ReviewQueue>();

@@ -15,7 +15,9 @@ namespace Gatehouse.Server.Apps;
 /// <item>a submission's scan goes to review, or, when incomplete, is retried with back-off, and after the last retry
 /// goes to review flagged incomplete (where approval stays impossible until a rescan completes);</item>
 /// <item>a published version's rescan or probe with blocking findings (after suppressions) quarantines it at once;
-/// an incomplete one is tried again later and tells people (never a quarantine); otherwise the next one is scheduled.</item>
+/// an incomplete one is tried again later and tells people (never a quarantine); otherwise the next one is scheduled.
+/// An SBOM re-match after an advisory import (<see cref="ScanKind.Sbom"/>, purpose rescan) is judged by the same row of the
+/// table; it leaves the artifact's own rescan clock alone, and new vulnerability findings tell the vendor and staff.</item>
 /// </list>
 /// The submission's probe is a <see cref="ScanPurposes.Submission"/> scan and ends like any submission scan.
 /// </summary>
@@ -24,6 +26,9 @@ internal sealed class VersionScanOutcome(
 {
     /// <summary>Event sent to the organisation and to staff when a daily probe could not run.</summary>
     public const string ProbeIncompleteEvent = "version.probe-incomplete";
+
+    /// <summary>Event sent to the organisation and to staff when an SBOM re-match finds advisories the version's scan did not have.</summary>
+    public const string NewVulnerabilitiesEvent = "version.new-vulnerabilities";
 
     /// <summary>The purposes whose scans belong to a version.</summary>
     public static readonly IReadOnlyList<string> Purposes = [ScanPurposes.Submission, ScanPurposes.Rescan, ScanPurposes.Probe];
@@ -96,6 +101,7 @@ internal sealed class VersionScanOutcome(
         var policy = (await listing.CurrentAsync(ct)).Policy;
         var effective = await findings.EffectiveAsync(app, v, scan, ct);
         var retries = policy.ScanRetryMinutes;
+        var rematch = scan.Kind == ScanKind.Sbom;
         switch (Decide(ScanPurposes.Rescan, scan.Verdict ?? Verdict.Incomplete, effective.Verdict, v.IncompleteScans, retries.Count))
         {
             case VersionScanStep.RetryLater:
@@ -109,15 +115,42 @@ internal sealed class VersionScanOutcome(
             case VersionScanStep.Quarantine:
                 v.IncompleteScans = 0;
                 v.LastScannedAt = scan.CompletedAt ?? now;
-                await workflow.QuarantineBlockingAsync(app, v, effective.Blocking, "a rescan", ct);
+                await QueueNewVulnerabilitiesAsync(app, v, scan, ct);
+                await workflow.QuarantineBlockingAsync(app, v, effective.Blocking, rematch ? "an SBOM re-match after an advisory import" : "a rescan", ct);
                 return;
             default:
                 v.IncompleteScans = 0;
                 v.LastScannedAt = scan.CompletedAt ?? now;
-                v.NextRescanAt = now.AddDays(policy.RescanCadenceDays);
+                // A re-match read no artifact: the artifact's own rescan stays due when it was.
+                if (!rematch) v.NextRescanAt = now.AddDays(policy.RescanCadenceDays);
+                await QueueNewVulnerabilitiesAsync(app, v, scan, ct);
                 await db.SaveChangesAsync(ct);
                 return;
         }
+    }
+
+    /// <summary>
+    /// An SBOM re-match (<see cref="ScanKind.Sbom"/>) that found advisories the scan before it did not have tells the
+    /// vendor and staff (<see cref="NewVulnerabilitiesEvent"/>), in the same save as the outcome; a re-delivery finds the
+    /// version handled and never gets here again.
+    /// </summary>
+    private async Task QueueNewVulnerabilitiesAsync(App app, AppVersion v, Scan scan, CancellationToken ct)
+    {
+        if (scan.Kind != ScanKind.Sbom) return;
+        var previous = scan.BasedOnScanId is { } basis
+            ? await db.ScanFindings.AsNoTracking().Where(f => f.ScanId == basis).Select(f => f.Fingerprint).ToListAsync(ct)
+            : [];
+        var known = previous.ToHashSet(StringComparer.Ordinal);
+        var added = await db.ScanFindings.AsNoTracking()
+            .Where(f => f.ScanId == scan.Id && f.RuleId.StartsWith(SbomScanRunner.VulnerabilityRulePrefix))
+            .OrderBy(f => f.Id).ToListAsync(ct);
+        added = added.Where(f => !known.Contains(f.Fingerprint)).ToList();
+        if (added.Count == 0) return;
+        var advisories = added.Select(f => f.Evidence ?? f.RuleId).Distinct(StringComparer.Ordinal).ToList();
+        var summary = VersionWorkflow.Summary(app, v, added.Select(f => f.RuleId).Distinct(StringComparer.Ordinal).ToList(),
+            $"{added.Count} new vulnerability finding(s) after an advisory import: {string.Join(", ", advisories.Take(20))}{(advisories.Count > 20 ? ", ..." : "")}");
+        await notifier.QueueForOrganizationAsync(app.OrganizationId, NewVulnerabilitiesEvent, summary, ct);
+        await notifier.QueueForStaffAsync(NewVulnerabilitiesEvent, summary, ct);
     }
 
     private async Task ProbeAsync(Scan scan, CancellationToken ct)

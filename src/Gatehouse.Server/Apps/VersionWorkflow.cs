@@ -292,8 +292,25 @@ public sealed class VersionWorkflow(
         var scan = purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && VersionProbes.Applies(app, v))
             ? scans.Add(VersionProbes.Request(app, v, purpose))
             : scans.Add(new ScanRequest(app.OrganizationId, v.SubmittedBy ?? "system", v.ArtifactDigest!, v.ArtifactSize,
-                v.ArtifactName ?? "artifact", AppTypes.EngineType(app.Type), purpose, v.Id, v.PolicyVersion));
+                v.ArtifactName ?? "artifact", AppTypes.EngineType(app.Type), purpose, v.Id, v.PolicyVersion, DeclaredSbom: v.VendorSbomDigest));
         if (purpose != ScanPurposes.Probe || v.ArtifactDigest is null) v.CurrentScanId = scan.Id;
+        v.UpdatedAt = time.GetUtcNow();
+        return scan;
+    }
+
+    /// <summary>
+    /// Adds an SBOM re-match of <paramref name="basis"/>'s SBOM (after an advisory import) to the unit of work and makes it
+    /// the version's current scan, like a rescan; the caller's save commits both (<see cref="VersionSbomRematch"/>).
+    /// </summary>
+    internal Scan StageRematch(App app, AppVersion v, Scan basis)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(v);
+        ArgumentNullException.ThrowIfNull(basis);
+        var scan = scans.Add(new ScanRequest(app.OrganizationId, "system", basis.SbomBlob!, 0, ScanSboms.FileName, SbomScanRunner.ArtifactType,
+            ScanPurposes.Rescan, v.Id, v.PolicyVersion, BasedOnScanId: basis.Id));
+        v.CurrentScanId = scan.Id;
+        v.Revision++;
         v.UpdatedAt = time.GetUtcNow();
         return scan;
     }

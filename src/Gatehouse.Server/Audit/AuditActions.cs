@@ -37,6 +37,8 @@ internal static class AuditActions
     public const string AppCreated = "app.created";
     public const string VersionCreated = "version.created";
     public const string VersionArtifactUploaded = "version.artifact-uploaded";
+    public const string VersionSbomUploaded = "version.sbom-uploaded";
+    public const string VersionSbomRematchStarted = "version.sbom-rematch-started";
     public const string VersionAnswered = "version.answered";
     public const string VersionAttested = "version.attested";
     public const string VersionAssigned = "version.assigned";

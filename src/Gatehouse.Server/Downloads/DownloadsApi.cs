@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
+using Gatehouse.Analysis.Vulnerabilities.Sbom;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
@@ -42,6 +43,9 @@ internal static class DownloadsApi
         }
 
         app.MapPost("/api/apps/{app}/versions/{version}/download-url", Issue).WithTags("Downloads").RequireAuthorization(Policies.Write).WithName("IssueDownloadUrl").WithSummary("Issue a signed download URL for a version's file.");
+        app.MapGet("/api/apps/{app}/versions/{version}/sbom", Sbom).WithTags("Downloads").RequireAuthorization(Policies.Read)
+            .Produces(StatusCodes.Status200OK, contentType: CycloneDxWriter.MediaType).WithName("GetVersionSbom")
+            .WithSummary("Download a version's SBOM (CycloneDX 1.6 JSON) of what its scan found.");
         app.MapGet("/api/apps/{app}/downloads", Counts).WithTags("Downloads").RequireAuthorization(Policies.Read).WithName("GetDownloadCounts").WithSummary("Get an app's download counts.");
         app.MapPost("/api/tenants/{tenantId:guid}/installations", Install).WithTags("Downloads").RequireAuthorization(Policies.Write).WithName("InstallApp").WithSummary("Install a published app for a tenant.");
         var keys = app.MapGroup("/api/admin/download-keys").WithTags("Downloads");
@@ -68,6 +72,24 @@ internal static class DownloadsApi
             }
             await next(ctx);
         });
+    }
+
+    // ------------------------------------------------------------------ SBOM
+
+    /// <summary>
+    /// The version's SBOM, for the vendor's members and staff and for customers entitled to the version
+    /// (<see cref="SbomDownloads"/>); always as a download, never rendered by the browser.
+    /// </summary>
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Sbom(
+        string app, string version, HttpContext http, SbomDownloads sboms, IBlobStore blobs, CancellationToken ct)
+    {
+        var outcome = await sboms.FindAsync(http.User, app, version, ct);
+        if (outcome.Refusal is { } refusal) return refusal.ToProblem();
+        var content = await blobs.OpenReadAsync(outcome.Value!.Digest, ct);
+        if (content is null) return Problems.NotFound("SBOM");
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Stream(content, CycloneDxWriter.MediaType, outcome.Value.FileName);
     }
 
     // ------------------------------------------------------------------ issuing

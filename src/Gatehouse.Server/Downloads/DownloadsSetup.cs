@@ -12,6 +12,7 @@ internal static class DownloadsSetup
         services.AddSingleton<IValidateOptions<DownloadOptions>, DownloadOptionsValidator>();
         services.AddSingleton<DownloadKeyRing>();
         services.AddScoped<DownloadIssuer>();
+        services.AddScoped<SbomDownloads>();
         services.AddSingleton<DownloadMetrics>();
         services.AddSingleton<DownloadCountWindow>();
         services.AddRateLimiter(o => o.AddPolicy<string, DownloadRateLimitPolicy>(DownloadRateLimitPolicy.Name));

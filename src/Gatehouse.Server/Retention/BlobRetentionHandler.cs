@@ -41,9 +41,9 @@ internal sealed class BlobRetentionHandler(GatehouseDb db, IBlobStore blobs, Aud
             .GroupBy(b => b.Digest)
             .Where(g => g.Max(b => b.UploadedAt) < cutoff)
             .Select(g => new { Digest = g.Key, Size = g.Max(b => b.Size) })
-            .Where(c => !db.AppVersions.Any(v => v.ArtifactDigest == c.Digest)
+            .Where(c => !db.AppVersions.Any(v => v.ArtifactDigest == c.Digest || v.VendorSbomDigest == c.Digest)
                      && !db.EvidenceItems.Any(e => e.BlobDigest == c.Digest)
-                     && !db.Scans.Any(s => s.BlobDigest == c.Digest))
+                     && !db.Scans.Any(s => s.BlobDigest == c.Digest || s.SbomBlob == c.Digest || s.DeclaredSbomBlob == c.Digest))
             .OrderBy(c => c.Digest)
             .Take(BatchSize)
             .ToListAsync(ct);
@@ -62,9 +62,9 @@ internal sealed class BlobRetentionHandler(GatehouseDb db, IBlobStore blobs, Aud
                 var gone = await records.Where(b => b.Digest == c.Digest && b.UploadedAt < cutoff).ExecuteDeleteAsync(ct);
                 if (gone == 0 || await records.AnyAsync(b => b.Digest == c.Digest, ct)) continue;
                 // Checked again right before deleting: a version may have taken the blob up since the query above.
-                if (await db.AppVersions.AnyAsync(v => v.ArtifactDigest == c.Digest, ct)
+                if (await db.AppVersions.AnyAsync(v => v.ArtifactDigest == c.Digest || v.VendorSbomDigest == c.Digest, ct)
                     || await db.EvidenceItems.AnyAsync(e => e.BlobDigest == c.Digest, ct)
-                    || await db.Scans.AnyAsync(s => s.BlobDigest == c.Digest, ct))
+                    || await db.Scans.AnyAsync(s => s.BlobDigest == c.Digest || s.SbomBlob == c.Digest || s.DeclaredSbomBlob == c.Digest, ct))
                     continue;
                 if (!BlobDigest.IsValid(c.Digest)) continue;
                 deleted.Add((c.Digest, c.Size));

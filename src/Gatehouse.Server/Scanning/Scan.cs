@@ -18,10 +18,15 @@ public sealed class Scan
     public required string FileName { get; set; }
     /// <summary>Endpoint probes (<c>ArtifactType</c> <c>probe</c>): the base URL probed; there is no blob.</summary>
     public string? Target { get; set; }
-    /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c>, <c>chart</c>, or <c>probe</c> (an endpoint probe of <see cref="Target"/>).</summary>
+    /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c>, <c>chart</c>, <c>probe</c> (an endpoint probe of <see cref="Target"/>), or <c>sbom</c> (a re-match of the stored SBOM <see cref="BlobDigest"/>).</summary>
     public required string ArtifactType { get; set; }
     /// <summary>Which runner runs it, from <see cref="ArtifactType"/> (not a column of its own).</summary>
-    public ScanKind Kind => ArtifactType == Probes.ProbeReports.ArtifactType ? ScanKind.Probe : ScanKind.File;
+    public ScanKind Kind => ArtifactType switch
+    {
+        Probes.ProbeReports.ArtifactType => ScanKind.Probe,
+        SbomScanRunner.ArtifactType => ScanKind.Sbom,
+        _ => ScanKind.File,
+    };
     public ScanState State { get; set; }
     /// <summary>The engine's verdict once done (stored as <c>pass</c>, <c>review</c>, <c>reject</c> or <c>incomplete</c>: <see cref="VerdictNames"/>).</summary>
     public Verdict? Verdict { get; set; }
@@ -35,6 +40,18 @@ public sealed class Scan
     /// <summary>Listing policy version whose analysis section judged it (null: the server's engine policy).</summary>
     public int? PolicyVersion { get; set; }
     public Guid? WorkItemId { get; set; }
+    /// <summary>
+    /// The CycloneDX 1.6 SBOM of the packages the scan found (blob digest), written with its results; null for scans
+    /// that catalog nothing (probes) and for scans older than SBOMs. A version's SBOM is its current scan's (docs/sbom.md).
+    /// </summary>
+    public string? SbomBlob { get; set; }
+    /// <summary>The SBOM the vendor submitted with the version (blob digest), compared with what the scan found; null without one.</summary>
+    public string? DeclaredSbomBlob { get; set; }
+    /// <summary>
+    /// SBOM re-matches (<see cref="ScanKind.Sbom"/>): the scan whose SBOM (<see cref="BlobDigest"/>) is matched again and
+    /// whose other findings it carries over; null for every other scan.
+    /// </summary>
+    public Guid? BasedOnScanId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public List<ScanFinding> Findings { get; set; } = [];

@@ -22,6 +22,8 @@ internal sealed class ScanConfiguration : IEntityTypeConfiguration<Scan>
             .HasConversion(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<Gatehouse.Analysis.Verdicts.Verdict, string>(
                 v => VerdictNames.Of(v), s => VerdictNames.Parse(s)));
         e.Property(x => x.Purpose).HasMaxLength(20);
+        e.Property(x => x.SbomBlob).HasMaxLength(71);
+        e.Property(x => x.DeclaredSbomBlob).HasMaxLength(71);
         e.HasIndex(x => x.SubjectId);
         e.HasIndex(x => x.OrganizationId);
         e.HasIndex(x => x.BlobDigest);

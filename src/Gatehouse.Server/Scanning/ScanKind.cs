@@ -3,7 +3,7 @@ namespace Gatehouse.Server.Scanning;
 /// <summary>
 /// What a scan looks at, and so which <see cref="IScanRunner"/> runs it. Recorded in <see cref="Scan.ArtifactType"/>
 /// (no column of its own): <c>probe</c> is an endpoint probe, every other type an uploaded file the engine reads.
-/// Kinds to come (container images, Helm charts, SBOM re-matching) each add a member and a runner.
+/// <c>sbom</c> a re-match of a stored SBOM. Kinds to come (container images, Helm charts) each add a member and a runner.
 /// </summary>
 public enum ScanKind
 {
@@ -11,4 +11,9 @@ public enum ScanKind
     File,
     /// <summary>An endpoint probe of <see cref="Scan.Target"/> (no blob), as <c>gatehouse probe</c> does.</summary>
     Probe,
+    /// <summary>
+    /// A stored SBOM (<see cref="Scan.BlobDigest"/>, CycloneDX) matched again against the server's advisories after an
+    /// import: no artifact is read (<see cref="SbomScanRunner"/>, docs/sbom.md).
+    /// </summary>
+    Sbom,
 }

@@ -7,9 +7,12 @@ namespace Gatehouse.Server.Scanning;
 /// <summary>What to scan and why.</summary>
 /// <param name="PolicyVersion">Listing policy version whose <c>analysis</c> section judges the scan (null: the server's engine policy).</param>
 /// <param name="Target">Endpoint probes: the base URL probed (<see cref="Scan.Target"/>).</param>
+/// <param name="DeclaredSbom">The vendor's SBOM to compare with what the scan finds (<see cref="Scan.DeclaredSbomBlob"/>).</param>
+/// <param name="BasedOnScanId">SBOM re-matches: the scan whose SBOM is matched again (<see cref="Scan.BasedOnScanId"/>).</param>
 public sealed record ScanRequest(
     Guid OrganizationId, string RequestedBy, string BlobDigest, long Size, string FileName, string ArtifactType,
-    string Purpose, Guid? SubjectId = null, int? PolicyVersion = null, string? Target = null);
+    string Purpose, Guid? SubjectId = null, int? PolicyVersion = null, string? Target = null,
+    string? DeclaredSbom = null, Guid? BasedOnScanId = null);
 
 /// <summary>
 /// The one way to start a scan: the scan row and its work item are added to the caller's unit of work, so they are
@@ -30,6 +33,7 @@ public sealed class ScanStarter(GatehouseDb db, WorkQueue queue, TimeProvider ti
             BlobDigest = request.BlobDigest, Size = request.Size, FileName = request.FileName, ArtifactType = request.ArtifactType,
             State = ScanState.Queued, CreatedAt = now, Purpose = request.Purpose, SubjectId = request.SubjectId,
             PolicyVersion = request.PolicyVersion, Target = request.Target,
+            DeclaredSbomBlob = request.DeclaredSbom, BasedOnScanId = request.BasedOnScanId,
         };
         db.Scans.Add(scan);
         scan.WorkItemId = queue.Add(ScanArtifactHandler.KindName, JsonSerializer.Serialize(new { scanId = scan.Id })).Id;

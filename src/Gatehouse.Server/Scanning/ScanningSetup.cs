@@ -22,6 +22,8 @@ internal static class ScanningSetup
         services.AddScoped<ScanResults>();
         services.AddScoped<IWorkHandler, ScanArtifactHandler>();
         services.AddScoped<IScanRunner, FileScanRunner>();
+        services.AddScoped<IScanRunner, SbomScanRunner>();
+        services.AddScoped<ScanSboms>();
         services.AddGatehouseProbes();
 
         // Every configured engine is part of readiness; an engine the policy needs but nobody configured

@@ -74,7 +74,7 @@ public sealed class ReviewConsoleTests
         await Assertions.Expect(page.Locator("tr.suppressed")).ToContainTextAsync("suppressed");
         await Assertions.Expect(page.Locator("ul.diff").First).ToContainTextAsync("Removed");
         await Assertions.Expect(page.Locator("ul.diff").Nth(1)).ToContainTextAsync("Credentials rotate monthly now");
-        await Assertions.Expect(page.GetByText("No SBOM for this artifact type yet")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("No SBOM for this version yet")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Dana Smith, CISO")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Example Certification Ltd")).ToBeVisibleAsync();
         await Browser.CheckAsync(page, "review-submission");

@@ -347,6 +347,10 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("VendorSbomDigest")
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -571,56 +575,6 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("blob_uploads", (string)null);
-                });
-
-            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("OwnerUserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Name")
-                        .IsUnique();
-
-                    b.ToTable("organizations", (string)null);
-                });
-
-            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
-                {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("UserId")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("AddedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.HasKey("OrganizationId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("organization_members", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Downloads.DownloadKey", b =>
@@ -850,6 +804,56 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("OrganizationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("organization_members", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Server.Identity.PersonalAccessToken", b =>
                 {
                     b.Property<string>("Id")
@@ -902,6 +906,22 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("personal_access_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.TenantAdmin", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("TenantId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("tenant_admins", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Identity.TotpStepRecord", b =>
@@ -1323,22 +1343,6 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Identity.TenantAdmin", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.HasKey("TenantId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("tenant_admins", (string)null);
-                });
-
             modelBuilder.Entity("Gatehouse.Server.Platform.Issue", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1411,6 +1415,9 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<Guid?>("BasedOnScanId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("BlobDigest")
                         .IsRequired()
                         .HasMaxLength(71)
@@ -1421,6 +1428,10 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeclaredSbomBlob")
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)");
 
                     b.Property<string>("Error")
                         .HasColumnType("text");
@@ -1443,6 +1454,10 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
 
                     b.Property<string>("ReportJson")
                         .HasColumnType("text");
+
+                    b.Property<string>("SbomBlob")
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)");
 
                     b.Property<long>("Size")
                         .HasColumnType("bigint");

@@ -342,6 +342,10 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("VendorSbomDigest")
+                        .HasMaxLength(71)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -562,56 +566,6 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("blob_uploads", (string)null);
-                });
-
-            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OwnerUserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Name")
-                        .IsUnique();
-
-                    b.ToTable("organizations", (string)null);
-                });
-
-            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
-                {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("AddedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("OrganizationId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("organization_members", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Downloads.DownloadKey", b =>
@@ -839,6 +793,56 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Server.Identity.Organization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.OrganizationMember", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("organization_members", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Server.Identity.PersonalAccessToken", b =>
                 {
                     b.Property<string>("Id")
@@ -891,6 +895,22 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("personal_access_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Identity.TenantAdmin", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("tenant_admins", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Identity.TotpStepRecord", b =>
@@ -1312,22 +1332,6 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Gatehouse.Server.Identity.TenantAdmin", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("TenantId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("tenant_admins", (string)null);
-                });
-
             modelBuilder.Entity("Gatehouse.Server.Platform.Issue", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1400,6 +1404,9 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("BasedOnScanId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BlobDigest")
                         .IsRequired()
                         .HasMaxLength(71)
@@ -1410,6 +1417,10 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeclaredSbomBlob")
+                        .HasMaxLength(71)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
@@ -1431,6 +1442,10 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SbomBlob")
+                        .HasMaxLength(71)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Size")

@@ -3,6 +3,7 @@ using Gatehouse.Analysis.Analyzers;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Questionnaires;
 using Gatehouse.Analysis.Requirements;
+using Gatehouse.Analysis.Vulnerabilities.Packages;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
@@ -48,7 +49,14 @@ public sealed class SubmissionModel(
     public sealed record AnswerChange(string Question, string? Before, string? After);
     public sealed record Diff(string PreviousVersion, bool BothScanned, IReadOnlyList<ScanFinding> Added, IReadOnlyList<ScanFinding> Removed,
         IReadOnlyList<AnswerChange> Answers);
-    public sealed record SbomSummary(int Components, IReadOnlyList<(string Kind, int Count)> ByKind);
+    /// <summary>One package of the version's SBOM; <see cref="Advisories"/> are the vulnerability findings' advisory IDs for it.</summary>
+    public sealed record SbomRow(string Ecosystem, string Purl, string DeclaredIn, IReadOnlyList<string> Advisories, string? Severity);
+    /// <summary>The version's SBOM: packages per ecosystem and the list (vulnerable first, at most <see cref="MaxSbomRows"/>).</summary>
+    public sealed record SbomSummary(int Components, IReadOnlyList<(string Kind, int Count)> ByKind, IReadOnlyList<SbomRow> Rows, int Vulnerable,
+        string? Problem = null);
+
+    /// <summary>Most SBOM rows shown on the page (the download has them all).</summary>
+    public const int MaxSbomRows = 2000;
     public sealed record ProbeCheckRow(string Name, string Status, string? Detail);
     public sealed record ProbeRun(Scan Scan, IReadOnlyList<ProbeCheckRow> Checks, IReadOnlyList<ScanFinding> Findings);
 
@@ -127,7 +135,7 @@ public sealed class SubmissionModel(
             Effective = await findings.EffectiveAsync(row, v, CurrentScan, ct);
             FindingGroups = Group(Effective.Findings);
             FindingRequirementIds = [.. Effective.Findings.Select(f => f.Finding.RequirementId).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
-            Sbom = ReadSbom(CurrentScan.ReportJson);
+            Sbom = await ReadSbomAsync(CurrentScan, Effective.Findings.Select(f => f.Finding).ToList(), ct);
         }
 
         Evidence = await db.EvidenceItems.AsNoTracking().Where(e => e.OrganizationId == row.OrganizationId).ToListAsync(ct);
@@ -217,30 +225,38 @@ public sealed class SubmissionModel(
     private async Task<List<ScanFinding>> FindingsOfAsync(Guid? scanId, CancellationToken ct) =>
         scanId is { } id ? await db.ScanFindings.AsNoTracking().Where(f => f.ScanId == id).OrderBy(f => f.Id).ToListAsync(ct) : [];
 
-    /// <summary>A CycloneDX-like <c>components</c> array in the report (top level or under <c>sbom</c>), counted by type.</summary>
-    private static SbomSummary? ReadSbom(string? reportJson)
+    /// <summary>The current scan's SBOM (<see cref="Scan.SbomBlob"/>), read back and paired with its vulnerability findings.</summary>
+    private async Task<SbomSummary?> ReadSbomAsync(Scan scan, IReadOnlyList<ScanFinding> scanFindings, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(reportJson)) return null;
-        try
+        if (scan.SbomBlob is not { } digest) return null;
+        var read = await HttpContext.RequestServices.GetRequiredService<ScanSboms>().ReadAsync(digest, "sbom", ct);
+        if (read is not { Success: true }) return new SbomSummary(0, [], [], 0, read?.Error?.Message ?? "the stored SBOM is missing");
+        return Summarize(read.Packages, scanFindings);
+    }
+
+    /// <summary>
+    /// Packages per ecosystem and one row per package, each with the advisory IDs of the <c>vuln.*</c> findings about it: a
+    /// finding is about a package when it names the file that declared it and begins with the package's <c>name@version</c>
+    /// (how the vulnerability findings read) or names its purl. Vulnerable packages first, then by purl.
+    /// </summary>
+    public static SbomSummary Summarize(IReadOnlyList<CatalogedPackage> packages, IReadOnlyList<ScanFinding> scanFindings)
+    {
+        ArgumentNullException.ThrowIfNull(packages);
+        ArgumentNullException.ThrowIfNull(scanFindings);
+        var vulns = scanFindings.Where(f => f.RuleId.StartsWith(SbomScanRunner.VulnerabilityRulePrefix, StringComparison.Ordinal))
+            .ToLookup(f => f.Path, StringComparer.Ordinal);
+        var rows = packages.Select(p =>
         {
-            using var doc = JsonDocument.Parse(reportJson);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return null;
-            JsonElement components = default;
-            var found = (root.TryGetProperty("components", out components) && components.ValueKind == JsonValueKind.Array)
-                || (root.TryGetProperty("sbom", out var sbom) && sbom.ValueKind == JsonValueKind.Object
-                    && sbom.TryGetProperty("components", out components) && components.ValueKind == JsonValueKind.Array);
-            if (!found) return null;
-            var kinds = components.EnumerateArray()
-                .Select(c => c.ValueKind == JsonValueKind.Object ? Str(c, "ecosystem") ?? Str(c, "type") ?? "unknown" : "unknown")
-                .GroupBy(k => k, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (g.Key, g.Count())).ToList();
-            return new SbomSummary(components.GetArrayLength(), kinds);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+            var purl = p.Purl.ToString();
+            // The vulnerability findings begin with "name@version " (VulnerabilityFindings.Message); a purl names it too.
+            var about = vulns[p.DeclaredIn].Where(f => f.Message.StartsWith($"{p.Name}@{p.Version} ", StringComparison.Ordinal)
+                || f.Message.Contains(purl, StringComparison.Ordinal)).ToList();
+            var worst = about.Select(f => f.Severity).OrderBy(s => Array.IndexOf(SeverityOrder, s)).FirstOrDefault();
+            return new SbomRow(p.Ecosystem, purl, p.DeclaredIn, about.Select(f => f.Evidence ?? f.RuleId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), worst);
+        }).OrderBy(r => r.Advisories.Count == 0).ThenBy(r => r.Purl, StringComparer.Ordinal).ThenBy(r => r.DeclaredIn, StringComparer.Ordinal).ToList();
+        var kinds = packages.GroupBy(p => p.Ecosystem, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count())).ToList();
+        return new SbomSummary(packages.Count, kinds, rows.Take(MaxSbomRows).ToList(), rows.Count(r => r.Advisories.Count > 0));
     }
 
     /// <summary>Endpoint probes of this version (scans with artifact type <c>probe</c>), newest first: checks from the report, findings from the rows.</summary>
