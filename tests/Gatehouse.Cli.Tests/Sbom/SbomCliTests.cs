@@ -36,8 +36,8 @@ public sealed class SbomCliTests : IDisposable
           "name": "shop", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
           "packages": {
             "": { "name": "shop", "version": "1.0.0", "dependencies": { "lodash": "4.17.19", "left-pad": "1.3.0" } },
-            "node_modules/lodash": { "version": "4.17.19", "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.19.tgz" },
-            "node_modules/left-pad": { "version": "1.3.0", "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz" }
+            "node_modules/lodash": { "version": "4.17.19", "resolved": "https://npm-mirror.example/lodash/-/lodash-4.17.19.tgz" },
+            "node_modules/left-pad": { "version": "1.3.0", "resolved": "https://npm-mirror.example/left-pad/-/left-pad-1.3.0.tgz" }
           }
         }
         """;

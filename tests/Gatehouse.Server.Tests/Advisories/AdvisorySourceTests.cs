@@ -7,7 +7,7 @@ public sealed class AdvisorySourceTests
 {
     [Theory]
     [InlineData("/srv/osv")]
-    [InlineData("https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip")]
+    [InlineData("https://osv-mirror.example/npm/all.zip")]
     [InlineData("http://mirror.internal:8080/osv/all.zip")]
     public void Absolute_paths_and_http_urls_are_sources(string text) =>
         Assert.NotNull(AdvisorySource.TryParse(text, out _));
