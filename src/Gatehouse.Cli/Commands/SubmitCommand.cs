@@ -63,6 +63,11 @@ internal static partial class SubmitCommand
             if (!Uri.TryCreate(text, UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttps || u.UserInfo.Length > 0)
                 result.AddError($"--reference: '{text}' is not an absolute https:// URL without user info");
         });
+        var sbom = new Option<FileInfo?>("--sbom")
+        {
+            Description = "Your own CycloneDX SBOM (JSON) of the artifact, uploaded with it: the scan reports packages it finds that the SBOM leaves out.",
+            HelpName = "file",
+        };
         var answers = new Option<FileInfo>("--answers")
         {
             Description = "The security questionnaire's answers: a JSON object or YAML mapping of question ID to answer (Q-DL-1: yes).",
@@ -100,7 +105,7 @@ internal static partial class SubmitCommand
 
         var command = new Command("submit", "Submit an app version: create it, upload the artifact, answer the questionnaire, attest and submit.")
         {
-            app, version, artifact, reference, answers, attest, format, wait, timeout,
+            app, version, artifact, reference, sbom, answers, attest, format, wait, timeout,
         };
         command.Validators.Add(result =>
         {
@@ -108,18 +113,27 @@ internal static partial class SubmitCommand
         });
         command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, new Request(
             pr.GetRequiredValue(app), pr.GetValue(version)!, pr.GetValue(artifact), pr.GetValue(reference), pr.GetRequiredValue(answers),
-            pr.GetRequiredValue(attest).Trim(), pr.GetValue(format), pr.GetValue(wait), TimeSpan.FromSeconds(pr.GetValue(timeout))), ct)));
+            pr.GetRequiredValue(attest).Trim(), pr.GetValue(format), pr.GetValue(wait), TimeSpan.FromSeconds(pr.GetValue(timeout)))
+        {
+            Sbom = pr.GetValue(sbom),
+        }, ct)));
         return command;
     }
 
     private sealed record Request(string App, string Version, FileInfo? Artifact, string? Reference, FileInfo Answers, string Attest,
-        OutputFormat Format, bool Wait, TimeSpan Timeout);
+        OutputFormat Format, bool Wait, TimeSpan Timeout)
+    {
+        /// <summary>The vendor's own SBOM (<c>--sbom</c>), uploaded after the artifact.</summary>
+        public FileInfo? Sbom { get; init; }
+    }
 
     private static async Task<int> RunAsync(CliEnvironment env, Request request, CancellationToken ct)
     {
         // Everything local is checked before the server is touched: a typo should not leave a half-made version.
         if (request.Artifact is { Exists: false } missing)
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--artifact {missing.FullName}: no such file");
+        if (request.Sbom is { Exists: false } noSbom)
+            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--sbom {noSbom.FullName}: no such file");
         var answers = ReadAnswers(request.Answers);
         var config = ConfigStore.LoadRequired(env);
         using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
@@ -141,11 +155,20 @@ internal static partial class SubmitCommand
 
         if (request.Artifact is { } file)
         {
-            var uploaded = await UploadAsync(env, api, request, file, ct);
+            var uploaded = await UploadAsync(env, api, request, file, "artifact", ct);
             var info = Wire.Read<VersionWire>(uploaded, "PUT /" + VersionView.VersionPath(request.App, request.Version) + "/artifact");
             result["artifact"] = uploaded;
             table.Write(string.Create(CultureInfo.InvariantCulture,
                 $"artifact: uploaded {S(info.ArtifactName)}, {info.ArtifactSize:N0} bytes, {S(info.ArtifactDigest)}\n"));
+        }
+
+        if (request.Sbom is { } sbomFile)
+        {
+            var uploaded = await UploadAsync(env, api, request, sbomFile, "sbom", ct);
+            var info = Wire.Read<SbomWire>(uploaded, "PUT /" + VersionView.VersionPath(request.App, request.Version) + "/sbom");
+            result["sbom"] = uploaded;
+            table.Write(string.Create(CultureInfo.InvariantCulture,
+                $"sbom: uploaded {S(sbomFile.Name)}, CycloneDX {S(info.SpecVersion)}, {info.Packages:N0} packages, {S(info.Digest)}\n"));
         }
 
         var scored = await api.SendJsonAsync<JsonElement>(HttpMethod.Put, VersionView.VersionPath(request.App, request.Version) + "/answers", answers, ct);
@@ -249,7 +272,11 @@ internal static partial class SubmitCommand
         return (versionDoc, false);
     }
 
-    private static async Task<JsonElement> UploadAsync(CliEnvironment env, GatehouseApi api, Request request, FileInfo file, CancellationToken ct)
+    /// <summary>The vendor SBOM's answer, as far as the summary line needs it.</summary>
+    private sealed record SbomWire(string? Digest, string? SpecVersion, int Packages);
+
+    /// <summary>Streams <paramref name="file"/> to the version's <paramref name="part"/> (<c>artifact</c> or <c>sbom</c>) with progress.</summary>
+    private static async Task<JsonElement> UploadAsync(CliEnvironment env, GatehouseApi api, Request request, FileInfo file, string part, CancellationToken ct)
     {
         FileStream stream;
         try
@@ -258,15 +285,16 @@ internal static partial class SubmitCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--artifact {file.FullName}: {ex.Message}", null, ex);
+            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--{part} {file.FullName}: {ex.Message}", null, ex);
         }
         await using (stream)
         {
             var progress = new UploadProgress(env, file.Name, stream.Length);
             try
             {
-                var path = VersionView.VersionPath(request.App, request.Version) + "/artifact?name=" + Uri.EscapeDataString(file.Name);
-                return await api.UploadAsync<JsonElement>(path, stream, stream.Length, progress.Report, ct);
+                var path = VersionView.VersionPath(request.App, request.Version) + "/" + part + "?name=" + Uri.EscapeDataString(file.Name);
+                var type = part == "sbom" ? "application/vnd.cyclonedx+json" : "application/octet-stream";
+                return await api.UploadAsync<JsonElement>(path, stream, stream.Length, type, progress.Report, ct);
             }
             finally
             {

@@ -73,7 +73,11 @@ internal sealed class GatehouseApi : IDisposable
     /// reads the JSON answer. A large upload may take longer than the request timeout, so here the timeout is an
     /// idle timeout: it is restarted whenever a chunk of the body is sent. <paramref name="progress"/> gets the bytes sent so far.
     /// </summary>
-    public async Task<T> UploadAsync<T>(string relativePath, Stream body, long length, Action<long>? progress, CancellationToken ct)
+    public Task<T> UploadAsync<T>(string relativePath, Stream body, long length, Action<long>? progress, CancellationToken ct) =>
+        UploadAsync<T>(relativePath, body, length, "application/octet-stream", progress, ct);
+
+    /// <summary>As above, with the body's media type (e.g. <c>application/vnd.cyclonedx+json</c> for an SBOM).</summary>
+    public async Task<T> UploadAsync<T>(string relativePath, Stream body, long length, string contentType, Action<long>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
         var what = "PUT /" + relativePath.Split('?')[0];
@@ -86,7 +90,7 @@ internal sealed class GatehouseApi : IDisposable
         });
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_server, relativePath));
         request.Content = new StreamContent(counting, 81_920);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         request.Content.Headers.ContentLength = length;
         var stalled = $"{what} stalled: nothing sent or received for {_timeout.TotalSeconds:0} s";
         using var response = await SendAsync(_upload.Value, request, linked.Token, ct, stalled);

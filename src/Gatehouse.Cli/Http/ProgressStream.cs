@@ -2,7 +2,7 @@ namespace Gatehouse.Cli.Http;
 
 /// <summary>
 /// A read-only stream over another that reports the total number of bytes read after every read, so an
-/// upload (<see cref="GatehouseApi.UploadAsync{T}"/>) can show progress and restart its idle timeout.
+/// upload (<c>GatehouseApi.UploadAsync</c>) can show progress and restart its idle timeout.
 /// It does not own <c>inner</c>: the caller disposes that.
 /// </summary>
 internal sealed class ProgressStream(Stream inner, Action<long> onRead) : Stream

@@ -53,6 +53,17 @@ public sealed class CliSubmitTests(SharedServers servers) : IClassFixture<Shared
     /// Every question of the downloadable questionnaire answered with its first option that scores info (text: a
     /// sentence), as YAML; <paramref name="override"/> replaces one answer.
     /// </summary>
+    /// <summary>The vendor's own CycloneDX SBOM of the clean artifact (one library it says it ships).</summary>
+    private string VendorSbom()
+    {
+        var path = Path.Combine(_dir, "cli-app.cdx.json");
+        File.WriteAllText(path, """
+            {"bomFormat":"CycloneDX","specVersion":"1.6","version":1,
+             "components":[{"type":"library","name":"left-pad","version":"1.3.0","purl":"pkg:npm/left-pad@1.3.0"}]}
+            """);
+        return path;
+    }
+
     private string Answers((string Id, string Answer)? @override = null)
     {
         var sb = new StringBuilder("# answers for gatehouse submit\n");
@@ -82,11 +93,12 @@ public sealed class CliSubmitTests(SharedServers servers) : IClassFixture<Shared
         var vendor = await RegisterAppAsync(app);
 
         var submit = await CliRunner.RunAsync(app, vendor.Token, "submit", vendor.Slug, "--version", "1.0.0",
-            "--artifact", CleanArtifact(), "--answers", Answers(), "--attest", "Jane Doe, CTO");
+            "--artifact", CleanArtifact(), "--sbom", VendorSbom(), "--answers", Answers(), "--attest", "Jane Doe, CTO");
 
         Assert.True(submit.ExitCode == 0, $"exit {submit.ExitCode}\n{submit.Out}\n{submit.Err}");
         Assert.Contains("version 1.0.0: created (draft)", submit.Out, StringComparison.Ordinal);
         Assert.Contains("artifact: uploaded cli-app-1.0.0.zip", submit.Out, StringComparison.Ordinal);
+        Assert.Matches(@"sbom: uploaded cli-app\.cdx\.json, CycloneDX 1\.6, 1 packages, sha256:[0-9a-f]{64}\n", submit.Out);
         Assert.Contains("questionnaire:  info (downloadable v", submit.Out, StringComparison.Ordinal);
         Assert.Contains("attestation by Jane Doe, CTO", submit.Out, StringComparison.Ordinal);
         Assert.Contains("I, Jane Doe, CTO, attest on behalf of", submit.Out, StringComparison.Ordinal);
