@@ -104,7 +104,9 @@ public sealed class Browser : IAsyncDisposable
     {
         try
         {
-            await page.WaitForURLAsync(urlGlob);
+            // DOMContentLoaded, as SubmitAsync: the pages are rendered on the server, so the document is all the
+            // assertions need; waiting for "load" as well timed out under load although the page was there and idle.
+            await page.WaitForURLAsync(urlGlob, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException ex)
         {
