@@ -272,6 +272,9 @@ public sealed class AdvisoryStore : IAdvisorySource, IDisposable
         return Meta(c, "last_change") is { } v ? DateTimeOffset.Parse(v, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null;
     }
 
+    /// <summary>No import ever added a record (the store's <see cref="LastChange"/> is unset).</summary>
+    public bool IsEmpty => LastChange() is null;
+
     /// <summary>Forgets the parsed records it keeps; the database stays as it is (pooled connections are released).</summary>
     public void Dispose()
     {

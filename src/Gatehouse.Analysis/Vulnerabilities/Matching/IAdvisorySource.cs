@@ -18,4 +18,10 @@ public interface IAdvisorySource
 
     /// <summary>How current the store is: advisories per ecosystem and the newest <c>modified</c> of each.</summary>
     AdvisoryStoreStatus Status();
+
+    /// <summary>
+    /// True when the source holds no advisory at all (never imported): matching against it proves nothing, so a policy that
+    /// requires the <c>vulnerabilities</c> engine treats it as unavailable. Cheap where the store can tell (one row).
+    /// </summary>
+    bool IsEmpty => Status().Advisories == 0;
 }
