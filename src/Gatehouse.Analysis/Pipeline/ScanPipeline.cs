@@ -287,13 +287,9 @@ public sealed class ScanPipeline
         var configured = all.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         var missing = _policy.RequiredEngines.Where(e => !configured.Contains(EngineAnalyzerId(e))).ToList();
 
-        var ordered = findings
-            .OrderByDescending(f => f.Severity).ThenBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
-            .ThenBy(f => f.Line ?? 0).ThenBy(f => f.Fingerprint, StringComparer.Ordinal)
-            .DistinctBy(f => f.Fingerprint)
-            .ToList();
+        var ordered = ScanReport.Order(findings);
         var (verdict, reasons) = VerdictRules.Decide(ordered, runs, _policy, missing);
-        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => ordered.Count(f => f.Severity == s));
+        var bySeverity = ScanStats.CountBySeverity(ordered);
         var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         return new ScanReport(ScanReport.CurrentSchemaVersion, "gatehouse", ToolVersion,
             new ArtifactInfo(displayName, root.Sha256, root.Length, artifactType, root.DetectedType),

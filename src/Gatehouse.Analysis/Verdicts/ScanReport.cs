@@ -24,7 +24,15 @@ public sealed record AnalyzerRun(string Id, string Version, string Status, strin
 public sealed record ArtifactInfo(string Name, string Sha256, long Size, string Type, string? DetectedType);
 
 /// <summary>Counts for the report.</summary>
-public sealed record ScanStats(int Files, long Bytes, int MaxDepth, long DurationMs, IReadOnlyDictionary<string, int> FindingsBySeverity);
+public sealed record ScanStats(int Files, long Bytes, int MaxDepth, long DurationMs, IReadOnlyDictionary<string, int> FindingsBySeverity)
+{
+    /// <summary><see cref="FindingsBySeverity"/>: every severity by its lower-case name, with zeros.</summary>
+    public static IReadOnlyDictionary<string, int> CountBySeverity(IReadOnlyCollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        return Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => findings.Count(f => f.Severity == s));
+    }
+}
 
 /// <summary>
 /// The report, identical from the server and from <c>gatehouse check</c> (gate parity). Its JSON form is
@@ -42,6 +50,20 @@ public sealed record ScanReport(
     ScanStats Stats)
 {
     public const string CurrentSchemaVersion = "1.0";
+
+    /// <summary>
+    /// Findings in the report's order (most severe first, then path, rule, line, fingerprint), one per fingerprint: the
+    /// pipeline's, and that of every report the server puts together from stored findings (an SBOM re-match).
+    /// </summary>
+    public static IReadOnlyList<Finding> Order(IEnumerable<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        return findings
+            .OrderByDescending(f => f.Severity).ThenBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Line ?? 0).ThenBy(f => f.Fingerprint, StringComparer.Ordinal)
+            .DistinctBy(f => f.Fingerprint)
+            .ToList();
+    }
 
     /// <summary>
     /// The packages the scan found (issue 16), for the SBOM and for re-matching later; not part of the report's JSON

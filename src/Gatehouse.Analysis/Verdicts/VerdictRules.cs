@@ -57,7 +57,14 @@ public static class VerdictRules
         Verdict scanned, IReadOnlyList<Finding> findings, Policy policy, IReadOnlySet<string> suppressedFingerprints)
     {
         ArgumentNullException.ThrowIfNull(suppressedFingerprints);
-        IReadOnlyList<AnalyzerRun> runs = scanned == Verdict.Incomplete ? [new AnalyzerRun("scan", "", "incomplete")] : [];
+        IReadOnlyList<AnalyzerRun> runs = scanned == Verdict.Incomplete ? [IncompleteScan()] : [];
         return Decide(findings, runs, policy, null, suppressedFingerprints).Verdict;
     }
+
+    /// <summary>
+    /// The run that stands for an earlier scan's incompleteness when its findings are judged again without its own runs
+    /// (after suppressions; an SBOM re-match of a scan that was incomplete): <see cref="Decide"/> then answers incomplete.
+    /// </summary>
+    /// <param name="error">Why, for the reasons; null when the earlier scan's report already says.</param>
+    public static AnalyzerRun IncompleteScan(string? error = null) => new("scan", "", "incomplete", error);
 }

@@ -48,7 +48,7 @@ public sealed class VersionFindings(GatehouseDb db, ScanPolicies policies, TimeP
         ArgumentNullException.ThrowIfNull(policy);
         var byFingerprint = suppressions.GroupBy(s => s.Fingerprint).ToDictionary(g => g.Key, g => g.OrderByDescending(s => s.ExpiresAt).First());
         var judged = rows.Select(f => new JudgedFinding(f, byFingerprint.GetValueOrDefault(f.Fingerprint))).ToList();
-        var findings = rows.Select(f => new Finding(f.RuleId, ParseSeverity(f.Severity), f.Path, f.Message, f.Fingerprint)).ToList();
+        var findings = rows.Select(f => f.ToFinding()).ToList();
         var suppressed = judged.Where(j => j.SuppressedBy is not null).Select(j => j.Finding.Fingerprint).ToHashSet(StringComparer.Ordinal);
         Verdict? verdict = scanned is { } v ? VerdictRules.AfterSuppressions(v, findings, policy, suppressed) : null;
 
@@ -64,9 +64,6 @@ public sealed class VersionFindings(GatehouseDb db, ScanPolicies policies, TimeP
         }));
         return new EffectiveFindings(verdict, judged, blocking, risk);
     }
-
-    /// <summary>A stored severity; one the engine does not know counts as critical (fail closed).</summary>
-    private static Severity ParseSeverity(string s) => Enum.TryParse<Severity>(s, ignoreCase: true, out var v) ? v : Severity.Critical;
 }
 
 /// <summary>States of a suppression.</summary>

@@ -75,7 +75,7 @@ internal sealed class FileScanRunner(
         var (verdict, reasons) = report.Verdict == Verdict.Incomplete
             ? (Verdict.Incomplete, report.Reasons.Concat(runs.Where(r => r.Status != "ok" && r.Id == UndeclaredPackages.AnalyzerId).Select(r => $"analyzer {r.Id} {r.Status}: {r.Error}")).ToList())
             : VerdictRules.Decide(findings, runs, policy);
-        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => findings.Count(f => f.Severity == s));
+        var bySeverity = ScanStats.CountBySeverity(findings);
         return report with { Verdict = verdict, Reasons = reasons, Findings = findings, Analyzers = runs, Stats = report.Stats with { FindingsBySeverity = bySeverity } };
     }
 }

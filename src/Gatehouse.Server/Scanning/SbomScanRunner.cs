@@ -43,16 +43,14 @@ internal sealed class SbomScanRunner(
 
         var matches = store.Match(sbom.Packages, ct);
         var fresh = VulnerabilityFindings.From(matches);
-        var carried = (basis?.Findings ?? []).Where(f => !f.RuleId.StartsWith(VulnerabilityRulePrefix, StringComparison.Ordinal)).Select(ToFinding);
-        var findings = carried.Concat(fresh)
-            .OrderByDescending(f => f.Severity).ThenBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
-            .DistinctBy(f => f.Fingerprint).ToList();
+        var carried = (basis?.Findings ?? []).Where(f => !f.RuleId.StartsWith(VulnerabilityRulePrefix, StringComparison.Ordinal)).Select(f => f.ToFinding());
+        var findings = ScanReport.Order(carried.Concat(fresh));
 
         var policy = await policies.ForAsync(scan, ct);
         var runs = new List<AnalyzerRun> { new(AnalyzerId, "1.0.0", "ok") };
-        if (basis?.Verdict is Verdict.Incomplete) runs.Add(new AnalyzerRun("scan", "", "incomplete", $"the scan {basis.Id} the SBOM came from was incomplete"));
+        if (basis?.Verdict is Verdict.Incomplete) runs.Add(VerdictRules.IncompleteScan($"the scan {basis.Id} the SBOM came from was incomplete"));
         var (verdict, reasons) = VerdictRules.Decide(findings, runs, policy);
-        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => findings.Count(f => f.Severity == s));
+        var bySeverity = ScanStats.CountBySeverity(findings);
         var report = new ScanReport(ScanReport.CurrentSchemaVersion, "gatehouse", ScanPipeline.ToolVersion,
             new ArtifactInfo(scan.FileName, scan.BlobDigest.Replace("sha256:", "", StringComparison.Ordinal), scan.Size, ArtifactType, "application/vnd.cyclonedx+json"),
             verdict, reasons, findings, runs, new ScanStats(0, scan.Size, 0, 0, bySeverity)) { Packages = sbom.Packages };
@@ -60,10 +58,4 @@ internal sealed class SbomScanRunner(
         await results.StoreAsync(scan, verdict, findings, ReportJson.Serialize(report),
             [new("sbom", scan.BlobDigest), new("basedOn", scan.BasedOnScanId), new("matches", matches.Count)], scan.BlobDigest, ct);
     }
-
-    private static Finding ToFinding(ScanFinding f) =>
-        new(f.RuleId, Enum.Parse<Severity>(f.Severity, ignoreCase: true), f.Path, f.Message, f.Fingerprint)
-        {
-            RequirementId = f.RequirementId, AnalyzerId = f.AnalyzerId, Evidence = f.Evidence, Line = f.Line,
-        };
 }

@@ -96,4 +96,15 @@ public sealed class ScanFinding
     public string? Evidence { get; set; }
     public int? Line { get; set; }
     public Scan? Scan { get; set; }
+
+    /// <summary>
+    /// The engine's finding this row stores, to be judged again (after suppressions, in an SBOM re-match); a severity the
+    /// engine does not know counts as critical (fail closed).
+    /// </summary>
+    public Gatehouse.Analysis.Pipeline.Finding ToFinding() =>
+        new(RuleId, Enum.TryParse<Gatehouse.Analysis.Pipeline.Severity>(Severity, ignoreCase: true, out var severity) ? severity : Gatehouse.Analysis.Pipeline.Severity.Critical,
+            Path, Message, Fingerprint)
+        {
+            RequirementId = RequirementId, AnalyzerId = AnalyzerId, Evidence = Evidence, Line = Line,
+        };
 }
