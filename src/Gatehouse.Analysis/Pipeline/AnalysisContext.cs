@@ -44,6 +44,12 @@ public sealed class AnalysisContext
     /// </summary>
     public string? ArtifactName { get; init; }
 
+    /// <summary>
+    /// What the image expander learnt about a container image (issue 17), shared by every analyzer of one scan; null outside a
+    /// pipeline scan. <see cref="Images.ImageFacts.Image"/> is null when the artifact is not an image.
+    /// </summary>
+    public Images.ImageFacts? Image { get; init; }
+
     /// <summary>Records a finding; the pipeline applies severity overrides from the policy.</summary>
     public void Report(Finding finding) => _report(finding);
 }

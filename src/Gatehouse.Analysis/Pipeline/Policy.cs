@@ -35,4 +35,7 @@ public sealed record Policy
     public IReadOnlyDictionary<string, IReadOnlyList<string>> AllowedTypes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     /// <summary>SHA-256 digests (lower-case hex) that are known malware.</summary>
     public IReadOnlyList<string> BlockedSha256 { get; init; } = [];
+
+    /// <summary>Container image limits and expectations (issue 17).</summary>
+    public Images.ImagePolicy Images { get; init; } = Gatehouse.Analysis.Images.ImagePolicy.Default;
 }

@@ -71,4 +71,10 @@ public sealed record ScanReport(
     /// </summary>
     [JsonIgnore]
     public IReadOnlyList<Vulnerabilities.Packages.CatalogedPackage> Packages { get; init; } = [];
+
+    /// <summary>The container image the scan read (issue 17): manifest digest, platform, layers, config summary; null for other artifacts.</summary>
+    public Images.ImageSummary? Image { get; init; }
+
+    /// <summary>The smoke test of a container image (issue 17), when one ran; null otherwise.</summary>
+    public Images.Smoke.SmokeResult? Smoke { get; init; }
 }

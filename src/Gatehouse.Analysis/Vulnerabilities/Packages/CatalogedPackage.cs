@@ -13,4 +13,10 @@ public sealed record CatalogedPackage(string Ecosystem, string Name, string Vers
 
     /// <summary>The source package's version when it differs from <see cref="Version"/> (binNMUs), else null.</summary>
     public string? SourceVersion { get; init; }
+
+    /// <summary>
+    /// Container images (issue 17): the digest of the layer that introduced the package (<c>sha256:&lt;hex&gt;</c>), and
+    /// <see cref="DeclaredIn"/> is then the file's path in the image's final filesystem; null for other artifacts.
+    /// </summary>
+    public string? Layer { get; init; }
 }
