@@ -42,6 +42,23 @@ public sealed class ImageFacts
     /// <summary>False when some layer could not be walked whole (limits, corruption): checks over the merged filesystem are then incomplete.</summary>
     public bool LayersComplete { get; set; } = true;
 
+    /// <summary>
+    /// Small files whose content the image checks read (<see cref="CapturedPaths"/>), by (layer, normalised path); the
+    /// expander keeps each up to <see cref="MaxCapturedBytes"/> as text. The final filesystem's copy is the one of the layer
+    /// <see cref="ImageFilesystem.Get"/> names.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(int Layer, string Path), string> Files { get; } = new();
+
+    /// <summary>Paths whose content is captured into <see cref="Files"/>.</summary>
+    public static readonly IReadOnlySet<string> CapturedPaths = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "etc/os-release", "usr/lib/os-release", "etc/debian_version", "etc/alpine-release", "etc/redhat-release",
+        "etc/lsb-release", "etc/passwd", "etc/shadow", "etc/group",
+    };
+
+    /// <summary>Largest captured file (64 KiB); longer ones are cut.</summary>
+    public const int MaxCapturedBytes = 64 << 10;
+
     /// <summary>Adds an entry (the layer walk, from one thread at a time per layer).</summary>
     public void Add(LayerEntry entry)
     {
