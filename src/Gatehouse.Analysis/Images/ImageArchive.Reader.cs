@@ -63,9 +63,17 @@ public sealed partial class ImageArchive
             }
             file.Position = 0;
             var index = TarIndex.Read(file);
-            return (index.Regular("oci-layout") is not null && index.Regular("index.json") is not null) || index.Regular("manifest.json") is not null;
+            if (index.Regular("oci-layout") is not null && index.Regular("index.json") is not null) return true;
+            // A web extension or app tar may carry a manifest.json of its own: only docker's shape (an array of images with Layers) counts.
+            if (index.Regular("manifest.json") is not { Length: <= 1 << 20 } manifest) return false;
+            var bytes = new byte[manifest.Length];
+            file.Position = manifest.Offset;
+            file.ReadExactly(bytes);
+            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            return doc.RootElement.ValueKind == JsonValueKind.Array && doc.RootElement.GetArrayLength() > 0
+                && doc.RootElement.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("Layers", out var l) && l.ValueKind == JsonValueKind.Array);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ImageException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ImageException or InvalidDataException or JsonException)
         {
             return false;
         }
@@ -74,7 +82,8 @@ public sealed partial class ImageArchive
     // First members written by docker save, skopeo and umoci.
     private static bool LooksLikeImageMember(string name)
     {
-        if (name is "oci-layout" or "index.json" or "manifest.json" or "blobs" or "repositories" || name.StartsWith("blobs/", StringComparison.Ordinal)) return true;
+        // Not manifest.json: an app's tar.gz may start with its own (a web extension's); docker save starts with blobs or layer folders.
+        if (name is "oci-layout" or "index.json" or "blobs" or "repositories" || name.StartsWith("blobs/", StringComparison.Ordinal)) return true;
         var head = name.Split('/')[0];
         var stem = head.EndsWith(".tar", StringComparison.Ordinal) || head.EndsWith(".json", StringComparison.Ordinal) ? head[..head.LastIndexOf('.')] : head;
         return stem.Length == 64 && stem.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
@@ -244,9 +253,13 @@ public sealed partial class ImageArchive
             platform = new ImagePlatform(os.GetString()!.ToLowerInvariant(), arch.GetString()!.ToLowerInvariant(), variant);
         }
         string? refName = null;
-        if (e.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object
-            && a.TryGetProperty("org.opencontainers.image.ref.name", out var rn) && rn.ValueKind == JsonValueKind.String)
-            refName = rn.GetString();
+        if (e.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object)
+        {
+            // docker save (25+) writes the full name as io.containerd.image.name and only the tag as ref.name.
+            foreach (var key in new[] { "io.containerd.image.name", "org.opencontainers.image.ref.name" })
+                if (refName is null && a.TryGetProperty(key, out var rn) && rn.ValueKind == JsonValueKind.String && rn.GetString()!.Length > 0)
+                    refName = rn.GetString();
+        }
         return new Descriptor(mediaType, digest!, size, platform, refName);
     }
 

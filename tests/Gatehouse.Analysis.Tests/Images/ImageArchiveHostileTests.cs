@@ -56,11 +56,18 @@ public sealed class ImageArchiveHostileTests : IDisposable
             Assert.Equal("COPY . /", folder.Image.Layers[0].CreatedBy);
             ImageArchiveTests.ReadAllBlobs(folder);
         }
+        // docker save (25+) writes an OCI layout beside manifest.json, naming the image in io.containerd.image.name.
+        var index = TestLayout.Parse(layout.Files["index.json"]);
+        index["manifests"]![0]!["annotations"] = new JsonObject { ["io.containerd.image.name"] = "docker.io/acme/app:1.0", ["org.opencontainers.image.ref.name"] = "1.0" };
+        layout.Files["index.json"] = TestLayout.Json(index);
+        layout.Files["manifest.json"] = "[]"u8.ToArray();
         var tar = layout.TarBytes();
         // umoci 0.4.7 style: no end-of-archive blocks.
         var cut = tar.Length;
         while (cut >= 512 && tar.AsSpan(cut - 512, 512).IndexOfAnyExcept((byte)0) < 0) cut -= 512;
         using var truncated = ImageArchive.Open(WriteTar(tar[..cut]), ImagePolicy.Default);
+        Assert.Equal("docker.io/acme/app:1.0", truncated.Image.Reference);
+        Assert.Equal("oci-layout", truncated.Image.Format);
         ImageArchiveTests.ReadAllBlobs(truncated);
     }
 

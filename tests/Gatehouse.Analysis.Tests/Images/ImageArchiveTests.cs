@@ -92,6 +92,9 @@ public sealed class ImageArchiveTests(RealImages images) : IClassFixture<RealIma
         var tar = Path.Combine(images.Root, "plain.tar");
         File.WriteAllBytes(tar, TestLayout.Tar([new("readme.txt", "hi"u8.ToArray())]));
         Assert.False(ImageArchive.IsImage(tar));
+        var extension = Path.Combine(images.Root, "extension.tar");
+        File.WriteAllBytes(extension, TestLayout.Tar([new("manifest.json", """{"manifest_version":3,"name":"x"}"""u8.ToArray())]));
+        Assert.False(ImageArchive.IsImage(extension));
         Assert.False(ImageArchive.IsImage(Path.Combine(images.Root, "missing")));
     }
 
