@@ -5,7 +5,7 @@ public sealed record ImagePolicy
 {
     public static readonly ImagePolicy Default = new();
 
-    /// <summary>Platforms a multi-arch index resolves to, in preference order (default <c>linux/amd64</c>); each one present is scanned? No: the first present is.</summary>
+    /// <summary>Platforms a multi-arch index resolves to, in preference order (default <c>linux/amd64</c>): the first one the image offers is scanned; a policy platform without a variant takes any variant.</summary>
     public IReadOnlyList<string> Platforms { get; init; } = ["linux/amd64"];
     /// <summary>More layers than this cannot be read (<c>image.limit</c>; default 256).</summary>
     public int MaxLayers { get; init; } = 256;
