@@ -118,6 +118,14 @@ public sealed class ImageExpander : IArtifactExpander
                     Path = layerPath, Length = layer.Size, Sha256 = Hex(layer.Digest), Depth = 0, Open = blob.Open,
                 };
                 var stop = false;
+                // A layer whose bytes are not what its digest says is image.digest-mismatch: what the walker found
+                // broken in it (archive.corrupt) is held back until the digest has been checked.
+                var held = new List<Finding>();
+                void LayerReport(Finding f)
+                {
+                    if (f.RuleId == "archive.corrupt") held.Add(f);
+                    else report(f);
+                }
                 try
                 {
                     if (!await IsTarOrGzipAsync(blob, ct).ConfigureAwait(false))
@@ -130,7 +138,7 @@ public sealed class ImageExpander : IArtifactExpander
                     var index = i;
                     var prefix = layerPath + "!/";
                     var reportedDepth = false;
-                    await _walker.WalkLayerAsync(walked, (file, token) => Member(file, token), report, e =>
+                    await _walker.WalkLayerAsync(walked, (file, token) => Member(file, token), LayerReport, e =>
                     {
                         if (e.EntryType == TarEntryType.GlobalExtendedAttributes) return;
                         if (++entries > _policy.Images.MaxFiles) throw new FileLimitException();
@@ -146,6 +154,7 @@ public sealed class ImageExpander : IArtifactExpander
                     // Only a walk that read the layer's tar to its end saw every entry.
                     if (!blob.ReachedEnd) facts.LayersComplete = false;
                     await blob.EnsureVerifiedAsync(ct).ConfigureAwait(false);
+                    foreach (var f in held) report(f);
 
                     async ValueTask Member(ScanFile file, CancellationToken token)
                     {
@@ -165,6 +174,7 @@ public sealed class ImageExpander : IArtifactExpander
                 }
                 catch (FileLimitException)
                 {
+                    foreach (var f in held) report(f);
                     Report(report, ImageRules.Limit.Id, layerPath,
                         $"the layers hold more than {_policy.Images.MaxFiles} entries (policy images.maxFiles); layer {i} and the layers above it were not examined", "files");
                     facts.LayersComplete = whole = false;
