@@ -79,7 +79,7 @@ public sealed class RegistryWorld : IAsyncLifetime
             var db = sp.GetRequiredService<GatehouseDb>();
             await using var content = File.OpenRead(tar);
             var blob = await sp.GetRequiredService<IBlobStore>().PutAsync(content, CancellationToken.None);
-            var now = DateTimeOffset.UtcNow;
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
             var a = new App
             {
                 Id = Guid.NewGuid(), OrganizationId = org.Id, Slug = Slug, Name = "Box", Type = AppTypes.Container, Tier = "standard",
@@ -104,7 +104,7 @@ public sealed class RegistryWorld : IAsyncLifetime
     }
 
     /// <summary>Waits (at most 30 s) until the version's registry row satisfies <paramref name="done"/>.</summary>
-    public async Task<RegistryImage?> WaitForAsync(Func<RegistryImage?, bool> done, string what)
+    internal async Task<RegistryImage?> WaitForAsync(Func<RegistryImage?, bool> done, string what)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -123,7 +123,7 @@ public sealed class RegistryWorld : IAsyncLifetime
     }
 
     /// <summary><c>skopeo inspect</c> of the published image with a tenant's credentials.</summary>
-    public Task<RegistryProcesses.Run> InspectAsync(Guid tenant, string token) =>
+    internal Task<RegistryProcesses.Run> InspectAsync(Guid tenant, string token) =>
         RegistryProcesses.RunAsync("skopeo", ["inspect", "--tls-verify=false", "--creds", $"{tenant:D}:{token}", "docker://" + Image]);
 
     /// <summary>A raw token request to Gatehouse's token endpoint.</summary>
@@ -223,7 +223,7 @@ public sealed class RegistryDistributionTests(RegistryWorld w) : IClassFixture<R
         await w.Scoped(async sp =>
         {
             var db = sp.GetRequiredService<GatehouseDb>();
-            db.Add(new Installation { Id = Guid.NewGuid(), TenantId = w.TenantA, ClientId = w.Slug, AppId = w.AppId, Scopes = "", InstalledBy = w.AdminAId, InstalledAt = DateTimeOffset.UtcNow });
+            db.Add(new Installation { Id = Guid.NewGuid(), TenantId = w.TenantA, ClientId = w.Slug, AppId = w.AppId, Scopes = "", InstalledBy = w.AdminAId, InstalledAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() });
             return await db.SaveChangesAsync();
         });
         Assert.Equal(0, (await w.InspectAsync(w.TenantA, w.TokenA)).ExitCode);
