@@ -136,6 +136,8 @@ internal sealed class RegistryTokenService(
         var user = await users.FindByIdAsync(record.UserId);
         if (user is null || await users.IsLockedOutAsync(user)) return null;
         if (!await TenantAdmin.IsAsync(db, tenant, user.Id, ct)) return null;
+        // The token's "last used" shows registry use too (written at most once a minute).
+        await pats.TouchAsync(record, http.Connection.RemoteIpAddress?.ToString(), ct);
         return new Customer(tenant, user.Id, record.Id);
     }
 }
