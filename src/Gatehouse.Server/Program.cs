@@ -19,6 +19,7 @@ using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Platform;
+using Gatehouse.Server.Registry;
 using Gatehouse.Server.Retention;
 using Gatehouse.Server.OAuth;
 using Gatehouse.Server.Scanning;
@@ -57,6 +58,7 @@ builder.Services.AddGatehouseEvidence();                          // MapEvidence
 builder.Services.AddGatehouseApiKeys();                           // MapApiKeysApi
 builder.Services.AddGatehousePlatform();                          // MapPlatformApi
 builder.Services.AddGatehouseDownloads();                         // MapDownloadsApi, UseDownloadHost
+builder.Services.AddGatehouseRegistry(settings.DataDirectory);    // MapRegistryApi; the token service, registry.publish/unpublish (docs/registry.md)
 builder.Services.AddGatehouseRetention();                         // no endpoints: the blobs.retention job
 builder.Services.AddGatehouseConsole();                           // MapRazorPages
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs); // MapHangfireDashboard
@@ -113,6 +115,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapConnectApi();
     app.MapAppClientsApi();
     app.MapDownloadsApi();
+    app.MapRegistryApi();
     app.MapRazorPages(); // the console (docs/console.md)
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);

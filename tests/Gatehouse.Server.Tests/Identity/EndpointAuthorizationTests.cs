@@ -43,6 +43,8 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
         "HEAD /dl/{versionId:guid}/{digest}",
         // Every other method on a download URL: 405 with Allow: GET, HEAD, never a sign-in redirect (Downloads/DownloadHardeningTests).
         "* /dl/{versionId:guid}/{digest}",
+        // The registry's token endpoint: HTTP Basic credentials checked by the handler (tests: Registry/RegistryDistributionTests).
+        "GET /registry/token",
     ];
 
     private sealed record Call(string Method, string Pattern, string Path);

@@ -1404,6 +1404,48 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.ToTable("platform_projects", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Server.Registry.RegistryImage", b =>
+                {
+                    b.Property<Guid>("VersionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AppId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ManifestDigest")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("PushedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("VersionId");
+
+                    b.HasIndex("AppId");
+
+                    b.ToTable("registry_images", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Server.Scanning.Scan", b =>
                 {
                     b.Property<Guid>("Id")
