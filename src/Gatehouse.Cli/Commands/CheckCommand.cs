@@ -47,20 +47,26 @@ internal static class CheckCommand
         var profile = new Option<bool>("--profile") { Description = "Print where the time went (CPU and wall time per stage and analyzer) to stderr." };
         var advisories = AdvisoryStoreLocation.CreateOption();
 
+        var smoke = new CheckSmoke();
+
         var command = new Command("check", "Scan an artifact with the gate's own engine and rules.") { path, type, policy, clamd, failOn, format, profile, advisories };
+        foreach (var o in smoke.Options) command.Options.Add(o);
         command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type)!, pr.GetValue(policy),
-            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), pr.GetValue(advisories), ct)));
+            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), pr.GetValue(advisories),
+            smoke.Read(pr, pr.GetValue(type)!), ct)));
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment env, FileInfo path, string type, FileInfo? policyFile,
-        string? clamd, string failOn, OutputFormat format, bool profile, DirectoryInfo? advisoriesDir, CancellationToken ct)
+        string? clamd, string failOn, OutputFormat format, bool profile, DirectoryInfo? advisoriesDir,
+        (Gatehouse.Analysis.Images.Smoke.SmokeSpec, Gatehouse.Analysis.Images.Smoke.SmokeLimits)? smoke, CancellationToken ct)
     {
         if (!path.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{path.FullName}: no such file");
         var policy = LocalScan.LoadPolicy(policyFile);
         var (endpoint, discovery) = await LocalScan.ResolveClamdAsync(env, clamd, ct);
         using var advisories = AdvisoryStoreLocation.OpenForScan(env, advisoriesDir);
         var report = await LocalScan.RunAsync(env, path, type, policy, endpoint, advisories, profile, ct);
+        if (smoke is { } run) report = await CheckSmoke.ApplyAsync(env, report, path.FullName, run, policy, ct);
 
         // The reason stays the gate's ("required engine clamav is not configured", the same on the server); the CLI adds how to fix it here.
         var hint = endpoint is null && policy.RequiredEngines.Contains("clamav", StringComparer.OrdinalIgnoreCase)
@@ -106,6 +112,7 @@ internal static class CheckCommand
                 o.WriteLine($"{"",-9} {"",-28} {Terminal.Sanitize(f.Message)}");
             }
         }
+        if (r.Smoke is { } smoke) CheckSmoke.WriteTable(o, smoke);
         var failed = r.Analyzers.Where(a => a.Status != "ok").ToList();
         if (failed.Count > 0)
         {
