@@ -19,7 +19,9 @@ say() { printf 'test.sh: %s\n' "$*"; }
 require_dotnet
 # Debian packages the tests need beyond the .NET SDK and PostgreSQL: the scan engines (YARA, libmagic,
 # ClamAV's daemon and client), and Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
-TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan chromium skopeo umoci docker-registry busybox-static)
+# Container images (issue 17): umoci unpacks and runc runs smoke tests (as root), skopeo builds and converts test images,
+# docker-registry is the registry of the pull and distribution tests, busybox-static is the test images' userland.
+TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan chromium runc umoci skopeo docker-registry busybox-static)
 for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
 # The PostgreSQL server binaries (initdb, pg_ctl) for the throw-away server. Debian's package also
 # starts a cluster of its own on port 5432; the tests do not use it.

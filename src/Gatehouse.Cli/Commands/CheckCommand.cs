@@ -63,19 +63,24 @@ internal static class CheckCommand
         var passwordStdin = new Option<bool>("--registry-password-stdin") { Description = "Read the registry password from the first line of stdin." };
         var insecure = new Option<bool>("--insecure-registry") { Description = "Pull over plain http (loopback test registries)." };
 
+        var smoke = new CheckSmoke();
+
         var command = new Command("check", "Scan an artifact with the gate's own engine and rules.")
         {
             path, type, policy, clamd, failOn, format, profile, advisories, platform, registryUser, passwordStdin, insecure,
         };
+        foreach (var o in smoke.Options) command.Options.Add(o);
         command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type), pr.GetValue(policy),
             pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), pr.GetValue(advisories),
-            pr.GetValue(platform), new RegistryOptions(pr.GetValue(registryUser), pr.GetValue(passwordStdin), pr.GetValue(insecure)), ct)));
+            pr.GetValue(platform), new RegistryOptions(pr.GetValue(registryUser), pr.GetValue(passwordStdin), pr.GetValue(insecure)),
+            smoke.Read(pr, pr.GetValue(type)), ct)));
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment env, string path, string? type, FileInfo? policyFile,
         string? clamd, string failOn, OutputFormat format, bool profile, DirectoryInfo? advisoriesDir,
-        string? platform, RegistryOptions registry, CancellationToken ct)
+        string? platform, RegistryOptions registry,
+        (Gatehouse.Analysis.Images.Smoke.SmokeSpec, Gatehouse.Analysis.Images.Smoke.SmokeLimits)? smoke, CancellationToken ct)
     {
         var policy = LocalScan.LoadPolicy(policyFile);
         if (platform is not null)
@@ -94,6 +99,11 @@ internal static class CheckCommand
             clamdChoice = await LocalScan.ResolveClamdAsync(env, clamd, ct);
             using var advisories = AdvisoryStoreLocation.OpenForScan(env, advisoriesDir);
             report = await LocalScan.RunAsync(env, input.File, input.Type, policy, clamdChoice.Endpoint, advisories, profile, ct, input.Name);
+            if (smoke is { } run)
+            {
+                if (input.Type != "container") throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, "--smoke needs a container image (--type container)");
+                report = await CheckSmoke.ApplyAsync(env, report, input.File.FullName, run, policy, ct);
+            }
         }
         finally
         {
@@ -145,6 +155,7 @@ internal static class CheckCommand
                 o.WriteLine($"{"",-9} {"",-28} {Terminal.Sanitize(f.Message)}");
             }
         }
+        if (r.Smoke is { } smoke) CheckSmoke.WriteTable(o, smoke);
         var failed = r.Analyzers.Where(a => a.Status != "ok").ToList();
         if (failed.Count > 0)
         {
