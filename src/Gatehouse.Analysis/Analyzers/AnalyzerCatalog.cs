@@ -45,6 +45,7 @@ public static class AnalyzerCatalog
         // Once the walk is over: the scan's packages against the advisory store (issue 16), when there is one.
         if (settings.Advisories is not null)
             analyzers.Add(new VulnerabilityAnalyzer(settings.Advisories));
+        analyzers.Add(new Images.Checks.ImageChecksAnalyzer(time));
         return analyzers;
     }
 
@@ -101,6 +102,7 @@ public static class AnalyzerCatalog
             ProbeRules.All,
             VulnerabilityAnalyzer.AllRules,
             Vulnerabilities.Sbom.UndeclaredPackages.AllRules,
+            Images.Checks.ImageChecksAnalyzer.AllRules,
         }
         .SelectMany(rules => rules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 }
