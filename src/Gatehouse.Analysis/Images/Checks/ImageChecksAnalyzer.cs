@@ -25,7 +25,8 @@ public sealed partial class ImageChecksAnalyzer : IArtifactAnalyzer
     {
         "passwd", "su", "mount", "umount", "chsh", "chfn", "gpasswd", "newgrp", "chage", "expiry", "unix_chkpwd",
         "ssh-agent", "ssh-keysign", "pam_timestamp_check", "crontab", "wall", "write", "bsd-write", "ping", "ping6",
-        "newuidmap", "newgidmap", "fusermount", "fusermount3", "dbus-daemon-launch-helper", "pkexec", "sudo", "bbsuid",
+        "newuidmap", "newgidmap", "fusermount", "fusermount3", "dbus-daemon-launch-helper", "polkit-agent-helper-1",
+        "utempter", "bbsuid",
     };
 
     private readonly TimeProvider _time;
