@@ -29,19 +29,15 @@ public static class ImageCheckRules
         + "kept in the image config. Rotate it and pass build secrets with RUN --mount=type=secret.");
 
     public static readonly RuleDescriptor RemoteAdd = new(
-        "image.remote-add", "ADD from a URL in the build history", Severity.Medium, "GH-IMG-2",
+        "image.remote-add", "ADD from a URL in the build history", Severity.Medium, "GH-CTR-7",
         "A layer was made by ADD http(s)://..., which downloads whatever the URL serves at build time without a checksum. "
         + "Download with a pinned checksum (ADD --checksum=sha256:..., or curl and sha256sum -c) or COPY a vendored file.");
 
-    public static readonly RuleDescriptor SetuidFile = new(
-        "image.setuid-file", "setuid file in the final filesystem", Severity.Medium, "GH-CTR-3",
-        "A file of the final filesystem has the setuid bit: run by anyone, it runs as its owner. The distribution's own tools "
-        + "(passwd, su, mount, ...) are low; anything else is medium. Remove the bit (chmod u-s) or the file.");
-
-    public static readonly RuleDescriptor SetgidFile = new(
-        "image.setgid-file", "setgid file in the final filesystem", Severity.Medium, "GH-CTR-3",
-        "A file of the final filesystem has the setgid bit: it runs with its group's rights. The distribution's own tools "
-        + "(chage, expiry, unix_chkpwd, ...) are low; anything else is medium. Remove the bit (chmod g-s) or the file.");
+    public static readonly RuleDescriptor SetuidBinary = new(
+        "image.setuid-binary", "setuid or setgid file in the final filesystem", Severity.Medium, "GH-CTR-3",
+        "A file of the final filesystem has the setuid or setgid bit: run by anyone, it runs with its owner's or group's rights. "
+        + "The distribution's own tools (passwd, su, mount, chage, unix_chkpwd, ...) are one low finding; anything else is medium. "
+        + "Remove the bit (chmod ug-s) or the file.");
 
     public static readonly RuleDescriptor WorldWritableDir = new(
         "image.world-writable-dir", "World-writable directory without the sticky bit", Severity.Medium, "GH-CTR-3",
@@ -49,44 +45,44 @@ public static class ImageCheckRules
         + "or delete the files of another there. Use 1777 (like /tmp) or, better, give it to the app's user with 0750.");
 
     public static readonly RuleDescriptor MissingLabel = new(
-        "image.missing-label", "Standard label missing", Severity.Low, "GH-IMG-3",
+        "image.missing-label", "Standard label missing", Severity.Low, "GH-CTR-8",
         "The image config lacks a label the policy requires (by default org.opencontainers.image.source, .version and .licenses). "
         + "Add it with LABEL or docker build --label.");
 
-    public static readonly RuleDescriptor EolBase = new(
-        "image.eol-base", "End-of-life base distribution", Severity.High, "GH-CTR-2",
+    public static readonly RuleDescriptor OsEndOfLife = new(
+        "image.os-end-of-life", "End-of-life base distribution", Severity.High, "GH-CTR-2",
         "The final filesystem's distribution release (os-release, alpine-release, debian_version) is past the end of its "
         + "vendor's security support (rules/images/eol.json), so its packages get no more fixes. Rebuild on a supported release.");
 
     public static readonly RuleDescriptor ExcessiveLayers = new(
-        "image.excessive-layers", "Too many layers", Severity.Low, "GH-IMG-4",
+        "image.excessive-layers", "Too many layers", Severity.Low, "GH-CTR-9",
         "The image has more layers than the policy allows (default 40, as Red Hat preflight). Combine RUN steps or use a "
         + "multi-stage build that copies the result into a fresh stage.");
 
     public static readonly RuleDescriptor PackageCache = new(
-        "image.package-cache", "Package-manager cache left in the image", Severity.Low, "GH-IMG-4",
+        "image.package-cache", "Package-manager cache left in the image", Severity.Low, "GH-CTR-9",
         "apt, apk, yum/dnf, pip or npm caches are part of the final filesystem: dead weight, and old package lists. Clean them "
         + "in the same RUN step (rm -rf /var/lib/apt/lists/*, apk add --no-cache, pip --no-cache-dir, npm cache clean --force).");
 
     public static readonly RuleDescriptor NoHealthcheck = new(
-        "image.no-healthcheck", "No HEALTHCHECK declared", Severity.Low, "GH-IMG-6",
+        "image.no-healthcheck", "No HEALTHCHECK declared", Severity.Low, "GH-CTR-11",
         "The image config declares no health check (or HEALTHCHECK NONE), so runtimes cannot tell a hung app from a healthy one. "
         + "Add HEALTHCHECK CMD ... or declare the health command in the submission.");
 
     public static readonly RuleDescriptor EmptyPassword = new(
-        "image.empty-password", "Account with an empty password", Severity.High, "GH-IMG-5",
+        "image.empty-password", "Account with an empty password", Severity.High, "GH-CTR-10",
         "An account in the final /etc/shadow (or /etc/passwd) has an empty password field, so anyone can become it with su or "
         + "log in as it (the Docker Official Images no-hard-coded-passwords test). Lock it with '*' or '!' (passwd -l).");
 
     public static readonly RuleDescriptor SshExposed = new(
-        "image.ssh-exposed", "SSH port 22 exposed", Severity.Medium, "GH-IMG-5",
+        "image.ssh-exposed", "SSH port 22 exposed", Severity.Medium, "GH-CTR-10",
         "The image config exposes port 22: an SSH server in an app image is a second way in with its own credentials to manage. "
         + "Remove the EXPOSE and the server; use the runtime's exec to get a shell.");
 
     /// <summary>Every rule, in documentation order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } =
     [
-        RunsAsRoot, SecretInEnv, SecretInLabel, SecretInHistory, RemoteAdd, SetuidFile, SetgidFile, WorldWritableDir,
-        MissingLabel, EolBase, ExcessiveLayers, PackageCache, NoHealthcheck, EmptyPassword, SshExposed,
+        RunsAsRoot, SecretInEnv, SecretInLabel, SecretInHistory, RemoteAdd, SetuidBinary, WorldWritableDir,
+        MissingLabel, OsEndOfLife, ExcessiveLayers, PackageCache, NoHealthcheck, EmptyPassword, SshExposed,
     ];
 }

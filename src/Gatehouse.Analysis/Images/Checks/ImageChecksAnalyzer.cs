@@ -141,23 +141,22 @@ public sealed partial class ImageChecksAnalyzer : IArtifactAnalyzer
         CheckCaches(fs, root, Report);
     }
 
-    private void CheckFiles(ImageFilesystem fs, ImageFacts facts, string root, Action<RuleDescriptor, string, string, string, string?, Severity?> report)
+    private static void CheckFiles(ImageFilesystem fs, ImageFacts facts, string root, Action<RuleDescriptor, string, string, string, string?, Severity?> report)
     {
-        var setuidKnown = new List<string>();
-        var setgidKnown = new List<string>();
+        var known = new List<string>();
         foreach (var (path, e) in fs.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (e.Type is LayerEntryType.File or LayerEntryType.Hardlink)
+            if (e.Type is LayerEntryType.File or LayerEntryType.Hardlink && (e.Mode & 0xC00) != 0)
             {
-                var known = WellKnownPrivilegedTools.Contains(e.Name);
-                foreach (var (bit, rule, list, what) in new[] { (0x800, ImageCheckRules.SetuidFile, setuidKnown, "setuid"), (0x400, ImageCheckRules.SetgidFile, setgidKnown, "setgid") })
+                var bits = (e.Mode & 0xC00) switch { 0xC00 => "setuid and setgid", 0x800 => "setuid", _ => "setgid" };
+                if (WellKnownPrivilegedTools.Contains(e.Name))
                 {
-                    if ((e.Mode & bit) == 0) continue;
-                    if (known) { list.Add("/" + path); continue; }
-                    var owner = what == "setuid" ? $"uid {e.Uid}" : $"gid {e.Gid}";
-                    report(rule, $"{root}!/{path}", $"/{path} is {what} ({owner}, mode {Octal(e.Mode)}) and is not one of the distribution's own tools",
-                        $"{root}\0{path}", $"{Octal(e.Mode)} {owner}, {LayerName(facts, e.Layer)}", null);
+                    known.Add($"/{path} ({bits})");
+                    continue;
                 }
+                var owner = (e.Mode & 0x800) != 0 ? $"uid {e.Uid}" : $"gid {e.Gid}";
+                report(ImageCheckRules.SetuidBinary, $"{root}!/{path}", $"/{path} is {bits} ({owner}, mode {Octal(e.Mode)}) and is not one of the distribution's own tools",
+                    $"{root}\0{path}", $"{Octal(e.Mode)} uid {e.Uid} gid {e.Gid}, {LayerName(facts, e.Layer)}", null);
             }
             else if (e.Type == LayerEntryType.Directory && (e.Mode & 0x2) != 0 && (e.Mode & 0x200) == 0)
             {
@@ -165,15 +164,10 @@ public sealed partial class ImageChecksAnalyzer : IArtifactAnalyzer
                     $"{root}\0{path}", $"{Octal(e.Mode)}, {LayerName(facts, e.Layer)}", null);
             }
         }
-        if (setuidKnown.Count > 0)
+        if (known.Count > 0)
         {
-            report(ImageCheckRules.SetuidFile, root, $"{setuidKnown.Count} of the distribution's own tools are setuid",
-                $"{root}\0well-known", string.Join(", ", setuidKnown), Severity.Low);
-        }
-        if (setgidKnown.Count > 0)
-        {
-            report(ImageCheckRules.SetgidFile, root, $"{setgidKnown.Count} of the distribution's own tools are setgid",
-                $"{root}\0well-known", string.Join(", ", setgidKnown), Severity.Low);
+            report(ImageCheckRules.SetuidBinary, root, $"{known.Count} of the distribution's own tools are setuid or setgid",
+                $"{root}\0well-known", string.Join(", ", known), Severity.Low);
         }
     }
 
@@ -208,7 +202,7 @@ public sealed partial class ImageChecksAnalyzer : IArtifactAnalyzer
         if (_eol.Find(os.Id, version) is not { } release) return;
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
         if (today <= release.Eol) return;
-        report(ImageCheckRules.EolBase, $"{root}!/{os.Source}",
+        report(ImageCheckRules.OsEndOfLife, $"{root}!/{os.Source}",
             $"The base distribution {release.Name} reached the end of its security support on {release.Eol:yyyy-MM-dd}",
             $"{root}\0{os.Id}\0{release.Version}", $"{os.Id} {version} (eol.json {_eol.Version}: {release.Eol:yyyy-MM-dd})", null);
     }

@@ -16,16 +16,18 @@ public sealed class ImageChecksAnalyzerTests
     private static ImageConfig With(TestImage t, Func<ImageConfig, ImageConfig> change) => t.Config = change(t.Config);
 
     [Fact]
-    public async Task A_plain_well_built_Debian_image_gets_only_the_two_low_findings_for_Debians_own_setuid_and_setgid_tools()
+    public async Task A_plain_well_built_Debian_image_gets_only_one_low_finding_listing_Debians_own_setuid_and_setgid_tools()
     {
         var findings = await TestImage.Debian().CheckAsync();
 
-        Assert.All(findings, f => Assert.Equal(Severity.Low, f.Severity));
-        Assert.Equal(["image.setgid-file", "image.setuid-file"], findings.Select(f => f.RuleId).Order(StringComparer.Ordinal));
-        var suid = Assert.Single(Of(findings, ImageCheckRules.SetuidFile));
-        Assert.Equal("/usr/bin/chfn, /usr/bin/chsh, /usr/bin/gpasswd, /usr/bin/mount, /usr/bin/newgrp, /usr/bin/passwd, /usr/bin/su, /usr/bin/umount", suid.Evidence);
-        Assert.Equal("/usr/bin/chage, /usr/bin/expiry, /usr/sbin/unix_chkpwd", Assert.Single(Of(findings, ImageCheckRules.SetgidFile)).Evidence);
-        Assert.All(findings, f => Assert.Equal("image.checks", f.AnalyzerId));
+        var f = Assert.Single(findings);
+        Assert.Equal((ImageCheckRules.SetuidBinary.Id, Severity.Low, TestImage.Root), (f.RuleId, f.Severity, f.Path));
+        Assert.Equal(
+            "/usr/bin/chage (setgid), /usr/bin/chfn (setuid), /usr/bin/chsh (setuid), /usr/bin/expiry (setgid), /usr/bin/gpasswd (setuid), "
+            + "/usr/bin/mount (setuid), /usr/bin/newgrp (setuid), /usr/bin/passwd (setuid), /usr/bin/su (setuid), /usr/bin/umount (setuid), "
+            + "/usr/sbin/unix_chkpwd (setgid)", f.Evidence);
+        Assert.Equal("image.checks", f.AnalyzerId);
+        Assert.Equal("GH-CTR-3", f.RequirementId);
     }
 
     [Fact]
@@ -225,16 +227,17 @@ public sealed class ImageChecksAnalyzerTests
         var t = TestImage.Debian();
         t.File(2, "usr/local/bin/helper", 0x9ED, 1000);            // 4755
         t.File(2, "usr/local/bin/grouper", 0x5ED, 1000, gid: 50);  // 2755
+        t.File(2, "usr/bin/sudo", 0x9ED, 1000);                    // not one of the base's tools: a reviewer looks
         t.File(1, "opt/old/suid-tool", 0x9ED, 1000);
         t.Add(new LayerEntry(2, "opt/old/.wh.suid-tool", LayerEntryType.File, 0, 0, 0, 0, null));
 
-        var findings = await t.CheckAsync();
+        var findings = Of(await t.CheckAsync(), ImageCheckRules.SetuidBinary).Where(f => f.Severity == Severity.Medium).ToList();
 
-        var suid = Of(findings, ImageCheckRules.SetuidFile).Single(f => f.Severity == Severity.Medium);
-        Assert.Equal($"{TestImage.Root}!/usr/local/bin/helper", suid.Path);
-        Assert.Contains("layer 2 (sha256:", suid.Evidence, StringComparison.Ordinal);
-        Assert.Equal($"{TestImage.Root}!/usr/local/bin/grouper", Of(findings, ImageCheckRules.SetgidFile).Single(f => f.Severity == Severity.Medium).Path);
-        Assert.DoesNotContain(findings, f => f.Path.Contains("suid-tool", StringComparison.Ordinal));
+        Assert.Equal(["app.tar!/usr/bin/sudo", "app.tar!/usr/local/bin/grouper", "app.tar!/usr/local/bin/helper"], findings.Select(f => f.Path).Order(StringComparer.Ordinal));
+        var helper = findings.Single(f => f.Path.EndsWith("helper", StringComparison.Ordinal));
+        Assert.Contains("is setuid (uid 0", helper.Message, StringComparison.Ordinal);
+        Assert.Contains("layer 2 (sha256:", helper.Evidence, StringComparison.Ordinal);
+        Assert.Contains("is setgid (gid 50", findings.Single(f => f.Path.EndsWith("grouper", StringComparison.Ordinal)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -279,7 +282,7 @@ public sealed class ImageChecksAnalyzerTests
         var text = $"ID={id}\nVERSION_ID=\"{version}\"\n";
         t.File(1, "usr/lib/os-release", 0x1A4, text.Length, content: text);
 
-        var findings = Of(await t.CheckAsync(DateTimeOffset.Parse(today + "T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), ImageCheckRules.EolBase);
+        var findings = Of(await t.CheckAsync(DateTimeOffset.Parse(today + "T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), ImageCheckRules.OsEndOfLife);
 
         Assert.Equal(eol, findings.Count == 1);
         if (eol) Assert.Equal($"{TestImage.Root}!/etc/os-release", findings[0].Path);
@@ -290,13 +293,13 @@ public sealed class ImageChecksAnalyzerTests
     {
         var t = new TestImage();
         t.File(0, "etc/alpine-release", 0x1A4, 7, content: "3.18.4\n");
-        Assert.Single(Of(await t.CheckAsync(), ImageCheckRules.EolBase));
+        Assert.Single(Of(await t.CheckAsync(), ImageCheckRules.OsEndOfLife));
 
         var testing = new TestImage();
         var osr = "ID=debian\nPRETTY_NAME=\"Debian GNU/Linux trixie/sid\"\n";
         testing.File(0, "etc/os-release", 0x1A4, osr.Length, content: osr);
         testing.File(0, "etc/debian_version", 0x1A4, 11, content: "trixie/sid\n");
-        Assert.Empty(Of(await testing.CheckAsync(), ImageCheckRules.EolBase));
+        Assert.Empty(Of(await testing.CheckAsync(), ImageCheckRules.OsEndOfLife));
     }
 
     [Fact]
