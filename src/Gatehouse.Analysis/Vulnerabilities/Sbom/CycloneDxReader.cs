@@ -139,6 +139,7 @@ public static class CycloneDxReader
                 {
                     SourceName = Property(c, CycloneDxWriter.SourceNameProperty),
                     SourceVersion = Property(c, CycloneDxWriter.SourceVersionProperty),
+                    Layer = Property(c, CycloneDxWriter.LayerProperty),
                 });
             }
             if (c.TryGetProperty("components", out var nested) && Walk(nested, at + ".components", state) is { } failed) return failed;

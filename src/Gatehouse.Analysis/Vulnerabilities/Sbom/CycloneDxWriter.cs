@@ -39,6 +39,12 @@ public static class CycloneDxWriter
     /// <summary>The property giving an OS package's source version when it differs from the binary's.</summary>
     public const string SourceVersionProperty = "gatehouse:source-version";
 
+    /// <summary>
+    /// Container images (issue 17): the property naming the layer that introduced the component (<c>sha256:&lt;hex&gt;</c>, the
+    /// layer's DiffID, as the layer paths of findings name it).
+    /// </summary>
+    public const string LayerProperty = "gatehouse:layer";
+
     /// <summary>The property marking a match the advisory store could not decide (for a person to judge).</summary>
     public const string UncertainProperty = "gatehouse:uncertain";
 
@@ -203,6 +209,7 @@ public static class CycloneDxWriter
         if (!string.Equals(p.Ecosystem, PurlEcosystems.Ecosystem(p.Purl), StringComparison.Ordinal)) WriteProperty(w, EcosystemProperty, p.Ecosystem);
         if (p.SourceName is { Length: > 0 } source) WriteProperty(w, SourceNameProperty, source);
         if (p.SourceVersion is { Length: > 0 } sourceVersion) WriteProperty(w, SourceVersionProperty, sourceVersion);
+        if (p.Layer is { Length: > 0 } layer) WriteProperty(w, LayerProperty, layer);
         w.WriteEndArray();
         if (!string.IsNullOrEmpty(p.DeclaredIn))
         {
