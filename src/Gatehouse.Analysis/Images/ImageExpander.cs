@@ -84,7 +84,8 @@ public sealed class ImageExpander : IArtifactExpander
         }
         catch (ImageException e)
         {
-            facts.LayersComplete = false;
+            // No image: its findings (critical or high) decide. A layer format the reader refuses leaves layers unread: incomplete.
+            facts.LayersComplete = e.Code != ImageRules.UnsupportedLayer.Id;
             Report(report, e.Code, root.Path, e.Message, e.Code);
             // Fail closed, but still look: a file that is no image is walked as an archive, so what it holds is scanned.
             if (File.Exists(path)) await _walker.WalkAsync(root, onMember, report, ct).ConfigureAwait(false);
@@ -168,8 +169,11 @@ public sealed class ImageExpander : IArtifactExpander
                 }
                 catch (ImageException e)
                 {
+                    // A layer that is not what its digest says rejects the image (critical): that is a verdict, not an
+                    // incomplete scan, so LayersComplete stays as the walk left it.
                     Report(report, e.Code, layerPath, $"layer {i} ({layer.Digest}): {e.Message}", e.Code);
-                    facts.LayersComplete = whole = false;
+                    whole = false;
+                    if (e.Code != ImageRules.DigestMismatch.Id) facts.LayersComplete = false;
                     continue;
                 }
                 catch (FileLimitException)

@@ -213,7 +213,8 @@ public sealed class ImageExpanderTests : IDisposable
         Assert.Equal(Severity.Critical, mismatch.Severity);
         Assert.DoesNotContain(report.Findings, f => f.RuleId == "archive.corrupt");
         Assert.Equal(Verdict.Reject, report.Verdict);
-        Assert.False(facts.LayersComplete);
+        Assert.Equal("ok", report.Analyzers.Single(a => a.Id == "image").Status);
+        Assert.Equal(["app/a.txt", "app/b.txt"], facts.Entries.Select(e => e.Path));
     }
 
     [Fact]
