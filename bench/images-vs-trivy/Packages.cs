@@ -1,5 +1,7 @@
 #:project ../../src/Gatehouse.Analysis/Gatehouse.Analysis.csproj
 #:property TreatWarningsAsErrors=false
+#:property PublishAot=false
+#:property JsonSerializerIsReflectionEnabledByDefault=true
 // Bench tool of bench/images-vs-trivy.sh (not part of Gatehouse.slnx, never in the test run): scans IMAGE.tar as a
 // container with the pipeline `gatehouse check` builds (AnalyzerCatalog.CreatePipeline, no ClamAV, no advisories) and
 // prints the scan's package inventory, which the JSON report does not carry: one line per package,
