@@ -55,10 +55,13 @@ for r in t.get("Results") or []:
 def purl_key(p):
     p = unquote(p.split("?")[0].split("#")[0])
     return p.lower() if p.startswith(("pkg:npm", "pkg:nuget", "pkg:pypi")) else p
-t_pkgs = set()
+t_pkgs, t_where = set(), {}
 def walk(components):
     for c in components or []:
-        if c.get("purl"): t_pkgs.add(purl_key(c["purl"]))
+        if c.get("purl"):
+            t_pkgs.add(purl_key(c["purl"]))
+            for prop in c.get("properties") or []:
+                if prop.get("name") == "aquasecurity:trivy:FilePath": t_where[purl_key(c["purl"])] = prop.get("value", "")
         walk(c.get("components"))
 walk((load(trivy_cdx) or {}).get("components"))
 
@@ -105,7 +108,12 @@ for rule in sorted(g_rules):
         out.append(f"  misconf only gatehouse: {rule}" + ("" if rule in mapped else " (Trivy has no such check)"))
 
 p_only_t, p_only_g = t_pkgs - g_pkgs, g_pkgs - t_pkgs
-show("package", list(p_only_t)[:25], list(p_only_g)[:10])
+# Trivy lists the image's own app (a package.json outside node_modules) as a package; Gatehouse catalogs what the app is
+# built from, not the app itself.
+own = {p for p in p_only_t if p.startswith("pkg:npm/") and "node_modules/" not in t_where.get(p, "node_modules/")}
+for p in sorted(own): out.append(f"  package trivy {p} ({t_where[p]}): not listed by Gatehouse by design: the app's own package.json, not a dependency")
+p_only_t -= own
+show("package", sorted(p_only_t)[:25], sorted(p_only_g)[:10])
 if len(p_only_g) > 10: out.append(f"  package only gatehouse: ... {len(p_only_g) - 10} more")
 
 print(f"== {name}: secrets trivy {len(t_secrets)} / gatehouse {len(g_secrets)}, misconfigurations trivy {len(t_misconf)} / gatehouse "
