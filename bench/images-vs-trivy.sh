@@ -217,7 +217,7 @@ fi
 
 echo
 echo "Trivy rule -> Gatehouse rule: secrets <id> -> secret.<id> (a few renamed, see compare.py); DS002 -> image.runs-as-root,"
-echo "DS004 -> image.ssh-exposed, DS005 (any ADD) -> image.remote-add (remote, unpinned only), DS026 -> image.no-healthcheck;"
+echo "DS004 -> image.ssh-exposed, DS026 -> image.no-healthcheck; DS005 (local ADD) has none (image.remote-add is remote ADD, which Trivy skips);"
 echo "config secrets -> image.secret-in-env/label/history (the secret rule in the evidence)."
 echo
 summary="$work/summary.txt"; : >"$summary"

@@ -22,7 +22,7 @@ MISCONF = {
     "DS001": (None, "':latest' tag in FROM: an image has no FROM line; Gatehouse pins what it scans by digest"),
     "DS002": ("image.runs-as-root", None),
     "DS004": ("image.ssh-exposed", None),
-    "DS005": ("image.remote-add", "Trivy flags every ADD, even the base image's own `ADD file:... in /`; Gatehouse flags only a remote, unpinned ADD"),
+    "DS005": (None, "Trivy flags a local ADD (even the base image's own `ADD file:... in /`) and not a URL; Gatehouse flags only a remote, unpinned ADD (image.remote-add)"),
     "DS026": ("image.no-healthcheck", None),
     "DS011": (None, "Trivy reads the classic builder's history line `COPY dir:<hash> in /app` as a three-argument COPY: a false positive of the history rebuild"),
     "DS013": (None, "`RUN cd`: Dockerfile style, not visible in an image's behaviour"),
