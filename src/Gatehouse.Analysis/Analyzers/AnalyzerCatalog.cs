@@ -45,6 +45,7 @@ public static class AnalyzerCatalog
         // Once the walk is over: the scan's packages against the advisory store (issue 16), when there is one.
         if (settings.Advisories is not null)
             analyzers.Add(new VulnerabilityAnalyzer(settings.Advisories));
+        analyzers.Add(new Images.Checks.ImageChecksAnalyzer(time));
         // Fail closed for an app type whose own checks do not exist yet (Helm charts: incomplete, never pass).
         analyzers.Add(new Coverage.UncheckedTypeAnalyzer());
         return analyzers;
@@ -109,6 +110,7 @@ public static class AnalyzerCatalog
             VulnerabilityAnalyzer.AllRules,
             Vulnerabilities.Sbom.UndeclaredPackages.AllRules,
             Images.Smoke.SmokeVerdicts.AllRules,
+            Images.Checks.ImageChecksAnalyzer.AllRules,
         }
         .SelectMany(rules => rules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 }
