@@ -6,7 +6,7 @@ namespace Gatehouse.Server.Images;
 
 /// <summary>
 /// Folds a smoke run into an image scan's report (issue 17): the result is stored as <see cref="ScanReport.Smoke"/>, a
-/// failed run is an <c>image.smoke-failed</c> finding (requirement GH-CTR-5), and a run that could not happen (no runc,
+/// failed run is an <c>image.smoke-test</c> finding (requirement GH-CTR-5), and a run that could not happen (no runc,
 /// not root, did not start) is an incomplete analyzer run <see cref="AnalyzerId"/>, so the scan is incomplete, never a
 /// pass, while the server runs smoke tests (<see cref="ImagesOptions.SmokeTests"/>). The verdict is decided again over
 /// everything, as the vendor-SBOM comparison does; an incomplete scan stays incomplete.
@@ -16,7 +16,7 @@ internal static class ImageSmokeFold
 {
     public const string AnalyzerId = "image.smoke";
     public const string Version = "1";
-    public const string RuleId = "image.smoke-failed";
+    public const string RuleId = "image.smoke-test";
     public const string RequirementId = "GH-CTR-5";
 
     public static ScanReport Apply(ScanReport report, SmokeResult result, Policy policy)
