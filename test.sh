@@ -19,7 +19,7 @@ say() { printf 'test.sh: %s\n' "$*"; }
 require_dotnet
 # Debian packages the tests need beyond the .NET SDK and PostgreSQL: the scan engines (YARA, libmagic,
 # ClamAV's daemon and client), and Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
-TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan chromium)
+TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan chromium skopeo umoci docker-registry busybox-static)
 for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
 # The PostgreSQL server binaries (initdb, pg_ctl) for the throw-away server. Debian's package also
 # starts a cluster of its own on port 5432; the tests do not use it.

@@ -48,19 +48,23 @@ public static class AnalyzerCatalog
         return analyzers;
     }
 
-    /// <summary>3. The archive walker: every member of every archive, bounded by the policy's limits.</summary>
+    /// <summary>
+    /// 3. The expander: the archive walker (every member of every archive, bounded by the policy's limits), wrapped by the
+    /// image expander, which reads a container artifact as an image and walks each of its layers (issue 17).
+    /// </summary>
     public static IArtifactExpander CreateExpander(EngineSettings settings, Policy policy, TimeProvider time) =>
         CreateExpander(settings, policy, time, profile: null);
 
-    /// <summary>The archive walker, timing its extraction into <paramref name="profile"/> when set.</summary>
+    /// <summary>The expander, timing the walker's extraction into <paramref name="profile"/> when set.</summary>
     public static IArtifactExpander CreateExpander(EngineSettings settings, Policy policy, TimeProvider time, ScanProfile? profile)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new ArchiveWalker(policy, settings.TempDirectory ?? Path.GetTempPath(), time)
+        var walker = new ArchiveWalker(policy, settings.TempDirectory ?? Path.GetTempPath(), time)
         {
             InMemoryMemberBytes = settings.InMemoryMemberBytes,
             Profile = profile,
         };
+        return new Images.ImageExpander(walker, policy);
     }
 
     /// <summary>
@@ -97,6 +101,7 @@ public static class AnalyzerCatalog
             YaraAnalyzer.AllRules,
             ClamAvAnalyzer.AllRules,
             ArchiveWalker.AllRules,
+            Images.ImageExpander.AllRules,
             EngineRules,
             ProbeRules.All,
             VulnerabilityAnalyzer.AllRules,

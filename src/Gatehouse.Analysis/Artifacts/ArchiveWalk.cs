@@ -41,6 +41,15 @@ internal sealed class ArchiveWalk
 
     public ScanProfile? Profile { get; init; }
 
+    /// <summary>
+    /// Set when the walked root is a container image layer (issue 17): called with every entry of the root tar itself (not
+    /// of nested archives), before the entry is judged or extracted. Also switches link judging to the container's root
+    /// (see <see cref="CheckLink"/>). Its exceptions propagate out of the walk unchanged.
+    /// </summary>
+    public Action<TarEntry>? LayerEntries { get; init; }
+
+    private ScanFile? _root;
+
     /// <summary>Whether the archive being walked has delivered every byte as members so far.</summary>
     private sealed class Coverage
     {
@@ -70,6 +79,7 @@ internal sealed class ArchiveWalk
         using var budget = new CancellationTokenSource(budgetLength, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, budget.Token);
         _token = linked.Token;
+        _root = root;
         try
         {
             await WalkArchiveAsync(root, [root.Sha256]).ConfigureAwait(false);
@@ -317,9 +327,11 @@ internal sealed class ArchiveWalk
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             var links = new LinkedDirectories();
+            var layer = LayerEntries is not null && ReferenceEquals(archive, _root);
             while (await reader.GetNextEntryAsync(copyData: false, _token).ConfigureAwait(false) is { } e)
             {
                 CountEntry(archive);
+                if (layer) ObserveLayerEntry(e);
                 var raw = e.Name;
                 var path = MemberPath(archive, raw);
                 CheckName(raw, path);
@@ -333,7 +345,7 @@ internal sealed class ArchiveWalk
                     case TarEntryType.SymbolicLink:
                     case TarEntryType.HardLink:
                         var hard = e.EntryType == TarEntryType.HardLink;
-                        if (EntryNames.LinkEscapes(raw, e.LinkName, hard)) ReportLinkEscape(path, hard ? "hard link" : "symlink", e.LinkName);
+                        if (CheckLink(raw, e.LinkName, hard, layer)) ReportLinkEscape(path, hard ? "hard link" : "symlink", e.LinkName);
                         break;
                     case TarEntryType.CharacterDevice:
                         ReportSpecial(path, "character device");
@@ -358,6 +370,30 @@ internal sealed class ArchiveWalk
         }
         // Bytes after the end-of-archive blocks belong to no member: anything but zero padding gets a whole-file scan.
         if (!await OnlyZerosLeftAsync(s).ConfigureAwait(false)) MarkIncomplete();
+    }
+
+    /// <summary>
+    /// Whether a link escapes its root. In an image layer (<paramref name="containerRoot"/>) an absolute target is resolved in
+    /// the container's root filesystem, not the host's (<c>usr/lib/ssl/certs -&gt; /etc/ssl/certs</c> is the image's own
+    /// folder), so only a target whose <c>..</c> climbs above that root escapes.
+    /// </summary>
+    private static bool CheckLink(string raw, string target, bool hard, bool containerRoot)
+    {
+        if (containerRoot && target.Length > 0 && target[0] == '/')
+            return EntryNames.LinkEscapes(raw, target.TrimStart('/'), hardLink: true);
+        return EntryNames.LinkEscapes(raw, target, hard);
+    }
+
+    private void ObserveLayerEntry(TarEntry e)
+    {
+        try
+        {
+            LayerEntries!(e);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new PassThroughException(ex);
+        }
     }
 
     private async Task<bool> OnlyZerosLeftAsync(Stream s)
@@ -743,8 +779,11 @@ internal sealed class ArchiveWalk
     }
 
     /// <summary>Exceptions a reader throws on hostile bytes; ours (limits, stop, pass-through) and cancellation are not among them.</summary>
+    /// <remarks>An image blob whose bytes do not match its digest (<see cref="Images.ImageException"/>, thrown by the verifying stream
+    /// an image layer is read through) is the image's problem, not the archive's: it goes to the image expander.</remarks>
     private static bool IsMalformedInput(Exception e) =>
-        e is not (OperationCanceledException or WalkStoppedException or PassThroughException or ArchiveLimitException or OutOfMemoryException);
+        e is not (OperationCanceledException or WalkStoppedException or PassThroughException or ArchiveLimitException or OutOfMemoryException
+            or Images.ImageException);
 
     private static string Describe(Exception e)
     {

@@ -86,6 +86,28 @@ public sealed class ArchiveWalker : IArtifactExpander
         }.RunAsync(root, ct);
     }
 
+    /// <summary>
+    /// Walks one container image layer (issue 17) as <see cref="WalkAsync"/> walks an archive, calling
+    /// <paramref name="entries"/> with every entry of the layer's own tar (not of archives inside it) and judging links in the
+    /// container's root (an absolute symlink target is the image's own path, not the host's). An
+    /// <see cref="Images.ImageException"/> from <paramref name="layer"/>'s stream (a digest mismatch) propagates unchanged.
+    /// </summary>
+    internal Task WalkLayerAsync(ScanFile layer, Func<ScanFile, CancellationToken, ValueTask> onFile, Action<Finding> report,
+        Action<System.Formats.Tar.TarEntry> entries, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(onFile);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(entries);
+        PrivateFiles.EnsureFolder(_tempDirectory);
+        return new ArchiveWalk(_policy, _tempDirectory, _time, onFile, report)
+        {
+            InMemoryMemberBytes = Math.Max(0, InMemoryMemberBytes),
+            Profile = Profile,
+            LayerEntries = entries,
+        }.RunAsync(layer, ct);
+    }
+
     /// <summary>The pipeline's expansion step: <see cref="WalkAsync"/>.</summary>
     Task IArtifactExpander.ExpandAsync(ScanFile root, Func<ScanFile, CancellationToken, ValueTask> onMember, Action<Finding> report, CancellationToken ct) =>
         WalkAsync(root, onMember, report, ct);

@@ -50,6 +50,12 @@ public sealed class AnalysisContext
     /// </summary>
     public Images.ImageFacts? Image { get; init; }
 
+    /// <summary>
+    /// The artifact as the pipeline was given it on disk (a file, or an OCI image layout folder); null outside a pipeline
+    /// scan. Only the expander reads it (an image is opened by path); analyzers read the <see cref="ScanFile"/>.
+    /// </summary>
+    public string? ArtifactPath { get; init; }
+
     /// <summary>Records a finding; the pipeline applies severity overrides from the policy.</summary>
     public void Report(Finding finding) => _report(finding);
 }

@@ -80,6 +80,11 @@ public sealed class ScanPipeline
         long bytes = 0;
         var maxDepth = 0;
         var inventory = new Vulnerabilities.Packages.PackageInventory();
+        // What the image expander learns about a container image, for the artifact analyzers (one per scan, issue 17).
+        var image = new Images.ImageFacts();
+        var container = string.Equals(artifactType, Requirements.AppTypes.Container, StringComparison.Ordinal);
+        // An OCI image layout may be a folder: it has no bytes of its own, only the files the expander reads.
+        var folder = container && Directory.Exists(path);
         var artifactName = System.IO.Path.GetFileName(displayName);
 
         // Analyzers see the artifact under a neutral name (keeping its extension), so fingerprints do not
@@ -105,16 +110,27 @@ public sealed class ScanPipeline
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(_policy.MaxScanTime);
 
-        var root = new ScanFile
-        {
-            Path = rootToken,
-            Length = new FileInfo(path).Length,
-            Sha256 = Hash(path, Profile, ct),
-            Depth = 0,
-            Open = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan),
-        };
+        var root = folder
+            ? new ScanFile
+            {
+                Path = rootToken,
+                Length = FolderLength(path),
+                // index.json names everything else by digest (verified as it is read): the layout's own digest.
+                Sha256 = File.Exists(System.IO.Path.Combine(path, "index.json")) ? Hash(System.IO.Path.Combine(path, "index.json"), Profile, ct) : Convert.ToHexStringLower(SHA256.HashData([])),
+                Depth = 0,
+                Open = () => throw new IOException("an image layout folder is not read as a file"),
+                DetectedType = "inode/directory",
+            }
+            : new ScanFile
+            {
+                Path = rootToken,
+                Length = new FileInfo(path).Length,
+                Sha256 = Hash(path, Profile, ct),
+                Depth = 0,
+                Open = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan),
+            };
 
-        async ValueTask RunFileAnalyzers(ScanFile file, CancellationToken token)
+        async ValueTask RunFileAnalyzers(ScanFile file, CancellationToken token, bool typeOnly = false)
         {
             Interlocked.Increment(ref files);
             Interlocked.Add(ref bytes, file.Length);
@@ -130,6 +146,7 @@ public sealed class ScanPipeline
                 var analyzer = _fileAnalyzers[i];
                 if (failures.ContainsKey(analyzer.Id)) continue;
                 if (analyzer.SkipsUnpackedArchives && (file.Depth == 0 || file.FullyUnpacked)) continue;
+                if (typeOnly && i > 0) break;
                 var task = RunOne(analyzer, file, token);
                 if (i == 0) await task;
                 else running.Add(task);
@@ -152,7 +169,7 @@ public sealed class ScanPipeline
 
         Task RunOne(IFileAnalyzer analyzer, ScanFile file, CancellationToken token)
         {
-            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName };
+            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName, Image = image };
             if (Profile is not { } profile) return Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
             var stage = file.Depth == 0 ? analyzer.Id + " (artifact)" : analyzer.Id;
             return Isolate(analyzer, async () =>
@@ -253,20 +270,39 @@ public sealed class ScanPipeline
         {
             // The artifact's own analyzers (file type, secrets, ...) run while the walker unpacks it; YARA and ClamAV
             // scan it whole only when the walk did not deliver every byte as members (RunDeferred).
-            var whole = RunFileAnalyzers(root, token).AsTask();
+            // A container image's own file is analysed once the expander has tried to read it (below): its layers are what
+            // the analyzers must see, each file once with its layer's digest in the path.
+            var whole = container ? Task.CompletedTask : RunFileAnalyzers(root, token).AsTask();
             if (_expander is { } expander)
             {
                 var walk = Profile?.Start("walk (total)");
-                await Isolate(expander, async () => await expander.ExpandAsync(root, OnMember, f => Report(f, expander), token), token);
+                var expanderContext = new AnalysisContext(_policy, artifactType, f => Report(f, expander), TempDirectory)
+                {
+                    Packages = inventory, ArtifactName = artifactName, Image = image, ArtifactPath = path,
+                };
+                await Isolate(expander, async () => await expander.ExpandAsync(root, OnMember, f => Report(f, expander), expanderContext, token), token);
                 walk?.Stop(root.Length, wentAsync: true);
             }
             await Task.WhenAll(inflight);
             await whole;
-            await RunDeferred(root, token);
+            if (container && !folder)
+            {
+                // Read as an image: what the file is (its type) and, when a layer did not reach the analyzers whole, the byte
+                // scanners on all of it. Not an image: every analyzer, as for any other file.
+                await RunFileAnalyzers(root, token, typeOnly: image.Image is not null);
+            }
+            if (!folder) await RunDeferred(root, token);
+            if (image.Image is not null)
+            {
+                // The packages of the final filesystem only, each with the layer that introduced it (before advisories are matched).
+                inventory.RebaseOntoImage(rootToken, image);
+            }
+            if (container && _expander is not null && !image.LayersComplete && !failures.ContainsKey(_expander.Id))
+                failures.TryAdd(_expander.Id, ("incomplete", "some of the image could not be read whole (see the image.* and archive.* findings); its final filesystem is not fully known"));
             foreach (var analyzer in _artifactAnalyzers)
             {
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName };
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName, Image = image };
                 await Isolate(analyzer, () => analyzer.AnalyzeAsync(root, context, token), token);
             }
         }
@@ -297,8 +333,13 @@ public sealed class ScanPipeline
         {
             // Catalogers name the declaring file by the neutral root name, like findings: the real name is put back.
             Packages = inventory.Snapshot().Select(p => p with { DeclaredIn = Restore(p.DeclaredIn) }).ToList(),
+            Image = image.Image is { } read ? Images.ImageSummary.Of(read) : null,
         };
     }
+
+    /// <summary>Bytes of every file below <paramref name="folder"/> (an image layout folder's size).</summary>
+    private static long FolderLength(string folder) =>
+        new DirectoryInfo(folder).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Sum(f => f.Length);
 
     /// <summary>Engine names in policy map to analyzer ids: <c>clamav</c> → <c>malware.clamav</c>.</summary>
     public static string EngineAnalyzerId(string engine) =>

@@ -66,6 +66,64 @@ public sealed class PackageInventory
             .ToList();
     }
 
+    /// <summary>
+    /// Container images (issue 17), once every layer has been cataloged: keeps only the packages declared by a file that
+    /// is in the image's final filesystem as that layer's copy (a dpkg status a later layer rewrote or deleted declares
+    /// nothing any more), names them by their final path (<c>{root}!/var/lib/dpkg/status</c>, not the layer's
+    /// <c>{root}!/sha256:…!/var/lib/dpkg/status</c>) and sets <see cref="CatalogedPackage.Layer"/> to the layer that
+    /// introduced each one: the lowest layer whose copy of the same file declared the same purl (as Trivy's
+    /// <c>lookupOriginLayerForPkg</c>). Release files are rebased the same way, so OS packages take their distribution from
+    /// the final filesystem's os-release, whichever layer wrote it. Declarations outside the layers are kept as they are.
+    /// </summary>
+    /// <param name="root">The artifact's path in the scan (the prefix of <see cref="Images.ImageFacts.LayerPaths"/>).</param>
+    /// <param name="image">The layers' paths and entries the expander recorded.</param>
+    public void RebaseOntoImage(string root, Images.ImageFacts image)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(image);
+        var final = Images.ImageFilesystem.Merge(image.Entries);
+        var prefixes = image.LayerPaths.Select(p => p + "!/").ToList();
+        var names = image.LayerPaths.Select(p => p[(p.LastIndexOf("!/", StringComparison.Ordinal) + 2)..]).ToList();
+
+        (int Layer, string File, string Nested)? Locate(string path)
+        {
+            for (var i = 0; i < prefixes.Count; i++)
+            {
+                if (!path.StartsWith(prefixes[i], StringComparison.Ordinal)) continue;
+                var relative = path[prefixes[i].Length..];
+                var nested = relative.IndexOf("!/", StringComparison.Ordinal);
+                var file = nested < 0 ? relative : relative[..nested];
+                return (i, Images.ImageExpander.PathOf(file), nested < 0 ? "" : relative[nested..]);
+            }
+            return null;
+        }
+        bool IsFinal((int Layer, string File, string Nested) at) => final.Get(at.File) is { } entry && entry.Layer == at.Layer;
+        string Rebased((int Layer, string File, string Nested) at) => root + "!/" + at.File + at.Nested;
+
+        var located = _packages.ToArray().Select(p => (Package: p, At: Locate(p.DeclaredIn))).ToList();
+        var origin = new Dictionary<(string File, string Purl), int>();
+        foreach (var (p, at) in located)
+        {
+            if (at is not { } a) continue;
+            var key = (a.File + a.Nested, p.Purl.ToString());
+            if (!origin.TryGetValue(key, out var lowest) || a.Layer < lowest) origin[key] = a.Layer;
+        }
+        _packages.Clear();
+        foreach (var (p, at) in located)
+        {
+            if (at is not { } a) _packages.Enqueue(p);
+            else if (IsFinal(a)) _packages.Enqueue(p with { DeclaredIn = Rebased(a), Layer = names[origin[(a.File + a.Nested, p.Purl.ToString())]] });
+        }
+
+        var releases = _releaseFiles.ToArray();
+        _releaseFiles.Clear();
+        foreach (var ((fileRoot, file), text) in releases)
+        {
+            if (Locate(fileRoot + file) is not { } a) _releaseFiles.TryAdd((fileRoot, file), text);
+            else if (IsFinal(a) && Distro.RootOf(Rebased(a), Distro.ReleaseFiles) is { } at) _releaseFiles.TryAdd((at.Root, at.Suffix), text);
+        }
+    }
+
     private static string Folder(string path) => path[..(path.LastIndexOf('/') + 1)];
 
     /// <summary>The OS package with its distribution's namespace, <c>distro</c> qualifier and ecosystem; unchanged when the root names none.</summary>
