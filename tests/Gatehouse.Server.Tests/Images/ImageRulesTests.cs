@@ -85,7 +85,7 @@ public sealed class ImageRulesTests
             new HttpRequestException("connect", new ImageException(RegistryHttp.AddressRefused, "private")))!.Code);
         Assert.Null(ImagePulls.VendorFault(new ImageException("registry.unreachable", "connection refused")));
         Assert.Null(ImagePulls.VendorFault(new HttpRequestException("reset")));
-        Assert.Equal("team-app-1.0.tar", ImagePulls.FileName(new ImageReference("r.example", "team/app", "1.0", null)));
+        Assert.Equal("app-1.0.tar", ImagePulls.FileName(new ImageReference("r.example", "team/app", "1.0", null)));
     }
 
     [Fact]
