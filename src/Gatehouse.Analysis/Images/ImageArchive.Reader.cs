@@ -99,7 +99,7 @@ public sealed partial class ImageArchive
     {
         if (Directory.Exists(path))
         {
-            if (new DirectoryInfo(path).LinkTarget is null && !File.Exists(Path.Combine(path, "oci-layout")))
+            if (!File.Exists(Path.Combine(path, "oci-layout")))
                 throw new ImageException("image.unreadable", "the folder is no OCI image layout (no oci-layout file)");
             return new FolderImageStore(Path.GetFullPath(path));
         }
@@ -227,7 +227,7 @@ public sealed partial class ImageArchive
         }
     }
 
-    private static Descriptor ParseDescriptor(JsonElement e, string what)
+    internal static Descriptor ParseDescriptor(JsonElement e, string what)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new ImageException("image.unreadable", $"{what} holds a descriptor that is no object");
         var mediaType = e.TryGetProperty("mediaType", out var mt) && mt.ValueKind == JsonValueKind.String ? mt.GetString()! : "";
@@ -274,7 +274,7 @@ public sealed partial class ImageArchive
         return new LoadedManifest(bytes, config, layers, configBytes, ImageConfigParser.Parse(configBytes));
     }
 
-    private static void CheckSizes(IEnumerable<(string Digest, long Size)> layers, long configSize, ImagePolicy policy)
+    internal static void CheckSizes(IEnumerable<(string Digest, long Size)> layers, long configSize, ImagePolicy policy)
     {
         var total = configSize;
         foreach (var (digest, size) in layers)
@@ -287,7 +287,7 @@ public sealed partial class ImageArchive
 
     // ---- platform choice ---------------------------------------------------------------------------------------------
 
-    private static (T Chosen, ImagePlatform Platform) ChoosePlatform<T>(IReadOnlyList<T> candidates, Func<T, ImagePlatform?> platformOf, ImagePolicy policy)
+    internal static (T Chosen, ImagePlatform Platform) ChoosePlatform<T>(IReadOnlyList<T> candidates, Func<T, ImagePlatform?> platformOf, ImagePolicy policy)
     {
         var wanted = policy.Platforms.Select(ImagePlatform.Parse).Where(p => p is not null).Select(p => p!).ToList();
         var known = new List<ImagePlatform?>();
@@ -301,7 +301,7 @@ public sealed partial class ImageArchive
     }
 
     // A policy platform without a variant takes any variant (linux/arm64 matches linux/arm64/v8); one with a variant wants exactly it.
-    private static bool Matches(ImagePlatform wanted, ImagePlatform actual) =>
+    internal static bool Matches(ImagePlatform wanted, ImagePlatform actual) =>
         wanted.Os == actual.Os && wanted.Architecture == actual.Architecture && (wanted.Variant is null || wanted.Variant == actual.Variant);
 
     // ---- docker-archive ----------------------------------------------------------------------------------------------

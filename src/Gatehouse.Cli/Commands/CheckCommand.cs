@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Gatehouse.Analysis.Analyzers;
+using Gatehouse.Analysis.Images;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Reports;
 using Gatehouse.Analysis.Verdicts;
@@ -21,12 +22,15 @@ internal static class CheckCommand
 
     public static Command Create(CliEnvironment env)
     {
-        var path = new Argument<FileInfo>("path") { Description = "The artifact to check (file or archive)." };
-        var type = new Option<string>("--type")
+        var path = new Argument<string>("path")
         {
-            Description = "App type: downloadable, web, container or chart (default downloadable).",
+            Description = "The artifact to check: a file or archive, a container image (OCI layout folder or tar, docker-archive), or an image reference with a registry.",
+        };
+        // No default value: an image input implies container, any other input downloadable; an explicit --type wins.
+        var type = new Option<string?>("--type")
+        {
+            Description = "App type: downloadable, web, container or chart (default downloadable; container for an image).",
             HelpName = string.Join('|', Types),
-            DefaultValueFactory = _ => "downloadable",
         };
         type.AcceptOnlyFromAmong(Types);
         var policy = new Option<FileInfo?>("--policy") { Description = "Policy file (JSON); default: the built-in policy.", HelpName = "file" };
@@ -46,21 +50,56 @@ internal static class CheckCommand
         var format = OutputFormatOption.Create();
         var profile = new Option<bool>("--profile") { Description = "Print where the time went (CPU and wall time per stage and analyzer) to stderr." };
         var advisories = AdvisoryStoreLocation.CreateOption();
+        var platform = new Option<string?>("--platform")
+        {
+            Description = "Platform a multi-arch image resolves to (replaces the policy's images.platforms).",
+            HelpName = "os/arch[/variant]",
+        };
+        var registryUser = new Option<string?>("--registry-user")
+        {
+            Description = "User for a registry pull; the password comes from $" + ImageInput.PasswordVariable + " or --registry-password-stdin.",
+            HelpName = "name",
+        };
+        var passwordStdin = new Option<bool>("--registry-password-stdin") { Description = "Read the registry password from the first line of stdin." };
+        var insecure = new Option<bool>("--insecure-registry") { Description = "Pull over plain http (loopback test registries)." };
 
-        var command = new Command("check", "Scan an artifact with the gate's own engine and rules.") { path, type, policy, clamd, failOn, format, profile, advisories };
-        command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type)!, pr.GetValue(policy),
-            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), pr.GetValue(advisories), ct)));
+        var command = new Command("check", "Scan an artifact with the gate's own engine and rules.")
+        {
+            path, type, policy, clamd, failOn, format, profile, advisories, platform, registryUser, passwordStdin, insecure,
+        };
+        command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type), pr.GetValue(policy),
+            pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), pr.GetValue(advisories),
+            pr.GetValue(platform), new RegistryOptions(pr.GetValue(registryUser), pr.GetValue(passwordStdin), pr.GetValue(insecure)), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment env, FileInfo path, string type, FileInfo? policyFile,
-        string? clamd, string failOn, OutputFormat format, bool profile, DirectoryInfo? advisoriesDir, CancellationToken ct)
+    private static async Task<int> RunAsync(CliEnvironment env, string path, string? type, FileInfo? policyFile,
+        string? clamd, string failOn, OutputFormat format, bool profile, DirectoryInfo? advisoriesDir,
+        string? platform, RegistryOptions registry, CancellationToken ct)
     {
-        if (!path.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{path.FullName}: no such file");
         var policy = LocalScan.LoadPolicy(policyFile);
-        var (endpoint, discovery) = await LocalScan.ResolveClamdAsync(env, clamd, ct);
-        using var advisories = AdvisoryStoreLocation.OpenForScan(env, advisoriesDir);
-        var report = await LocalScan.RunAsync(env, path, type, policy, endpoint, advisories, profile, ct);
+        if (platform is not null)
+        {
+            var parsed = ImagePlatform.Parse(platform)
+                ?? throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--platform {platform}: expected os/arch[/variant], e.g. linux/arm64");
+            policy = policy with { Images = policy.Images with { Platforms = [parsed.ToString()] } };
+        }
+        // Packed layouts and pulled images live in a private folder of this run (0700), removed however the run ends.
+        var inputs = LocalScan.CreateScratch(env);
+        ScanReport report;
+        (string? Endpoint, ClamdDiscoveryResult? Discovery) clamdChoice;
+        try
+        {
+            var input = await ImageInput.ResolveAsync(env, path, type, policy, registry, inputs, ct);
+            clamdChoice = await LocalScan.ResolveClamdAsync(env, clamd, ct);
+            using var advisories = AdvisoryStoreLocation.OpenForScan(env, advisoriesDir);
+            report = await LocalScan.RunAsync(env, input.File, input.Type, policy, clamdChoice.Endpoint, advisories, profile, ct, input.Name);
+        }
+        finally
+        {
+            LocalScan.DeleteScratch(inputs);
+        }
+        var (endpoint, discovery) = clamdChoice;
 
         // The reason stays the gate's ("required engine clamav is not configured", the same on the server); the CLI adds how to fix it here.
         var hint = endpoint is null && policy.RequiredEngines.Contains("clamav", StringComparer.OrdinalIgnoreCase)

@@ -49,9 +49,9 @@ internal static class LocalScan
         return (discovery.Endpoint, discovery);
     }
 
-    /// <summary>Scans <paramref name="path"/> with the engine pipeline; a missing file is a usage error.</summary>
+    /// <summary>Scans <paramref name="path"/> with the engine pipeline (reported as <paramref name="artifactName"/>, default the file name); a missing file is a usage error.</summary>
     public static async Task<ScanReport> RunAsync(CliEnvironment env, FileInfo path, string type, Policy policy, string? clamdEndpoint,
-        IAdvisorySource? advisories, bool profile, CancellationToken ct)
+        IAdvisorySource? advisories, bool profile, CancellationToken ct, string? artifactName = null)
     {
         if (!path.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{path.FullName}: no such file");
         // Members are extracted into a private folder of this run (0700, files 0600), removed however the run ends.
@@ -69,7 +69,7 @@ internal static class LocalScan
             var scanProfile = profile ? new ScanProfile() : null;
             var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, env.TimeProvider, scanProfile);
             var progress = env.ErrorIsTerminal && !profile ? new TerminalProgress(env.Err) : null;
-            var report = await pipeline.ScanAsync(path.FullName, path.Name, type, progress, ct);
+            var report = await pipeline.ScanAsync(path.FullName, artifactName ?? path.Name, type, progress, ct);
             progress?.Done();
             if (scanProfile is not null) await env.Err.WriteLineAsync(scanProfile.Format());
             return report;
@@ -93,7 +93,7 @@ internal static class LocalScan
         return path;
     }
 
-    private static void DeleteScratch(string path)
+    internal static void DeleteScratch(string path)
     {
         try
         {
