@@ -106,6 +106,7 @@ public static class AnalyzerCatalog
             ProbeRules.All,
             VulnerabilityAnalyzer.AllRules,
             Vulnerabilities.Sbom.UndeclaredPackages.AllRules,
+            Images.Smoke.SmokeVerdicts.AllRules,
         }
         .SelectMany(rules => rules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 }
