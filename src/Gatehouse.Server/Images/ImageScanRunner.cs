@@ -17,7 +17,9 @@ namespace Gatehouse.Server.Images;
 /// blob from then on), scans the image with the engine exactly as a file scan does (<see cref="FileScanRunner"/>: the
 /// engine expands every layer, runs the image checks, catalogs the packages; the SBOM is stored the same way), fills in
 /// the image summary when the engine did not, records the manifest digest on the version, and runs the vendor's smoke
-/// test (<see cref="ImageSmokeTest"/>) on the same private copy, folded into the report (<see cref="ImageSmokeFold"/>).
+/// test (<see cref="ImageSmokeTest"/>) on the same private copy, folded into the report by the engine's own rule
+/// (<see cref="SmokeVerdicts.Apply"/>, as <c>gatehouse check --smoke</c> does): a failure is a finding, a test that could
+/// not run makes the scan incomplete, never a pass.
 /// </summary>
 internal sealed class ImageScanRunner(
     FileScanRunner files, ImagePulls pulls, GatehouseDb db, ScanResults results, ScanPolicies policies, IOptions<ImagesOptions> options) : IScanRunner
@@ -48,7 +50,7 @@ internal sealed class ImageScanRunner(
                 version.ImageManifestDigest = image.ManifestDigest;
             if (!options.Value.SmokeTests) return report;
             var result = await SmokeAsync(artifact, folder, spec, token);
-            return ImageSmokeFold.Apply(report, result, policy);
+            return SmokeVerdicts.Apply(report, result, policy);
         }, ct);
     }
 
@@ -78,7 +80,7 @@ internal sealed class ImageScanRunner(
             UmociPath = string.IsNullOrWhiteSpace(o.Umoci) ? null : o.Umoci,
             ScratchDirectory = bundle,
         };
-        if (!smoke.IsAvailable(out var reason)) return new SmokeResult(SmokeResult.Incomplete, Check(spec), null, "", reason, 0);
+        if (!smoke.IsAvailable(out var reason)) return SmokeVerdicts.NotRun(reason, Check(spec));
         try
         {
             return await smoke.RunAsync(artifact, spec, o.Limits(), ct);
@@ -86,7 +88,7 @@ internal sealed class ImageScanRunner(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // A runner that throws has not shown the image works: incomplete, never passed.
-            return new SmokeResult(SmokeResult.Incomplete, Check(spec), null, "", $"the smoke runner failed: {ex.Message}", 0);
+            return SmokeVerdicts.NotRun($"the smoke runner failed: {ex.Message}", Check(spec));
         }
     }
 
@@ -100,7 +102,7 @@ internal sealed class ImageScanRunner(
         var finding = new Finding(PullFailedRule, Severity.High, reference, $"the image cannot be pulled ({refused.Code}): {refused.Message}",
             Fingerprints.Of(PullFailedRule, reference, refused.Code))
         { AnalyzerId = "image.pull", Evidence = refused.Code };
-        IReadOnlyList<AnalyzerRun> runs = [new("image.pull", ImageSmokeFold.Version, "ok")];
+        IReadOnlyList<AnalyzerRun> runs = [new("image.pull", "1", "ok")];
         var (verdict, reasons) = VerdictRules.Decide([finding], runs, policy);
         var report = new ScanReport(ScanReport.CurrentSchemaVersion, "gatehouse", ScanPipeline.ToolVersion,
             new ArtifactInfo(scan.FileName, "", 0, scan.ArtifactType, null), verdict, reasons, [finding], runs,

@@ -19,8 +19,8 @@ public sealed class ImagesOptions
 
     /// <summary>
     /// Whether image scans run the vendor's smoke test (default on). On, the smoke test is part of the scan: one that
-    /// could not run (no runc or umoci, not root, did not start) makes the scan incomplete, never a pass. Off, no image
-    /// is run and reports say so.
+    /// could not run (no runc or umoci, not root, did not start) makes the scan incomplete, never a pass
+    /// (<see cref="Gatehouse.Analysis.Images.Smoke.SmokeVerdicts"/>). Off, no image is run and reports have no smoke result.
     /// </summary>
     public bool SmokeTests { get; set; } = true;
 

@@ -34,7 +34,7 @@ public sealed class VersionImages(AppAccess apps, GatehouseDb db, VendorRegistry
                 return ReferenceInvalid($"reference cannot be read as an image reference: {Clip(error ?? "malformed")}");
             if (parsed.Registry is null)
                 return ReferenceInvalid("reference must name its registry (e.g. registry.example.com/team/app:1.0): Gatehouse has no default registry");
-            if (request.CredentialId is { } credentialId && !await credentials.ExistsAsync(row.OrganizationId, credentialId, parsed.Registry, ct))
+            if (request.CredentialId is { } credentialId && !await credentials.ExistsAsync(row.OrganizationId, credentialId, parsed.Registry.ToLowerInvariant(), ct))
                 return new Refusal(StatusCodes.Status400BadRequest, ProblemCodes.RegistryCredentialInvalid, "The registry credential is not valid",
                     $"credential {credentialId} is not one of the organisation's credentials for {parsed.Registry}");
             reference = parsed.ToString();

@@ -20,8 +20,15 @@ namespace Gatehouse.Server.Tests.Images;
 /// </summary>
 public sealed class ImageSubmissionTests(SharedServers servers) : IClassFixture<SharedServers>
 {
-    // Smoke tests need runc as root; the runner is tested on its own (engine tests), so this server leaves them off.
-    private static readonly Dictionary<string, string?> Settings = new() { ["Images:SmokeTests"] = "false" };
+    /// <summary>The port of the test registry, named in the shared server's settings before the registry starts.</summary>
+    private static readonly int RegistryPort = TestRegistry.FreePort();
+
+    // Smoke tests on (runc as root, as CI runs), with a short settle time: the image's default command must keep running 1 s.
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Images:SmokeSettleSeconds"] = "1",
+        ["Images:InsecureRegistries:0"] = $"127.0.0.1:{RegistryPort}",
+    };
 
     [Fact]
     public async Task An_uploaded_image_is_scanned_as_an_image_and_reaches_review_with_its_summary_and_pinned_digest()
@@ -67,7 +74,77 @@ public sealed class ImageSubmissionTests(SharedServers servers) : IClassFixture<
         var layer = Assert.Single(image.GetProperty("layers").EnumerateArray());
         Assert.Equal("COPY busybox /bin/", layer.GetProperty("createdBy").GetString());
         Assert.Equal(manifest, version.GetProperty("imageManifestDigest").GetString());
-        Assert.False(report.RootElement.TryGetProperty("smoke", out _)); // off on this server
+        // The smoke test ran on the same bytes: the default command kept running.
+        var smokeRun = report.RootElement.GetProperty("smoke");
+        Assert.True(smokeRun.GetProperty("status").GetString() == "passed", smokeRun.ToString());
+    }
+
+    [Fact]
+    public async Task An_image_by_reference_is_pulled_once_from_a_real_registry_pinned_and_scanned_and_a_missing_one_is_the_vendors_to_fix()
+    {
+        using var images = new TestImages();
+        using var registry = new TestRegistry(images.Root, images.Layout, RegistryPort);
+        await using var w = await LifecycleWorld.OnAsync(servers, DbKind.Sqlite, Settings);
+        var credential = await w.Vendor.PostAsJsonAsync($"/api/orgs/{w.Org.Id}/registry-credentials", new { registry = registry.Host, username = "ci", secret = "anonymous-registry-ignores-it" });
+        var credentialId = (await credential.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var slug = await w.CreateAppAsync("container");
+
+        async Task SubmitAsync(string version, string reference, Guid? credentialId)
+        {
+            var path = $"/api/apps/{slug}/versions/{version}";
+            Assert.Equal(HttpStatusCode.Created, (await w.Vendor.PostAsJsonAsync($"/api/apps/{slug}/versions", new { version })).StatusCode);
+            var set = await w.Vendor.PutAsJsonAsync(path + "/image", new { reference, credentialId });
+            Assert.True(set.StatusCode == HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, (await w.Vendor.PutAsJsonAsync(path + "/answers", LifecycleWorld.Answers("container"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await w.Vendor.PostAsJsonAsync(path + "/attestation", new { name = "Dana Smith, CISO", accept = true })).StatusCode);
+            var submitted = await w.ActAsync(w.Vendor, slug, version, "submit");
+            Assert.True(submitted.StatusCode == HttpStatusCode.OK, await submitted.Content.ReadAsStringAsync());
+        }
+
+        // A credential is only ever for its own registry.
+        Assert.Equal(HttpStatusCode.Created, (await w.Vendor.PostAsJsonAsync($"/api/apps/{slug}/versions", new { version = "0.9.0" })).StatusCode);
+        var wrong = await w.Vendor.PutAsJsonAsync($"/api/apps/{slug}/versions/0.9.0/image", new { reference = "registry.example.com/team/app:1.0", credentialId });
+        Assert.Equal("registry-credential.invalid", (await LifecycleWorld.ProblemAsync(wrong)).Code);
+
+        await SubmitAsync("1.0.0", $"{registry.Host}/team/app:1.0", credentialId);
+        await SubmitAsync("1.0.1", $"{registry.Host}/team/missing:1.0", null);
+
+        var pulled = (await w.WaitForReviewAsync(slug, "1.0.0")).GetProperty("version");
+        Assert.Equal("in-review", pulled.GetProperty("state").GetString());
+        var digest = pulled.GetProperty("artifactDigest").GetString();
+        Assert.StartsWith("sha256:", digest, StringComparison.Ordinal);
+        var manifest = pulled.GetProperty("imageManifestDigest").GetString()!;
+        using (var plain = new HttpClient())
+        {
+            using var head = new HttpRequestMessage(HttpMethod.Head, $"http://{registry.Host}/v2/team/app/manifests/1.0");
+            head.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            head.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+            using var answer = await plain.SendAsync(head);
+            Assert.Equal(answer.Headers.GetValues("Docker-Content-Digest").Single(), manifest); // pinned to what the tag named at the pull
+        }
+        var (scan, audit) = await w.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var s = await db.Scans.AsNoTracking().SingleAsync(x => x.Id == pulled.GetProperty("currentScanId").GetGuid());
+            var a = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "version.image-pulled" && e.Subject == pulled.GetProperty("id").GetString()).ToListAsync();
+            return (s, a);
+        });
+        Assert.Equal(digest, scan.BlobDigest); // rescans and downloads read these bytes, not the registry
+        Assert.Equal(ScanKind.Image, scan.Kind);
+        using (var report = JsonDocument.Parse(scan.ReportJson!))
+        {
+            Assert.Equal(manifest, report.RootElement.GetProperty("image").GetProperty("manifestDigest").GetString());
+            Assert.Equal($"{registry.Host}/team/app:1.0", report.RootElement.GetProperty("image").GetProperty("reference").GetString());
+        }
+        Assert.Contains(manifest, Assert.Single(audit).Data, StringComparison.Ordinal);
+
+        // No such image: the scan ends at once with a finding that says so; nothing is recorded as the artifact.
+        var missing = (await w.WaitForReviewAsync(slug, "1.0.1")).GetProperty("version");
+        Assert.Equal(JsonValueKind.Null, missing.GetProperty("artifactDigest").ValueKind);
+        var findings = await w.Vendor.GetFromJsonAsync<JsonElement>($"/api/apps/{slug}/versions/1.0.1/findings");
+        Assert.Equal("reject", findings.GetProperty("verdict").GetString());
+        var pullFailed = Assert.Single(findings.GetProperty("findings").EnumerateArray());
+        Assert.Equal(("image.pull-failed", "registry.not-found"), (pullFailed.GetProperty("ruleId").GetString(), pullFailed.GetProperty("evidence").GetString()));
     }
 
     [Fact]
