@@ -14,9 +14,10 @@ namespace Gatehouse.Server.Tests.Images;
 
 /// <summary>
 /// Container submissions on a real server (issue 17), on one shared server: a real image (built in the test) uploaded as a
-/// docker-archive, with a smoke test declared, is scanned as an image and reaches review with the image summary stored and
-/// its manifest digest pinned on the version; and a vendor's registry credentials are kept encrypted, never returned, and
-/// invisible to strangers.
+/// docker-archive, with a smoke test declared, is scanned as an image, smoke-tested with runc, and reaches review with the
+/// image summary stored and its manifest digest pinned on the version; an image by reference is pulled once from a real
+/// docker-registry on 127.0.0.1; and a vendor's registry credentials are kept encrypted, never returned, and invisible to
+/// strangers.
 /// </summary>
 public sealed class ImageSubmissionTests(SharedServers servers) : IClassFixture<SharedServers>
 {
@@ -74,9 +75,16 @@ public sealed class ImageSubmissionTests(SharedServers servers) : IClassFixture<
         var layer = Assert.Single(image.GetProperty("layers").EnumerateArray());
         Assert.Equal("COPY busybox /bin/", layer.GetProperty("createdBy").GetString());
         Assert.Equal(manifest, version.GetProperty("imageManifestDigest").GetString());
-        // The smoke test ran on the same bytes: the default command kept running.
+        // The smoke test ran on the same bytes with runc: the declared HTTP check found nothing listening (the image only
+        // sleeps), so it failed, with its bounded log, and the failure is a blocking finding of the version.
         var smokeRun = report.RootElement.GetProperty("smoke");
-        Assert.True(smokeRun.GetProperty("status").GetString() == "passed", smokeRun.ToString());
+        Assert.True(smokeRun.GetProperty("status").GetString() == "failed", smokeRun.ToString());
+        Assert.Equal("http", smokeRun.GetProperty("check").GetString());
+        Assert.Contains("127.0.0.1:8080/health", smokeRun.GetProperty("log").GetString(), StringComparison.Ordinal);
+        var findings = await w.Vendor.GetFromJsonAsync<JsonElement>(path + "/findings");
+        Assert.Contains(findings.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("ruleId").GetString() == Gatehouse.Analysis.Images.Smoke.SmokeVerdicts.Rule.Id && f.GetProperty("requirementId").GetString() == "GH-CTR-5");
+        Assert.Equal("reject", findings.GetProperty("verdict").GetString());
     }
 
     [Fact]
