@@ -77,7 +77,7 @@ pg_port=${GATEHOUSE_PG_PORT:-55433}
 require_dotnet
 # Debian packages the defaults need beyond the .NET SDK. None yet: SQLite comes embedded through NuGet.
 # The scan engines add theirs here, e.g.: clamav-daemon clamav-freshclam yara libmagic1
-RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan)
+RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan runc umoci)
 for pkg in "${RUN_PACKAGES[@]}"; do need_package "$pkg"; done
 if [ "$postgres" = 1 ]; then need_package postgresql have_pg_binaries; fi
 # The readiness probe falls back to bash's /dev/tcp without curl, which speaks plain HTTP only.

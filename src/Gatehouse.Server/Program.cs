@@ -8,6 +8,7 @@ using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Downloads;
+using Gatehouse.Server.Images;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Guidelines;
 using Gatehouse.Server.Evidence;
@@ -51,6 +52,7 @@ builder.Services.AddGatehouseScanning(builder.Configuration);      // MapScansAp
 builder.Services.AddGatehouseAdvisories(settings.DataDirectory);   // MapAdvisoriesApi; the advisory store, its imports (docs/advisories.md)
 builder.Services.AddGatehouseGuidelines();                        // MapGuidelinesApi
 builder.Services.AddGatehouseApps();                              // MapAppsApi, MapReviewApi, MapSuppressionsApi
+builder.Services.AddGatehouseImages();                            // MapImagesApi; registry credentials, pulls, the image scan runner
 builder.Services.AddGatehouseListing();                           // MapListingPolicyApi
 builder.Services.AddGatehouseNotifications(settings);             // MapWebhooksApi
 builder.Services.AddGatehouseAgreements();                        // MapAgreementsApi
@@ -104,6 +106,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapAdvisoriesApi();
     app.MapGuidelinesApi();
     app.MapAppsApi();
+    app.MapImagesApi();
     app.MapReviewApi();
     app.MapSuppressionsApi();
     app.MapListingPolicyApi();

@@ -10,7 +10,7 @@ using Gatehouse.Cli.Output;
 namespace Gatehouse.Cli.Commands;
 
 /// <summary>
-/// <c>gatehouse submit APP --version V [--artifact PATH] [--reference URL] --answers FILE --attest "NAME, ROLE"</c>:
+/// <c>gatehouse submit APP --version V [--artifact PATH | --image REF] [--reference URL] --answers FILE --attest "NAME, ROLE"</c>:
 /// creates the version (or continues a draft or one with changes requested), uploads the artifact with progress,
 /// sends the questionnaire answers, attests and submits. A guard that does not hold exits 1 with each guard listed;
 /// with <c>--wait</c> it then follows the scan and exits like <c>check</c>.
@@ -49,7 +49,7 @@ internal static partial class SubmitCommand
         version.Required = true;
         var artifact = new Option<FileInfo?>("--artifact")
         {
-            Description = "The file to upload as the version's artifact (archive, binary, image or chart). Optional for web integrations and --reference.",
+            Description = "The file to upload as the version's artifact (archive, binary, image archive or OCI layout folder, or chart). Optional for web integrations, --reference and --image.",
             HelpName = "path",
         };
         var reference = new Option<string?>("--reference")
@@ -102,13 +102,16 @@ internal static partial class SubmitCommand
             },
         };
         var format = OutputFormatOption.Create(OutputFormat.Table, OutputFormat.Json);
+        var images = CreateImageOptions();
 
         var command = new Command("submit", "Submit an app version: create it, upload the artifact, answer the questionnaire, attest and submit.")
         {
             app, version, artifact, reference, sbom, answers, attest, format, wait, timeout,
+            images.Image, images.Credential, images.SmokeCommand, images.SmokeHttp,
         };
         command.Validators.Add(result =>
         {
+            ValidateImageOptions(result, images, artifact, reference);
             if (result.GetResult(timeout) is { Implicit: false } && !result.GetValue(wait)) result.AddError("--timeout is only used with --wait");
         });
         command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, new Request(
@@ -116,6 +119,10 @@ internal static partial class SubmitCommand
             pr.GetRequiredValue(attest).Trim(), pr.GetValue(format), pr.GetValue(wait), TimeSpan.FromSeconds(pr.GetValue(timeout)))
         {
             Sbom = pr.GetValue(sbom),
+            Image = pr.GetValue(images.Image),
+            RegistryCredential = pr.GetValue(images.Credential),
+            SmokeCommand = pr.GetValue(images.SmokeCommand),
+            SmokeHttp = pr.GetValue(images.SmokeHttp),
         }, ct)));
         return command;
     }
@@ -125,13 +132,47 @@ internal static partial class SubmitCommand
     {
         /// <summary>The vendor's own SBOM (<c>--sbom</c>), uploaded after the artifact.</summary>
         public FileInfo? Sbom { get; init; }
+
+        /// <summary>A container image by registry reference (<c>--image</c>), pulled by the server.</summary>
+        public string? Image { get; init; }
+
+        /// <summary>The registry credential for <see cref="Image"/> (<c>--registry-credential</c>).</summary>
+        public Guid? RegistryCredential { get; init; }
+
+        /// <summary>The smoke test's health command (<c>--smoke-command</c>).</summary>
+        public string? SmokeCommand { get; init; }
+
+        /// <summary>The smoke test's HTTP check (<c>--smoke-http PORT[/path]</c>).</summary>
+        public string? SmokeHttp { get; init; }
     }
 
     private static async Task<int> RunAsync(CliEnvironment env, Request request, CancellationToken ct)
     {
         // Everything local is checked before the server is touched: a typo should not leave a half-made version.
+        FileInfo? packed = null;
         if (request.Artifact is { Exists: false } missing)
-            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--artifact {missing.FullName}: no such file");
+        {
+            // An OCI image layout folder is packed into a tar, the form the server takes.
+            if (Directory.Exists(missing.FullName) && await PackLayoutAsync(new DirectoryInfo(missing.FullName), ct) is { } tar)
+            {
+                packed = tar;
+                request = request with { Artifact = tar };
+            }
+            else throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument,
+                Directory.Exists(missing.FullName) ? $"--artifact {missing.FullName}: a folder is uploaded only when it is an OCI image layout (it has an oci-layout file)" : $"--artifact {missing.FullName}: no such file");
+        }
+        try
+        {
+            return await RunCheckedAsync(env, request, ct);
+        }
+        finally
+        {
+            if (packed?.Directory is { } temp) temp.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> RunCheckedAsync(CliEnvironment env, Request request, CancellationToken ct)
+    {
         if (request.Sbom is { Exists: false } noSbom)
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--sbom {noSbom.FullName}: no such file");
         var answers = ReadAnswers(request.Answers);
@@ -170,6 +211,8 @@ internal static partial class SubmitCommand
             table.Write(string.Create(CultureInfo.InvariantCulture,
                 $"sbom: uploaded {S(sbomFile.Name)}, CycloneDX {S(info.SpecVersion)}, {info.Packages:N0} packages, {S(info.Digest)}\n"));
         }
+
+        await SendImageAsync(api, request, table, result, ct);
 
         var scored = await api.SendJsonAsync<JsonElement>(HttpMethod.Put, VersionView.VersionPath(request.App, request.Version) + "/answers", answers, ct);
         result["questionnaire"] = scored;

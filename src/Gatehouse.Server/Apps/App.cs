@@ -61,6 +61,18 @@ public sealed class AppVersion
     public string? VendorSbomDigest { get; set; }
     /// <summary>Instead of an artifact: a reference (web integration base URL, image reference).</summary>
     public string? Reference { get; set; }
+    /// <summary>
+    /// Container images submitted by reference (<see cref="Reference"/>): the vendor's registry credential used to pull it
+    /// (<see cref="Images.RegistryCredential"/>), or null for an anonymous pull.
+    /// </summary>
+    public Guid? RegistryCredentialId { get; set; }
+    /// <summary>
+    /// Container images: the manifest digest of the image the version is (<c>sha256:…</c>), recorded when the image was
+    /// pulled or first scanned; the version is that image, whatever its tag points at later.
+    /// </summary>
+    public string? ImageManifestDigest { get; set; }
+    /// <summary>Container images: the vendor's smoke-test declaration (JSON of <see cref="Gatehouse.Analysis.Images.Smoke.SmokeSpec"/>), or null for the default check.</summary>
+    public string? SmokeSpecJson { get; set; }
     /// <summary>Web integrations: declared endpoints (JSON array of paths or same-host https URLs) the probe checks for authentication.</summary>
     public string? EndpointsJson { get; set; }
     public int? QuestionnaireVersion { get; set; }

@@ -22,6 +22,8 @@ internal sealed class AppVersionConfiguration : IEntityTypeConfiguration<AppVers
         e.Property(x => x.ArtifactContentType).HasMaxLength(255);
         e.Property(x => x.Reference).HasMaxLength(2000);
         e.Property(x => x.EndpointsJson).HasMaxLength(8000);
+        e.Property(x => x.ImageManifestDigest).HasMaxLength(71);
+        e.Property(x => x.SmokeSpecJson).HasMaxLength(8000);
         e.Property(x => x.QuestionnaireResult).HasMaxLength(8);
         e.Property(x => x.AttestedBy).HasMaxLength(450);
         e.Property(x => x.AttestationName).HasMaxLength(200);

@@ -46,6 +46,13 @@ public sealed class VersionDrafts(AppAccess apps, GatehouseDb db, AuditLog audit
         v.ArtifactDigest = blob.Digest;
         v.ArtifactSize = blob.Length;
         v.ArtifactName = fileName;
+        // An uploaded image replaces an image by reference (issue 17): the version is the uploaded bytes.
+        if (row.Type == AppTypes.Container)
+        {
+            v.Reference = null;
+            v.RegistryCredentialId = null;
+        }
+        v.ImageManifestDigest = null;
         ClearAttestation(v); // the attestation covered the previous artifact
         v.UpdatedAt = time.GetUtcNow();
         audit.Record(db, AuditEvent.By(http, AuditActions.VersionArtifactUploaded, row.OrganizationId.ToString(), v.Id.ToString(),
@@ -132,7 +139,7 @@ public sealed class VersionDrafts(AppAccess apps, GatehouseDb db, AuditLog audit
     /// <summary>A version takes an artifact, answers and an attestation while it is a draft or changes were requested.</summary>
     public static bool Editable(AppVersion v) => v?.State is VersionStates.Draft or VersionStates.ChangesRequested;
 
-    private static void ClearAttestation(AppVersion v)
+    internal static void ClearAttestation(AppVersion v)
     {
         v.AttestedAt = null;
         v.AttestedBy = null;

@@ -41,6 +41,14 @@ internal static class AuditActions
     public const string VersionSbomRematchStarted = "version.sbom-rematch-started";
     public const string VersionAnswered = "version.answered";
     public const string VersionAttested = "version.attested";
+    /// <summary>A container version's image reference (and registry credential) set on the draft (issue 17).</summary>
+    public const string VersionImageSet = "version.image-set";
+    /// <summary>A version's smoke-test declaration set on the draft (issue 17).</summary>
+    public const string VersionSmokeTestSet = "version.smoke-test-set";
+    /// <summary>A version's image pulled by reference at its scan and recorded as its artifact (issue 17).</summary>
+    public const string VersionImagePulled = "version.image-pulled";
+    public const string RegistryCredentialCreated = "registry-credential.created";
+    public const string RegistryCredentialDeleted = "registry-credential.deleted";
     public const string VersionAssigned = "version.assigned";
     /// <summary>The reconciler started again the scan a version was waiting for, which did not exist or could no longer run.</summary>
     public const string VersionRedriven = "version.redriven";

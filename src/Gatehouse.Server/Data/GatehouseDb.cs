@@ -52,6 +52,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Images.RegistryCredential> RegistryCredentials => Set<Images.RegistryCredential>();
     public DbSet<Project> PlatformProjects => Set<Project>();
     public DbSet<Issue> PlatformIssues => Set<Issue>();
 

@@ -37,6 +37,12 @@ internal static class ProblemCodes
     public const string SbomInvalid = "sbom.invalid";
     public const string VexInvalid = "vex.invalid";
     public const string VexUnsupported = "vex.unsupported";
+    /// <summary>A container image reference that cannot be parsed or names no registry (issue 17).</summary>
+    public const string ImageReferenceInvalid = "image.reference-invalid";
+    /// <summary>A smoke-test declaration out of bounds (issue 17).</summary>
+    public const string SmokeTestInvalid = "smoke.invalid";
+    /// <summary>A registry credential that is malformed, unknown, or for another registry than the reference's (issue 17).</summary>
+    public const string RegistryCredentialInvalid = "registry-credential.invalid";
 
     /// <summary>Default code for a status when the handler did not set one.</summary>
     public static string ForStatus(int status) => status switch

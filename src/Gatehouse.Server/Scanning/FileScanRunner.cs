@@ -26,7 +26,14 @@ internal sealed class FileScanRunner(
 {
     public ScanKind Kind => ScanKind.File;
 
-    public async Task RunAsync(Scan scan, CancellationToken ct)
+    public Task RunAsync(Scan scan, CancellationToken ct) => RunAsync(scan, null, ct);
+
+    /// <summary>
+    /// Scans <paramref name="scan"/>'s blob as <see cref="RunAsync(Scan, CancellationToken)"/> does; a kind that adds to the
+    /// engine's report (the image scan's smoke test, <see cref="Images.ImageScanRunner"/>) does so in
+    /// <paramref name="amend"/>, which sees the private copy of the artifact, before the SBOM and the results are stored.
+    /// </summary>
+    internal async Task RunAsync(Scan scan, ReportAmendment? amend, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scan);
         using var folder = scratch.CreateFolder($"scan-{scan.Id:N}");
@@ -44,6 +51,7 @@ internal sealed class FileScanRunner(
         var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, time);
         var report = await pipeline.ScanAsync(artifact, scan.FileName, scan.ArtifactType, null, ct);
         if (scan.DeclaredSbomBlob is { } declared) report = await CompareAsync(report, declared, policy, ct);
+        if (amend is not null) report = await amend(report, artifact, folder, policy, ct);
 
         // The SBOM goes into the blob store first (content-addressed: a retry writes the same blob), then the scan row
         // names it in the same save as the results, so a stored scan always has the SBOM of the run it reports.
@@ -51,7 +59,14 @@ internal sealed class FileScanRunner(
         // after every import anyway, so a vulnerabilities section would only be a stale copy.
         var sbom = await sboms.WriteAsync(scan, report.Packages, null, ct);
         await results.StoreAsync(scan, report.Verdict, report.Findings, ReportJson.Serialize(report),
-            [new("digest", scan.BlobDigest), new("packages", report.Packages.Count)], sbom.Digest, ct);
+            [new("digest", scan.BlobDigest), new("packages", report.Packages.Count), .. ImageAudit(report)], sbom.Digest, ct);
+    }
+
+    /// <summary>What the audit entry adds for a container image: its manifest digest and the smoke test's outcome.</summary>
+    private static IEnumerable<KeyValuePair<string, object?>> ImageAudit(ScanReport report)
+    {
+        if (report.Image is { } image) yield return new("manifestDigest", image.ManifestDigest);
+        if (report.Smoke is { } smoke) yield return new("smoke", smoke.Status);
     }
 
     /// <summary>
@@ -79,3 +94,6 @@ internal sealed class FileScanRunner(
         return report with { Verdict = verdict, Reasons = reasons, Findings = findings, Analyzers = runs, Stats = report.Stats with { FindingsBySeverity = bySeverity } };
     }
 }
+
+/// <summary>Adds to an engine report before it is stored: sees the private copy of the artifact, its scratch folder and the scan's policy.</summary>
+internal delegate Task<ScanReport> ReportAmendment(ScanReport report, string artifactPath, ScratchFolder folder, Policy policy, CancellationToken ct);

@@ -16,7 +16,10 @@ public sealed class Scan
     public long Size { get; set; }
     /// <summary>The name the uploader gave (display only; never used as a path).</summary>
     public required string FileName { get; set; }
-    /// <summary>Endpoint probes (<c>ArtifactType</c> <c>probe</c>): the base URL probed; there is no blob.</summary>
+    /// <summary>
+    /// Endpoint probes (<c>ArtifactType</c> <c>probe</c>): the base URL probed; there is no blob. Container images submitted by
+    /// reference: the image reference the scan pulls (its blob is empty until then).
+    /// </summary>
     public string? Target { get; set; }
     /// <summary><c>downloadable</c>, <c>web</c>, <c>container</c>, <c>chart</c>, <c>probe</c> (an endpoint probe of <see cref="Target"/>), or <c>sbom</c> (a re-match of the stored SBOM <see cref="BlobDigest"/>).</summary>
     public required string ArtifactType { get; set; }
@@ -25,6 +28,7 @@ public sealed class Scan
     {
         Probes.ProbeReports.ArtifactType => ScanKind.Probe,
         SbomScanRunner.ArtifactType => ScanKind.Sbom,
+        Images.ImageScanRunner.ArtifactType => ScanKind.Image,
         _ => ScanKind.File,
     };
     public ScanState State { get; set; }

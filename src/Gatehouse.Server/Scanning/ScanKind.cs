@@ -3,7 +3,7 @@ namespace Gatehouse.Server.Scanning;
 /// <summary>
 /// What a scan looks at, and so which <see cref="IScanRunner"/> runs it. Recorded in <see cref="Scan.ArtifactType"/>
 /// (no column of its own): <c>probe</c> is an endpoint probe, every other type an uploaded file the engine reads.
-/// <c>sbom</c> a re-match of a stored SBOM. Kinds to come (container images, Helm charts) each add a member and a runner.
+/// <c>sbom</c> a re-match of a stored SBOM, <c>container</c> an image. Kinds to come (Helm charts) each add a member and a runner.
 /// </summary>
 public enum ScanKind
 {
@@ -16,4 +16,10 @@ public enum ScanKind
     /// import: no artifact is read (<see cref="SbomScanRunner"/>, docs/sbom.md).
     /// </summary>
     Sbom,
+    /// <summary>
+    /// A container image (artifact type <c>container</c>, issue 17): the uploaded or pulled image archive, scanned by the
+    /// engine layer by layer and smoke-tested (<see cref="Images.ImageScanRunner"/>); a version submitted by reference has
+    /// no blob until its scan pulls it (<see cref="Scan.Target"/> is the reference).
+    /// </summary>
+    Image,
 }

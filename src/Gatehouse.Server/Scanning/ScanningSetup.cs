@@ -21,7 +21,8 @@ internal static class ScanningSetup
         services.AddScoped<ScanPolicies>();
         services.AddScoped<ScanResults>();
         services.AddScoped<IWorkHandler, ScanArtifactHandler>();
-        services.AddScoped<IScanRunner, FileScanRunner>();
+        services.AddScoped<FileScanRunner>();
+        services.AddScoped<IScanRunner>(sp => sp.GetRequiredService<FileScanRunner>());
         services.AddScoped<IScanRunner, SbomScanRunner>();
         services.AddScoped<ScanSboms>();
         services.AddGatehouseProbes();

@@ -55,6 +55,14 @@ internal sealed class LifecycleWorld : IAsyncDisposable
     public static async Task<LifecycleWorld> OnAsync(SharedServers servers, DbKind db) =>
         await OnAsync(await servers.For(db, Engines()), clock: null, ownsApp: false);
 
+    /// <summary>A world on the class's shared server with the scan engines and <paramref name="settings"/> besides.</summary>
+    public static async Task<LifecycleWorld> OnAsync(SharedServers servers, DbKind db, Dictionary<string, string?> settings)
+    {
+        var all = Engines();
+        foreach (var (key, value) in settings) all[key] = value;
+        return await OnAsync(await servers.For(db, all), clock: null, ownsApp: false);
+    }
+
     private static async Task<LifecycleWorld> OnAsync(GatehouseApp app, FakeTimeProvider? clock, bool ownsApp)
     {
         var vendor = await app.CreateUserAsync(Roles.Developer, "vendor");

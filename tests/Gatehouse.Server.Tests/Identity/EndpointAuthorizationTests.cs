@@ -164,6 +164,18 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             await d.SaveChangesAsync();
             return hook;
         });
+        var registryCredentialA = await app.WithScopeAsync(async sp =>
+        {
+            var d = sp.GetRequiredService<GatehouseDb>();
+            var credential = new Gatehouse.Server.Images.RegistryCredential
+            {
+                Id = Guid.NewGuid(), OrganizationId = orgA.Id, Registry = "secret-registry-a.example", Username = "secret-registry-user-a",
+                ProtectedSecret = "protected", CreatedBy = ownerA.Id,
+            };
+            d.RegistryCredentials.Add(credential);
+            await d.SaveChangesAsync();
+            return credential;
+        });
         var (appA, versionA, suppressionA) = await app.WithScopeAsync(async sp =>
         {
             var d = sp.GetRequiredService<GatehouseDb>();
@@ -230,6 +242,7 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
         var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip",
             evidenceA.Id.ToString(), evidenceA.FileName, evidenceA.Issuer, evidenceA.Scope };
         markers = [.. markers, apiKeyRecordA.Id, apiKeyA, "Secret key A", projectA.Name, issueA.Title];
+        markers = [.. markers, registryCredentialA.Registry, registryCredentialA.Username, registryCredentialA.Id.ToString()];
         markers = [.. markers, "Secret tenant A", installationA.Id.ToString(), webhookA.Url, appA.Slug, appA.Id.ToString(), versionA.Id.ToString(), "Secret Attester A", suppressionA.Justification];
         var calls = AllCalls(app, name => name switch
         {
@@ -256,6 +269,7 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             "documentName" => "v1",
             "path" => "",
             "invitationId" => invitationA.ToString(),
+            "credentialId" => registryCredentialA.Id.ToString(),
             _ => throw new InvalidOperationException(
                 $"Route parameter '{name}' is new: teach this test which of organisation A's ids to aim it at."),
         });
@@ -281,6 +295,9 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
                 "/api/suppressions/{suppressionId:guid}/approve" => """{"expiresAt":"2030-01-01T00:00:00Z","note":"B approves"}""",
                 "/api/suppressions/{suppressionId:guid}/reject" or "/api/suppressions/{suppressionId:guid}/revoke" => """{"note":"B decides"}""",
                 "/api/apps/{app}/versions/{version}/attestation" => """{"name":"B","accept":true}""",
+                "/api/orgs/{orgId:guid}/registry-credentials" => """{"registry":"b.example","username":"b","secret":"b"}""",
+                "/api/apps/{app}/versions/{version}/image" => """{"reference":"b.example/b/app:1"}""",
+                "/api/apps/{app}/versions/{version}/smoke-test" => """{"httpPort":80}""",
                 "/api/apps/{app}/api-keys" => """{"name":"B's key","scopes":["projects.read","issues.write"]}""",
                 "/api/api-keys/{keyId}/rotate" => """{"overlapHours":168}""",
                 "/platform/v1/projects/{projectId:guid}/issues" => """{"title":"B was here"}""",

@@ -279,6 +279,10 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ImageManifestDigest")
+                        .HasMaxLength(71)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("IncompleteScans")
                         .HasColumnType("INTEGER");
 
@@ -320,12 +324,19 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RegistryCredentialId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SlaDueAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmokeSpecJson")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -925,6 +936,45 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                     b.HasKey("UserId");
 
                     b.ToTable("totp_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Images.RegistryCredential", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Registry")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("registry_credentials", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Invitations.Invitation", b =>

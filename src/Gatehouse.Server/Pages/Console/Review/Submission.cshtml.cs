@@ -74,6 +74,8 @@ public sealed class SubmissionModel(
     public int EvidenceWarningDays { get; private set; }
     public Diff? Changes { get; private set; }
     public SbomSummary? Sbom { get; private set; }
+    /// <summary>Container versions: the image and its smoke test (issue 17); null for other app types.</summary>
+    public Images.ImageView? Image { get; private set; }
     public IReadOnlyList<ProbeRun> Probes { get; private set; } = [];
     public IReadOnlyDictionary<string, string> Emails { get; private set; } = new Dictionary<string, string>();
     public DateTimeOffset Now { get; private set; }
@@ -138,6 +140,7 @@ public sealed class SubmissionModel(
             Sbom = await ReadSbomAsync(CurrentScan, Effective.Findings.Select(f => f.Finding).ToList(), ct);
         }
 
+        Image = Images.ImageView.Of(row, v, CurrentScan);
         Evidence = await db.EvidenceItems.AsNoTracking().Where(e => e.OrganizationId == row.OrganizationId).ToListAsync(ct);
         Evidence = [.. Evidence.OrderByDescending(e => e.UploadedAt)];
         EvidenceWarningDays = (await listing.CurrentAsync(ct)).Policy.EvidenceExpiryWarningDays;

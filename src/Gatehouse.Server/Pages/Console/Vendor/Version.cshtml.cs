@@ -48,6 +48,8 @@ public sealed class VersionModel(
     public IReadOnlyList<SuppressionInfo> Suppressions { get; private set; } = [];
     public IReadOnlyList<TransitionInfo> History { get; private set; } = [];
     public IssuedUrl? Download { get; private set; }
+    /// <summary>Container versions: the image and its smoke test (issue 17); null for other app types.</summary>
+    public Images.ImageView? Image { get; private set; }
     public string? Error { get; private set; }
     public long MaxUploadBytes => scanning.Value.MaxUploadBytes;
 
@@ -176,6 +178,7 @@ public sealed class VersionModel(
                 .Select(g => new RequirementGroup(g.Key, g.Key is null ? null : catalog.Find(g.Key), [.. g]))
                 .OrderBy(g => g.RequirementId is null).ThenBy(g => g.RequirementId, StringComparer.Ordinal).ToList();
         }
+        Image = Images.ImageView.Of(a, v, Scan);
         var now = time.GetUtcNow();
         Suppressions = (await db.Suppressions.AsNoTracking().Where(s => s.AppId == a.Id).OrderByDescending(s => s.RequestedAt).ToListAsync(ct))
             .Select(s => SuppressionInfo.From(s, now)).ToList();
