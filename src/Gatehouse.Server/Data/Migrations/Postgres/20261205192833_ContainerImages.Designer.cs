@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Gatehouse.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresGatehouseDb))]
-    [Migration("20261205183009_I17Registry")]
-    partial class I17Registry
+    [Migration("20261205192833_ContainerImages")]
+    partial class ContainerImages
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -287,6 +287,10 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
 
+                    b.Property<string>("ImageManifestDigest")
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)");
+
                     b.Property<int>("IncompleteScans")
                         .HasColumnType("integer");
 
@@ -328,12 +332,19 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<Guid?>("RegistryCredentialId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("SlaDueAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SmokeSpecJson")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -939,6 +950,45 @@ namespace Gatehouse.Server.Data.Migrations.Postgres
                     b.HasKey("UserId");
 
                     b.ToTable("totp_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Images.RegistryCredential", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("Registry")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("registry_credentials", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Invitations.Invitation", b =>

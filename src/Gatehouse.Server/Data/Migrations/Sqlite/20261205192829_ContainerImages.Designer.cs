@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Gatehouse.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteGatehouseDb))]
-    [Migration("20261205182903_I17Server")]
-    partial class I17Server
+    [Migration("20261205192829_ContainerImages")]
+    partial class ContainerImages
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1444,6 +1444,48 @@ namespace Gatehouse.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("platform_projects", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Server.Registry.RegistryImage", b =>
+                {
+                    b.Property<Guid>("VersionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ManifestDigest")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PushedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VersionId");
+
+                    b.HasIndex("AppId");
+
+                    b.ToTable("registry_images", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Server.Scanning.Scan", b =>
