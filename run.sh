@@ -75,9 +75,9 @@ pg_port=${GATEHOUSE_PG_PORT:-55433}
 
 # ---- prerequisites -------------------------------------------------------------------------------
 require_dotnet
-# Debian packages the defaults need beyond the .NET SDK. None yet: SQLite comes embedded through NuGet.
-# The scan engines add theirs here, e.g.: clamav-daemon clamav-freshclam yara libmagic1
-RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan runc umoci)
+# Debian packages the server needs beyond the .NET SDK (SQLite comes embedded through NuGet): the scan engines, and for
+# container images runc and umoci (smoke tests, as root) and skopeo (a docker-archive is converted before it is run).
+RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan runc umoci skopeo)
 for pkg in "${RUN_PACKAGES[@]}"; do need_package "$pkg"; done
 if [ "$postgres" = 1 ]; then need_package postgresql have_pg_binaries; fi
 # The readiness probe falls back to bash's /dev/tcp without curl, which speaks plain HTTP only.
