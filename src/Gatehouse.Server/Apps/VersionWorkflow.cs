@@ -198,7 +198,7 @@ public sealed class VersionWorkflow(
     /// <summary>A version with an artifact, or a web integration probed by reference, needs a finished scan that is neither incomplete nor blocking (after suppressions).</summary>
     private async Task<IReadOnlyList<GuardFailure>> ScanGuardsAsync(App app, AppVersion v, CancellationToken ct)
     {
-        if (v.ArtifactDigest is null && !VersionProbes.Applies(app, v) && !Images.VersionImages.PullsByReference(app, v)) return [];
+        if (v.ArtifactDigest is null && !VersionProbes.Applies(app, v) && !ContainerVersions.PullsByReference(app, v)) return [];
         var scan = v.CurrentScanId is { } id ? await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
         var failures = (await JudgeScanAsync(app, v, scan, "scan", ct)).ToList();
         // A web integration with an artifact is probed too (its current scan is the artifact's): its endpoints are
@@ -255,7 +255,7 @@ public sealed class VersionWorkflow(
     /// </summary>
     internal async Task<MoveRecord> StageScanningAsync(App app, AppVersion v, CancellationToken ct)
     {
-        if (v.ArtifactDigest is not null || VersionProbes.Applies(app, v) || Images.VersionImages.PullsByReference(app, v))
+        if (v.ArtifactDigest is not null || VersionProbes.Applies(app, v) || ContainerVersions.PullsByReference(app, v))
         {
             var queued = await StageMoveAsync(app, v, Lifecycle.Find(Lifecycle.Actions.ScanQueued, v.State, Actor.System)!, Caller.System, [], null, ct);
             StageSubmissionScans(app, v);
@@ -292,7 +292,7 @@ public sealed class VersionWorkflow(
         // A container image by reference is pulled by its scan (once: the pulled image is the version's artifact from then on).
         var scan = purpose == ScanPurposes.Probe || (v.ArtifactDigest is null && VersionProbes.Applies(app, v))
             ? scans.Add(VersionProbes.Request(app, v, purpose))
-            : Images.VersionImages.PullsByReference(app, v)
+            : ContainerVersions.PullsByReference(app, v)
             ? scans.Add(new ScanRequest(app.OrganizationId, v.SubmittedBy ?? "system", "", 0, Clip255(v.Reference!),
                 AppTypes.EngineType(app.Type), purpose, v.Id, v.PolicyVersion, v.Reference, DeclaredSbom: v.VendorSbomDigest))
             : scans.Add(new ScanRequest(app.OrganizationId, v.SubmittedBy ?? "system", v.ArtifactDigest!, v.ArtifactSize,

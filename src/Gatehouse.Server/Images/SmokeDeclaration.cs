@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gatehouse.Analysis.Images.Smoke;
 
 namespace Gatehouse.Server.Images;
@@ -14,11 +13,6 @@ internal static class SmokeDeclaration
     public const int MaxArgumentLength = 1024;
     public const int MaxCommandLength = 4096;
     public const int MaxPathLength = 1024;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>The spec declared by <paramref name="request"/>, or why it is refused. All fields empty: null (the default check).</summary>
     public static (SmokeSpec? Spec, string? Problem) Validate(SetSmokeTestRequest request)
@@ -47,19 +41,8 @@ internal static class SmokeDeclaration
     }
 
     /// <summary>The stored form of <paramref name="spec"/> (null: the default check).</summary>
-    public static string? ToJson(SmokeSpec? spec) => spec is null ? null : JsonSerializer.Serialize(spec, Json);
+    public static string? ToJson(SmokeSpec? spec) => Apps.ContainerVersions.SmokeSpecJson(spec);
 
     /// <summary>The stored declaration, or null for none (or one that no longer reads: the default check).</summary>
-    public static SmokeSpec? Parse(string? json)
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<SmokeSpec>(json, Json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static SmokeSpec? Parse(string? json) => Apps.ContainerVersions.SmokeSpec(json);
 }

@@ -80,12 +80,7 @@ public sealed class VersionImages(AppAccess apps, GatehouseDb db, VendorRegistry
     }
 
     /// <summary>Container versions submitted by reference whose image has not been pulled yet: their scan pulls it.</summary>
-    internal static bool PullsByReference(App app, AppVersion v)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        ArgumentNullException.ThrowIfNull(v);
-        return app.Type == AppTypes.Container && v.ArtifactDigest is null && !string.IsNullOrEmpty(v.Reference);
-    }
+    internal static bool PullsByReference(App app, AppVersion v) => ContainerVersions.PullsByReference(app, v);
 
     private static Refusal ReferenceInvalid(string detail) =>
         new(StatusCodes.Status400BadRequest, ProblemCodes.ImageReferenceInvalid, "The image reference is not valid", detail);

@@ -13,8 +13,9 @@ public sealed class AnalyzerCatalogTests
         var without = AnalyzerCatalog.Create(Engines, new EngineSettings(), Policy.Default, TimeProvider.System);
         var with = AnalyzerCatalog.Create(Engines, new EngineSettings { ClamdEndpoint = "tcp://127.0.0.1:3310" }, Policy.Default, TimeProvider.System);
 
-        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara"], without.Select(a => a.Id));
-        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "malware.clamav"], with.Select(a => a.Id));
+        // After the file analyzers, the artifact analyzers that run once the walk is over: image checks, then the app-type gate.
+        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "image.checks", "apptype"], without.Select(a => a.Id));
+        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "malware.clamav", "image.checks", "apptype"], with.Select(a => a.Id));
     }
 
     [Fact]
@@ -51,10 +52,12 @@ public sealed class AnalyzerCatalogTests
         var with = AnalyzerCatalog.Create(Engines, new EngineSettings { Advisories = new Gatehouse.Analysis.Tests.Vulnerabilities.Matching.VulnerabilityFindingsTests.FixedSource([]) }, Policy.Default, TimeProvider.System);
 
         Assert.DoesNotContain(without, a => a.Id == "vulnerabilities");
-        Assert.Equal("vulnerabilities", with[^1].Id);
+        // The vulnerabilities engine runs after every file analyzer (it reads the inventory they fill), before the image checks.
+        var vulnerabilities = with.Single(a => a.Id == "vulnerabilities");
+        Assert.Equal(["vulnerabilities", "image.checks", "apptype"], with.SkipWhile(a => a.Id != "vulnerabilities").Select(a => a.Id));
         Assert.Equal("vulnerabilities", ScanPipeline.EngineAnalyzerId("vulnerabilities"));
         Assert.Equal("malware.clamav", ScanPipeline.EngineAnalyzerId("clamav"));
-        foreach (var rule in with[^1].Rules) Assert.Contains(AnalyzerCatalog.AllRules(), r => r.Id == rule.Id);
+        foreach (var rule in vulnerabilities.Rules) Assert.Contains(AnalyzerCatalog.AllRules(), r => r.Id == rule.Id);
     }
 
     [Fact]

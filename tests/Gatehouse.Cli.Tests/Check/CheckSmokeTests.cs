@@ -39,15 +39,16 @@ public sealed class CheckSmokeTests : IDisposable
     [Fact]
     public async Task Without_runc_the_smoke_test_is_incomplete_and_exits_3()
     {
+        var image = _images.DockerArchive(_images.Variant(["sleep", "60"]));
         var r = await Run(new() { [CheckSmoke.RuncVariable] = "/nonexistent/runc" },
-            "check", SmallTar(), "--type", "container", "--smoke", "--clamd", Clamd, "--format", "json");
+            "check", image, "--type", "container", "--smoke", "--clamd", Clamd, "--format", "json");
         Assert.True(r.Code == 3, r.Err + r.Out);
         var report = JsonDocument.Parse(r.Out).RootElement;
         Assert.Equal("incomplete", report.GetProperty("verdict").GetString());
         Assert.Equal("incomplete", report.GetProperty("smoke").GetProperty("status").GetString());
         Assert.Contains(report.GetProperty("reasons").EnumerateArray(), x => x.GetString()!.Contains("runc was not found", StringComparison.Ordinal));
 
-        var table = await Run(new() { [CheckSmoke.RuncVariable] = "/nonexistent/runc" }, "check", SmallTar(), "--type", "container", "--smoke", "--clamd", Clamd);
+        var table = await Run(new() { [CheckSmoke.RuncVariable] = "/nonexistent/runc" }, "check", image, "--type", "container", "--smoke", "--clamd", Clamd);
         Assert.Equal(3, table.Code);
         Assert.Contains("smoke test: INCOMPLETE", table.Out, StringComparison.Ordinal);
     }

@@ -13,5 +13,5 @@ public sealed record VersionInfo(
         v.Reference, v.QuestionnaireVersion, v.QuestionnaireResult, v.AttestationName, v.AttestedAt, v.CatalogVersion, v.PolicyVersion,
         v.CurrentScanId, v.IncompleteScans, v.NextScanAttemptAt, v.SubmittedAt, v.SlaDueAt, v.AssignedReviewerId, v.DecidedAt,
         v.PublishedAt, v.LastScannedAt, v.NextRescanAt, v.CreatedAt, v.EndpointsJson is null ? null : Scanning.Probes.ProbeEndpoints.Parse(v.EndpointsJson), v.NextProbeAt,
-        v.ImageManifestDigest, v.RegistryCredentialId, Images.SmokeDeclaration.Parse(v.SmokeSpecJson));
+        v.ImageManifestDigest, v.RegistryCredentialId, ContainerVersions.SmokeSpec(v.SmokeSpecJson));
 }
