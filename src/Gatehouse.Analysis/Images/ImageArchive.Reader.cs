@@ -280,9 +280,8 @@ public sealed partial class ImageArchive
             throw new ImageException("image.limit", $"the image has {ls.GetArrayLength()} layers, over the limit of {policy.MaxLayers}");
         var layers = ls.EnumerateArray().Select(l => ParseDescriptor(l, "image manifest " + d.Digest)).ToList();
         CheckSizes(layers.Select(l => (l.Digest, l.Size)), config.Size, policy);
-        foreach (var l in layers)
-            if (!ImageMediaTypes.IsSupportedLayer(l.MediaType))
-                throw new ImageException("image.unsupported-layer", $"layer {l.Digest} has media type {l.MediaType}; only tar and tar+gzip layers are read");
+        // A layer in a format the walker cannot read (zstd, a vendor type) stays in the image: the expander reports it as
+        // image.unsupported-layer and still searches every other layer, rather than the whole image going unread.
         var configBytes = ReadJsonBlob(store, config, policy, "image config");
         return new LoadedManifest(bytes, config, layers, configBytes, ImageConfigParser.Parse(configBytes));
     }
