@@ -22,7 +22,7 @@ namespace Gatehouse.Server.Registry;
 /// </summary>
 internal sealed class RegistryPublisher(
     GatehouseDb db, IBlobStore blobs, ScratchSpace scratch, RegistrySigner signer, RegistryHttp http, IOptions<RegistryOptions> options,
-    AuditLog audit, RegistryMetrics metrics, TimeProvider time, ILogger<RegistryPublisher> logger)
+    Scanning.ScanPolicies policies, AuditLog audit, RegistryMetrics metrics, TimeProvider time, ILogger<RegistryPublisher> logger)
 {
     /// <summary>Pushes the version's image (blobs first, then the manifest's exact bytes, tag = version); returns a JSON result.</summary>
     public async Task<string> PublishAsync(Guid versionId, CancellationToken ct)
@@ -50,10 +50,15 @@ internal sealed class RegistryPublisher(
 
         string digest;
         string mediaType;
-        using (var image = ImageArchive.Open(path, ImagePolicy.Default))
+        // The platform the version was scanned for (its policy's images.platforms), so a multi-arch upload publishes the
+        // manifest that was reviewed; and never a manifest other than the one pinned on the version at its scan.
+        var policy = await policies.ForAsync(v.PolicyVersion, ct);
+        using (var image = ImageArchive.Open(path, policy.Images))
         {
             var manifest = image.ManifestBytes.ToArray();
             digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(manifest));
+            if (v.ImageManifestDigest is { } reviewed && !string.Equals(reviewed, digest, StringComparison.Ordinal))
+                throw new InvalidOperationException($"version {v.Id}: the image's manifest {digest} is not the reviewed {reviewed}; not pushed");
             mediaType = image.Image.ManifestMediaType;
             await PushBlobAsync(repository, token, image.Image.ConfigDigest, image.ConfigBytes.Length, () => new MemoryStream(image.ConfigBytes.ToArray()), ct);
             foreach (var layer in image.Image.Layers)
