@@ -156,6 +156,16 @@ public sealed class ImageExpander : IArtifactExpander
                     if (!blob.ReachedEnd) facts.LayersComplete = false;
                     await blob.EnsureVerifiedAsync(ct).ConfigureAwait(false);
                     foreach (var f in held) report(f);
+                    // The config names each layer by the digest of its uncompressed tar (its DiffID), and so do the paths of
+                    // its findings: a layer whose tar is not what the config says is a mismatch too. Checked once the
+                    // walker has read the layer whole, within the policy's limits (never a bomb's second decompression).
+                    if (walked.FullyUnpacked && await DiffIdAsync(blob, layer, _policy.MaxTotalUncompressedBytes, ct).ConfigureAwait(false) is { } diffId
+                        && !string.Equals(diffId, layer.DiffId, StringComparison.Ordinal))
+                    {
+                        Report(report, ImageRules.DigestMismatch.Id, layerPath,
+                            $"layer {i} ({layer.Digest}): its uncompressed tar has digest {diffId}, the image config says {layer.DiffId}", "diff-id");
+                        whole = false;
+                    }
 
                     async ValueTask Member(ScanFile file, CancellationToken token)
                     {
@@ -250,6 +260,40 @@ public sealed class ImageExpander : IArtifactExpander
 
     private static void Unsupported(Action<Finding> report, string layerPath, ImageLayer layer, string why) =>
         Report(report, ImageRules.UnsupportedLayer.Id, layerPath, $"layer {layer.Index} ({layer.Digest}) was not scanned: {why}", layer.MediaType);
+
+    /// <summary>
+    /// The digest of the layer's uncompressed tar: the blob's own digest when it is no gzip stream, else the SHA-256 of what
+    /// it decompresses to; null past <paramref name="limit"/> bytes (not judged).
+    /// </summary>
+    private static async Task<string?> DiffIdAsync(LayerBlob blob, ImageLayer layer, long limit, CancellationToken ct)
+    {
+        var head = new byte[2];
+        var s = blob.Open();
+        await using (s.ConfigureAwait(false))
+        {
+            if (await s.ReadAtLeastAsync(head, 2, throwOnEndOfStream: false, ct).ConfigureAwait(false) < 2 || head[0] != 0x1F || head[1] != 0x8B)
+                return layer.Digest;
+        }
+        var raw = blob.Open();
+        await using (raw.ConfigureAwait(false))
+        {
+            var gzip = new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress);
+            await using (gzip.ConfigureAwait(false))
+            {
+                using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                var buffer = new byte[1 << 16];
+                long total = 0;
+                int n;
+                while ((n = await gzip.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    total += n;
+                    if (total > limit) return null;
+                    sha.AppendData(buffer, 0, n);
+                }
+                return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
+            }
+        }
+    }
 
     private static void Report(Action<Finding> report, string code, string path, string message, string key)
     {

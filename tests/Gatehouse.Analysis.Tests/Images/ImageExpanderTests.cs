@@ -217,6 +217,24 @@ public sealed class ImageExpanderTests : IDisposable
         Assert.Equal(["app/a.txt", "app/b.txt"], facts.Entries.Select(e => e.Path));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_layer_whose_tar_is_not_what_the_config_says_is_a_digest_mismatch_though_its_blob_digest_holds(bool gzip)
+    {
+        var image = new TestImage { GzipLayers = gzip };
+        image.Layer().File("app/a.txt", "a");
+        image.Layer().File("app/b.txt", "b");
+        var honest = image.DiffIds;
+        // The config names layer 0 by layer 1's DiffID: every blob matches its descriptor, only the config lies.
+        image.ConfigDiffIds = ids => [ids[1], ids[1]];
+        var (report, _) = await Scan(image.WriteOciArchive(PathFor("oci.tar")));
+
+        var mismatch = Assert.Single(report.Findings, f => f.RuleId == "image.digest-mismatch");
+        Assert.Contains(honest[0], mismatch.Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Reject, report.Verdict);
+    }
+
     [Fact]
     public async Task A_corrupt_gzip_layer_with_a_wrong_digest_is_reported_as_a_digest_mismatch_only()
     {

@@ -50,6 +50,9 @@ public sealed class TestImage
     /// <summary>The DiffIDs (digests of the uncompressed layer tars), as member paths name the layers.</summary>
     public IReadOnlyList<string> DiffIds => Layers.Select(l => Digest(l.Tar())).ToList();
 
+    /// <summary>Rewrites the DiffIDs the config names (a config that lies about its layers); null: the true ones.</summary>
+    public Func<IReadOnlyList<string>, IReadOnlyList<string>>? ConfigDiffIds { get; set; }
+
     /// <summary>The config blob.</summary>
     public byte[] ConfigBytes()
     {
@@ -60,7 +63,7 @@ public sealed class TestImage
             ["architecture"] = p[1],
             ["os"] = p[0],
             ["config"] = Config.DeepClone(),
-            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(DiffIds.Select(d => (JsonNode)d).ToArray()) },
+            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray((ConfigDiffIds?.Invoke(DiffIds) ?? DiffIds).Select(d => (JsonNode)d).ToArray()) },
             ["history"] = history.DeepClone(),
         };
         if (p.Length > 2) root["variant"] = p[2];
