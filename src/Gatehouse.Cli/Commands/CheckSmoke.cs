@@ -59,11 +59,8 @@ internal sealed class CheckSmoke
         }
         else if (http is not null)
         {
-            var slash = http.IndexOf('/', StringComparison.Ordinal);
-            var portText = slash < 0 ? http : http[..slash];
-            if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-                throw Usage($"--smoke-http: '{http}' is not PORT[/path]");
-            spec = new SmokeSpec(HttpPort: port, HttpPath: slash < 0 ? "/" : http[slash..]);
+            var (port, path) = ParseHttp(http) ?? throw Usage($"--smoke-http: '{http}' is not PORT[/path]");
+            spec = new SmokeSpec(HttpPort: port, HttpPath: path);
         }
         var limits = SmokeLimits.Default;
         if (timeout is not null)
@@ -112,6 +109,17 @@ internal sealed class CheckSmoke
     }
 
     /// <summary><c>90s</c>, <c>2m</c>, <c>1h</c> or a number of seconds.</summary>
+    /// <summary><c>8080</c> or <c>8080/health</c> as (port, path), or null (<c>--smoke-http</c> of check and submit).</summary>
+    internal static (int Port, string Path)? ParseHttp(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var portText = slash < 0 ? text : text[..slash];
+        var path = slash < 0 ? "/" : text[slash..];
+        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535) return null;
+        if (path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return null;
+        return (port, path);
+    }
+
     internal static TimeSpan? ParseDuration(string text)
     {
         var t = text.Trim();

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Formats.Tar;
-using System.Globalization;
+using Gatehouse.Analysis.Images;
 using System.Text.Json;
 using Gatehouse.Cli.Http;
 using Gatehouse.Cli.Output;
@@ -45,7 +44,7 @@ internal static partial class SubmitCommand
         smokeHttp.Validators.Add(result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (ParseSmokeHttp(text) is null) result.AddError($"--smoke-http: '{text}' is not PORT or PORT/path (port 1-65535)");
+            if (CheckSmoke.ParseHttp(text) is null) result.AddError($"--smoke-http: '{text}' is not PORT or PORT/path (port 1-65535)");
         });
         return new ImageOptions(image, credential, smokeCommand, smokeHttp);
     }
@@ -60,23 +59,12 @@ internal static partial class SubmitCommand
             result.AddError("--smoke-command and --smoke-http cannot be used together: declare one check");
     }
 
-    /// <summary><c>8080</c> or <c>8080/health</c> as (port, path), or null.</summary>
-    internal static (int Port, string Path)? ParseSmokeHttp(string text)
-    {
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        var portText = slash < 0 ? text : text[..slash];
-        var path = slash < 0 ? "/" : text[slash..];
-        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535) return null;
-        if (path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return null;
-        return (port, path);
-    }
-
     /// <summary>The smoke-test declaration's body, or null when none was given.</summary>
     internal static object? SmokeBody(string? command, string? http)
     {
         if (command is not null)
-            return new { command = command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
-        if (http is not null && ParseSmokeHttp(http) is { } h) return new { httpPort = h.Port, httpPath = h.Path };
+            return new { command = CheckSmoke.SplitCommand(command) };
+        if (http is not null && CheckSmoke.ParseHttp(http) is { } h) return new { httpPort = h.Port, httpPath = h.Path };
         return null;
     }
 
@@ -100,19 +88,26 @@ internal static partial class SubmitCommand
 
     /// <summary>
     /// An OCI image layout folder (it has an <c>oci-layout</c> file) packed into a private temporary tar, the form the server
-    /// takes, named after the folder; null for anything else. The caller deletes the file's folder.
+    /// takes, named after the folder; null for anything else. The caller deletes the file's folder. The same deterministic
+    /// packing as <c>gatehouse check</c> (<see cref="ImageArchive.PackLayout"/>), so both report the same SHA-256.
     /// </summary>
-    internal static async Task<FileInfo?> PackLayoutAsync(DirectoryInfo folder, CancellationToken ct)
+    internal static Task<FileInfo?> PackLayoutAsync(DirectoryInfo folder, CancellationToken ct)
     {
-        if (!File.Exists(Path.Combine(folder.FullName, "oci-layout"))) return null;
+        if (!File.Exists(Path.Combine(folder.FullName, "oci-layout"))) return Task.FromResult<FileInfo?>(null);
         var scratch = Path.Combine(Path.GetTempPath(), $"gatehouse-{Guid.NewGuid():N}");
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(scratch);
         else Directory.CreateDirectory(scratch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var target = Path.Combine(scratch, (folder.Name.Length > 0 ? folder.Name : "image") + ".tar");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var stream = new FileStream(target, options))
-            await TarFile.CreateFromDirectoryAsync(folder.FullName, stream, includeBaseDirectory: false, ct);
-        return new FileInfo(target);
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            ImageArchive.PackLayout(folder.FullName, target, ImagePolicy.Default);
+        }
+        catch (ImageException e)
+        {
+            Directory.Delete(scratch, recursive: true);
+            throw new CliException(ExitCodes.Usage, e.Code, $"--artifact {folder.FullName}: {e.Message}");
+        }
+        return Task.FromResult<FileInfo?>(new FileInfo(target));
     }
 }
