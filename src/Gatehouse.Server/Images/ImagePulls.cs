@@ -33,7 +33,6 @@ internal sealed class ImagePulls(
         if (!ImageReference.TryParse(text, out var reference, out var error) || reference is null)
             return new("image.reference-invalid", $"the reference {text} cannot be read: {error}");
         if (reference.Registry is null) return new("image.reference-invalid", $"the reference {text} names no registry");
-        if (await http.CheckAsync(reference.Registry, ct) is { } refusedAddress) return new(RegistryHttp.AddressRefused, refusedAddress);
         var version = scan.SubjectId is { } id ? await db.AppVersions.FirstOrDefaultAsync(v => v.Id == id, ct) : null;
         var login = version?.RegistryCredentialId is { } credentialId
             ? await credentials.ForPullAsync(scan.OrganizationId, credentialId, reference.Registry, ct)
@@ -87,7 +86,8 @@ internal sealed class ImagePulls(
         for (var e = ex; e is not null; e = e.InnerException)
         {
             if (e is not ImageException image) continue;
-            if (image.Code is "registry.unauthorized" or "registry.not-found" || image.Code.StartsWith("image.", StringComparison.Ordinal))
+            if (image.Code is "registry.unauthorized" or "registry.not-found" or RegistryClient.AddressRefusedCode
+                || image.Code.StartsWith("image.", StringComparison.Ordinal))
                 return new(image.Code, image.Message);
         }
         return null;

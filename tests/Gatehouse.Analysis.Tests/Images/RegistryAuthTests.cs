@@ -77,8 +77,11 @@ public sealed class RegistryAuthTests : IAsyncLifetime
     {
         using var guarded = RegistryClient.CreateHttpClient([]);
         var e = await Assert.ThrowsAsync<ImageException>(() => Pull(new RegistryCredentials(FakeRegistry.User, FakeRegistry.Password), guarded));
-        Assert.Equal("registry.unreachable", e.Code);
+        // Refused, and said so with its own code: the vendor named a registry Gatehouse may not reach (not "unreachable").
+        Assert.Equal(RegistryClient.AddressRefusedCode, e.Code);
         using var allowed = RegistryClient.CreateHttpClient([_server.Host]);
         Assert.Equal(_manifestDigest, (await Pull(new RegistryCredentials(FakeRegistry.User, FakeRegistry.Password), allowed)).ManifestDigest);
+        using var network = RegistryClient.CreateHttpClient(["127.0.0.0/8"]);
+        Assert.Equal(_manifestDigest, (await Pull(new RegistryCredentials(FakeRegistry.User, FakeRegistry.Password), network)).ManifestDigest);
     }
 }

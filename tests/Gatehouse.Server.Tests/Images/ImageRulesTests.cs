@@ -1,7 +1,6 @@
-using System.Net;
+using Gatehouse.Analysis.Images.Registry;
 using Gatehouse.Analysis.Images;
 using Gatehouse.Server.Images;
-using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Tests.Images;
 
@@ -57,14 +56,8 @@ public sealed class ImageRulesTests
     }
 
     [Fact]
-    public void The_registry_client_reaches_public_addresses_and_only_the_listed_insecure_registries_beyond()
+    public void Registry_credentials_name_a_registry_host_and_nothing_else()
     {
-        using var http = new RegistryHttp(Options.Create(new ImagesOptions { InsecureRegistries = ["127.0.0.1:5000"] }));
-        Assert.True(http.Allows("registry.example.com", 443, IPAddress.Parse("93.184.216.34")));
-        Assert.True(http.Allows("127.0.0.1", 5000, IPAddress.Loopback));
-        Assert.False(http.Allows("127.0.0.1", 5001, IPAddress.Loopback));
-        Assert.False(http.Allows("metadata.internal", 80, IPAddress.Parse("169.254.169.254")));
-        Assert.False(http.Allows("registry.example.com", 443, IPAddress.Parse("10.0.0.5")));
         Assert.Null(VendorRegistryCredentials.RegistryProblem("registry.example.com:5000"));
         Assert.NotNull(VendorRegistryCredentials.RegistryProblem("https://registry.example.com"));
         Assert.NotNull(VendorRegistryCredentials.RegistryProblem("registry.example.com/path"));
@@ -72,12 +65,11 @@ public sealed class ImageRulesTests
     }
 
     [Fact]
-    public async Task A_registry_on_a_private_address_is_the_vendors_to_fix_unless_the_operator_lists_it()
+    public void A_registry_on_a_private_address_is_the_vendors_to_fix_and_an_unreachable_one_is_ours()
     {
-        using var http = new RegistryHttp(Options.Create(new ImagesOptions { InsecureRegistries = ["127.0.0.1:5000"] }));
-        Assert.Null(await http.CheckAsync("127.0.0.1:5000", CancellationToken.None));
-        Assert.NotNull(await http.CheckAsync("127.0.0.1:5001", CancellationToken.None));
-        Assert.NotNull(await http.CheckAsync("10.1.2.3", CancellationToken.None));
-        Assert.NotNull(await http.CheckAsync("localhost:5000", CancellationToken.None));
+        // The guarded client refuses the address (tested against a real listener in the engine's RegistryAuthTests).
+        var refused = ImagePulls.VendorFault(new ImageException(RegistryClient.AddressRefusedCode, "refused to connect to 10.1.2.3"));
+        Assert.Equal(RegistryClient.AddressRefusedCode, refused?.Code);
+        Assert.Null(ImagePulls.VendorFault(new ImageException("registry.unreachable", "connection refused")));
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class RegistryClient
                 var usable = addresses.Select(PublicAddresses.Normalize)
                     .Where(a => allowedHost || PublicAddresses.IsPublic(a) || networks.Any(n => n.BaseAddress.AddressFamily == a.AddressFamily && n.Contains(a)))
                     .ToList();
-                if (usable.Count == 0) throw new HttpRequestException($"refused to connect to {host}: not a public address and not an allowed registry");
+                if (usable.Count == 0) throw new AddressRefusedException(host);
                 var socket = new Socket(usable[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
@@ -60,5 +60,23 @@ public sealed partial class RegistryClient
             },
         };
         return new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromMinutes(30) };
+    }
+
+    /// <summary>Code of a pull refused because a registry (or its token realm, or a blob redirect) is on no public address.</summary>
+    public const string AddressRefusedCode = "registry.address-refused";
+
+    /// <summary>The guarded client's refusal to connect (so a pull can tell it from a registry that is down).</summary>
+    private sealed class AddressRefusedException(string host)
+        : HttpRequestException($"refused to connect to {host}: not a public address and not an allowed registry");
+
+    /// <summary>
+    /// The pull's error for a request that failed: <see cref="AddressRefusedCode"/> when the guarded client refused the
+    /// address (the vendor named a registry Gatehouse may not reach), else <c>registry.unreachable</c>.
+    /// </summary>
+    private static ImageException Unreachable(Exception e, string what)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is AddressRefusedException refused) return new ImageException(AddressRefusedCode, $"{what}: {refused.Message}", e);
+        return new ImageException("registry.unreachable", $"{what} could not be reached: {(e is OperationCanceledException ? "timed out" : e.Message)}", e);
     }
 }

@@ -256,7 +256,7 @@ public sealed partial class RegistryClient
             }
             catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                throw new ImageException("registry.unreachable", $"{reference.Registry} could not be reached: {(e is OperationCanceledException ? "timed out" : e.Message)}", e);
+                throw Unreachable(e, reference.Registry!);
             }
         }
 
@@ -286,7 +286,7 @@ public sealed partial class RegistryClient
             try { response = await client._http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false); }
             catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                throw new ImageException("registry.unreachable", $"the token service of {reference.Registry} could not be reached: {(e is OperationCanceledException ? "timed out" : e.Message)}", e);
+                throw Unreachable(e, $"the token service of {reference.Registry}");
             }
             using (response)
             {

@@ -20,7 +20,7 @@ public sealed partial class RegistryClient
     /// Pulls <paramref name="reference"/> into an OCI layout tar at <paramref name="destination"/> (created 0600, replaced if
     /// present) and returns the image; the chosen platform's manifest only.
     /// </summary>
-    /// <exception cref="ImageException">Codes <c>registry.unauthorized</c>, <c>registry.not-found</c>, <c>registry.unreachable</c>,
+    /// <exception cref="ImageException">Codes <c>registry.unauthorized</c>, <c>registry.not-found</c>, <c>registry.unreachable</c>, <c>registry.address-refused</c> (the guarded client of <see cref="CreateHttpClient"/> refused a non-public address),
     /// <c>registry.protocol</c>, and the <see cref="ImageArchive"/> codes for what it serves.</exception>
     public Task<ContainerImage> PullAsync(ImageReference reference, RegistryCredentials? credentials, string destination, ImagePolicy policy, CancellationToken ct) =>
         PullCoreAsync(reference, credentials, destination, policy, ct);
