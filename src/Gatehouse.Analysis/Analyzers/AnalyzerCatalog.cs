@@ -111,6 +111,10 @@ public static class AnalyzerCatalog
             Vulnerabilities.Sbom.UndeclaredPackages.AllRules,
             Images.Smoke.SmokeVerdicts.AllRules,
             Images.Checks.ImageChecksAnalyzer.AllRules,
+            Charts.ChartRules.All,
+            Charts.Rules.ManifestRules.All,
+            Charts.Schema.ManifestSchema.AllRules,
+            Charts.ChartImageApproval.AllRules,
         }
         .SelectMany(rules => rules).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 }

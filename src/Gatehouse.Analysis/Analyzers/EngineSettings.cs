@@ -29,4 +29,10 @@ public sealed record EngineSettings
     /// then missing, which makes the verdict incomplete when the policy's <c>requiredEngines</c> names it).
     /// </summary>
     public Vulnerabilities.Matching.IAdvisorySource? Advisories { get; init; }
+
+    /// <summary>
+    /// The Helm binary that renders charts (issue 18: <c>gatehouse check --helm</c>, <c>GATEHOUSE_HELM</c>, the server's
+    /// <c>Charts:HelmPath</c>); null looks for <c>helm</c> on the PATH. No Helm makes a chart scan incomplete, never a pass.
+    /// </summary>
+    public string? HelmPath { get; init; }
 }

@@ -50,6 +50,9 @@ public sealed class AnalysisContext
     /// </summary>
     public Images.ImageFacts? Image { get; init; }
 
+    /// <summary>What the chart analyzer learnt about a Helm chart (issue 18), one per scan; null outside a pipeline scan.</summary>
+    public Charts.ChartFacts? Chart { get; init; }
+
     /// <summary>
     /// The artifact as the pipeline was given it on disk (a file, or an OCI image layout folder); null outside a pipeline
     /// scan. Only the expander reads it (an image is opened by path); analyzers read the <see cref="ScanFile"/>.

@@ -82,6 +82,8 @@ public sealed class ScanPipeline
         var inventory = new Vulnerabilities.Packages.PackageInventory();
         // What the image expander learns about a container image, for the artifact analyzers (one per scan, issue 17).
         var image = new Images.ImageFacts();
+        // What the chart analyzer learns about a Helm chart (issue 18), for the report.
+        var chart = new Charts.ChartFacts();
         var container = string.Equals(artifactType, Requirements.AppTypes.Container, StringComparison.Ordinal);
         // An OCI image layout may be a folder: it has no bytes of its own, only the files the expander reads.
         var folder = container && Directory.Exists(path);
@@ -169,7 +171,7 @@ public sealed class ScanPipeline
 
         Task RunOne(IFileAnalyzer analyzer, ScanFile file, CancellationToken token)
         {
-            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName, Image = image };
+            var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName, Image = image, Chart = chart };
             if (Profile is not { } profile) return Isolate(analyzer, () => analyzer.AnalyzeAsync(file, context, token), token);
             var stage = file.Depth == 0 ? analyzer.Id + " (artifact)" : analyzer.Id;
             return Isolate(analyzer, async () =>
@@ -278,7 +280,7 @@ public sealed class ScanPipeline
                 var walk = Profile?.Start("walk (total)");
                 var expanderContext = new AnalysisContext(_policy, artifactType, f => Report(f, expander), TempDirectory)
                 {
-                    Packages = inventory, ArtifactName = artifactName, Image = image, ArtifactPath = path,
+                    Packages = inventory, ArtifactName = artifactName, Image = image, Chart = chart, ArtifactPath = path,
                 };
                 await Isolate(expander, async () => await expander.ExpandAsync(root, OnMember, f => Report(f, expander), expanderContext, token), token);
                 walk?.Stop(root.Length, wentAsync: true);
@@ -302,7 +304,7 @@ public sealed class ScanPipeline
             foreach (var analyzer in _artifactAnalyzers)
             {
                 if (failures.ContainsKey(analyzer.Id)) continue;
-                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName, Image = image };
+                var context = new AnalysisContext(_policy, artifactType, f => Report(f, analyzer), TempDirectory) { Packages = inventory, ArtifactName = artifactName, Image = image, Chart = chart };
                 await Isolate(analyzer, () => analyzer.AnalyzeAsync(root, context, token), token);
             }
         }
@@ -334,6 +336,7 @@ public sealed class ScanPipeline
             // Catalogers name the declaring file by the neutral root name, like findings: the real name is put back.
             Packages = inventory.Snapshot().Select(p => p with { DeclaredIn = Restore(p.DeclaredIn) }).ToList(),
             Image = image.Image is { } read ? Images.ImageSummary.Of(read) : null,
+            Chart = chart.Summary,
         };
     }
 

@@ -77,4 +77,7 @@ public sealed record ScanReport(
 
     /// <summary>The smoke test of a container image (issue 17), when one ran; null otherwise.</summary>
     public Images.Smoke.SmokeResult? Smoke { get; init; }
+
+    /// <summary>The Helm chart the scan read (issue 18): identity, renders per values file, objects, images; null for other artifacts.</summary>
+    public Charts.ChartSummary? Chart { get; init; }
 }
