@@ -88,6 +88,16 @@ public sealed class ChartArchiveTests
         Assert.Contains("demo/charts/sub-0.1.0.tgz!/sub/Chart.yaml", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_sub_chart_archive_inside_a_bundled_sub_chart_folder_is_read_too()
+    {
+        var inner = TestChart.RawTgz(tar => TestChart.AddFile(tar, "deep/../x", "x"));
+
+        var ex = Refused(With(tar => tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "demo/charts/sub/charts/deep-1.0.0.tgz") { DataStream = new MemoryStream(inner) })));
+
+        Assert.Contains("demo/charts/sub/charts/deep-1.0.0.tgz!/deep/../x", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("symlink")]
     [InlineData("traversal")]

@@ -197,4 +197,16 @@ public sealed class ChartRenderTests
         var schema = Assert.Single(report.Findings, f => f.RuleId == ChartRules.ValuesSchema.Id);
         Assert.Equal(("GH-HELM-6", Severity.Low), (schema.RequirementId, schema.Severity));
     }
+
+    [Fact]
+    public async Task A_library_chart_installs_nothing_so_nothing_is_rendered_and_that_is_no_failure()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Replace("Chart.yaml", "type: application", "type: library").Delete("templates");
+
+        var report = await TestChart.ScanAsync(chart.Pack(), settings: new Gatehouse.Analysis.Analyzers.EngineSettings { HelmPath = Path.Combine(chart.Root, "no-helm") });
+
+        Assert.Equal(Verdict.Pass, report.Verdict);
+        Assert.Equal("skipped", Assert.Single(report.Chart!.Renders).Status);
+    }
 }
