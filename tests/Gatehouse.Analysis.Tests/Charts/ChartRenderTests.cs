@@ -209,4 +209,16 @@ public sealed class ChartRenderTests
         Assert.Equal(Verdict.Pass, report.Verdict);
         Assert.Equal("skipped", Assert.Single(report.Chart!.Renders).Status);
     }
+
+    [Fact]
+    public void The_test_builder_renders_objects_for_rule_tests_as_the_analyzer_does()
+    {
+        using var chart = TestChart.Create();
+
+        var objects = chart.Render();
+
+        var deployment = Assert.Single(objects, o => o.Kind == "Deployment");
+        Assert.Equal(("values.yaml", "templates/deployment.yaml", "release-demo"), (deployment.Values, deployment.Template, deployment.Name));
+        Assert.Equal(1, deployment.Body["spec"]!["replicas"]!.GetValue<long>());
+    }
 }
