@@ -217,7 +217,7 @@ public static class ChartDependencies
     {
         try
         {
-            return new ChartYaml(policy.MaxYamlNodes).ReadOne(Encoding.UTF8.GetString(bytes));
+            return new ChartYaml(Math.Min(policy.MaxYamlNodes, ChartAnalyzer.MaxInputYamlNodes)).ReadOne(Encoding.UTF8.GetString(bytes));
         }
         catch (ChartYamlException)
         {

@@ -221,4 +221,66 @@ public sealed class ChartRenderTests
         Assert.Equal(("values.yaml", "templates/deployment.yaml", "release-demo"), (deployment.Values, deployment.Template, deployment.Name));
         Assert.Equal(1, deployment.Body["spec"]!["replicas"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task A_values_file_that_breaks_the_render_fails_only_its_own_render_and_the_scan_is_incomplete()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Write("templates/guard.yaml", "{{- if .Values.broken }}{{ fail \"broken values\" }}{{- end }}\n")
+            .Write("ci/broken-values.yaml", "broken: true\n");
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        Assert.Equal(Verdict.Incomplete, report.Verdict);
+        Assert.Equal(["rendered", "failed"], report.Chart!.Renders.Select(r => r.Status));
+        Assert.Contains("broken values", report.Chart.Renders[1].Error, StringComparison.Ordinal);
+        Assert.Contains(report.Reasons, r => r.Contains("did not render with ci/broken-values.yaml", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Images_of_init_and_ephemeral_containers_and_cron_jobs_are_listed_with_their_digest()
+    {
+        var digest = "sha256:" + new string('a', 64);
+        using var chart = TestChart.Create().Complete();
+        chart.Write("templates/cron.yaml", $$"""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: nightly
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      initContainers:
+                        - name: init
+                          image: registry.example.com/tools/init@{{digest}}
+                      containers:
+                        - name: job
+                          image: registry.example.com/tools/job:2.0
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: debug
+            spec:
+              containers:
+                - name: main
+                  image: registry.example.com/tools/job:2.0
+              ephemeralContainers:
+                - name: shell
+                  image: busybox:1.36
+            """);
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        var images = report.Chart!.Images.ToDictionary(i => i.Reference);
+        Assert.Equal(digest, images[$"registry.example.com/tools/init@{digest}"].Digest);
+        Assert.Equal(["templates/cron.yaml#CronJob/nightly"], images[$"registry.example.com/tools/init@{digest}"].Objects);
+        // In output order: Helm sorts objects by kind (Pods before CronJobs).
+        Assert.Equal(["templates/cron.yaml#Pod/debug", "templates/cron.yaml#CronJob/nightly"], images["registry.example.com/tools/job:2.0"].Objects);
+        Assert.Equal(["templates/cron.yaml#Pod/debug"], images["busybox:1.36"].Objects);
+    }
 }
