@@ -145,7 +145,9 @@ const kindKeys = [...kinds.keys()].sort();
 const lines = [
   "{",
   `  "source": ${JSON.stringify(`npm kubernetes-models ${version} (TypeScript declarations, integers probed with its validators), by eng/scripts/k8s-schema.mjs`)},`,
-  `  "kubernetes": "1.35",`,
+  // kubernetes-models follows Kubernetes' development branch: it has every 1.35 API and alpha fields of the next release
+  // (PodSpec.schedulingGroup), which a cluster without the feature gate drops.
+  `  "kubernetes": ">=1.35 (with alpha fields of the next release, e.g. PodSpec.schedulingGroup)",`,
   `  "kinds": {`,
   ...kindKeys.map((k, n) => `    ${JSON.stringify(k)}: ${JSON.stringify(kinds.get(k))}${n < kindKeys.length - 1 ? "," : ""}`),
   "  },",

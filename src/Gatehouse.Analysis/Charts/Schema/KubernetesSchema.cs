@@ -38,7 +38,7 @@ public sealed class KubernetesSchema
     /// <summary>Where the data came from (package and version).</summary>
     public string Source { get; }
 
-    /// <summary>The Kubernetes minor whose API the definitions describe (<c>1.35</c>); older minors are described by it too (see docs/engine.md).</summary>
+    /// <summary>The Kubernetes version whose API the definitions describe (<c>&gt;=1.35 …</c>); older versions are validated with it too (see docs/engine.md).</summary>
     public string KubernetesVersion { get; }
 
     /// <summary>Every built-in apiVersion/kind pair.</summary>

@@ -62,11 +62,32 @@ public sealed class KubernetesModelsOracleTests
 
     private sealed record Case(string Name, RenderedObject Object);
 
-    /// <summary>The rendered chart as it is, then each mutation applied to a copy of the object of its kind.</summary>
+    [Fact]
+    public void The_committed_schema_is_what_the_generator_makes_from_the_installed_kubernetes_models()
+    {
+        var generated = Run("node", [RepoFiles.Path("eng", "scripts", "k8s-schema.mjs"), NodeModules], null);
+        Assert.True(generated == File.ReadAllText(RepoFiles.Path("rules", "kubernetes", "schema.json")),
+            "rules/kubernetes/schema.json is stale: run node eng/scripts/k8s-schema.mjs > rules/kubernetes/schema.json");
+    }
+
+    /// <summary>Kinds helm create does not render, built here (valid as written).</summary>
+    private static readonly string[] Extra =
+    [
+        """{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"db"},"spec":{"serviceName":"db","replicas":1,"selector":{"matchLabels":{"app":"db"}},"template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":[{"name":"db","image":"postgres:17","volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}]}]}},"volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}""",
+        """{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"backup"},"spec":{"schedule":"0 3 * * *","jobTemplate":{"spec":{"backoffLimit":2,"template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"backup","image":"busybox:1.37","args":["sh","-c","date"]}]}}}}}}""",
+        """{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"np"},"spec":{"podSelector":{"matchLabels":{"app":"web"}},"policyTypes":["Ingress"],"ingress":[{"from":[{"podSelector":{}}],"ports":[{"port":"http","protocol":"TCP"},{"port":8080}]}]}}""",
+        """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"},"data":{"a":"1"}}""",
+        """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"type":"Opaque","stringData":{"password":"p"}}""",
+        """{"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"pdb"},"spec":{"minAvailable":"50%","selector":{"matchLabels":{"app":"web"}}}}""",
+        """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"rb"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"},"subjects":[{"kind":"ServiceAccount","name":"sa","namespace":"default"}]}""",
+        """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"r"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]}]}""",
+    ];
+
+    /// <summary>The rendered chart and the extra kinds as they are, then each mutation applied to a copy of the object of its kind.</summary>
     private static List<Case> Corpus()
     {
-        var rendered = RenderHelmCreate("1.35");
-        var cases = rendered.Select(o => new Case("as rendered", o)).ToList();
+        var rendered = RenderHelmCreate("1.35").Concat(Extra.Select((json, i) => Object(json, "templates/extra.yaml", i))).ToList();
+        var cases = rendered.Select(o => new Case("as written", o)).ToList();
         foreach (var (name, kind, mutate) in Mutations)
         {
             var original = rendered.Single(o => o.Kind == kind);
@@ -128,5 +149,23 @@ public sealed class KubernetesModelsOracleTests
         ("ingress backend port number as a string", "Ingress", i => i["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["backend"]!["service"]!["port"] = new JsonObject { ["number"] = "80" }),
         ("test pod restartPolicy outside its enumeration", "Pod", p => p["spec"]!["restartPolicy"] = "Sometimes"),
         ("test pod args as a string", "Pod", p => p["spec"]!["containers"]![0]!["args"] = "demo:80"),
+        ("claim template storage malformed", "StatefulSet", s => s["spec"]!["volumeClaimTemplates"]![0]!["spec"]!["resources"]!["requests"]!["storage"] = "1 GB"),
+        ("claim template accessModes as a string", "StatefulSet", s => s["spec"]!["volumeClaimTemplates"]![0]!["spec"]!["accessModes"] = "ReadWriteOnce"),
+        ("serviceName removed", "StatefulSet", s => s["spec"]!.AsObject().Remove("serviceName")),
+        ("cron schedule removed", "CronJob", c => c["spec"]!.AsObject().Remove("schedule")),
+        ("cron backoffLimit as a string", "CronJob", c => c["spec"]!["jobTemplate"]!["spec"]!["backoffLimit"] = "2"),
+        ("cron jobTemplate removed", "CronJob", c => c["spec"]!.AsObject().Remove("jobTemplate")),
+        ("policy port as a fraction", "NetworkPolicy", n => n["spec"]!["ingress"]![0]!["ports"]![1]!["port"] = 80.5),
+        ("policy podSelector removed", "NetworkPolicy", n => n["spec"]!.AsObject().Remove("podSelector")),
+        ("configmap value as a number", "ConfigMap", c => c["data"]!["a"] = 1),
+        ("configmap immutable as a string", "ConfigMap", c => c["immutable"] = "true"),
+        ("secret stringData value as a boolean", "Secret", s => s["stringData"]!["enabled"] = true),
+        ("pdb minAvailable as an integer", "PodDisruptionBudget", p => p["spec"]!["minAvailable"] = 1),
+        ("pdb minAvailable as a fraction", "PodDisruptionBudget", p => p["spec"]!["minAvailable"] = 0.5),
+        ("binding roleRef name removed", "RoleBinding", b => b["roleRef"]!.AsObject().Remove("name")),
+        ("binding subject kind removed", "RoleBinding", b => b["subjects"]![0]!.AsObject().Remove("kind")),
+        ("binding roleRef removed", "RoleBinding", b => b.Remove("roleRef")),
+        ("role verbs removed", "Role", r => r["rules"]![0]!.AsObject().Remove("verbs")),
+        ("role verbs as a string", "Role", r => r["rules"]![0]!["verbs"] = "get"),
     ];
 }
