@@ -54,7 +54,7 @@ public sealed class ManifestSchema
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(options);
         var kube = KubeMinor.Parse(options.KubeVersion);
-        var crds = CustomResources.From(objects);
+        var crds = CustomResources.From(objects, _schema.Value);
         var findings = new List<ManifestFinding>();
         foreach (var obj in objects)
         {
@@ -118,6 +118,7 @@ public sealed class ManifestSchema
         return (validator.Problems, validator.Dropped);
     }
 
+    // Absent, null or "" (a name of another type is a wrong type, reported with the fields).
     private static bool IsBlank(JsonNode? node) =>
-        node is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>().Length == 0;
+        node is null || (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0);
 }

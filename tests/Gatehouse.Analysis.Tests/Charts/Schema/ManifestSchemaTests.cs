@@ -93,6 +93,15 @@ public sealed class ManifestSchemaTests
         Assert.Equal(new HashSet<(string, string)> { ("k8s.schema-type", "metadata.labels[tier]"), ("k8s.schema-type", "metadata.annotations[version]") }, found);
     }
 
+    [Fact]
+    public void A_number_in_a_string_field_is_reported_without_its_value_which_could_be_a_secret()
+    {
+        var f = Assert.Single(Validate(Patch(Deployment, "\"imagePullPolicy\"", "\"env\":[{\"name\":\"PIN\",\"value\":482913}],\"imagePullPolicy\"")));
+        Assert.Equal(("k8s.schema-type", "spec.template.spec.containers[web].env[PIN].value"), (f.Rule.Id, f.Field));
+        Assert.Equal("spec.template.spec.containers[web].env[PIN].value must be a string, not a number", f.Message);
+        Assert.Equal("value: a number", f.Evidence);
+    }
+
     [Theory]
     [InlineData("\"http\"", true)]
     [InlineData("8080", true)]
