@@ -10,14 +10,17 @@ namespace Gatehouse.Analysis.Tests.Charts;
 public sealed class ChartDependenciesTests
 {
     /// <summary>demo depending on a bundled sub-chart <c>sub</c> through <c>file://../sub</c>, locked by <c>helm dependency update</c>.</summary>
-    private static TestChart Locked(string range = ">=0.1.0 <1.0.0")
+    private static readonly Lazy<TestChart> LockedOnce = new(() =>
     {
         var chart = TestChart.Create().Complete();
         chart.RunHelm("create", "sub");
-        chart.AppendChartYaml($"dependencies:\n  - name: sub\n    version: \"{range}\"\n    repository: file://../sub\n    condition: sub.enabled\n    tags: [backend]\n    import-values:\n      - child: service\n        parent: subService");
+        chart.AppendChartYaml("dependencies:\n  - name: sub\n    version: \">=0.1.0 <1.0.0\"\n    repository: file://../sub\n    condition: sub.enabled\n    tags: [backend]\n    import-values:\n      - child: service\n        parent: subService");
         chart.RunHelm("dependency", "update", "demo");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => chart.Dispose();
         return chart;
-    }
+    });
+
+    private static TestChart Locked() => TestChart.CopyOf(LockedOnce.Value);
 
     [Fact]
     public void Our_digest_of_Chart_yaml_and_Chart_lock_is_the_one_the_real_helm_wrote()
@@ -60,7 +63,7 @@ public sealed class ChartDependenciesTests
     [Fact]
     public async Task A_bundled_version_outside_the_range_or_not_the_locked_one_is_a_finding()
     {
-        using var chart = Locked(">=0.1.0 <1.0.0");
+        using var chart = Locked();
         chart.Replace("Chart.lock", "version: 0.1.0", "version: 0.2.0");
         chart.Replace("Chart.yaml", ">=0.1.0 <1.0.0", ">=0.2.0");
 
