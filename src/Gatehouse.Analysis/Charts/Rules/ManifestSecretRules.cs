@@ -9,7 +9,8 @@ namespace Gatehouse.Analysis.Charts.Rules;
 /// Secrets written into manifests: literal env values and ConfigMap data. Each value runs through the engine's own secret
 /// rules (<see cref="SecretRuleSet"/>, what the <c>secrets</c> analyzer runs on files), and a value whose name says password,
 /// secret, token or API key and that is no placeholder is reported too (<see cref="ConfigSecrets"/>' test, as for an image's
-/// ENV). Evidence is redacted as everywhere in the engine: the rule's id and at most the first and last four characters.
+/// ENV). Evidence is redacted: a secret rule's match as everywhere in the engine (at most the first and last four
+/// characters), a name-only match not at all.
 /// </summary>
 internal static class ManifestSecretRules
 {
@@ -66,7 +67,8 @@ internal static class ManifestSecretRules
         if (matches.Count == 0 && !value.Contains('\n', StringComparison.Ordinal) && ConfigSecrets.IsCredentialName(name) && !ConfigSecrets.IsPlaceholder(value))
             yield return ManifestRules.Found(rule, obj, field,
                 $"{where} sets a credential ({name}) to a literal value: move it to a Secret and reference it (valueFrom.secretKeyRef).",
-                $"{name}={SecretText.Redact(value)}", Severity.Medium);
+                // A password has no structure whose ends help a reviewer (unlike a token's prefix): none of it is shown.
+                $"{name}={SecretText.Redacted}", Severity.Medium);
     }
 
     private static List<Finding> RunSecretRules(string text)
