@@ -95,6 +95,62 @@ public sealed class TestChart : IDisposable
         return Write("values.schema.json", "{\"$schema\":\"https://json-schema.org/draft-07/schema#\",\"type\":\"object\"}");
     }
 
+    /// <summary>The digest the hardened chart pins its images to.</summary>
+    public const string HardenedDigest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+    /// <summary>
+    /// The <c>helm create</c> chart hardened the way docs/charts.md says (restricted security context, resources, images by
+    /// digest, no service-account token, a NetworkPolicy, a hardened test hook): no manifest rule of medium or above fires.
+    /// </summary>
+    public TestChart Harden()
+    {
+        foreach (var (from, to) in new[]
+        {
+            ("  repository: nginx\n", "  repository: registry.example/nginx\n"),
+            ("  tag: \"\"\n", $"  tag: \"1.27.0@{HardenedDigest}\"\n"),
+            ("  automount: true\n", "  automount: false\n"),
+            ("\npodSecurityContext: {}\n", "\npodSecurityContext: {runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: {type: RuntimeDefault}}\n"),
+            ("\nsecurityContext: {}\n", "\nsecurityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}\n"),
+            ("\nresources: {}\n", "\nresources: {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 200m, memory: 128Mi}}\n"),
+        })
+        {
+            Replace("values.yaml", from, to);
+        }
+        Write("templates/networkpolicy.yaml", """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: {{ include "demo.fullname" . }}
+            spec:
+              podSelector:
+                matchLabels:
+                  {{- include "demo.selectorLabels" . | nindent 6 }}
+              policyTypes: [Ingress]
+              ingress:
+                - ports:
+                    - port: http
+            """);
+        return Write("templates/tests/test-connection.yaml", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: "{{ include "demo.fullname" . }}-test-connection"
+              annotations:
+                "helm.sh/hook": test
+            spec:
+              automountServiceAccountToken: false
+              securityContext: {runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: {type: RuntimeDefault}}
+              containers:
+                - name: wget
+                  image: registry.example/busybox:1.37@{{{HardenedDigest}}}
+                  command: ['wget']
+                  args: ['{{ include "demo.fullname" . }}:{{ .Values.service.port }}']
+                  securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+                  resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 32Mi}}
+              restartPolicy: Never
+            """);
+    }
+
     /// <summary>The chart packed into a <c>.tgz</c> (deterministic).</summary>
     public byte[] Pack(ChartPolicy? policy = null)
     {
