@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Compares Trivy's and Gatehouse's findings on one chart (bench/charts-vs-trivy.sh).
+
+usage: compare.py NAME TRIVY_JSON GATEHOUSE_JSON KSV_MAP NOT_COVERED TRIVY_SECONDS GATEHOUSE_SECONDS
+
+A Trivy misconfiguration (one FAIL) is found by Gatehouse when Gatehouse reports the rule the KSV check maps to
+(ksv-map.tsv, the rules' own doc pages say the same) in the same template. Each one Gatehouse does not find is printed
+with the reason: the KSV check has no Gatehouse rule (not-covered.tsv says why), Trivy ran a pod check on an object that
+has no pod, or the mapped rule did not fire (then the script says so, unexplained). Gatehouse's findings that no Trivy
+finding maps to are printed too. The last line, SUMMARY, is for the totals.
+"""
+import json
+import re
+import sys
+
+POD_KINDS = {"pod", "deployment", "statefulset", "daemonset", "replicaset", "job", "cronjob", "replicationcontroller"}
+# Checks on containers and pod specs: on a Service or ServiceAccount there is nothing for them to look at.
+POD_CHECK = re.compile(r"KSV-0(00[1-9]|01\d|02\d|030|036|10[4-6]|11[6-9]|12[01])$")
+
+
+def ksv_id(m):
+    avd = m.get("AVDID") or ""
+    if avd.startswith("AVD-"):
+        return avd[4:]
+    raw = m.get("ID", "")
+    digits = raw[3:].lstrip("-")
+    return "KSV-" + digits.zfill(4)
+
+
+def object_kind(message):
+    for pattern in (r"of (\w+) '", r"^(\w+) \S+ in \S+ namespace", r"^(\w+) '"):
+        m = re.search(pattern, message)
+        if m:
+            return m.group(1)
+    return None
+
+
+def template_of(path):
+    """templates/x.yaml of a rendered object's finding ({artifact}!/{template}#{object}); for a finding in a file of the
+    archive ({artifact}!/{chart}/values.yaml) the file without the chart's folder; None for the chart as a whole."""
+    if "#" in path:
+        inner = path.rsplit("#", 1)[0]
+        return inner.split("!/", 1)[1] if "!/" in inner else inner
+    if "!/" not in path:
+        return None
+    member = path.split("!/", 1)[1]
+    return member.split("/", 1)[1] if "/" in member else member
+
+
+def load_tsv(path):
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            out.setdefault(parts[0], []).append(parts[1] if len(parts) > 1 else "")
+    return out
+
+
+def main():
+    name, trivy_json, gh_json, map_path, not_covered_path, t_secs, g_secs = sys.argv[1:8]
+    ksv_map = load_tsv(map_path)
+    not_covered = {k: v[0] for k, v in load_tsv(not_covered_path).items()}
+    with open(trivy_json, encoding="utf-8") as fh:
+        trivy = json.load(fh)
+    trivy_items = []
+    for result in trivy.get("Results") or []:
+        target = result.get("Target", "")
+        template = target.split(":", 1)[1] if ".tgz:" in target else target
+        for m in result.get("Misconfigurations") or []:
+            if m.get("Status") == "FAIL":
+                trivy_items.append((template, ksv_id(m), m.get("Title", ""), m.get("Message", "")))
+    try:
+        with open(gh_json, encoding="utf-8") as fh:
+            report = json.load(fh)
+    except (OSError, json.JSONDecodeError) as e:
+        print(f"== {name}: gatehouse gave no report ({e})")
+        report = {"findings": [], "verdict": "none"}
+    gh = [(template_of(f["path"]), f["ruleId"], f["path"], f.get("message", "")) for f in report.get("findings", [])]
+    gh_keys = {(t, r) for t, r, _, _ in gh}
+
+    found = 0
+    missed = []
+    explained = 0
+    used = set()
+    for template, ksv, title, message in trivy_items:
+        rules = ksv_map.get(ksv, [])
+        hit = [r for r in rules if (template, r) in gh_keys]
+        if hit:
+            found += 1
+            used.update((template, r) for r in hit)
+            continue
+        kind = object_kind(message)
+        if ksv in not_covered or not rules:
+            why = "no Gatehouse rule: " + not_covered.get(ksv, "not in ksv-map.tsv")
+            explained += 1
+        elif kind and kind.lower() not in POD_KINDS and POD_CHECK.match(ksv):
+            why = f"Trivy ran this pod check on a {kind}, which has no pod (its rego matches any object)"
+            explained += 1
+        else:
+            why = f"mapped to {', '.join(rules)}, which Gatehouse did not report in {template} (unexplained)"
+        missed.append(f"   trivy-only {ksv} {title} ({template}{', ' + kind if kind else ''}): {why}")
+
+    # Gatehouse findings no Trivy finding maps to.
+    mapped_by_trivy = {(t, r) for t, k, _, _ in trivy_items for r in ksv_map.get(k, [])}
+    extra = sorted({(t or "(chart)", r) for t, r, _, _ in gh if (t, r) not in mapped_by_trivy})
+
+    print(f"== {name}: trivy {len(trivy_items)} misconfigurations, gatehouse found {found} of them; gatehouse {len(gh)} findings "
+          f"({report.get('verdict')}); time trivy {t_secs} s, gatehouse {g_secs} s")
+    for line in missed:
+        print(line)
+    if extra:
+        print("   gatehouse-only: " + ", ".join(f"{r} ({t})" for t, r in extra))
+    unexplained = len(missed) - explained
+    print(f"SUMMARY {name} {len(trivy_items)} {found} {explained} {unexplained} {len(extra)} {len(gh)} {t_secs} {g_secs}")
+
+
+if __name__ == "__main__":
+    main()
