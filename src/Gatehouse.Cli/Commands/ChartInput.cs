@@ -58,9 +58,9 @@ internal static class ChartInput
         {
             var isChart = IsChartArchive(full);
             if (forced && !isChart) throw NotAChart(Path.GetFileName(full), "a file must be a gzip tar whose one top-level folder holds Chart.yaml");
-            if (!isChart) return null;
-            // A chart archive implies chart; an explicit other type still wins (as for images), the engine then judges it as that type.
-            return new CheckInput(new FileInfo(full), Path.GetFileName(full), forced || explicitType is null ? Type : explicitType);
+            // A chart archive implies chart; an explicit other type still wins (as for images): the other inputs decide then.
+            if (!isChart || (explicitType is not null && !forced)) return null;
+            return new CheckInput(new FileInfo(full), Path.GetFileName(full), Type);
         }
         if (forced) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{full}: no such file or folder");
         return null;
