@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Gatehouse.Analysis.Charts;
 using Gatehouse.Cli.Output;
+using YamlDotNet.RepresentationModel;
 
 namespace Gatehouse.Cli.Commands;
 
@@ -30,7 +32,7 @@ internal static class ChartInput
     /// The chart to scan when <paramref name="full"/> is one (or <paramref name="explicitType"/> says it must be); null when it is
     /// no chart and no chart was asked for, so the caller tries the other inputs.
     /// </summary>
-    public static CheckInput? Resolve(string full, string? explicitType, string scratch)
+    public static CheckInput? Resolve(string full, string? explicitType, ChartPolicy policy, string scratch)
     {
         var forced = IsChartType(explicitType);
         if (Directory.Exists(full))
@@ -43,16 +45,16 @@ internal static class ChartInput
             if (explicitType is not null && !forced)
                 throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--type {explicitType}: {full} is a Helm chart folder (it holds Chart.yaml); use --type chart or leave --type out");
             var target = Path.Combine(scratch, "chart.tgz");
-            string name;
             try
             {
-                name = ChartFolderPacker.Pack(full, target);
+                ChartArchive.Pack(full, target, policy);
             }
-            catch (ChartPackException e)
+            catch (ChartException e)
             {
-                throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{full}: {e.Message}");
+                // As for an image layout that cannot be packed: an error of the run with the chart's stable code, not a verdict.
+                throw new CliException(ExitCodes.Incomplete, e.Code, $"{full}: {e.Message}");
             }
-            return new CheckInput(new FileInfo(target), name, Type);
+            return new CheckInput(new FileInfo(target), ArtifactName(full), Type);
         }
         if (File.Exists(full))
         {
@@ -64,6 +66,29 @@ internal static class ChartInput
         }
         if (forced) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{full}: no such file or folder");
         return null;
+    }
+
+    /// <summary>
+    /// <c>{name}-{version}.tgz</c>, as <c>helm package</c> names the archive, so a folder and its package report the same paths;
+    /// the folder's name when Chart.yaml has no usable name or version (the engine reports that as <c>chart.metadata</c>).
+    /// </summary>
+    internal static string ArtifactName(string folder)
+    {
+        var fallback = new DirectoryInfo(folder).Name + ".tgz";
+        try
+        {
+            var yaml = new YamlStream();
+            using (var reader = new StreamReader(Path.Combine(folder, "Chart.yaml"))) yaml.Load(reader);
+            if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root) return fallback;
+            string? Scalar(string key) =>
+                root.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode { Value: { Length: > 0 and <= 200 } v }
+                && v.IndexOfAny(['/', '\\', ':']) < 0 && !v.Any(char.IsControl) && v is not "." and not ".." ? v : null;
+            return Scalar("name") is { } name && Scalar("version") is { } version ? $"{name}-{version}.tgz" : fallback;
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException)
+        {
+            return fallback;
+        }
     }
 
     private static CliException NotAChart(string what, string why) =>

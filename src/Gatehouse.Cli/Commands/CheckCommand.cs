@@ -112,7 +112,7 @@ internal static class CheckCommand
         (string? Endpoint, ClamdDiscoveryResult? Discovery) clamdChoice;
         try
         {
-            var input = ChartInput.Resolve(Path.GetFullPath(path, env.WorkingDirectory), type, inputs)
+            var input = ChartInput.Resolve(Path.GetFullPath(path, env.WorkingDirectory), type, policy.Charts, inputs)
                 ?? await ImageInput.ResolveAsync(env, path, type, policy, registry, inputs, ct);
             if (approved is not null && input.Type != ChartInput.Type)
                 throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, "--approved-images needs a Helm chart (a folder with Chart.yaml, or a chart .tgz)");

@@ -129,7 +129,8 @@ public sealed class CheckChartTests : IDisposable
         Assert.Equal(first.GetProperty("sha256").GetString(), second.GetProperty("sha256").GetString());
 
         var target = Path.Combine(_dir, "tiny.tgz");
-        Assert.Equal("tiny-1.2.3.tgz", ChartFolderPacker.Pack(chart, target));
+        ChartArchive.Pack(chart, target, ChartPolicy.Default);
+        Assert.Equal("tiny-1.2.3.tgz", ChartInput.ArtifactName(chart));
         Assert.Equal(first.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(target))));
         using var gz = new GZipStream(File.OpenRead(target), CompressionMode.Decompress);
         using var tar = new TarReader(gz);
@@ -150,7 +151,8 @@ public sealed class CheckChartTests : IDisposable
         var chart = WriteChart("linked");
         File.CreateSymbolicLink(Path.Combine(chart, "templates", "passwd.yaml"), "/etc/passwd");
         var r = await Check(chart, "--helm", "/nonexistent/helm");
-        Assert.Equal(ExitCodes.Usage, r.Code);
+        Assert.Equal(ExitCodes.Incomplete, r.Code);
+        Assert.Contains("chart.unsafe-entry", r.Err, StringComparison.Ordinal);
         Assert.Contains("templates/passwd.yaml is a symbolic link", r.Err, StringComparison.Ordinal);
     }
 
