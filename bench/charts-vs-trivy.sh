@@ -78,8 +78,8 @@ now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
 
 echo
-echo "Trivy's KSV check -> Gatehouse rule: bench/charts-vs-trivy/ksv-map.tsv (the same mapping as docs/rules/k8s.*.md);"
-echo "KSV checks with no Gatehouse rule and why: bench/charts-vs-trivy/not-covered.tsv."
+echo "Trivy's KSV check -> Gatehouse rule: bench/charts-vs-trivy/ksv-map.tsv (the same mapping as docs/rules/k8s.*.md) and"
+echo "also.tsv; KSV checks with no Gatehouse rule and why: not-covered.tsv; rules narrower by design: differs.tsv."
 echo
 summary="$work/summary.txt"; : >"$summary"
 for n in $built; do
@@ -93,8 +93,8 @@ for n in $built; do
   s=$(now)
   GATEHOUSE_CLAMD=off "$gatehouse" check --format json --helm "$helm" "$work/charts/$n" >"$res/gatehouse.json" 2>"$res/gatehouse.log" || true
   g_secs=$(elapsed "$s")
-  python3 "$here/compare.py" "$n" "$res/trivy.json" "$res/gatehouse.json" "$here/ksv-map.tsv" "$here/not-covered.tsv" \
-    "$t_secs" "$g_secs" | tee -a "$summary" | grep -v '^SUMMARY'
+  python3 "$here/compare.py" "$n" "$res/trivy.json" "$res/gatehouse.json" "$here" "$t_secs" "$g_secs" \
+    | tee -a "$summary" | grep -v '^SUMMARY'
 done
 python3 - "$summary" <<'PY'
 import sys
