@@ -216,6 +216,28 @@ public sealed class CheckChartTests : IDisposable
     }
 
     [Fact]
+    public async Task Approved_images_are_applied_to_the_charts_report()
+    {
+        var chart = WriteChart("pinned");
+        var digest = "sha256:" + new string('d', 64);
+        File.WriteAllText(Path.Combine(chart, "templates", "pod.yaml"),
+            $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: registry.example/a@{digest}\n    - name: b\n      image: registry.example/b:1.0\n");
+        var list = Path.Combine(_dir, "approved.txt");
+        File.WriteAllText(list, $"# approved on the gate\n{digest}  # a\n");
+
+        var r = await Check(chart, "--format", "json", "--helm", Helm, "--approved-images", list);
+        var notApproved = Json(r.Out).GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("ruleId").GetString() == "chart.image-not-approved").Select(f => f.GetProperty("message").GetString()!).ToList();
+        var only = Assert.Single(notApproved);
+        Assert.Contains("registry.example/b:1.0", only, StringComparison.Ordinal);
+
+        // Without the list nothing is judged here, and the table says where it is.
+        var table = await Check(chart, "--helm", Helm);
+        Assert.DoesNotContain("chart.image-not-approved", table.Out, StringComparison.Ordinal);
+        Assert.Contains("the gate checks them when the chart is submitted", table.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_approved_images_list_or_one_without_a_chart_is_a_usage_error()
     {
         var chart = WriteChart("approve");
