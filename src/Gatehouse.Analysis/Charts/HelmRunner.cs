@@ -41,8 +41,21 @@ public static class HelmRunner
         return null;
     }
 
+    // helm version, by binary (path, size, mtime): asked once per binary and process, not once per scan.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Versions = new(StringComparer.Ordinal);
+
     /// <summary><c>helm version --short</c> (<c>v4.1.4+g05fa379</c>), or null when it does not answer.</summary>
     public static async Task<string?> VersionAsync(string helm, string scratch, CancellationToken ct)
+    {
+        var info = new FileInfo(helm);
+        var key = $"{info.FullName}\0{info.Length}\0{info.LastWriteTimeUtc.Ticks}";
+        if (Versions.TryGetValue(key, out var known)) return known;
+        var version = await AskVersionAsync(helm, scratch, ct).ConfigureAwait(false);
+        if (version is not null) Versions[key] = version;
+        return version;
+    }
+
+    private static async Task<string?> AskVersionAsync(string helm, string scratch, CancellationToken ct)
     {
         var result = await RunAsync(helm, ["version", "--short"], scratch, TimeSpan.FromSeconds(15), 4096, ct).ConfigureAwait(false);
         if (!result.Succeeded) return null;
