@@ -76,7 +76,7 @@ function parseProps(body, file) {
   }
 }
 
-// The compact type grammar of schema.json: string, integer, number, boolean, any, int-or-string, quantity, #Def (an
+// The compact type grammar of schema.json: string, bytes (base64), integer, number, boolean, any, int-or-string, quantity, #Def (an
 // object definition), []T (a list), {}T (a map of string to T), enum:A|B (a string out of a list).
 function convert(ts, where) {
   ts = ts.trim();
@@ -124,18 +124,24 @@ while (queue.length) {
   out[id] = { required: def.props.filter(p => p[2]).map(p => p[0]), properties };
 }
 
-// Integers: probe every numeric property with the compiled validator (1.5 fails an integer's type check).
+// Probe with the compiled validator what the declarations do not say: whether a number is an integer (1.5 fails its type
+// check) and whether a string is base64 bytes (a Secret's data: "%" fails its "byte" format).
 for (const [id, def] of Object.entries(out)) {
-  const numeric = Object.entries(def.properties).filter(([, t]) => /^(\[\]|\{\})*number$/.test(t));
-  if (!numeric.length) continue;
+  const probed = Object.entries(def.properties).filter(([, t]) => /^(\[\]|\{\})*(number|string)$/.test(t));
+  if (!probed.length) continue;
   const pkg = definitions.get(id).pkg;
-  if (!pkg) throw new Error(`${id}: an inline object with numbers cannot be probed`);
+  if (!pkg) {
+    if (probed.some(([, t]) => t.endsWith("number"))) throw new Error(`${id}: an inline object with numbers cannot be probed`);
+    continue;
+  }
   const { validate } = await import(pathToFileURL(join(pkg, "_schemas", id + ".js")).href);
-  for (const [name, t] of numeric) {
-    const wrap = s => s.startsWith("[]") ? [wrap(s.slice(2))] : s.startsWith("{}") ? { k: wrap(s.slice(2)) } : 1.5;
+  for (const [name, t] of probed) {
+    const number = t.endsWith("number");
+    const wrap = s => s.startsWith("[]") ? [wrap(s.slice(2))] : s.startsWith("{}") ? { k: wrap(s.slice(2)) } : number ? 1.5 : "%";
     validate({ [name]: wrap(t) });
-    const integer = (validate.errors ?? []).some(e => e.instancePath.startsWith(`/${name}`) && e.keyword === "type" && e.params.type === "integer");
-    if (integer) def.properties[name] = t.replace(/number$/, "integer");
+    const errors = (validate.errors ?? []).filter(e => e.instancePath.startsWith(`/${name}`));
+    if (number && errors.some(e => e.keyword === "type" && e.params.type === "integer")) def.properties[name] = t.replace(/number$/, "integer");
+    if (!number && errors.some(e => e.keyword === "format" && e.params.format === "byte")) def.properties[name] = t.replace(/string$/, "bytes");
   }
 }
 

@@ -112,6 +112,7 @@ internal sealed partial class ObjectValidator(Func<string, SchemaDefinition> res
         return type.Kind switch
         {
             SchemaTypeKind.String => kind == JsonValueKind.String,
+            SchemaTypeKind.Bytes => kind == JsonValueKind.String && IsBase64(v.GetValue<string>()),
             SchemaTypeKind.Boolean => kind is JsonValueKind.True or JsonValueKind.False,
             SchemaTypeKind.Number => kind == JsonValueKind.Number,
             SchemaTypeKind.Integer => kind == JsonValueKind.Number && IsIntegral(v),
@@ -130,8 +131,19 @@ internal sealed partial class ObjectValidator(Func<string, SchemaDefinition> res
         return v.TryGetValue<double>(out var d) && double.IsFinite(d) && Math.Truncate(d) == d;
     }
 
+    // Go's encoding/base64 StdEncoding, as the API server decodes []byte fields: padded, line breaks ignored.
+    private static bool IsBase64(string text) =>
+        text.Length <= 4 * 1024 * 1024 && Base64Pattern().IsMatch(text.Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal));
+
     private void WrongType(JsonNode node, SchemaType type, string field, string pointer, string label)
     {
+        if (type.Kind == SchemaTypeKind.Bytes && node.GetValueKind() == JsonValueKind.String)
+        {
+            // The value is a secret's, most likely: never shown.
+            Add(SchemaRules.WrongType, field, pointer,
+                $"{field} must be base64-encoded and is not (a Secret's data is encoded: use stringData, or b64enc in the template)", $"{label}: not base64");
+            return;
+        }
         var (what, shown) = Show(node);
         var message = type.Kind == SchemaTypeKind.Enum && node.GetValueKind() == JsonValueKind.String
             ? $"{field} must be {type.Describe()}, not {shown}"
@@ -144,7 +156,8 @@ internal sealed partial class ObjectValidator(Func<string, SchemaDefinition> res
     /// <summary>
     /// What the value is, and the value itself when it is short and safe to show. A wrong type is only ever reported where a
     /// string is not what the schema wants, so strings shown are quoted numbers, booleans, quantities and enum values, never a
-    /// secret (a Secret's data and an env value are strings, which fit).
+    /// secret (a Secret's stringData and an env value are strings, which fit; a base64 field that is not base64 is reported
+    /// without its value).
     /// </summary>
     private static (string What, string? Shown) Show(JsonNode node)
     {
@@ -179,6 +192,9 @@ internal sealed partial class ObjectValidator(Func<string, SchemaDefinition> res
     private static string Join(string field, string name) => field.Length == 0 ? name : field + "." + name;
 
     private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")]
+    private static partial Regex Base64Pattern();
 
     // k8s.io/apimachinery/pkg/api/resource: a signed decimal number, then a binary (Ki..Ei) or decimal (n u m k M G T P E)
     // suffix or a decimal exponent.

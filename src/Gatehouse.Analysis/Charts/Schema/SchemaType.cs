@@ -5,6 +5,8 @@ public enum SchemaTypeKind
 {
     /// <summary>A JSON string.</summary>
     String,
+    /// <summary>A base64 string (Go <c>[]byte</c>: a Secret's <c>data</c>, a <c>caBundle</c>).</summary>
+    Bytes,
     /// <summary>A JSON number without a fraction (never a string of digits: the API server's decoder refuses <c>"3"</c>).</summary>
     Integer,
     /// <summary>Any JSON number.</summary>
@@ -42,6 +44,7 @@ public sealed record SchemaType(SchemaTypeKind Kind, string? Definition = null, 
         return text switch
         {
             "string" => new(SchemaTypeKind.String),
+            "bytes" => new(SchemaTypeKind.Bytes),
             "integer" => new(SchemaTypeKind.Integer),
             "number" => new(SchemaTypeKind.Number),
             "boolean" => new(SchemaTypeKind.Boolean),
@@ -56,6 +59,7 @@ public sealed record SchemaType(SchemaTypeKind Kind, string? Definition = null, 
     public string Describe() => Kind switch
     {
         SchemaTypeKind.String => "a string",
+        SchemaTypeKind.Bytes => "a base64 string",
         SchemaTypeKind.Integer => "an integer",
         SchemaTypeKind.Number => "a number",
         SchemaTypeKind.Boolean => "a boolean (true or false, unquoted)",

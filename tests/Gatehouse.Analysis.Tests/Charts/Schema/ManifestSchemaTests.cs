@@ -151,6 +151,16 @@ public sealed class ManifestSchemaTests
     }
 
     [Fact]
+    public void Secret_data_must_be_base64_and_the_value_is_never_shown()
+    {
+        const string secret = """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"ok":"aHVudGVyMg==","bad":"hunter2 plain"},"stringData":{"plain":"hunter2 plain"}}""";
+        var f = Assert.Single(Validate(secret));
+        Assert.Equal(("k8s.schema-type", "data[bad]"), (f.Rule.Id, f.Field));
+        Assert.DoesNotContain("hunter2", f.Message + f.Evidence, StringComparison.Ordinal);
+        Assert.Contains("stringData", f.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Status_is_not_validated()
     {
         Assert.Empty(Validate(Patch(Deployment, "\"apiVersion\":\"apps/v1\",", "\"apiVersion\":\"apps/v1\",\"status\":{\"anything\":\"goes\"},")));

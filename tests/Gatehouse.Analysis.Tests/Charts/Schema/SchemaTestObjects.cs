@@ -1,20 +1,13 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Gatehouse.Analysis.Charts;
 using Gatehouse.Analysis.Tests.Requirements;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Gatehouse.Analysis.Tests.Support;
 
 namespace Gatehouse.Analysis.Tests.Charts.Schema;
 
-/// <summary>
-/// Objects for the schema tests: built from JSON in code, or rendered from a real <c>helm create</c> chart with the Helm of
-/// GATEHOUSE_HELM and read with YAML 1.2's core schema (the engine's own reader is the chart analyzer's; this one is only
-/// what the tests need).
-/// </summary>
-internal static partial class SchemaTestObjects
+/// <summary>Objects for the schema tests: built from JSON in code, or rendered from a real <c>helm create</c> chart with the Helm of GATEHOUSE_HELM.</summary>
+internal static class SchemaTestObjects
 {
     public static RenderedObject Object(string json, string template = "templates/test.yaml", int index = 0)
     {
@@ -30,66 +23,15 @@ internal static partial class SchemaTestObjects
         return new RenderedObject("values.yaml", template, index, S(body["apiVersion"]), S(body["kind"]), S(meta?["name"]), ns.Length == 0 ? null : ns, body);
     }
 
-    public static string Helm => Environment.GetEnvironmentVariable("GATEHOUSE_HELM") is { Length: > 0 } helm
-        ? helm
-        : throw new InvalidOperationException("GATEHOUSE_HELM is not set: run the tests with test.sh, or export GATEHOUSE_HELM=$(eng/scripts/helm.sh)");
-
-    /// <summary><c>helm create demo</c> once per test process, in a temporary folder.</summary>
-    private static readonly Lazy<string> CreatedChart = new(() =>
-    {
-        var dir = Directory.CreateTempSubdirectory("gh-schema-").FullName;
-        Run(Helm, ["create", "demo"], dir);
-        return Path.Combine(dir, "demo");
-    });
-
-    /// <summary>The helm create chart rendered for a Kubernetes version, with its ingress and autoscaler switched on too.</summary>
+    /// <summary>The helm create chart (<see cref="TestChart"/>) rendered for a Kubernetes version with the real Helm, its ingress and
+    /// autoscaler switched on too, read by the chart analyzer's own parser (<see cref="RenderedOutput"/>).</summary>
     public static IReadOnlyList<RenderedObject> RenderHelmCreate(string kubeVersion)
     {
-        var yaml = Run(Helm, ["template", "demo", CreatedChart.Value, "--kube-version", $"v{kubeVersion}.0",
-            "--set", "ingress.enabled=true", "--set", "autoscaling.enabled=true", "--set", "serviceAccount.automount=false"], null);
-        return ReadYaml(yaml);
+        using var chart = TestChart.Create();
+        var yaml = chart.RunHelm("template", "demo", chart.Dir, "--kube-version", $"v{kubeVersion}.0",
+            "--set", "ingress.enabled=true", "--set", "autoscaling.enabled=true", "--set", "serviceAccount.automount=false");
+        return RenderedOutput.Parse(yaml, "values.yaml", ChartPolicy.Default);
     }
-
-    public static IReadOnlyList<RenderedObject> ReadYaml(string text)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        var objects = new List<RenderedObject>();
-        foreach (var doc in stream.Documents)
-        {
-            if (doc.RootNode is not YamlMappingNode map) continue;
-            var body = Convert(map)!.AsObject();
-            objects.Add(FromBody(body, "templates/rendered.yaml", objects.Count));
-        }
-        return objects;
-    }
-
-    private static JsonNode? Convert(YamlNode node) => node switch
-    {
-        YamlMappingNode m => new JsonObject(m.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", Convert(kv.Value)))),
-        YamlSequenceNode s => new JsonArray(s.Children.Select(Convert).ToArray()),
-        YamlScalarNode v => Scalar(v),
-        _ => throw new InvalidOperationException($"unexpected YAML node {node.NodeType}"),
-    };
-
-    // YAML 1.2 core schema for plain scalars; quoted scalars are strings.
-    private static JsonNode? Scalar(YamlScalarNode v)
-    {
-        var text = v.Value ?? "";
-        if (v.Style != ScalarStyle.Plain) return JsonValue.Create(text);
-        if (text is "" or "~" or "null" or "Null" or "NULL") return null;
-        if (text is "true" or "True" or "TRUE") return JsonValue.Create(true);
-        if (text is "false" or "False" or "FALSE") return JsonValue.Create(false);
-        if (IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-        if (FloatPattern().IsMatch(text)) return JsonValue.Create(double.Parse(text, CultureInfo.InvariantCulture));
-        return JsonValue.Create(text);
-    }
-
-    [GeneratedRegex(@"^[-+]?[0-9]+$")]
-    private static partial Regex IntPattern();
-
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
-    private static partial Regex FloatPattern();
 
     public static string Run(string file, IEnumerable<string> args, string? workDir, string? stdin = null)
     {
