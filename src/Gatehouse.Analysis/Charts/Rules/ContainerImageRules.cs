@@ -32,18 +32,18 @@ internal static class ContainerImageRules
             if (!ImageReference.TryParse(image, out var reference, out var error))
             {
                 yield return ManifestRules.Found(ImageTag, pod.Object, field,
-                    $"The {c.Label}'s image '{image}' is not a valid image reference ({error}): name it as registry/repo@sha256:....", evidence);
+                    $"The {c.Label}'s image '{image}' is not a valid image reference ({error}): name it as registry/repo@sha256:<digest>.", evidence);
                 continue;
             }
             if (reference!.Digest is not null) continue;
             if (reference.Tag is null or "latest")
                 yield return ManifestRules.Found(ImageTag, pod.Object, field,
                     reference.Tag is null
-                        ? $"The {c.Label}'s image {image} names no tag (so latest) and no digest: reference it by digest (@sha256:...)."
-                        : $"The {c.Label}'s image {image} uses the tag latest: reference it by digest (@sha256:...).",
+                        ? $"The {c.Label}'s image {image} names no tag (so latest) and no digest: reference it by digest (@sha256:<digest>)."
+                        : $"The {c.Label}'s image {image} uses the tag latest: reference it by digest (@sha256:<digest>).",
                     evidence);
             yield return ManifestRules.Found(ImageNotPinned, pod.Object, field,
-                $"The {c.Label}'s image {image} is not pinned by digest: reference it as {reference.Registry}{(reference.Registry is null ? "" : "/")}{reference.Repository}@sha256:....",
+                $"The {c.Label}'s image {image} is not pinned by digest: reference it as {reference.Registry}{(reference.Registry is null ? "" : "/")}{reference.Repository}@sha256:<digest>.",
                 evidence);
         }
     }

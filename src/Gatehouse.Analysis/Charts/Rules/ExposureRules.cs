@@ -7,18 +7,18 @@ namespace Gatehouse.Analysis.Charts.Rules;
 internal static class ExposureRules
 {
     public static readonly RuleDescriptor ServiceExposed = new(
-        "k8s.service-exposed", "Service exposed outside the cluster", Severity.Low, "GH-HELM-9",
+        "k8s.service-exposed", "Service exposed outside the cluster", Severity.Low, "GH-HELM-10",
         "A Service has type NodePort (low: a port on every node) or LoadBalancer (medium: usually a public address; low when "
         + "loadBalancerSourceRanges limits who may connect). Default to ClusterIP and expose through the customer's ingress, "
         + "or make exposure a value that is off by default.");
 
     public static readonly RuleDescriptor ExternalIps = new(
-        "k8s.service-external-ips", "Service sets externalIPs", Severity.High, "GH-HELM-9",
+        "k8s.service-external-ips", "Service sets externalIPs", Severity.High, "GH-HELM-10",
         "A Service sets spec.externalIPs, which makes every node route traffic for those addresses to it: a Service can "
         + "intercept traffic meant for any IP (CVE-2020-8554). Remove externalIPs; use a LoadBalancer or an ingress.");
 
     public static readonly RuleDescriptor KubeSystem = new(
-        "k8s.kube-system", "Object placed in kube-system", Severity.Medium, "GH-HELM-10",
+        "k8s.kube-system", "Object placed in kube-system", Severity.Medium, "GH-HELM-11",
         "The chart puts an object into the kube-system namespace, next to the control plane's own components and their "
         + "service accounts. Install into the release namespace (leave metadata.namespace unset or use .Release.Namespace).");
 

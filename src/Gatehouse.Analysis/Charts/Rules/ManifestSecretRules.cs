@@ -15,13 +15,13 @@ namespace Gatehouse.Analysis.Charts.Rules;
 internal static class ManifestSecretRules
 {
     public static readonly RuleDescriptor SecretInEnv = new(
-        "k8s.secret-in-env", "Secret in a literal env value", Severity.High, "GH-HELM-8",
+        "k8s.secret-in-env", "Secret in a literal env value", Severity.High, "GH-HELM-9",
         "A container's env sets a credential as a literal value (a secret rule matched, or a PASSWORD/SECRET/TOKEN/API_KEY "
         + "variable with a real value): everyone who can read the chart or the workload reads it, and every installation "
         + "shares it. Reference a Secret (valueFrom.secretKeyRef) the installer creates.");
 
     public static readonly RuleDescriptor SecretInConfigMap = new(
-        "k8s.secret-in-configmap", "Secret in a ConfigMap", Severity.High, "GH-HELM-8",
+        "k8s.secret-in-configmap", "Secret in a ConfigMap", Severity.High, "GH-HELM-9",
         "A ConfigMap's data holds a credential. ConfigMaps are not protected like Secrets (readable by anyone who may read "
         + "configuration, not encrypted at rest). Move it to a Secret the installer provides.");
 

@@ -30,6 +30,11 @@ internal static class PodSecurityRules
         "The security context sets runAsUser: 0 (root, medium), or runAsGroup, fsGroup or supplementalGroups to 0 (the root "
         + "group). Use a non-zero id, e.g. 10001.");
 
+    public static readonly RuleDescriptor LowId = new(
+        "k8s.low-id", "User or group id at or below 10000", Severity.Low, "GH-HELM-1",
+        "The user or group id a container runs with is not set or is 10000 or below, where it can coincide with a user of the "
+        + "node (whose files a container escape would then own). Set runAsUser and runAsGroup above 10000, e.g. 10001.");
+
     public static readonly RuleDescriptor ReadOnlyRootFs = new(
         "k8s.read-only-root-fs", "Root filesystem is writable", Severity.Medium, "GH-HELM-1",
         "A container does not set securityContext.readOnlyRootFilesystem: true, so an intruder can change its binaries and "
@@ -76,7 +81,7 @@ internal static class PodSecurityRules
         + "from securityContext.sysctls.");
 
     public static IReadOnlyList<RuleDescriptor> All { get; } =
-        [Privileged, PrivilegeEscalation, RunAsNonRoot, RootId, ReadOnlyRootFs, Capabilities, CapabilityAdded, DangerousCapability,
+        [Privileged, PrivilegeEscalation, RunAsNonRoot, RootId, LowId, ReadOnlyRootFs, Capabilities, CapabilityAdded, DangerousCapability,
          Seccomp, AppArmorUnconfined, SeLinuxOptions, ProcMount, UnsafeSysctl];
 
     // Capabilities that break isolation (Trivy KSV-0005/0119/0120, kubesec CapSysAdmin, the container-escape literature).
@@ -122,6 +127,7 @@ internal static class PodSecurityRules
             }
 
             foreach (var f in NonRoot(c)) yield return f;
+            foreach (var f in LowIds(c)) yield return f;
 
             if (c.List != PodTemplate.EphemeralContainers && Json.Bool(sc, "readOnlyRootFilesystem") != true)
                 yield return ManifestRules.Found(ReadOnlyRootFs, obj, $"{c.Path}.securityContext.readOnlyRootFilesystem",
@@ -177,6 +183,25 @@ internal static class PodSecurityRules
         else
             yield return ManifestRules.Found(RunAsNonRoot, obj, nonRoot.Path,
                 $"The {c.Label} runs as root (runAsUser: 0): set a non-zero runAsUser and runAsNonRoot: true.");
+    }
+
+    private static IEnumerable<ManifestFinding> LowIds(ContainerRef c)
+    {
+        var user = c.Effective("runAsUser");
+        var group = c.Effective("runAsGroup");
+        var uid = Json.AsInt(user.Value);
+        var gid = Json.AsInt(group.Value);
+        var problems = new List<(string Text, Setting Where)>();
+        // 0 is k8s.root-id's finding.
+        if (uid is null) problems.Add(("sets no runAsUser", user));
+        else if (uid is > 0 and <= 10000) problems.Add(($"runs as user {uid}", user));
+        if (gid is null) problems.Add(("sets no runAsGroup", group));
+        else if (gid is > 0 and <= 10000) problems.Add(($"runs as group {gid}", group));
+        if (problems.Count == 0) yield break;
+        var first = problems[0].Where;
+        yield return ManifestRules.Found(LowId, c.Pod.Object, first.Path,
+            (first.AtPod && problems.All(p => p.Where.AtPod) ? "The pod " : $"The {c.Label} ") + string.Join(" and ", problems.Select(p => p.Text))
+            + ": set runAsUser and runAsGroup above 10000 (e.g. 10001) so the ids cannot coincide with a user of the node.");
     }
 
     private static IEnumerable<ManifestFinding> PodGroupIds(PodTemplate pod)

@@ -12,7 +12,7 @@ internal static class WorkloadRules
         + "(and limits.cpu) with defaults in values.yaml.");
 
     public static readonly RuleDescriptor Probes = new(
-        "k8s.probes", "Liveness or readiness probe missing", Severity.Low, "GH-HELM-10",
+        "k8s.probes", "Liveness or readiness probe missing", Severity.Low, "GH-HELM-11",
         "A container of a long-running workload has no readinessProbe or no livenessProbe, so Kubernetes sends it traffic "
         + "before it is ready and never restarts it when it hangs. Add both (httpGet, tcpSocket, grpc or exec).");
 

@@ -54,12 +54,12 @@ public sealed class HelmCreateRulesTests(ITestOutputHelper output) : IDisposable
         var findings = Render();
 
         Assert.Equal(
-            ["chart.image-not-pinned", "k8s.capabilities", "k8s.network-policy", "k8s.privilege-escalation", "k8s.read-only-root-fs",
+            ["chart.image-not-pinned", "k8s.capabilities", "k8s.low-id", "k8s.network-policy", "k8s.privilege-escalation", "k8s.read-only-root-fs",
              "k8s.resources", "k8s.run-as-non-root", "k8s.seccomp", "k8s.service-account-token"],
             RulesOf(findings, "Deployment/rel-demo"));
         // The test hook: busybox without a tag, the namespace's default service account; no probes or policy for a hook.
         Assert.Equal(
-            ["chart.image-not-pinned", "k8s.capabilities", "k8s.image-tag", "k8s.privilege-escalation", "k8s.read-only-root-fs",
+            ["chart.image-not-pinned", "k8s.capabilities", "k8s.image-tag", "k8s.low-id", "k8s.privilege-escalation", "k8s.read-only-root-fs",
              "k8s.resources", "k8s.run-as-non-root", "k8s.seccomp", "k8s.service-account-token"],
             RulesOf(findings, "Pod/rel-demo-test-connection"));
         Assert.Contains(findings, f => f.Rule.Id == "k8s.privilege-escalation" && f.Field == "spec.template.spec.containers[demo].securityContext.allowPrivilegeEscalation");
@@ -110,7 +110,7 @@ public sealed class HelmCreateRulesTests(ITestOutputHelper output) : IDisposable
                 "helm.sh/hook": test
             spec:
               automountServiceAccountToken: false
-              securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+              securityContext: {runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: {type: RuntimeDefault}}
               containers:
                 - name: wget
                   image: registry.example/busybox:1.37@{{{Digest}}}

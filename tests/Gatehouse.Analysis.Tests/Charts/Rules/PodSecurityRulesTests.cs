@@ -10,6 +10,7 @@ public sealed class PodSecurityRulesTests
         securityContext:
           runAsNonRoot: true
           runAsUser: 10001
+          runAsGroup: 10001
           seccompProfile:
             type: RuntimeDefault
         containers:
@@ -25,7 +26,7 @@ public sealed class PodSecurityRulesTests
     private static string With(string replace, string by) => Deployment(Hardened.Replace(replace, by, StringComparison.Ordinal));
 
     private static readonly string[] PodSecurityIds =
-        ["k8s.privileged", "k8s.privilege-escalation", "k8s.run-as-non-root", "k8s.root-id", "k8s.read-only-root-fs", "k8s.capabilities",
+        ["k8s.privileged", "k8s.privilege-escalation", "k8s.run-as-non-root", "k8s.root-id", "k8s.low-id", "k8s.read-only-root-fs", "k8s.capabilities",
          "k8s.capability-added", "k8s.dangerous-capability", "k8s.seccomp", "k8s.apparmor-unconfined", "k8s.selinux-options", "k8s.proc-mount", "k8s.unsafe-sysctl"];
 
     [Fact]
@@ -110,6 +111,17 @@ public sealed class PodSecurityRulesTests
         var f = Assert.Single(Check(With("  runAsUser: 10001\n", "  runAsUser: 10001\n  fsGroup: 0\n"), "k8s.root-id"));
         Assert.Equal("spec.template.spec.securityContext.fsGroup", f.Field);
         Assert.Null(f.Severity);
+    }
+
+    [Fact]
+    public void Ids_at_or_below_10000_or_unset_are_low_and_reported_once_for_the_pod()
+    {
+        var low = Assert.Single(Check(With("runAsUser: 10001", "runAsUser: 1000"), "k8s.low-id"));
+        Assert.Equal(("spec.template.spec.securityContext.runAsUser", Severity.Low), (low.Field, low.Rule.DefaultSeverity));
+        Assert.Contains("runs as user 1000", low.Message, StringComparison.Ordinal);
+        var unset = Assert.Single(Check(With("  runAsGroup: 10001\n", ""), "k8s.low-id"));
+        Assert.Contains("sets no runAsGroup", unset.Message, StringComparison.Ordinal);
+        Assert.Empty(Check(With("runAsUser: 10001", "runAsUser: 0"), "k8s.low-id"));
     }
 
     [Fact]
