@@ -11,7 +11,7 @@ namespace Gatehouse.Analysis.Charts.Schema;
 public static class SchemaRules
 {
     /// <summary>The requirement these rules verify (rules/requirements/charts.yaml).</summary>
-    public const string Requirement = "GH-HELM-11";
+    public const string Requirement = "GH-HELM-8";
 
     public static readonly RuleDescriptor UnknownField = new(
         "k8s.schema-unknown-field", "Field that Kubernetes does not know", Severity.Medium, Requirement,
