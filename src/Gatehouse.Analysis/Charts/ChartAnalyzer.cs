@@ -89,7 +89,7 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
         }
 
         // 2. Chart.yaml and the other files Helm reads before rendering, as YAML with a node budget.
-        var chartYamlPath = $"{root}!/{chart.Root}/Chart.yaml";
+        var chartYamlPath = $"{root}!/Chart.yaml";
         JsonObject meta;
         try
         {
@@ -110,7 +110,7 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
         CheckMetadata(chart, meta, chartYamlPath, Report);
         CheckValuesSchema(chart, root, Report);
         foreach (var (message, key) in ChartDependencies.Check(chart, meta, policy))
-            Report(ChartRules.DependenciesUnlocked, $"{root}!/{chart.Root}/Chart.lock", message, "deps\0" + key);
+            Report(ChartRules.DependenciesUnlocked, $"{root}!/Chart.lock", message, "deps\0" + key);
 
         var declared = ValuesFiles(chart, meta);
         foreach (var missing in declared.Where(v => chart.File(v) is null))
@@ -317,7 +317,7 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
     private static void CheckValuesSchema(ChartPackage chart, string root, Action<RuleDescriptor, string, string, string, string?, Severity?> report)
     {
         var bytes = chart.File("values.schema.json");
-        var path = $"{root}!/{chart.Root}/values.schema.json";
+        var path = $"{root}!/values.schema.json";
         if (bytes is null)
         {
             report(ChartRules.ValuesSchema, path, "The chart has no values.schema.json, so Helm accepts any value, mistyped ones included", "values-schema", null, null);

@@ -113,12 +113,15 @@ public static partial class ChartArchive
         return new ChartPackage(root, files, nested);
     }
 
-    /// <summary>Whether Helm's loader reads <paramref name="path"/> as a sub-chart archive (<c>charts/x.tgz</c>, not starting with <c>_</c> or <c>.</c>).</summary>
+    /// <summary>
+    /// Whether Helm's loader reads <paramref name="path"/> as a sub-chart archive: a <c>.tgz</c> directly in a <c>charts/</c>
+    /// folder (the chart's own, or a bundled sub-chart folder's: <c>charts/sub/charts/x.tgz</c>), not starting with <c>_</c> or <c>.</c>.
+    /// </summary>
     internal static bool IsSubchartArchive(string path)
     {
-        if (!path.StartsWith("charts/", StringComparison.Ordinal) || !path.EndsWith(".tgz", StringComparison.Ordinal)) return false;
-        var name = path["charts/".Length..];
-        return !name.Contains('/', StringComparison.Ordinal) && name[0] is not ('_' or '.');
+        if (!path.EndsWith(".tgz", StringComparison.Ordinal)) return false;
+        var segments = path.Split('/');
+        return segments.Length >= 2 && segments[^2] == "charts" && segments[^1][0] is not ('_' or '.');
     }
 
     private static string[] Segments(string name, bool directory, string shown)

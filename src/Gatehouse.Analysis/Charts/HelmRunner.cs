@@ -137,8 +137,11 @@ public static class HelmRunner
             {
                 var n = await reader.ReadAsync(buffer, limits.Token).ConfigureAwait(false);
                 if (n == 0) return;
-                var room = MaxStderrChars - stderr.Length;
-                if (room > 0) stderr.Append(buffer, 0, Math.Min(room, n));
+                lock (stderr)
+                {
+                    var room = MaxStderrChars - stderr.Length;
+                    if (room > 0) stderr.Append(buffer, 0, Math.Min(room, n));
+                }
             }
         }, CancellationToken.None);
 
@@ -166,6 +169,9 @@ public static class HelmRunner
         }
         string err;
         lock (stderr) err = stderr.ToString();
-        return new HelmResult(exited ? process.ExitCode : null, stdout.ToArray(), err, !exited && !outputLimit, outputLimit);
+        // Output of a killed run is never used (and its reader may still be finishing).
+        return exited
+            ? new HelmResult(process.ExitCode, stdout.ToArray(), err, false, false)
+            : new HelmResult(null, [], err, !outputLimit, outputLimit);
     }
 }

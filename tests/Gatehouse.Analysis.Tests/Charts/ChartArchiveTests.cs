@@ -88,6 +88,16 @@ public sealed class ChartArchiveTests
         Assert.Contains("demo/charts/sub-0.1.0.tgz!/sub/Chart.yaml", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_sub_chart_archive_inside_a_bundled_sub_chart_folder_is_read_too()
+    {
+        var inner = TestChart.RawTgz(tar => TestChart.AddFile(tar, "deep/../x", "x"));
+
+        var ex = Refused(With(tar => tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "demo/charts/sub/charts/deep-1.0.0.tgz") { DataStream = new MemoryStream(inner) })));
+
+        Assert.Contains("demo/charts/sub/charts/deep-1.0.0.tgz!/deep/../x", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("symlink")]
     [InlineData("traversal")]
@@ -143,5 +153,31 @@ public sealed class ChartArchiveTests
         var ex = Assert.Throws<ChartException>(() => chart.Pack());
 
         Assert.Equal("chart.unsafe-entry", ex.Code);
+    }
+
+    [Fact]
+    public async Task With_the_archive_walker_a_symlinked_chart_gets_both_the_archive_rule_and_the_chart_rule()
+    {
+        var tgz = With(tar => tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "demo/values.yaml") { LinkName = "../../../../etc/passwd" }));
+        var dir = Directory.CreateTempSubdirectory("gh-chart-walk-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "demo-0.1.0.tgz");
+            await File.WriteAllBytesAsync(path, tgz);
+            var settings = new Gatehouse.Analysis.Analyzers.EngineSettings { HelmPath = TestChart.Helm, TempDirectory = dir };
+            var policy = Gatehouse.Analysis.Pipeline.Policy.Default with { RequiredEngines = [] };
+            var pipeline = new Gatehouse.Analysis.Pipeline.ScanPipeline([new ChartAnalyzer(settings)],
+                Gatehouse.Analysis.Analyzers.AnalyzerCatalog.CreateExpander(settings, policy, TimeProvider.System), policy, TimeProvider.System) { TempDirectory = dir };
+
+            var report = await pipeline.ScanAsync(path, "demo-0.1.0.tgz", "chart", progress: null, CancellationToken.None);
+
+            Assert.Contains(report.Findings, f => f.RuleId.StartsWith("archive.link", StringComparison.Ordinal));
+            Assert.Contains(report.Findings, f => f.RuleId == "chart.unsafe-entry");
+            Assert.Equal(Verdict.Reject, report.Verdict);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -197,4 +197,28 @@ public sealed class ChartRenderTests
         var schema = Assert.Single(report.Findings, f => f.RuleId == ChartRules.ValuesSchema.Id);
         Assert.Equal(("GH-HELM-6", Severity.Low), (schema.RequirementId, schema.Severity));
     }
+
+    [Fact]
+    public async Task A_library_chart_installs_nothing_so_nothing_is_rendered_and_that_is_no_failure()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Replace("Chart.yaml", "type: application", "type: library").Delete("templates");
+
+        var report = await TestChart.ScanAsync(chart.Pack(), settings: new Gatehouse.Analysis.Analyzers.EngineSettings { HelmPath = Path.Combine(chart.Root, "no-helm") });
+
+        Assert.Equal(Verdict.Pass, report.Verdict);
+        Assert.Equal("skipped", Assert.Single(report.Chart!.Renders).Status);
+    }
+
+    [Fact]
+    public void The_test_builder_renders_objects_for_rule_tests_as_the_analyzer_does()
+    {
+        using var chart = TestChart.Create();
+
+        var objects = chart.Render();
+
+        var deployment = Assert.Single(objects, o => o.Kind == "Deployment");
+        Assert.Equal(("values.yaml", "templates/deployment.yaml", "release-demo"), (deployment.Values, deployment.Template, deployment.Name));
+        Assert.Equal(1, deployment.Body["spec"]!["replicas"]!.GetValue<long>());
+    }
 }

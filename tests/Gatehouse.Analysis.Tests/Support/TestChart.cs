@@ -117,6 +117,18 @@ public sealed class TestChart : IDisposable
         return p.ExitCode == 0 ? stdout.Result : throw new InvalidOperationException($"helm {string.Join(' ', args)} failed: {stderr}");
     }
 
+    /// <summary>
+    /// The chart's objects as the analyzer sees them: <c>helm template release &lt;chart&gt; --namespace default
+    /// --kube-version 1.35.0 --include-crds</c> (plus <c>-f</c> a values file of the chart) read by <see cref="RenderedOutput.Parse"/>;
+    /// for rule and schema tests that want real rendered objects without a scan.
+    /// </summary>
+    public List<RenderedObject> Render(string? valuesFile = null)
+    {
+        var args = new List<string> { "template", ChartAnalyzer.ReleaseName, Dir, "--namespace", ChartAnalyzer.Namespace, "--kube-version", KubeVersions.Newest + ".0", "--include-crds" };
+        if (valuesFile is not null) args.AddRange(["-f", Path.Combine(Dir, valuesFile)]);
+        return RenderedOutput.Parse(RunHelm([.. args]), valuesFile ?? "values.yaml", ChartPolicy.Default);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); }
