@@ -34,15 +34,14 @@ internal sealed class CustomResources
                 SchemaDefinition? root = null;
                 if (v["schema"] is JsonObject s && s["openAPIV3Schema"] is JsonObject openApi)
                 {
-                    var builder = new Builder(definitions, kind);
+                    var builder = new Builder(definitions);
                     var type = builder.Convert(openApi, kind, 0);
                     root = type.Kind == SchemaTypeKind.Object ? definitions[type.Definition!] : null;
                     root = WithTypeMeta(root ?? new SchemaDefinition(kind, new Dictionary<string, SchemaType>(), [], kind, AllowsUnknownFields: true));
                     definitions[root.Id] = root;
                 }
-                var schema = builtIn;
                 result._kinds.TryAdd(($"{group}/{version}", kind), new Custom(o.Name, root,
-                    id => definitions.TryGetValue(id, out var d) ? d : (schema ?? KubernetesSchema.Default).Definition(id)));
+                    id => definitions.TryGetValue(id, out var d) ? d : (builtIn ?? KubernetesSchema.Default).Definition(id)));
             }
         }
         return result;
@@ -67,7 +66,8 @@ internal sealed class CustomResources
     private static bool Flag(JsonObject schema, string name) =>
         schema[name] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
-    private sealed class Builder(Dictionary<string, SchemaDefinition> definitions, string kind)
+    /// <summary>Turns one version's openAPIV3Schema into definitions named by their path (<c>Widget.spec</c>).</summary>
+    private sealed class Builder(Dictionary<string, SchemaDefinition> definitions)
     {
         public SchemaType Convert(JsonObject schema, string path, int depth)
         {
@@ -85,8 +85,7 @@ internal sealed class CustomResources
                         var required = schema["required"] is JsonArray r
                             ? r.Select(Text).OfType<string>().Where(properties.ContainsKey).Distinct(StringComparer.Ordinal).ToList()
                             : [];
-                        var name2 = path == kind ? kind : path;
-                        definitions[path] = new SchemaDefinition(path, properties, required, name2, preserve);
+                        definitions[path] = new SchemaDefinition(path, properties, required, path, preserve);
                         return new(SchemaTypeKind.Object, Definition: path);
                     }
                     if (schema["additionalProperties"] is JsonObject additional)

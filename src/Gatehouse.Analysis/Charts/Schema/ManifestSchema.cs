@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Charts.Schema;
@@ -52,7 +54,7 @@ public sealed class ManifestSchema
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(options);
         var kube = KubeMinor.Parse(options.KubeVersion);
-        var crds = CustomResources.From(objects);
+        var crds = CustomResources.From(objects, _schema.Value);
         var findings = new List<ManifestFinding>();
         foreach (var obj in objects)
         {
@@ -108,6 +110,15 @@ public sealed class ManifestSchema
         }
         var validator = new ObjectValidator(resolve, MaxProblemsPerObject);
         validator.ValidateRoot(obj.Body, definition, Ignored);
+        // Not in the OpenAPI schema (ObjectMeta requires nothing) but refused by every API server: an object needs a name or a
+        // generateName (Helm's install uses names, so generateName alone fails there too, but the API would accept it).
+        if (obj.Body["metadata"] is not JsonObject meta || (IsBlank(meta["name"]) && IsBlank(meta["generateName"])))
+            validator.Problems.Insert(0, new SchemaProblem(SchemaRules.MissingRequired, "metadata.name", "/metadata/name",
+                "metadata.name is required by every Kubernetes object but missing or empty", null));
         return (validator.Problems, validator.Dropped);
     }
+
+    // Absent, null or "" (a name of another type is a wrong type, reported with the fields).
+    private static bool IsBlank(JsonNode? node) =>
+        node is null || (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0);
 }

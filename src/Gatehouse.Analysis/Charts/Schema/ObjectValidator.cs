@@ -145,6 +145,9 @@ internal sealed partial class ObjectValidator(Func<string, SchemaDefinition> res
             return;
         }
         var (what, shown) = Show(node);
+        // A string field may hold anything a vendor put there (an env value, an annotation): a number or boolean in it could be
+        // a PIN or a token, so its value is not shown.
+        if (type.Kind == SchemaTypeKind.String) shown = null;
         var message = type.Kind == SchemaTypeKind.Enum && node.GetValueKind() == JsonValueKind.String
             ? $"{field} must be {type.Describe()}, not {shown}"
             : type.Kind == SchemaTypeKind.Quantity && node.GetValueKind() == JsonValueKind.String
@@ -154,10 +157,10 @@ internal sealed partial class ObjectValidator(Func<string, SchemaDefinition> res
     }
 
     /// <summary>
-    /// What the value is, and the value itself when it is short and safe to show. A wrong type is only ever reported where a
-    /// string is not what the schema wants, so strings shown are quoted numbers, booleans, quantities and enum values, never a
-    /// secret (a Secret's stringData and an env value are strings, which fit; a base64 field that is not base64 is reported
-    /// without its value).
+    /// What the value is, and the value itself when it is short and safe to show. Values are shown only where the schema wants
+    /// something other than a string, so strings shown are quoted numbers, booleans, quantities and enum values, never a
+    /// secret (a Secret's stringData and an env value are strings, which fit; a number in a string field and a base64 field
+    /// that is not base64 are reported without their value).
     /// </summary>
     private static (string What, string? Shown) Show(JsonNode node)
     {

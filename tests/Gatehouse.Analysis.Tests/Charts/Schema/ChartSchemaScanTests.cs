@@ -48,4 +48,51 @@ public sealed class ChartSchemaScanTests
         Assert.Equal("1.31", report.Chart!.KubeVersion);
         Assert.Empty(SchemaFindings(report));
     }
+
+    [Fact]
+    public async Task A_custom_resource_is_validated_against_the_CRD_in_the_charts_crds_folder()
+    {
+        const string crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {kind: Widget, plural: widgets, singular: widget}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          required: [size]
+                          properties:
+                            size: {type: integer}
+            """;
+        const string widget = """
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata:
+              name: {{ .Release.Name }}-w
+            spec:
+              size: "3"
+              colour: red
+            """;
+        using var chart = TestChart.Create().Complete().Write("crds/widgets.yaml", crd).Write("templates/widget.yaml", widget);
+
+        var found = SchemaFindings(await TestChart.ScanAsync(chart.Pack())).Select(f => (f.RuleId, f.Path, f.Message)).ToHashSet();
+
+        var expected = new HashSet<(string, string, string)>
+        {
+            ("k8s.schema-type", "demo-0.1.0.tgz!/templates/widget.yaml#Widget/release-w", "spec.size must be an integer, not a string (\"3\")"),
+            ("k8s.schema-unknown-field", "demo-0.1.0.tgz!/templates/widget.yaml#Widget/release-w", "spec.colour is not a field of Widget.spec"),
+        };
+        Assert.True(expected.SetEquals(found), string.Join("\n", found));
+    }
 }

@@ -93,6 +93,15 @@ public sealed class ManifestSchemaTests
         Assert.Equal(new HashSet<(string, string)> { ("k8s.schema-type", "metadata.labels[tier]"), ("k8s.schema-type", "metadata.annotations[version]") }, found);
     }
 
+    [Fact]
+    public void A_number_in_a_string_field_is_reported_without_its_value_which_could_be_a_secret()
+    {
+        var f = Assert.Single(Validate(Patch(Deployment, "\"imagePullPolicy\"", "\"env\":[{\"name\":\"PIN\",\"value\":482913}],\"imagePullPolicy\"")));
+        Assert.Equal(("k8s.schema-type", "spec.template.spec.containers[web].env[PIN].value"), (f.Rule.Id, f.Field));
+        Assert.Equal("spec.template.spec.containers[web].env[PIN].value must be a string, not a number", f.Message);
+        Assert.Equal("value: a number", f.Evidence);
+    }
+
     [Theory]
     [InlineData("\"http\"", true)]
     [InlineData("8080", true)]
@@ -254,6 +263,30 @@ public sealed class ManifestSchemaTests
     {
         var f = Assert.Single(Validate("""{"kind":"ConfigMap","metadata":{"name":"x"}}"""));
         Assert.Equal(("k8s.schema-required", "apiVersion"), (f.Rule.Id, f.Field));
+    }
+
+    [Fact]
+    public void An_object_without_a_name_is_missing_a_required_field()
+    {
+        var f = Assert.Single(Validate("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"labels":{"a":"b"}},"data":{"a":"b"}}"""));
+        Assert.Equal(("k8s.schema-required", "metadata.name"), (f.Rule.Id, f.Field));
+        Assert.Empty(Validate("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"cfg-"}}"""));
+    }
+
+    [Fact]
+    public void A_hostile_deeply_nested_custom_resource_is_bounded()
+    {
+        // A CRD whose schema nests 200 objects deep, and an object that follows it all the way down.
+        var schema = string.Concat(Enumerable.Repeat("{\"type\":\"object\",\"properties\":{\"a\":", 200)) + "{\"type\":\"string\"}" + new string('}', 400);
+        var value = string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "\"x\"" + new string('}', 200);
+        var crd = Object("""
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"deeps.example.com"},
+             "spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"Deep","plural":"deeps"},
+              "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{"spec":SCHEMA}}}}]}}
+            """.Replace("SCHEMA", schema, StringComparison.Ordinal));
+        var deep = Object("""{"apiVersion":"example.com/v1","kind":"Deep","metadata":{"name":"d"},"spec":VALUE}""".Replace("VALUE", value, StringComparison.Ordinal), index: 1);
+        var found = ManifestSchema.Default.Validate([crd, deep], K135).ToList();
+        Assert.True(found.Count <= ManifestSchema.MaxProblemsPerObject + 1);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal static class SchemaTestObjects
 {
     public static RenderedObject Object(string json, string template = "templates/test.yaml", int index = 0)
     {
-        var body = JsonNode.Parse(json)!.AsObject();
+        var body = JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = 1000 })!.AsObject();
         return FromBody(body, template, index);
     }
 
