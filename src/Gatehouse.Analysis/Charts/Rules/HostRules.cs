@@ -48,7 +48,8 @@ internal static class HostRules
         foreach (var (volume, index) in Json.Items(pod.Spec, "volumes"))
         {
             if (Json.Obj(volume, "hostPath") is not { } hostPath) continue;
-            var raw = Json.Str(hostPath, "path") ?? "";
+            // A hostPath without a path is the schema validation's finding, not "/".
+            if (Json.Str(hostPath, "path") is not { Length: > 0 } raw) continue;
             var path = NormalizePath(raw);
             var field = $"{pod.Path}.volumes{Json.Item(volume, index)}.hostPath.path";
             var evidence = $"hostPath: {raw}";

@@ -230,10 +230,10 @@ internal static class PodSecurityRules
         foreach (var added in Json.Strings(caps, "add").Select(Normalize).Distinct(StringComparer.Ordinal))
         {
             if (Dangerous.Contains(added))
-                yield return ManifestRules.Found(DangerousCapability, obj, $"{path}.add",
+                yield return ManifestRules.Found(DangerousCapability, obj, $"{path}.add[{added}]",
                     $"The {c.Label} adds the capability {added}, which breaks container isolation: remove it from capabilities.add.", $"add: {added}");
             else if (added != "NET_BIND_SERVICE")
-                yield return ManifestRules.Found(CapabilityAdded, obj, $"{path}.add",
+                yield return ManifestRules.Found(CapabilityAdded, obj, $"{path}.add[{added}]",
                     $"The {c.Label} adds the capability {added}: remove it, or explain in the submission why it is needed.", $"add: {added}",
                     Baseline.Contains(added) ? Severity.Low : Severity.Medium);
         }

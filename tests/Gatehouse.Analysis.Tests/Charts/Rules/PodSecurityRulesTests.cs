@@ -146,7 +146,7 @@ public sealed class PodSecurityRulesTests
     public void Dangerous_capabilities_added_are_high(string capability)
     {
         var f = Assert.Single(Check(With("drop: [ALL]", $"drop: [ALL]\n        add: [{capability}]"), "k8s.dangerous-capability"));
-        Assert.Equal("spec.template.spec.containers[app].securityContext.capabilities.add", f.Field);
+        Assert.Equal($"spec.template.spec.containers[app].securityContext.capabilities.add[{capability.ToUpperInvariant().Replace("CAP_", "", StringComparison.Ordinal)}]", f.Field);
         Assert.Empty(Check(With("drop: [ALL]", $"drop: [ALL]\n        add: [{capability}]"), "k8s.capability-added"));
     }
 
