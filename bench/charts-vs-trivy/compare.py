@@ -47,7 +47,11 @@ def template_of(path):
     if "!/" not in path:
         return None
     member = path.split("!/", 1)[1]
-    return member.split("/", 1)[1] if "/" in member else member
+    # The walker names archive members with the chart's folder (demo/templates/x.yaml); the chart analyzer's own
+    # findings are relative to that folder already (demo-0.1.0.tgz!/Chart.yaml).
+    if "/" not in member or member.startswith(("templates/", "charts/", "crds/", "ci/")):
+        return member
+    return member.split("/", 1)[1]
 
 
 def load_tsv(path):

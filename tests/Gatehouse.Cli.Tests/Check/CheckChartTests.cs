@@ -277,7 +277,7 @@ public sealed class CheckChartTests : IDisposable
     {
         var report = ChartReport(
             F("k8s.privileged", "web-1.0.0.tgz!/templates/deployment.yaml#Deployment/web", "container web is privileged"),
-            F("chart.metadata", "web-1.0.0.tgz!/web/Chart.yaml", "bad"));
+            F("chart.metadata", "web-1.0.0.tgz!/Chart.yaml", "bad"));
         var sarif = Json(ReportSarif.Serialize(report, []));
         var results = sarif.GetProperty("runs")[0].GetProperty("results");
         var located = results[0].GetProperty("locations")[0];
@@ -288,7 +288,7 @@ public sealed class CheckChartTests : IDisposable
         Assert.Equal("web", logical.GetProperty("name").GetString());
         // A finding about the chart as a whole keeps its file and has no object.
         var whole = results[1].GetProperty("locations")[0];
-        Assert.Equal("web-1.0.0.tgz!/web/Chart.yaml", whole.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal("web-1.0.0.tgz!/Chart.yaml", whole.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
         Assert.False(whole.TryGetProperty("logicalLocations", out _));
     }
 
@@ -299,7 +299,7 @@ public sealed class CheckChartTests : IDisposable
             F("k8s.privileged", "web-1.0.0.tgz!/templates/deployment.yaml#Deployment/web", "container web is privileged"),
             F("k8s.host-namespace", "web-1.0.0.tgz!/templates/deployment.yaml#Deployment/web", "hostNetwork: true"),
             F("k8s.node-port", "web-1.0.0.tgz!/templates/service.yaml#Service/web", "NodePort"),
-            F("chart.metadata", "web-1.0.0.tgz!/web/Chart.yaml", "bad"));
+            F("chart.metadata", "web-1.0.0.tgz!/Chart.yaml", "bad"));
         using var o = new StringWriter();
         CheckChartTable.Write(o, report, report.Chart!, "images: not checked against approved images here");
         var lines = o.ToString().Split('\n').Select(l => l.TrimEnd()).ToList();
