@@ -7,7 +7,9 @@ namespace Gatehouse.Analysis.Reports;
 
 /// <summary>
 /// SARIF 2.1.0 form of a report, for code-scanning UIs. Nested paths become artifact locations with
-/// the <c>!/</c> separators kept (a URI-reference; SARIF allows any).
+/// the <c>!/</c> separators kept (a URI-reference; SARIF allows any). In a chart's report a finding about a rendered object
+/// is located in its template (<c>demo-0.1.0.tgz!/templates/deployment.yaml</c>) with the object (<c>Deployment/demo</c>)
+/// as a logical location.
 /// </summary>
 public static class ReportSarif
 {
@@ -63,12 +65,25 @@ public static class ReportSarif
                 w.WriteStartArray("locations");
                 w.WriteStartObject();
                 w.WriteStartObject("physicalLocation");
-                w.WriteStartObject("artifactLocation"); w.WriteString("uri", EscapeUri(f.Path)); w.WriteEndObject();
+                // A chart finding's path is {artifact}!/{template}#{object}: the template is the file, the object a logical location.
+                var chartObject = report.Chart is null ? null : Charts.ChartPaths.ObjectOf(f.Path);
+                var file = chartObject is null ? f.Path : f.Path[..f.Path.LastIndexOf('#')];
+                w.WriteStartObject("artifactLocation"); w.WriteString("uri", EscapeUri(file)); w.WriteEndObject();
                 if (f.Line is { } line)
                 {
                     w.WriteStartObject("region"); w.WriteNumber("startLine", line); w.WriteEndObject();
                 }
                 w.WriteEndObject();
+                if (chartObject is not null)
+                {
+                    w.WriteStartArray("logicalLocations");
+                    w.WriteStartObject();
+                    w.WriteString("name", chartObject[(chartObject.LastIndexOf('/') + 1)..]);
+                    w.WriteString("fullyQualifiedName", chartObject);
+                    w.WriteString("kind", "resource");
+                    w.WriteEndObject();
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
                 w.WriteEndArray();
                 w.WriteStartObject("partialFingerprints"); w.WriteString("gatehouse/v1", f.Fingerprint); w.WriteEndObject();

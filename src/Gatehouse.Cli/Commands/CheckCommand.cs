@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Gatehouse.Analysis.Analyzers;
+using Gatehouse.Analysis.Charts;
 using Gatehouse.Analysis.Images;
 using Gatehouse.Analysis.Pipeline;
 using Gatehouse.Analysis.Reports;
@@ -18,19 +19,22 @@ namespace Gatehouse.Cli.Commands;
 /// </summary>
 internal static class CheckCommand
 {
-    internal static readonly string[] Types = ["downloadable", "web", "container", "chart"];
+    /// <summary>The chart options of <c>gatehouse check</c>.</summary>
+    private sealed record ChartOptions(string? Helm, FileInfo? ApprovedImages);
+
+    internal static readonly string[] Types = ["downloadable", "web", "container", "chart", "helm-chart"];
 
     public static Command Create(CliEnvironment env)
     {
         var path = new Argument<string>("path")
         {
-            Description = "The artifact to check: a file or archive, a container image (OCI layout folder or tar, docker-archive), or an image reference with a registry.",
+            Description = "The artifact to check: a file or archive, a container image (OCI layout folder or tar, docker-archive), an image reference with a registry, or a Helm chart (folder with Chart.yaml, or .tgz).",
         };
         // No default value: an image input implies container, any other input downloadable; an explicit --type wins.
         var type = new Option<string?>("--type")
         {
-            Description = "App type: downloadable, web, container or chart (default downloadable; container for an image).",
-            HelpName = string.Join('|', Types),
+            Description = "App type: downloadable, web, container or chart (helm-chart) (default downloadable; container for an image, chart for a chart).",
+            HelpName = "downloadable|web|container|chart",
         };
         type.AcceptOnlyFromAmong(Types);
         var policy = new Option<FileInfo?>("--policy") { Description = "Policy file (JSON); default: the built-in policy.", HelpName = "file" };
@@ -62,27 +66,40 @@ internal static class CheckCommand
         };
         var passwordStdin = new Option<bool>("--registry-password-stdin") { Description = "Read the registry password from the first line of stdin." };
         var insecure = new Option<bool>("--insecure-registry") { Description = "Pull over plain http (loopback test registries)." };
+        var helm = new Option<string?>("--helm")
+        {
+            Description = "The Helm binary that renders a chart (default: $" + ChartInput.HelmVariable + ", else helm on the PATH).",
+            HelpName = "path",
+        };
+        var approvedImages = new Option<FileInfo?>("--approved-images")
+        {
+            Description = "Charts: the approved image digests, one sha256:… a line (# comments); every image the chart references must be one.",
+            HelpName = "file",
+        };
 
         var smoke = new CheckSmoke();
 
         var command = new Command("check", "Scan an artifact with the gate's own engine and rules.")
         {
-            path, type, policy, clamd, failOn, format, profile, advisories, platform, registryUser, passwordStdin, insecure,
+            path, type, policy, clamd, failOn, format, profile, advisories, platform, registryUser, passwordStdin, insecure, helm, approvedImages,
         };
         foreach (var o in smoke.Options) command.Options.Add(o);
         command.SetAction(CliApp.Guard(env, (pr, ct) => RunAsync(env, pr.GetValue(path)!, pr.GetValue(type), pr.GetValue(policy),
             pr.GetValue(clamd), pr.GetValue(failOn)!, pr.GetValue(format), pr.GetValue(profile), pr.GetValue(advisories),
             pr.GetValue(platform), new RegistryOptions(pr.GetValue(registryUser), pr.GetValue(passwordStdin), pr.GetValue(insecure)),
-            smoke.Read(pr, pr.GetValue(type)), ct)));
+            smoke.Read(pr, pr.GetValue(type)), new ChartOptions(pr.GetValue(helm), pr.GetValue(approvedImages)), ct)));
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment env, string path, string? type, FileInfo? policyFile,
         string? clamd, string failOn, OutputFormat format, bool profile, DirectoryInfo? advisoriesDir,
         string? platform, RegistryOptions registry,
-        (Gatehouse.Analysis.Images.Smoke.SmokeSpec, Gatehouse.Analysis.Images.Smoke.SmokeLimits)? smoke, CancellationToken ct)
+        (Gatehouse.Analysis.Images.Smoke.SmokeSpec, Gatehouse.Analysis.Images.Smoke.SmokeLimits)? smoke, ChartOptions charts, CancellationToken ct)
     {
         var policy = LocalScan.LoadPolicy(policyFile);
+        // Read before scanning: a malformed list is a usage error, not a finding after minutes of work.
+        var approved = charts.ApprovedImages is { } list ? ChartInput.ReadApprovedImages(list.FullName) : null;
+        var helmPath = ChartInput.HelmPath(env, charts.Helm);
         if (platform is not null)
         {
             var parsed = ImagePlatform.Parse(platform)
@@ -95,10 +112,14 @@ internal static class CheckCommand
         (string? Endpoint, ClamdDiscoveryResult? Discovery) clamdChoice;
         try
         {
-            var input = await ImageInput.ResolveAsync(env, path, type, policy, registry, inputs, ct);
+            var input = ChartInput.Resolve(Path.GetFullPath(path, env.WorkingDirectory), type, policy.Charts, inputs)
+                ?? await ImageInput.ResolveAsync(env, path, type, policy, registry, inputs, ct);
+            if (approved is not null && input.Type != ChartInput.Type)
+                throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, "--approved-images needs a Helm chart (a folder with Chart.yaml, or a chart .tgz)");
             clamdChoice = await LocalScan.ResolveClamdAsync(env, clamd, ct);
             using var advisories = AdvisoryStoreLocation.OpenForScan(env, advisoriesDir);
-            report = await LocalScan.RunAsync(env, input.File, input.Type, policy, clamdChoice.Endpoint, advisories, profile, ct, input.Name);
+            report = await LocalScan.RunAsync(env, input.File, input.Type, policy, clamdChoice.Endpoint, advisories, profile, ct, input.Name, helmPath);
+            if (approved is not null) report = ChartImageApproval.Apply(report, approved, policy);
             if (smoke is { } run)
             {
                 if (input.Type != "container") throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, "--smoke needs a container image (--type container)");
@@ -115,6 +136,11 @@ internal static class CheckCommand
         var hint = endpoint is null && policy.RequiredEngines.Contains("clamav", StringComparer.OrdinalIgnoreCase)
             ? "clamav: " + (discovery is null ? "turned off (--clamd off or GATEHOUSE_CLAMD=off). " + ClamdDiscovery.Remedy : ClamdDiscovery.Hint(discovery))
             : null;
+        var helmHint = ChartInput.Hint(report, helmPath);
+        // Without the list the engine cannot tell approved images from others: say where that check happens instead.
+        var approvalNote = report.Chart is { Images.Count: > 0 } && approved is null
+            ? "images: not checked against approved images here (--approved-images FILE); the gate checks them when the chart is submitted"
+            : null;
         switch (format)
         {
             case OutputFormat.Json:
@@ -124,10 +150,11 @@ internal static class CheckCommand
                 await env.Out.WriteLineAsync(ReportSarif.Serialize(report, AnalyzerCatalog.AllRules()));
                 break;
             default:
-                WriteTable(env.Out, report, hint);
+                WriteTable(env.Out, report, hint, helmHint, approvalNote);
                 break;
         }
-        if (hint is not null && format != OutputFormat.Table) env.Err.Write("hint: " + hint + "\n");
+        if (format != OutputFormat.Table)
+            foreach (var h in new[] { hint, helmHint, approvalNote }.OfType<string>()) env.Err.Write("hint: " + h + "\n");
         return report.Verdict switch
         {
             Verdict.Incomplete => ExitCodes.Incomplete,
@@ -137,14 +164,19 @@ internal static class CheckCommand
         };
     }
 
-    private static void WriteTable(TextWriter o, ScanReport r, string? hint)
+    private static void WriteTable(TextWriter o, ScanReport r, string? hint, string? helmHint, string? approvalNote)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(inv, $"{Terminal.Sanitize(r.Artifact.Name)}  sha256:{r.Artifact.Sha256}  {r.Stats.Files} files, {r.Stats.Bytes} bytes, {r.Stats.DurationMs} ms"));
         o.WriteLine($"verdict: {r.Verdict.ToString().ToUpperInvariant()}");
         foreach (var reason in r.Reasons) o.WriteLine($"  - {Terminal.Sanitize(reason)}");
         if (hint is not null) o.WriteLine($"    {Terminal.Sanitize(hint)}");
-        if (r.Findings.Count > 0)
+        if (helmHint is not null) o.WriteLine($"    {helmHint}");
+        if (r.Chart is { } chart)
+        {
+            CheckChartTable.Write(o, r, chart, approvalNote);
+        }
+        else if (r.Findings.Count > 0)
         {
             o.WriteLine();
             o.WriteLine($"{"SEVERITY",-9} {"RULE",-28} PATH / MESSAGE");

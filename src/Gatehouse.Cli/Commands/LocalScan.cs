@@ -49,9 +49,12 @@ internal static class LocalScan
         return (discovery.Endpoint, discovery);
     }
 
-    /// <summary>Scans <paramref name="path"/> with the engine pipeline (reported as <paramref name="artifactName"/>, default the file name); a missing file is a usage error.</summary>
+    /// <summary>
+    /// Scans <paramref name="path"/> with the engine pipeline (reported as <paramref name="artifactName"/>, default the file name,
+    /// charts rendered with <paramref name="helmPath"/>, default helm on the PATH); a missing file is a usage error.
+    /// </summary>
     public static async Task<ScanReport> RunAsync(CliEnvironment env, FileInfo path, string type, Policy policy, string? clamdEndpoint,
-        IAdvisorySource? advisories, bool profile, CancellationToken ct, string? artifactName = null)
+        IAdvisorySource? advisories, bool profile, CancellationToken ct, string? artifactName = null, string? helmPath = null)
     {
         if (!path.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"{path.FullName}: no such file");
         // Members are extracted into a private folder of this run (0700, files 0600), removed however the run ends.
@@ -63,6 +66,7 @@ internal static class LocalScan
                 ClamdEndpoint = string.IsNullOrWhiteSpace(clamdEndpoint) ? null : clamdEndpoint,
                 TempDirectory = scratch,
                 Advisories = advisories,
+                HelmPath = helmPath,
             };
             // The CLI's composition root: one set of engines for the process (one command per process).
             using var engines = new EngineHandles(env.TimeProvider);
