@@ -46,8 +46,8 @@ public static class AnalyzerCatalog
         if (settings.Advisories is not null)
             analyzers.Add(new VulnerabilityAnalyzer(settings.Advisories));
         analyzers.Add(new Images.Checks.ImageChecksAnalyzer(time));
-        // Fail closed for an app type whose own checks do not exist yet (Helm charts: incomplete, never pass).
-        analyzers.Add(new Coverage.UncheckedTypeAnalyzer());
+        // Helm charts (issue 18): read, render with the real Helm, rules and schema over the rendered objects; fails closed.
+        analyzers.Add(new Charts.ChartAnalyzer(settings));
         return analyzers;
     }
 

@@ -38,4 +38,7 @@ public sealed record Policy
 
     /// <summary>Container image limits and expectations (issue 17).</summary>
     public Images.ImagePolicy Images { get; init; } = Gatehouse.Analysis.Images.ImagePolicy.Default;
+
+    /// <summary>Helm chart reading and rendering limits (issue 18).</summary>
+    public Charts.ChartPolicy Charts { get; init; } = Gatehouse.Analysis.Charts.ChartPolicy.Default;
 }

@@ -35,6 +35,11 @@ public static class PolicyFile
         if (p.ReviewAt > p.RejectAt) problems.Add("reviewAt must not be above rejectAt");
         foreach (var h in p.BlockedSha256)
             if (h.Length != 64 || !h.All(char.IsAsciiHexDigit)) problems.Add($"blockedSha256 entry '{h}' is not 64 hex digits");
+        var c = p.Charts;
+        if (c.MaxTotalBytes <= 0 || c.MaxFileBytes <= 0 || c.MaxFiles <= 0 || c.MaxPathDepth <= 0 || c.MaxRenders <= 0
+            || c.MaxRenderBytes <= 0 || c.MaxObjects <= 0 || c.MaxYamlNodes <= 0)
+            problems.Add("charts limits must be positive");
+        if (c.RenderTimeout <= TimeSpan.Zero) problems.Add("charts.renderTimeout must be positive");
         return problems;
     }
 

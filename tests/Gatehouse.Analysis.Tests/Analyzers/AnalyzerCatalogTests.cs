@@ -14,8 +14,8 @@ public sealed class AnalyzerCatalogTests
         var with = AnalyzerCatalog.Create(Engines, new EngineSettings { ClamdEndpoint = "tcp://127.0.0.1:3310" }, Policy.Default, TimeProvider.System);
 
         // After the file analyzers, the artifact analyzers that run once the walk is over: image checks, then the app-type gate.
-        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "image.checks", "apptype"], without.Select(a => a.Id));
-        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "malware.clamav", "image.checks", "apptype"], with.Select(a => a.Id));
+        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "image.checks", "chart"], without.Select(a => a.Id));
+        Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "malware.clamav", "image.checks", "chart"], with.Select(a => a.Id));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class AnalyzerCatalogTests
         Assert.DoesNotContain(without, a => a.Id == "vulnerabilities");
         // The vulnerabilities engine runs after every file analyzer (it reads the inventory they fill), before the image checks.
         var vulnerabilities = with.Single(a => a.Id == "vulnerabilities");
-        Assert.Equal(["vulnerabilities", "image.checks", "apptype"], with.SkipWhile(a => a.Id != "vulnerabilities").Select(a => a.Id));
+        Assert.Equal(["vulnerabilities", "image.checks", "chart"], with.SkipWhile(a => a.Id != "vulnerabilities").Select(a => a.Id));
         Assert.Equal("vulnerabilities", ScanPipeline.EngineAnalyzerId("vulnerabilities"));
         Assert.Equal("malware.clamav", ScanPipeline.EngineAnalyzerId("clamav"));
         foreach (var rule in vulnerabilities.Rules) Assert.Contains(AnalyzerCatalog.AllRules(), r => r.Id == rule.Id);
