@@ -63,7 +63,7 @@ public sealed class HelmRepositoryTests
         var slug = await w.CreateAppAsync(AppTypes.HelmChart);
         Assert.Equal(HttpStatusCode.Created, (await w.Vendor.PostAsJsonAsync($"/api/apps/{slug}/versions", new { version = "0.1.0" })).StatusCode);
         var up = await w.Vendor.PutAsync($"/api/apps/{slug}/versions/0.1.0/artifact?name=hello-0.1.0.tgz",
-            new ByteArrayContent(bytes) { Headers = { ContentType = new("application/gzip") } });
+            new ByteArrayContent(bytes) { Headers = { ContentType = new("application/octet-stream") } });
         Assert.True(up.StatusCode == HttpStatusCode.OK, await up.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await w.Vendor.PutAsJsonAsync($"/api/apps/{slug}/versions/0.1.0/answers", LifecycleWorld.Answers(AppTypes.HelmChart))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await w.Vendor.PostAsJsonAsync($"/api/apps/{slug}/versions/0.1.0/attestation", new { name = "Dana Smith, CISO", accept = true })).StatusCode);
@@ -101,7 +101,7 @@ public sealed class HelmRepositoryTests
 
         // The real helm: repo add reads index.yaml with Basic credentials, pull downloads exactly the submitted bytes.
         TestHelm.Check(await helm.RunAsync("repo", "add", "gh", origin + "/charts", "--username", tenantA.ToString(), "--password", patA));
-        var pulled = Path.Combine(helm.Home, "pulled");
+        var pulled = Directory.CreateDirectory(Path.Combine(helm.Home, "pulled")).FullName;
         TestHelm.Check(await helm.RunAsync("pull", "gh/hello", "--version", "0.1.0", "-d", pulled));
         Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(pulled, "hello-0.1.0.tgz")));
         var (count, audited) = await app.WithScopeAsync(async sp =>
@@ -126,7 +126,7 @@ public sealed class HelmRepositoryTests
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, "charts/" + url, tenantB.ToString(), patB)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, $"charts/v/{Guid.NewGuid():D}/hello-0.1.0.tgz", tenantA.ToString(), patA)).StatusCode);
         TestHelm.Check(await helm.RunAsync("repo", "add", "other", origin + "/charts", "--username", tenantB.ToString(), "--password", patB));
-        Assert.NotEqual(0, (await helm.RunAsync("pull", "other/hello", "--version", "0.1.0", "-d", Path.Combine(helm.Home, "b"))).ExitCode);
+        Assert.NotEqual(0, (await helm.RunAsync("pull", "other/hello", "--version", "0.1.0", "-d", Directory.CreateDirectory(Path.Combine(helm.Home, "b")).FullName)).ExitCode);
 
         // No, wrong or borrowed credentials: 401 with a Basic challenge, before anything is looked up.
         foreach (var (user, password) in new (string?, string?)[] { (null, null), (tenantA.ToString(), "gatehouse_pat_wrong"), (tenantA.ToString(), patB), ("tenant", patA) })
@@ -142,7 +142,7 @@ public sealed class HelmRepositoryTests
         Assert.True(quarantine.StatusCode == HttpStatusCode.OK, await quarantine.Content.ReadAsStringAsync());
         Assert.DoesNotContain("hello", await (await GetAsync(http, "charts/index.yaml", tenantA.ToString(), patA)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, "charts/" + url, tenantA.ToString(), patA)).StatusCode);
-        Assert.NotEqual(0, (await helm.RunAsync("pull", "gh/hello", "--version", "0.1.0", "-d", Path.Combine(helm.Home, "after"))).ExitCode);
+        Assert.NotEqual(0, (await helm.RunAsync("pull", "gh/hello", "--version", "0.1.0", "-d", Directory.CreateDirectory(Path.Combine(helm.Home, "after")).FullName)).ExitCode);
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string? user, string? password)
