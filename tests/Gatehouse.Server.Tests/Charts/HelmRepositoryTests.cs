@@ -82,6 +82,15 @@ public sealed class HelmRepositoryTests
             Assert.DoesNotContain(report.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("path").GetString()!.Contains(imageDigest, StringComparison.Ordinal));
             Assert.True(scan.Verdict is Analysis.Verdicts.Verdict.Pass or Analysis.Verdicts.Verdict.Review, scan.ReportJson);
         }
+        // The reviewer's and the vendor's pages show the chart, the values used and the rendered objects.
+        foreach (var (client, page) in new[] { (w.Reviewer, $"/console/review/apps/{slug}/versions/0.1.0"), (w.Vendor, $"/console/vendor/apps/{slug}/versions/0.1.0") })
+        {
+            var html = await client.GetStringAsync(page);
+            Assert.Contains("<h2 id=\"chart-h\">Helm chart</h2>", html, StringComparison.Ordinal);
+            Assert.Contains("<code>values.yaml</code>", html, StringComparison.Ordinal);
+            Assert.Contains($"<code>Deployment/{Gatehouse.Analysis.Charts.ChartAnalyzer.ReleaseName}-hello</code>", html, StringComparison.Ordinal);
+            Assert.Contains(imageDigest, html, StringComparison.Ordinal);
+        }
         var approve = await w.ActAsync(w.Reviewer, slug, "0.1.0", "approve", ["GH-HELM-1"], "hardened chart, approved image");
         Assert.True(approve.StatusCode == HttpStatusCode.OK, await approve.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await w.ActAsync(w.Vendor, slug, "0.1.0", "publish")).StatusCode);
