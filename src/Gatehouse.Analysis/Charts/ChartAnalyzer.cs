@@ -30,6 +30,9 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
     /// <inheritdoc cref="ReleaseName"/>
     public const string Namespace = "default";
 
+    /// <summary>YAML nodes of Chart.yaml or one values file (the largest public charts' values have a few thousand).</summary>
+    public const int MaxInputYamlNodes = 200_000;
+
     private readonly string? _helmPath;
     private readonly string? _tempDirectory;
 
@@ -172,8 +175,7 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
                 ChartArchive.Write(file, chart.Root, chart.Files);
 
             var done = new List<ChartRender>();
-            var merged = new Dictionary<string, (ManifestFinding Finding, List<string> Values)>(StringComparer.Ordinal);
-            var order = new List<string>();
+            var found = new List<(string Values, ManifestFinding Finding)>();
             var images = new Dictionary<string, (string? Digest, List<string> Objects)>(StringComparer.Ordinal);
             var imageOrder = new List<string>();
             var options = new ManifestCheckOptions(kube, declaredKube);
@@ -218,31 +220,11 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
                     objects.Select(o => new ChartObjectSummary(o.Kind, o.Name, o.Namespace, o.Template, o.ApiVersion)).ToList()));
                 CollectImages(objects, images, imageOrder);
                 foreach (var f in Charts.Rules.ManifestRules.Check(objects, options).Concat(Schema.ManifestSchema.Default.Validate(objects, options)))
-                {
-                    var key = Fingerprints.Of(f.Rule.Id, f.Object.Template, f.Object.Id, f.Field);
-                    if (merged.TryGetValue(key, out var m))
-                    {
-                        if (!m.Values.Contains(values)) m.Values.Add(values);
-                    }
-                    else
-                    {
-                        merged[key] = (f, [values]);
-                        order.Add(key);
-                    }
-                }
+                    found.Add((values, f));
             }
 
-            foreach (var key in order)
-            {
-                var (f, values) = merged[key];
-                var message = renders.Count > 1 ? $"{f.Message} (with {string.Join(", ", values)})" : f.Message;
-                context.Report(new Finding(f.Rule.Id, f.Severity ?? f.Rule.DefaultSeverity, ChartPaths.Of(root, f.Object), Bounded(message, 2000), key)
-                {
-                    RequirementId = f.Rule.RequirementId,
-                    AnalyzerId = Id,
-                    Evidence = f.Evidence is null ? null : Bounded(f.Evidence, 300),
-                });
-            }
+            foreach (var finding in Merge(found, renders.Count, root, Id))
+                context.Report(finding);
             var imageList = imageOrder.Select(r => new ChartImageUse(r, images[r].Digest, images[r].Objects)).ToList();
             if (context.Chart is { } facts) facts.Summary = Summary(helmVersion, done, imageList);
             if (failures.Count > 0) throw new InvalidDataException(string.Join("; ", failures));
@@ -253,6 +235,39 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>
+    /// The findings of every render as report findings at <c>{root}!/{template}#{object}</c>, fingerprinted by rule, template,
+    /// object and field (never the values file): the same problem under several values files is one finding, in the order
+    /// first found, whose message names the values files it was found with (when more than one render ran).
+    /// </summary>
+    internal static List<Finding> Merge(IEnumerable<(string Values, ManifestFinding Finding)> found, int renders, string root, string analyzerId)
+    {
+        var merged = new Dictionary<string, (ManifestFinding Finding, List<string> Values)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var (values, f) in found)
+        {
+            var key = Fingerprints.Of(f.Rule.Id, f.Object.Template, f.Object.Id, f.Field);
+            if (merged.TryGetValue(key, out var m))
+            {
+                if (!m.Values.Contains(values)) m.Values.Add(values);
+                continue;
+            }
+            merged[key] = (f, [values]);
+            order.Add(key);
+        }
+        return order.Select(key =>
+        {
+            var (f, values) = merged[key];
+            var message = renders > 1 ? $"{f.Message} (with {string.Join(", ", values)})" : f.Message;
+            return new Finding(f.Rule.Id, f.Severity ?? f.Rule.DefaultSeverity, ChartPaths.Of(root, f.Object), Bounded(message, 2000), key)
+            {
+                RequirementId = f.Rule.RequirementId,
+                AnalyzerId = analyzerId,
+                Evidence = f.Evidence is null ? null : Bounded(f.Evidence, 300),
+            };
+        }).ToList();
     }
 
     /// <summary>Values files the vendor declares: <c>ci/*-values.yaml</c> and the <see cref="ValuesFilesAnnotation"/> annotation, in that order, each once.</summary>
@@ -284,6 +299,7 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
         else if (name != chart.Root) problems.Add($"name {name} differs from the archive's folder {chart.Root}/");
         var version = Text(meta, "version");
         if (string.IsNullOrWhiteSpace(version)) problems.Add("version is missing");
+        else if (meta["version"] is JsonValue jv && jv.GetValueKind() != System.Text.Json.JsonValueKind.String) problems.Add($"version {version} is a YAML number, not a SemVer 2 string (quote it)");
         else if (!Vulnerabilities.Versions.SemVer2VersionScheme.Instance.IsValid(version)) problems.Add($"version {version} is not a SemVer 2 version");
         var type = Text(meta, "type");
         if (type is not (null or "" or "application" or "library")) problems.Add($"type {type} is neither application nor library");
@@ -366,7 +382,7 @@ public sealed partial class ChartAnalyzer : IArtifactAnalyzer
         if (chart.File(path) is not { } bytes) return null;
         try
         {
-            return new ChartYaml(policy.MaxYamlNodes).ReadOne(Encoding.UTF8.GetString(bytes));
+            return new ChartYaml(Math.Min(policy.MaxYamlNodes, MaxInputYamlNodes)).ReadOne(Encoding.UTF8.GetString(bytes));
         }
         catch (ChartYamlException ex)
         {

@@ -41,8 +41,21 @@ public static class HelmRunner
         return null;
     }
 
+    // helm version, by binary (path, size, mtime): asked once per binary and process, not once per scan.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Versions = new(StringComparer.Ordinal);
+
     /// <summary><c>helm version --short</c> (<c>v4.1.4+g05fa379</c>), or null when it does not answer.</summary>
     public static async Task<string?> VersionAsync(string helm, string scratch, CancellationToken ct)
+    {
+        var info = new FileInfo(helm);
+        var key = $"{info.FullName}\0{info.Length}\0{info.LastWriteTimeUtc.Ticks}";
+        if (Versions.TryGetValue(key, out var known)) return known;
+        var version = await AskVersionAsync(helm, scratch, ct).ConfigureAwait(false);
+        if (version is not null) Versions[key] = version;
+        return version;
+    }
+
+    private static async Task<string?> AskVersionAsync(string helm, string scratch, CancellationToken ct)
     {
         var result = await RunAsync(helm, ["version", "--short"], scratch, TimeSpan.FromSeconds(15), 4096, ct).ConfigureAwait(false);
         if (!result.Succeeded) return null;
@@ -124,8 +137,11 @@ public static class HelmRunner
             {
                 var n = await reader.ReadAsync(buffer, limits.Token).ConfigureAwait(false);
                 if (n == 0) return;
-                var room = MaxStderrChars - stderr.Length;
-                if (room > 0) stderr.Append(buffer, 0, Math.Min(room, n));
+                lock (stderr)
+                {
+                    var room = MaxStderrChars - stderr.Length;
+                    if (room > 0) stderr.Append(buffer, 0, Math.Min(room, n));
+                }
             }
         }, CancellationToken.None);
 
@@ -153,6 +169,9 @@ public static class HelmRunner
         }
         string err;
         lock (stderr) err = stderr.ToString();
-        return new HelmResult(exited ? process.ExitCode : null, stdout.ToArray(), err, !exited && !outputLimit, outputLimit);
+        // Output of a killed run is never used (and its reader may still be finishing).
+        return exited
+            ? new HelmResult(process.ExitCode, stdout.ToArray(), err, false, false)
+            : new HelmResult(null, [], err, !outputLimit, outputLimit);
     }
 }

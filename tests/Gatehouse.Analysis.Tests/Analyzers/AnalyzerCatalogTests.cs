@@ -13,7 +13,7 @@ public sealed class AnalyzerCatalogTests
         var without = AnalyzerCatalog.Create(Engines, new EngineSettings(), Policy.Default, TimeProvider.System);
         var with = AnalyzerCatalog.Create(Engines, new EngineSettings { ClamdEndpoint = "tcp://127.0.0.1:3310" }, Policy.Default, TimeProvider.System);
 
-        // After the file analyzers, the artifact analyzers that run once the walk is over: image checks, then the app-type gate.
+        // After the file analyzers, the artifact analyzers that run once the walk is over: image checks, then the chart analyzer (Helm charts).
         Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "image.checks", "chart"], without.Select(a => a.Id));
         Assert.Equal(["filetype", "malware.blocklist", "dependencies", "secrets", "malware.yara", "malware.clamav", "image.checks", "chart"], with.Select(a => a.Id));
     }

@@ -43,4 +43,158 @@ public sealed class ChartRenderTests
         Assert.Contains(report.Analyzers, a => a.Id == "chart" && a.Status == "unavailable");
         Assert.Equal("skipped", Assert.Single(report.Chart!.Renders).Status);
     }
+
+    [Fact]
+    public async Task Each_declared_values_file_renders_separately_after_the_defaults()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Write("ci/prod-values.yaml", "replicaCount: 3\nimage:\n  tag: \"1.25.0\"\n")
+            .Write("extra/gh.yaml", "serviceAccount:\n  create: false\n")
+            .AppendChartYaml($"annotations:\n  {ChartAnalyzer.ValuesFilesAnnotation}: \"extra/gh.yaml, missing.yaml\"");
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        var renders = report.Chart!.Renders;
+        Assert.Equal(["values.yaml", "ci/prod-values.yaml", "extra/gh.yaml"], renders.Select(r => r.Values));
+        Assert.All(renders, r => Assert.Equal("rendered", r.Status));
+        Assert.Equal(3, renders.Select(r => r.ValuesDigest).Distinct().Count());
+        Assert.Contains(renders[0].Objects, o => o.Kind == "ServiceAccount");
+        Assert.DoesNotContain(renders[2].Objects, o => o.Kind == "ServiceAccount");
+        Assert.Contains(report.Chart.Images, i => i.Reference == "nginx:1.25.0");
+        var missing = Assert.Single(report.Findings, f => f.RuleId == ChartRules.Metadata.Id && f.Message.Contains("missing.yaml", StringComparison.Ordinal));
+        Assert.Equal(Severity.Medium, missing.Severity);
+    }
+
+    [Fact]
+    public async Task A_template_error_is_the_vendors_finding_in_helms_words_and_the_scan_is_incomplete()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Write("templates/fail.yaml", "{{ fail \"the vendor says no\" }}\n");
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        Assert.Equal(Verdict.Incomplete, report.Verdict);
+        var f = Assert.Single(report.Findings, f => f.RuleId == ChartRules.RenderFailed.Id);
+        Assert.Contains("the vendor says no", f.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("gh-chart-", f.Message, StringComparison.Ordinal); // no scratch paths
+        var render = Assert.Single(report.Chart!.Renders);
+        Assert.Equal("failed", render.Status);
+        Assert.Contains(report.Reasons, r => r.Contains("did not render with values.yaml", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_template_that_loops_forever_is_stopped_at_the_timeout_and_the_scan_is_incomplete()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Write("templates/loop.yaml", "{{- range until 100000 }}{{- range until 100000 }}{{- end }}{{- end }}\n");
+        var policy = Policy.Default with { Charts = ChartPolicy.Default with { RenderTimeout = TimeSpan.FromSeconds(1) } };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var report = await TestChart.ScanAsync(chart.Pack(), policy);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Equal(Verdict.Incomplete, report.Verdict);
+        Assert.Contains("did not finish within 1 s", Assert.Single(report.Chart!.Renders).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Output_over_the_limit_stops_helm_and_the_scan_is_incomplete()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Write("templates/big.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n{{- range $i := until 5000 }}\n  k{{ $i }}: \"{{ repeat 40 \"x\" }}\"\n{{- end }}\n");
+        var policy = Policy.Default with { Charts = ChartPolicy.Default with { MaxRenderBytes = 64 * 1024 } };
+
+        var report = await TestChart.ScanAsync(chart.Pack(), policy);
+
+        Assert.Equal(Verdict.Incomplete, report.Verdict);
+        Assert.Contains("more than 65536 bytes", Assert.Single(report.Chart!.Renders).Error, StringComparison.Ordinal);
+        Assert.Contains(report.Findings, f => f.RuleId == ChartRules.RenderFailed.Id);
+    }
+
+    private static string AliasBomb(string indent = "") =>
+        string.Join("\n", new[]
+        {
+            "a: &a [x, x, x, x, x, x, x, x, x]",
+            "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+            "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]",
+            "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]",
+            "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]",
+            "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]",
+            "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]",
+        }.Select(l => indent + l)) + "\n";
+
+    [Theory]
+    [InlineData("Chart.yaml")]
+    [InlineData("values.yaml")]
+    public async Task A_yaml_alias_bomb_before_rendering_is_unreadable_without_expanding_it(string file)
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Write(file, chart.Read(file) + "\n" + AliasBomb());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        var f = Assert.Single(report.Findings);
+        Assert.Equal(ChartRules.Unreadable.Id, f.RuleId);
+        Assert.Contains("YAML nodes", f.Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Reject, report.Verdict);
+    }
+
+    [Fact]
+    public async Task A_yaml_alias_bomb_in_the_rendered_output_makes_the_scan_incomplete_without_expanding_it()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.Write("templates/bomb.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n" + AliasBomb());
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        Assert.Equal(Verdict.Incomplete, report.Verdict);
+        Assert.Equal("failed", Assert.Single(report.Chart!.Renders).Status);
+        Assert.Contains(report.Findings, f => f.RuleId == ChartRules.RenderFailed.Id);
+    }
+
+    [Fact]
+    public async Task The_chart_renders_for_the_newest_supported_kubernetes_its_kubeVersion_allows()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.AppendChartYaml("kubeVersion: \">=1.22.0-0 <1.31.0-0\"");
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        Assert.Equal(Verdict.Pass, report.Verdict);
+        Assert.Equal(("1.30", ">=1.22.0-0 <1.31.0-0"), (report.Chart!.KubeVersion, report.Chart.DeclaredKubeVersion));
+    }
+
+    [Fact]
+    public async Task A_kubeVersion_no_supported_version_satisfies_is_a_finding_and_nothing_renders()
+    {
+        using var chart = TestChart.Create().Complete();
+        chart.AppendChartYaml("kubeVersion: \"<1.20.0\"");
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        Assert.Equal(Verdict.Incomplete, report.Verdict);
+        Assert.Contains(report.Findings, f => f.RuleId == ChartRules.KubeVersion.Id);
+        Assert.Equal("skipped", Assert.Single(report.Chart!.Renders).Status);
+    }
+
+    [Fact]
+    public async Task Chart_yaml_problems_and_a_missing_values_schema_are_findings()
+    {
+        using var chart = TestChart.Create();
+        chart.Replace("Chart.yaml", "version: 0.1.0", "version: \"v1.2\"").Replace("Chart.yaml", "type: application", "type: plugin");
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        var invalid = Assert.Single(report.Findings, f => f.RuleId == ChartRules.Metadata.Id && f.Severity == Severity.Medium);
+        Assert.Contains("version v1.2 is not a SemVer 2 version", invalid.Message, StringComparison.Ordinal);
+        Assert.Contains("type plugin", invalid.Message, StringComparison.Ordinal);
+        var incomplete = Assert.Single(report.Findings, f => f.RuleId == ChartRules.Metadata.Id && f.Severity == Severity.Low);
+        Assert.Equal("Chart.yaml has no maintainers, sources", incomplete.Message);
+        var schema = Assert.Single(report.Findings, f => f.RuleId == ChartRules.ValuesSchema.Id);
+        Assert.Equal(("GH-HELM-6", Severity.Low), (schema.RequirementId, schema.Severity));
+    }
 }

@@ -46,6 +46,16 @@ public sealed class TestChart : IDisposable
         return new TestChart(root, dir);
     }
 
+    /// <summary>A fresh copy of another test chart's folder (e.g. one built once per test class; never disposed then).</summary>
+    public static TestChart CopyOf(TestChart other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var root = Directory.CreateTempSubdirectory("gh-chart-test-").FullName;
+        var dir = Path.Combine(root, "demo");
+        CopyFolder(other.Dir, dir);
+        return new TestChart(root, dir);
+    }
+
     /// <summary>Writes (or replaces) a file of the chart.</summary>
     public TestChart Write(string path, string text)
     {
