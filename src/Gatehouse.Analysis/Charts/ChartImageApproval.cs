@@ -11,15 +11,74 @@ namespace Gatehouse.Analysis.Charts;
 /// </summary>
 public static class ChartImageApproval
 {
-    /// <summary>Every rule, for <c>gatehouse rules</c>.</summary>
-    public static IReadOnlyList<RuleDescriptor> AllRules { get; } = [];
+    /// <summary>The analyzer run that stands for the approval check in <see cref="ScanReport.Analyzers"/>.</summary>
+    public const string AnalyzerId = "chart.image-approval";
+    public const string AnalyzerVersion = "1.0.0";
 
-    /// <summary>The report with a finding for each referenced image whose digest is not in <paramref name="approvedDigests"/> (<c>sha256:…</c>).</summary>
+    public static RuleDescriptor Rule { get; } = new("chart.image-not-approved", "Chart uses an image that is not approved", Severity.High, "GH-HELM-4",
+        "A container, init container or ephemeral container of the rendered chart runs an image whose digest is not among the "
+        + "images approved in Gatehouse, or names the image by tag only (approval is by digest). Submit the image, have it "
+        + "approved, and reference it as registry/repo@sha256:... in the chart's default values.");
+
+    /// <summary>Every rule, for <c>gatehouse rules</c>.</summary>
+    public static IReadOnlyList<RuleDescriptor> AllRules { get; } = [Rule];
+
+    /// <summary>
+    /// The report with a finding for each referenced image whose digest is not in <paramref name="approvedDigests"/>
+    /// (<c>sha256:…</c>), and the verdict decided again. Applying it a second time (another approved set) replaces the
+    /// first. A report without a chart summary (the chart could not be read) cannot be checked: the run fails, so the
+    /// verdict is incomplete, never a pass; a report that was already incomplete for another reason stays incomplete.
+    /// </summary>
     public static ScanReport Apply(ScanReport report, IReadOnlySet<string> approvedDigests, Policy policy)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(approvedDigests);
         ArgumentNullException.ThrowIfNull(policy);
-        return report;
+        var findings = report.Findings.Where(f => f.RuleId != Rule.Id).ToList();
+        var severity = policy.SeverityOverrides.TryGetValue(Rule.Id, out var s) ? s : Rule.DefaultSeverity;
+        var root = report.Artifact.Name;
+        if (report.Chart is { } chart)
+        {
+            foreach (var image in chart.Images)
+            {
+                if (image.Digest is { } digest && approvedDigests.Contains(digest)) continue;
+                var where = image.Objects.Count == 0 ? "" : $" (used by {string.Join(", ", image.Objects)})";
+                var message = image.Digest is null
+                    ? $"image {image.Reference}{where} names only a tag; approval is by digest: reference an approved image as repo@sha256:..."
+                    : $"image {image.Reference}{where} is not an image approved in Gatehouse: submit it and have it approved, or use an approved digest";
+                var path = image.Objects.Count == 0 ? root : $"{root}!/{image.Objects[0]}";
+                findings.Add(new Finding(Rule.Id, severity, path, message, Fingerprints.Of(Rule.Id, root, image.Reference))
+                {
+                    RequirementId = Rule.RequirementId,
+                    AnalyzerId = AnalyzerId,
+                    Evidence = image.Digest ?? image.Reference,
+                });
+            }
+        }
+        var runs = report.Analyzers.Where(r => r.Id != AnalyzerId).ToList();
+        runs.Add(report.Chart is null
+            ? new AnalyzerRun(AnalyzerId, AnalyzerVersion, "failed", "the report has no chart summary, so the chart's images are unknown")
+            : new AnalyzerRun(AnalyzerId, AnalyzerVersion, "ok"));
+
+        var ordered = ScanReport.Order(findings);
+        var (verdict, reasons) = VerdictRules.Decide(ordered, runs, policy);
+        // Incomplete for a reason the runs do not show (a required engine was not configured): it stays so.
+        var ownReason = $"analyzer {AnalyzerId} ";
+        var otherReasons = report.Verdict == Verdict.Incomplete
+            ? report.Reasons.Where(r => !r.StartsWith(ownReason, StringComparison.Ordinal)).ToList()
+            : [];
+        if (otherReasons.Count > 0 && report.Analyzers.Where(r => r.Id != AnalyzerId).All(r => r.Status == "ok"))
+        {
+            reasons = [.. otherReasons, .. verdict == Verdict.Incomplete ? reasons.Where(r => r.StartsWith(ownReason, StringComparison.Ordinal)) : []];
+            verdict = Verdict.Incomplete;
+        }
+        return report with
+        {
+            Findings = ordered,
+            Analyzers = runs,
+            Verdict = verdict,
+            Reasons = reasons,
+            Stats = report.Stats with { FindingsBySeverity = ScanStats.CountBySeverity(ordered) },
+        };
     }
 }
