@@ -108,6 +108,10 @@ public sealed class HelmRepositoryTests
             Assert.True(installed.StatusCode == HttpStatusCode.Created, await installed.Content.ReadAsStringAsync());
         }
 
+        // The customer's page shows the repository command for the installed chart app.
+        using (var a = app.ClientWith(patA))
+            Assert.Contains($"helm repo add gatehouse {origin}/charts --username {tenantA:D}", await a.GetStringAsync("/console/customer"), StringComparison.Ordinal);
+
         // The real helm: repo add reads index.yaml with Basic credentials, pull downloads exactly the submitted bytes.
         TestHelm.Check(await helm.RunAsync("repo", "add", "gh", origin + "/charts", "--username", tenantA.ToString(), "--password", patA));
         var pulled = Directory.CreateDirectory(Path.Combine(helm.Home, "pulled")).FullName;
