@@ -5,7 +5,7 @@ namespace Gatehouse.Server.Charts;
 /// helm-chart app; docs/helm-repository.md). The user name is the tenant's id, the password a personal access token with
 /// <c>read</c> scope.
 /// </summary>
-public static class HelmRepoCommand
+internal static class HelmRepoCommand
 {
     /// <summary>The repository's URL under the server's public URL.</summary>
     public static string Url(string publicPrefix) => publicPrefix.TrimEnd('/') + ChartRepositoryApi.PathPrefix;
