@@ -7,6 +7,7 @@ using Gatehouse.Server.Console;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Developers;
+using Gatehouse.Server.Charts;
 using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Images;
 using Gatehouse.Server.Errors;
@@ -61,6 +62,7 @@ builder.Services.AddGatehouseApiKeys();                           // MapApiKeysA
 builder.Services.AddGatehousePlatform();                          // MapPlatformApi
 builder.Services.AddGatehouseDownloads();                         // MapDownloadsApi, UseDownloadHost
 builder.Services.AddGatehouseRegistry(settings.DataDirectory);    // MapRegistryApi; the token service, registry.publish/unpublish (docs/registry.md)
+builder.Services.AddGatehouseCharts();                            // MapChartRepositoryApi; the chart scan runner, the Helm repository (docs/helm-repository.md)
 builder.Services.AddGatehouseRetention();                         // no endpoints: the blobs.retention job
 builder.Services.AddGatehouseConsole();                           // MapRazorPages
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs); // MapHangfireDashboard
@@ -119,6 +121,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapAppClientsApi();
     app.MapDownloadsApi();
     app.MapRegistryApi();
+    app.MapChartRepositoryApi();
     app.MapRazorPages(); // the console (docs/console.md)
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);

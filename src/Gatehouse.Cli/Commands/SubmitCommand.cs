@@ -49,7 +49,7 @@ internal static partial class SubmitCommand
         version.Required = true;
         var artifact = new Option<FileInfo?>("--artifact")
         {
-            Description = "The file to upload as the version's artifact (archive, binary, image archive or OCI layout folder, or chart). Optional for web integrations, --reference and --image.",
+            Description = "The file to upload as the version's artifact (archive, binary, image archive or OCI layout folder, chart .tgz or chart folder). Optional for web integrations, --reference and --image.",
             HelpName = "path",
         };
         var reference = new Option<string?>("--reference")
@@ -152,14 +152,15 @@ internal static partial class SubmitCommand
         FileInfo? packed = null;
         if (request.Artifact is { Exists: false } missing)
         {
-            // An OCI image layout folder is packed into a tar, the form the server takes.
-            if (Directory.Exists(missing.FullName) && await PackLayoutAsync(new DirectoryInfo(missing.FullName), ct) is { } tar)
+            // An OCI image layout folder is packed into a tar, a chart folder into a .tgz: the forms the server takes.
+            if (Directory.Exists(missing.FullName)
+                && (await PackLayoutAsync(new DirectoryInfo(missing.FullName), ct) ?? await PackChartAsync(new DirectoryInfo(missing.FullName), ct)) is { } tar)
             {
                 packed = tar;
                 request = request with { Artifact = tar };
             }
             else throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument,
-                Directory.Exists(missing.FullName) ? $"--artifact {missing.FullName}: a folder is uploaded only when it is an OCI image layout (it has an oci-layout file)" : $"--artifact {missing.FullName}: no such file");
+                Directory.Exists(missing.FullName) ? $"--artifact {missing.FullName}: a folder is uploaded only when it is an OCI image layout (it has an oci-layout file) or a Helm chart (it has a Chart.yaml)" : $"--artifact {missing.FullName}: no such file");
         }
         try
         {

@@ -12,6 +12,8 @@ internal static class DownloadsSetup
         services.AddSingleton<IValidateOptions<DownloadOptions>, DownloadOptionsValidator>();
         services.AddSingleton<DownloadKeyRing>();
         services.AddScoped<DownloadIssuer>();
+        services.AddScoped<TenantCredentials>();
+        services.AddScoped<TenantEntitlement>();
         services.AddScoped<SbomDownloads>();
         services.AddSingleton<DownloadMetrics>();
         services.AddSingleton<DownloadCountWindow>();

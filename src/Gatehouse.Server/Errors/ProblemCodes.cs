@@ -33,6 +33,7 @@ internal static class ProblemCodes
     public const string DownloadUrlInvalid = "download.url-invalid";
     public const string DownloadUnavailable = "download.unavailable";
     public const string RegistryCredentialsInvalid = "registry.credentials-invalid";
+    public const string ChartsCredentialsInvalid = "charts.credentials-invalid";
     public const string AppAccessSuspended = "app.access-suspended";
     public const string SbomInvalid = "sbom.invalid";
     public const string VexInvalid = "vex.invalid";

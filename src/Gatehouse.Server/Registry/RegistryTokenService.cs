@@ -1,25 +1,23 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.OAuth;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Registry;
 
 /// <summary>
-/// Gatehouse as the registry's token service: who asks (HTTP Basic: the tenant's id as the user name, a personal access
-/// token with <c>read</c> scope of one of the tenant's admins as the password) and what each requested scope grants.
+/// Gatehouse as the registry's token service: who asks (<see cref="TenantCredentials"/>, HTTP Basic: the tenant's id as the
+/// user name, a personal access token with <c>read</c> scope of one of the tenant's admins as the password) and what each
+/// requested scope grants.
 /// <para>
 /// The rule is the signed downloads' (<see cref="DownloadIssuer"/>): a tenant gets an app's files when the tenant has the
 /// app installed (an active installation) and the app is published. Here <c>pull</c> on <c>apps/&lt;slug&gt;</c> is granted
 /// when the tenant has the container app installed, the app has a published version and its access is not suspended
-/// (<see cref="AppAccessGate.RefusalAsync(Guid, CancellationToken)"/>: a quarantined or suspended version suspends the whole
+/// (<see cref="TenantEntitlement"/>, with <see cref="AppAccessGate.RefusalAsync(Guid, CancellationToken)"/>: a quarantined or suspended version suspends the whole
 /// app until staff lift it). Checked on every request, so a quarantine or an uninstall stops new tokens at once.
 /// <c>push</c> and <c>delete</c> are never granted here: Gatehouse mints its own push token in process
 /// (<see cref="RegistrySigner.PushToken"/>). A scope not granted is left out of the token (the registry then answers
@@ -27,8 +25,8 @@ namespace Gatehouse.Server.Registry;
 /// </para>
 /// </summary>
 internal sealed class RegistryTokenService(
-    GatehouseDb db, RegistrySigner signer, IOptions<RegistryOptions> options, TokenService pats, UserManager<GatehouseUser> users,
-    AppAccessGate gate, AuditLog audit, SecurityRefusals refusals, RegistryMetrics metrics, RegistryGrantWindow window, TimeProvider time,
+    GatehouseDb db, RegistrySigner signer, IOptions<RegistryOptions> options, TenantCredentials credentials,
+    TenantEntitlement entitlement, AuditLog audit, SecurityRefusals refusals, RegistryMetrics metrics, RegistryGrantWindow window, TimeProvider time,
     ILogger<RegistryTokenService> logger)
 {
     /// <summary>Most scopes read from one request (a pull names one repository; skopeo copy at most two).</summary>
@@ -41,9 +39,6 @@ internal sealed class RegistryTokenService(
         [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn,
         [property: System.Text.Json.Serialization.JsonPropertyName("issued_at")] string IssuedAt);
 
-    /// <summary>Who presented valid credentials: the tenant and the admin whose token it is.</summary>
-    internal sealed record Customer(Guid TenantId, string UserId, string TokenId);
-
     /// <summary>The outcome: a token, or <see cref="Unauthenticated"/> (401), or an invalid request (400, <see cref="Invalid"/>).</summary>
     internal sealed record Outcome(TokenResponse? Response, bool Unauthenticated, string? Invalid);
 
@@ -53,7 +48,7 @@ internal sealed class RegistryTokenService(
         var o = options.Value;
         if (service is not null && service != o.Service) return Invalid("service is not this registry's (Registry:Service)");
         if (scopes.Count > MaxScopes) return Invalid($"at most {MaxScopes} scope parameters");
-        var customer = await AuthenticateAsync(http, ct);
+        var customer = await credentials.AuthenticateAsync(http, ct);
         if (customer is null)
         {
             metrics.Token("unauthenticated");
@@ -82,7 +77,7 @@ internal sealed class RegistryTokenService(
     }
 
     /// <summary>What <paramref name="asked"/> grants the customer: pull on an entitled app's repository, else nothing.</summary>
-    private async Task<RegistryAccess?> GrantAsync(HttpContext http, Customer customer, RegistryAccess asked, CancellationToken ct)
+    private async Task<RegistryAccess?> GrantAsync(HttpContext http, TenantCredentials.Customer customer, RegistryAccess asked, CancellationToken ct)
     {
         var o = options.Value;
         if (asked.Actions.Any(a => a != "pull")) metrics.Refused("push");
@@ -94,9 +89,7 @@ internal sealed class RegistryTokenService(
         if (!asked.Actions.Contains("pull")) return null;
         var app = await db.Apps.AsNoTracking().Where(a => a.Slug == slug && a.Type == AppTypes.Container)
             .Select(a => new { a.Id, a.OrganizationId }).FirstOrDefaultAsync(ct);
-        var entitled = app is not null
-            && await db.Set<Installation>().AnyAsync(i => i.TenantId == customer.TenantId && i.AppId == app.Id && i.UninstalledAt == null, ct)
-            && await gate.RefusalAsync(app.Id, ct) is null;
+        var entitled = app is not null && await entitlement.IsEntitledAsync(customer.TenantId, app.Id, ct);
         if (!entitled)
         {
             metrics.Refused("not-entitled");
@@ -109,35 +102,5 @@ internal sealed class RegistryTokenService(
             await audit.AppendAsync(new AuditEvent(RegistryAuditActions.PullGranted, customer.UserId, app!.OrganizationId.ToString(), asked.Name,
                 http.Connection.RemoteIpAddress?.ToString(), new { tenant = customer.TenantId, repository = asked.Name, tokenId = customer.TokenId }), ct);
         return asked with { Actions = ["pull"] };
-    }
-
-    /// <summary>
-    /// HTTP Basic: user name = a tenant id, password = a personal access token with <c>read</c> scope whose owner administers
-    /// that tenant and is not locked out. Null for anything else (one answer: which part was wrong is not told).
-    /// </summary>
-    private async Task<Customer?> AuthenticateAsync(HttpContext http, CancellationToken ct)
-    {
-        if (!AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization.ToString(), out var header)
-            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is not { Length: > 0 and <= 1024 } b64)
-            return null;
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || !Guid.TryParse(decoded[..colon], out var tenant)) return null;
-        var (record, _) = await pats.ValidateAsync(decoded[(colon + 1)..], ct);
-        if (record is null || !record.ScopeList.Contains(Scopes.Read)) return null;
-        var user = await users.FindByIdAsync(record.UserId);
-        if (user is null || await users.IsLockedOutAsync(user)) return null;
-        if (!await TenantAdmin.IsAsync(db, tenant, user.Id, ct)) return null;
-        // The token's "last used" shows registry use too (written at most once a minute).
-        await pats.TouchAsync(record, http.Connection.RemoteIpAddress?.ToString(), ct);
-        return new Customer(tenant, user.Id, record.Id);
     }
 }

@@ -31,9 +31,11 @@ internal sealed class FileScanRunner(
     /// <summary>
     /// Scans <paramref name="scan"/>'s blob as <see cref="RunAsync(Scan, CancellationToken)"/> does; a kind that adds to the
     /// engine's report (the image scan's smoke test, <see cref="Images.ImageScanRunner"/>) does so in
-    /// <paramref name="amend"/>, which sees the private copy of the artifact, before the SBOM and the results are stored.
+    /// <paramref name="amend"/>, which sees the private copy of the artifact, before the SBOM and the results are stored; a
+    /// kind that needs more of the engine (the chart scan's Helm, <see cref="Charts.ChartScanRunner"/>) sets it in
+    /// <paramref name="engine"/>.
     /// </summary>
-    internal async Task RunAsync(Scan scan, ReportAmendment? amend, CancellationToken ct)
+    internal async Task RunAsync(Scan scan, ReportAmendment? amend, CancellationToken ct, Func<EngineSettings, EngineSettings>? engine = null)
     {
         ArgumentNullException.ThrowIfNull(scan);
         using var folder = scratch.CreateFolder($"scan-{scan.Id:N}");
@@ -48,6 +50,7 @@ internal sealed class FileScanRunner(
         var policy = await policies.ForAsync(scan, ct);
         var store = advisories.FirstOrDefault();
         var settings = new EngineSettings { ClamdEndpoint = options.Value.ClamdEndpoint, TempDirectory = folder.Path, Advisories = store };
+        if (engine is not null) settings = engine(settings);
         var pipeline = AnalyzerCatalog.CreatePipeline(engines, settings, policy, time);
         var report = await pipeline.ScanAsync(artifact, scan.FileName, scan.ArtifactType, null, ct);
         if (scan.DeclaredSbomBlob is { } declared) report = await CompareAsync(report, declared, policy, ct);

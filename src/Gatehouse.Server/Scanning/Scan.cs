@@ -29,6 +29,7 @@ public sealed class Scan
         Probes.ProbeReports.ArtifactType => ScanKind.Probe,
         SbomScanRunner.ArtifactType => ScanKind.Sbom,
         Images.ImageScanRunner.ArtifactType => ScanKind.Image,
+        Charts.ChartScanRunner.ArtifactType => ScanKind.Chart,
         _ => ScanKind.File,
     };
     public ScanState State { get; set; }

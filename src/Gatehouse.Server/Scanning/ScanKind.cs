@@ -3,7 +3,7 @@ namespace Gatehouse.Server.Scanning;
 /// <summary>
 /// What a scan looks at, and so which <see cref="IScanRunner"/> runs it. Recorded in <see cref="Scan.ArtifactType"/>
 /// (no column of its own): <c>probe</c> is an endpoint probe, every other type an uploaded file the engine reads.
-/// <c>sbom</c> a re-match of a stored SBOM, <c>container</c> an image. Kinds to come (Helm charts) each add a member and a runner.
+/// <c>sbom</c> a re-match of a stored SBOM, <c>container</c> an image, <c>chart</c> a Helm chart. A kind to come adds a member and a runner.
 /// </summary>
 public enum ScanKind
 {
@@ -22,4 +22,10 @@ public enum ScanKind
     /// no blob until its scan pulls it (<see cref="Scan.Target"/> is the reference).
     /// </summary>
     Image,
+    /// <summary>
+    /// A Helm chart (artifact type <c>chart</c>, issue 18): the uploaded chart <c>.tgz</c>, read and rendered with the real
+    /// Helm by the engine, its rendered objects checked, and every image it references checked against the approved images
+    /// (<see cref="Charts.ChartScanRunner"/>).
+    /// </summary>
+    Chart,
 }

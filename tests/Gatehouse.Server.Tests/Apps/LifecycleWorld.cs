@@ -63,6 +63,9 @@ internal sealed class LifecycleWorld : IAsyncDisposable
         return await OnAsync(await servers.For(db, all), clock: null, ownsApp: false);
     }
 
+    /// <summary>A world on <paramref name="app"/> (e.g. a Kestrel server a real client reaches), which the caller stops.</summary>
+    public static Task<LifecycleWorld> OnAppAsync(GatehouseApp app) => OnAsync(app, clock: null, ownsApp: false);
+
     private static async Task<LifecycleWorld> OnAsync(GatehouseApp app, FakeTimeProvider? clock, bool ownsApp)
     {
         var vendor = await app.CreateUserAsync(Roles.Developer, "vendor");

@@ -45,6 +45,9 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
         "* /dl/{versionId:guid}/{digest}",
         // The registry's token endpoint: HTTP Basic credentials checked by the handler (tests: Registry/RegistryDistributionTests).
         "GET /registry/token",
+        // The Helm chart repository: HTTP Basic credentials (tenant id + token) checked by the handler (tests: Charts/HelmRepositoryTests).
+        "GET /charts/index.yaml",
+        "GET /charts/v/{versionId:guid}/{file}",
     ];
 
     private sealed record Call(string Method, string Pattern, string Path);
@@ -270,6 +273,7 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             "path" => "",
             "invitationId" => invitationA.ToString(),
             "credentialId" => registryCredentialA.Id.ToString(),
+            "file" => $"{appA.Slug}-{versionA.Version}.tgz",
             _ => throw new InvalidOperationException(
                 $"Route parameter '{name}' is new: teach this test which of organisation A's ids to aim it at."),
         });

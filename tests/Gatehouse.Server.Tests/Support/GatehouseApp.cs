@@ -378,7 +378,10 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
     /// <summary>An HTTP client that presents <paramref name="token"/> as a bearer token (none: anonymous).</summary>
     public HttpClient ClientWith(string? token)
     {
-        var c = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        // A server on a real socket is reached through it (the in-memory client would go to localhost:80).
+        var c = KestrelAddress is { } origin
+            ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(origin + "/") }
+            : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         if (token is not null) c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return c;
     }

@@ -76,6 +76,8 @@ public sealed class SubmissionModel(
     public SbomSummary? Sbom { get; private set; }
     /// <summary>Container versions: the image and its smoke test (issue 17); null for other app types.</summary>
     public Images.ImageView? Image { get; private set; }
+    /// <summary>Helm chart versions: the chart, its renders and its objects with their findings (<c>_HelmChart</c>).</summary>
+    public Charts.ChartView? Chart { get; private set; }
     public IReadOnlyList<ProbeRun> Probes { get; private set; } = [];
     public IReadOnlyDictionary<string, string> Emails { get; private set; } = new Dictionary<string, string>();
     public DateTimeOffset Now { get; private set; }
@@ -141,6 +143,7 @@ public sealed class SubmissionModel(
         }
 
         Image = Images.ImageView.Of(row, v, CurrentScan);
+        Chart = Charts.ChartView.Of(row, v, CurrentScan);
         Evidence = await db.EvidenceItems.AsNoTracking().Where(e => e.OrganizationId == row.OrganizationId).ToListAsync(ct);
         Evidence = [.. Evidence.OrderByDescending(e => e.UploadedAt)];
         EvidenceWarningDays = (await listing.CurrentAsync(ct)).Policy.EvidenceExpiryWarningDays;

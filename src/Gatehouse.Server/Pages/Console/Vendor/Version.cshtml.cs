@@ -50,6 +50,8 @@ public sealed class VersionModel(
     public IssuedUrl? Download { get; private set; }
     /// <summary>Container versions: the image and its smoke test (issue 17); null for other app types.</summary>
     public Images.ImageView? Image { get; private set; }
+    /// <summary>Helm chart versions: the chart, its renders and its objects with their findings (<c>_HelmChart</c>).</summary>
+    public Charts.ChartView? Chart { get; private set; }
     public string? Error { get; private set; }
     public long MaxUploadBytes => scanning.Value.MaxUploadBytes;
 
@@ -179,6 +181,7 @@ public sealed class VersionModel(
                 .OrderBy(g => g.RequirementId is null).ThenBy(g => g.RequirementId, StringComparer.Ordinal).ToList();
         }
         Image = Images.ImageView.Of(a, v, Scan);
+        Chart = Charts.ChartView.Of(a, v, Scan);
         var now = time.GetUtcNow();
         Suppressions = (await db.Suppressions.AsNoTracking().Where(s => s.AppId == a.Id).OrderByDescending(s => s.RequestedAt).ToListAsync(ct))
             .Select(s => SuppressionInfo.From(s, now)).ToList();
