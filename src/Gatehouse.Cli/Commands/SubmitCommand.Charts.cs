@@ -11,7 +11,8 @@ namespace Gatehouse.Cli.Commands;
 internal static partial class SubmitCommand
 {
     /// <summary>
-    /// A chart folder packed into a private temporary <c>.tgz</c> named after the folder; null when the folder has no
+    /// A chart folder packed into a private temporary <c>.tgz</c> named <c>{name}-{version}.tgz</c> as <c>gatehouse check</c>
+    /// names it (<see cref="ChartInput.ArtifactName"/>), so both report the same paths; null when the folder has no
     /// Chart.yaml. The caller deletes the file's folder. A folder the packer refuses (a symlink, over the limits) is a usage error.
     /// </summary>
     internal static Task<FileInfo?> PackChartAsync(DirectoryInfo folder, CancellationToken ct)
@@ -20,7 +21,7 @@ internal static partial class SubmitCommand
         var scratch = Path.Combine(Path.GetTempPath(), $"gatehouse-{Guid.NewGuid():N}");
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(scratch);
         else Directory.CreateDirectory(scratch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var target = Path.Combine(scratch, (folder.Name.Length > 0 ? folder.Name : "chart") + ".tgz");
+        var target = Path.Combine(scratch, ChartInput.ArtifactName(folder.FullName));
         try
         {
             ct.ThrowIfCancellationRequested();

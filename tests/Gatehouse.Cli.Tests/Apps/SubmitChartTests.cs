@@ -29,7 +29,7 @@ public sealed class SubmitChartTests : IDisposable
         Assert.NotNull(packed);
         try
         {
-            Assert.Equal("hello.tgz", packed.Name);
+            Assert.Equal("hello-0.1.0.tgz", packed.Name);
             var reference = Path.Combine(_dir, "reference.tgz");
             ChartArchive.Pack(chart, reference, ChartPolicy.Default);
             Assert.Equal(await File.ReadAllBytesAsync(reference), await File.ReadAllBytesAsync(packed.FullName));
@@ -51,7 +51,7 @@ public sealed class SubmitChartTests : IDisposable
             var run = await cli.RunAsync(["submit", FakeAppsServer.App, "--version", FakeAppsServer.Version, "--artifact", chart,
                 "--answers", WriteAnswers(), "--attest", "Jane Doe, CTO"]);
             Assert.True(run.ExitCode == ExitCodes.Ok, run.Err);
-            Assert.Equal("hello.tgz", server.ArtifactName);
+            Assert.Equal("hello-0.1.0.tgz", server.ArtifactName);
         }
 
         File.CreateSymbolicLink(Path.Combine(chart, "templates", "link.yaml"), "/etc/passwd");
