@@ -55,30 +55,9 @@ public static class ChartImageApproval
                 });
             }
         }
-        var runs = report.Analyzers.Where(r => r.Id != AnalyzerId).ToList();
-        runs.Add(report.Chart is null
+        var run = report.Chart is null
             ? new AnalyzerRun(AnalyzerId, AnalyzerVersion, "failed", "the report has no chart summary, so the chart's images are unknown")
-            : new AnalyzerRun(AnalyzerId, AnalyzerVersion, "ok"));
-
-        var ordered = ScanReport.Order(findings);
-        var (verdict, reasons) = VerdictRules.Decide(ordered, runs, policy);
-        // Incomplete for a reason the runs do not show (a required engine was not configured): it stays so.
-        var ownReason = $"analyzer {AnalyzerId} ";
-        var otherReasons = report.Verdict == Verdict.Incomplete
-            ? report.Reasons.Where(r => !r.StartsWith(ownReason, StringComparison.Ordinal)).ToList()
-            : [];
-        if (otherReasons.Count > 0 && report.Analyzers.Where(r => r.Id != AnalyzerId).All(r => r.Status == "ok"))
-        {
-            reasons = [.. otherReasons, .. verdict == Verdict.Incomplete ? reasons.Where(r => r.StartsWith(ownReason, StringComparison.Ordinal)) : []];
-            verdict = Verdict.Incomplete;
-        }
-        return report with
-        {
-            Findings = ordered,
-            Analyzers = runs,
-            Verdict = verdict,
-            Reasons = reasons,
-            Stats = report.Stats with { FindingsBySeverity = ScanStats.CountBySeverity(ordered) },
-        };
+            : new AnalyzerRun(AnalyzerId, AnalyzerVersion, "ok");
+        return ReportAmendment.Apply(report, findings, run, policy);
     }
 }

@@ -46,31 +46,9 @@ public static class SmokeVerdicts
                 Evidence = result.ExitCode is { } code ? $"exit code {code}" : null,
             });
         }
-        var runs = report.Analyzers.Where(r => r.Id != AnalyzerId).ToList();
-        runs.Add(result.Status is SmokeResult.Passed or SmokeResult.Failed
+        var run = result.Status is SmokeResult.Passed or SmokeResult.Failed
             ? new AnalyzerRun(AnalyzerId, AnalyzerVersion, "ok")
-            : new AnalyzerRun(AnalyzerId, AnalyzerVersion, "failed", "smoke test incomplete: " + result.Reason));
-
-        var ordered = ScanReport.Order(findings);
-        var (verdict, reasons) = VerdictRules.Decide(ordered, runs, policy);
-        // Incomplete for a reason the runs do not show (a required engine was not configured): it stays so.
-        var smokeReason = $"analyzer {AnalyzerId} ";
-        var otherReasons = report.Verdict == Verdict.Incomplete
-            ? report.Reasons.Where(r => !r.StartsWith(smokeReason, StringComparison.Ordinal)).ToList()
-            : [];
-        if (otherReasons.Count > 0 && report.Analyzers.Where(r => r.Id != AnalyzerId).All(r => r.Status == "ok"))
-        {
-            reasons = [.. otherReasons, .. verdict == Verdict.Incomplete ? reasons.Where(r => r.StartsWith(smokeReason, StringComparison.Ordinal)) : []];
-            verdict = Verdict.Incomplete;
-        }
-        return report with
-        {
-            Findings = ordered,
-            Analyzers = runs,
-            Verdict = verdict,
-            Reasons = reasons,
-            Stats = report.Stats with { FindingsBySeverity = ScanStats.CountBySeverity(ordered) },
-            Smoke = result,
-        };
+            : new AnalyzerRun(AnalyzerId, AnalyzerVersion, "failed", "smoke test incomplete: " + result.Reason);
+        return ReportAmendment.Apply(report, findings, run, policy) with { Smoke = result };
     }
 }
