@@ -48,6 +48,29 @@ public sealed class ChartRenderTests
     }
 
     [Fact]
+    public async Task A_template_cannot_resolve_host_names_while_it_renders()
+    {
+        // Helm answers getHostByName only with --enable-dns, which Gatehouse never passes: a vendor's template cannot probe
+        // or signal through the resolver of the machine that renders it. The template fails the render if a lookup answers.
+        using var chart = TestChart.Create().Complete().Harden();
+        chart.Write("templates/dns.yaml", """
+            {{- if getHostByName "localhost" }}{{ fail "getHostByName answered" }}{{ end }}
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: dns-probe
+            data:
+              answer: "none"
+            """);
+
+        var report = await TestChart.ScanAsync(chart.Pack());
+
+        Assert.DoesNotContain(report.Findings, f => f.RuleId == ChartRules.RenderFailed.Id);
+        Assert.Equal("rendered", Assert.Single(report.Chart!.Renders).Status);
+        Assert.Contains(report.Chart.Renders[0].Objects, o => o is { Kind: "ConfigMap", Name: "dns-probe" });
+    }
+
+    [Fact]
     public async Task Without_helm_the_scan_is_incomplete_never_a_pass()
     {
         using var chart = TestChart.Create().Complete();
