@@ -114,6 +114,10 @@ fi
 say "installing the JSON-schema validator (npm ci)"
 npm ci --prefix tests/tools/schema-check --no-audit --no-fund --loglevel=error >/dev/null
 
+# ---- @sigstore/verify (npm, tools/sigstore): the independent verifier of our Sigstore bundles in the signing tests --
+say "installing @sigstore/verify (npm ci, tools/sigstore)"
+npm ci --prefix tools/sigstore --no-audit --no-fund --loglevel=error >/dev/null
+
 # ---- throw-away S3-compatible server (s3rver, from npm) for the S3 blob-store tests ------------------
 # Bucket gatehouse-test, keys S3RVER/S3RVER; an S3 endpoint given in GATEHOUSE_TEST_S3 is used instead.
 if [ -z "${GATEHOUSE_TEST_S3:-}" ]; then

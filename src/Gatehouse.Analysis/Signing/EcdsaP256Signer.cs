@@ -55,7 +55,7 @@ public sealed class EcdsaP256Signer : ISigner, IDisposable
     /// <inheritdoc />
     public byte[] Sign(ReadOnlySpan<byte> data) => _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
-    /// <summary>Signs an already computed SHA-256 digest (32 bytes); same signature as <see cref="Sign"/> over the message.</summary>
+    /// <inheritdoc />
     public byte[] SignDigest(ReadOnlySpan<byte> sha256)
     {
         if (sha256.Length != 32) throw new ArgumentException("a SHA-256 digest is 32 bytes", nameof(sha256));

@@ -17,6 +17,12 @@ public interface ISigner
 
     /// <summary>Signs <paramref name="data"/> (hashing it with SHA-256); returns an ASN.1 DER ECDSA signature.</summary>
     byte[] Sign(ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// Signs an already computed SHA-256 digest (32 bytes); the same signature as <see cref="Sign"/> over the message.
+    /// Large files are hashed once while streaming, and KMS and PKCS#11 keys sign digests natively.
+    /// </summary>
+    byte[] SignDigest(ReadOnlySpan<byte> sha256);
 }
 
 /// <summary>Signature algorithms a Gatehouse signer can use.</summary>
