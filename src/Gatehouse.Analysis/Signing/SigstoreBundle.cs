@@ -59,6 +59,32 @@ public static class SigstoreBundle
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Wraps a signed DSSE envelope (e.g. an <see cref="ApprovalTicket"/>) in a bundle v0.3 with the public-key hint
+    /// <paramref name="keyId"/>, so Sigstore clients verify it too; the envelope is copied, its signed payload untouched.
+    /// </summary>
+    public static byte[] WrapEnvelope(string keyId, ReadOnlySpan<byte> envelope)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        if (envelope.Length > MaxBundleBytes) throw new SigningFormatException("signing.too-large", "envelope exceeds 1 MiB");
+        using var doc = JsonDocument.Parse(envelope.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Dsse.WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("mediaType", MediaType);
+            w.WriteStartObject("verificationMaterial");
+            w.WriteStartObject("publicKey");
+            w.WriteString("hint", keyId);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WritePropertyName("dsseEnvelope");
+            doc.RootElement.WriteTo(w);
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
     /// <summary>Verifies <paramref name="bundle"/> against the file <paramref name="artifact"/> (hashed while streaming).</summary>
     public static SignatureCheck Verify(PublicKey key, ReadOnlySpan<byte> bundle, Stream artifact)
     {
