@@ -43,6 +43,31 @@ public sealed class HelmProvenanceInteropTests
         Assert.NotEqual(0, home.Run(helm, "verify", "--keyring", "pubring.gpg", "out/demo-0.1.0.tgz").Exit);
     }
 
+    [Fact]
+    public void Our_verifier_accepts_helm_package_sign_and_refuses_tampering()
+    {
+        using var home = new GpgHome();
+        var helm = Helm();
+        Ok(home.Run(helm, "create", "demo"));
+        Ok(home.Gpg("--passphrase", "", "--quick-gen-key", "Vendor <vendor@gatehouse.test>", "rsa2048", "sign", "never"));
+        File.WriteAllBytes(Path.Combine(home.Dir, "pubring.gpg"), ExportBytes(home, "--export"));
+        File.WriteAllBytes(Path.Combine(home.Dir, "secring.gpg"), ExportBytes(home, "--export-secret-keys"));
+        Ok(home.Run(helm, "package", "--sign", "--key", "Vendor", "--keyring", "secring.gpg", "demo", "-d", "signed"));
+
+        var tgz = File.ReadAllBytes(Path.Combine(home.Dir, "signed", "demo-0.1.0.tgz"));
+        var prov = File.ReadAllText(Path.Combine(home.Dir, "signed", "demo-0.1.0.tgz.prov"));
+        var ring = HelmProvenance.ReadPublicKeyring(File.ReadAllBytes(Path.Combine(home.Dir, "pubring.gpg")));
+        var result = HelmProvenance.Verify(prov, tgz, "demo-0.1.0.tgz", ring);
+        Assert.True(result.Valid, result.Error + ": " + result.Detail);
+
+        var other = ProvenanceKeys.Generate("Other <other@gatehouse.test>", new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        Assert.Equal(ProvenanceErrors.UnknownKey, HelmProvenance.Verify(prov, tgz, "demo-0.1.0.tgz", HelmProvenance.ReadPublicKeyring(other.PublicRing)).Error);
+        Assert.Equal(ProvenanceErrors.DigestMismatch, HelmProvenance.Verify(prov, [.. tgz, 0], "demo-0.1.0.tgz", ring).Error);
+        Assert.Equal(ProvenanceErrors.BadSignature, HelmProvenance.Verify(prov.Replace("name: demo", "name: evil", StringComparison.Ordinal), tgz, "demo-0.1.0.tgz", ring).Error);
+        var end = prov.IndexOf("-----END PGP SIGNATURE-----", StringComparison.Ordinal);
+        Assert.False(HelmProvenance.Verify(prov[..(end - 80)] + "\n" + prov[end..], tgz, "demo-0.1.0.tgz", ring).Valid);
+    }
+
     // gpg writes binary keyrings to stdout; the runner reads text, so export to a file instead.
     static byte[] ExportBytes(GpgHome home, string command)
     {
