@@ -43,13 +43,16 @@ public sealed class HelmProvenanceInteropTests
         Assert.NotEqual(0, home.Run(helm, "verify", "--keyring", "pubring.gpg", "out/demo-0.1.0.tgz").Exit);
     }
 
-    [Fact]
-    public void Our_verifier_accepts_helm_package_sign_and_refuses_tampering()
+    [Theory]
+    [InlineData("rsa2048")]
+    [InlineData("ed25519")]
+    [InlineData("nistp256")]
+    public void Our_verifier_accepts_helm_package_sign_and_refuses_tampering(string algorithm)
     {
         using var home = new GpgHome();
         var helm = Helm();
         Ok(home.Run(helm, "create", "demo"));
-        Ok(home.Gpg("--passphrase", "", "--quick-gen-key", "Vendor <vendor@gatehouse.test>", "rsa2048", "sign", "never"));
+        Ok(home.Gpg("--passphrase", "", "--quick-gen-key", "Vendor <vendor@gatehouse.test>", algorithm, "sign", "never"));
         File.WriteAllBytes(Path.Combine(home.Dir, "pubring.gpg"), ExportBytes(home, "--export"));
         File.WriteAllBytes(Path.Combine(home.Dir, "secring.gpg"), ExportBytes(home, "--export-secret-keys"));
         Ok(home.Run(helm, "package", "--sign", "--key", "Vendor", "--keyring", "secring.gpg", "demo", "-d", "signed"));

@@ -30,12 +30,15 @@ public sealed class HelmProvenanceTests
         Assert.StartsWith(ChartYaml, result.Body, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Gpg_verify_accepts_our_prov_and_refuses_a_tampered_body()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Gpg_verify_accepts_our_prov_and_refuses_a_tampered_body(bool rsa)
     {
         using var home = new GpgHome();
-        var prov = HelmProvenance.Create(Tgz, "demo-0.1.0.tgz", ChartYaml, Key.Value.Secret);
-        File.WriteAllBytes(Path.Combine(home.Dir, "pub.gpg"), Key.Value.PublicRing);
+        var key = rsa ? ProvenanceKeys.Generate("Gatehouse Test <signing@gatehouse.test>", Created, rsa: true) : Key.Value;
+        var prov = HelmProvenance.Create(Tgz, "demo-0.1.0.tgz", ChartYaml, key.Secret);
+        File.WriteAllBytes(Path.Combine(home.Dir, "pub.gpg"), key.PublicRing);
         File.WriteAllText(Path.Combine(home.Dir, "demo.prov"), prov);
         File.WriteAllText(Path.Combine(home.Dir, "tampered.prov"), prov.Replace("version: 0.1.0", "version: 0.1.1", StringComparison.Ordinal));
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Generators;
@@ -11,12 +12,25 @@ namespace Gatehouse.Analysis.Tests.Signing.Provenance;
 /// <summary>Throw-away OpenPGP keys made with BouncyCastle, a temporary GNUPGHOME, and a runner for gpg and helm.</summary>
 public sealed class ProvenanceKeys
 {
-    /// <summary>A new RSA-2048 signing key with a SHA-256 self-signature, unprotected (tests only).</summary>
-    public static (PgpSecretKey Secret, byte[] PublicRing) Generate(string userId, DateTime created)
+    /// <summary>
+    /// A new signing key (ECDSA P-256, the platform keys' curve, or RSA-2048) with a SHA-256 self-signature, unprotected
+    /// (tests only). P-256 is the default because it is fast to make; RSA is what most vendors' gpg keys still are.
+    /// </summary>
+    public static (PgpSecretKey Secret, byte[] PublicRing) Generate(string userId, DateTime created, bool rsa = false)
     {
-        var generator = new RsaKeyPairGenerator();
-        generator.Init(new RsaKeyGenerationParameters(BigInteger.ValueOf(0x10001), new SecureRandom(), 2048, 80));
-        var pair = new PgpKeyPair(PublicKeyAlgorithmTag.RsaGeneral, generator.GenerateKeyPair(), created);
+        PgpKeyPair pair;
+        if (rsa)
+        {
+            var generator = new RsaKeyPairGenerator();
+            generator.Init(new RsaKeyGenerationParameters(BigInteger.ValueOf(0x10001), new SecureRandom(), 2048, 80));
+            pair = new PgpKeyPair(PublicKeyAlgorithmTag.RsaGeneral, generator.GenerateKeyPair(), created);
+        }
+        else
+        {
+            var generator = new ECKeyPairGenerator("ECDSA");
+            generator.Init(new ECKeyGenerationParameters(SecObjectIdentifiers.SecP256r1, new SecureRandom()));
+            pair = new PgpKeyPair(PublicKeyAlgorithmTag.ECDsa, generator.GenerateKeyPair(), created);
+        }
         var hashed = new PgpSignatureSubpacketGenerator();
         hashed.SetKeyFlags(false, PgpKeyFlags.CanCertify | PgpKeyFlags.CanSign);
         hashed.SetPreferredHashAlgorithms(false, [(int)HashAlgorithmTag.Sha512, (int)HashAlgorithmTag.Sha256]);
