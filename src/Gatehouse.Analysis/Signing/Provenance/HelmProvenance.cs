@@ -88,13 +88,21 @@ public static class HelmProvenance
         return text.Append(Encoding.ASCII.GetString(output.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal)).ToString();
     }
 
-    /// <summary>Reads a legacy binary (or armored) OpenPGP public keyring, as <c>gpg --export</c> writes it.</summary>
+    /// <summary>Reads a legacy binary (or armored) OpenPGP public keyring, as <c>gpg --export</c> writes it; <see cref="InvalidDataException"/> (prov.malformed, prov.oversized) when it cannot.</summary>
     public static PgpPublicKeyRingBundle ReadPublicKeyring(byte[] keyring)
     {
         ArgumentNullException.ThrowIfNull(keyring);
         if (keyring.Length > MaxKeyringBytes) throw new InvalidDataException($"{ProvenanceErrors.Oversized}: the keyring is larger than {MaxKeyringBytes} bytes");
-        using var input = PgpUtilities.GetDecoderStream(new MemoryStream(keyring, writable: false));
-        return new PgpPublicKeyRingBundle(input);
+        try
+        {
+            using var input = PgpUtilities.GetDecoderStream(new MemoryStream(keyring, writable: false));
+            var bundle = new PgpPublicKeyRingBundle(input);
+            return bundle.Count > 0 ? bundle : throw new InvalidDataException($"{ProvenanceErrors.Malformed}: the keyring holds no public key");
+        }
+        catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{ProvenanceErrors.Malformed}: the keyring cannot be read: {e.Message}", e);
+        }
     }
 
     /// <summary>

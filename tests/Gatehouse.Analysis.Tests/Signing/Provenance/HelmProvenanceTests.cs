@@ -74,6 +74,9 @@ public sealed class HelmProvenanceTests
         Assert.Equal(ProvenanceErrors.Malformed, HelmProvenance.Verify("hello", Tgz, "demo-0.1.0.tgz", ring).Error);
         Assert.Equal(ProvenanceErrors.Malformed, HelmProvenance.Verify(prov.Replace("- ---not", "---not", StringComparison.Ordinal), Tgz, "demo-0.1.0.tgz", ring).Error);
         Assert.Equal(ProvenanceErrors.Oversized, HelmProvenance.Verify(new string('a', HelmProvenance.MaxProvenanceBytes + 1), Tgz, "demo-0.1.0.tgz", ring).Error);
+        Assert.StartsWith(ProvenanceErrors.Malformed, Assert.Throws<InvalidDataException>(() => HelmProvenance.ReadPublicKeyring(Encoding.ASCII.GetBytes("not a keyring"))).Message, StringComparison.Ordinal);
+        Assert.StartsWith(ProvenanceErrors.Malformed, Assert.Throws<InvalidDataException>(() => HelmProvenance.ReadPublicKeyring(Key.Value.PublicRing[..40])).Message, StringComparison.Ordinal);
+        Assert.StartsWith(ProvenanceErrors.Oversized, Assert.Throws<InvalidDataException>(() => HelmProvenance.ReadPublicKeyring(new byte[HelmProvenance.MaxKeyringBytes + 1])).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => HelmProvenance.Create(Tgz, "demo-0.1.0.tgz", "name: x\n...\nversion: 1\n", Key.Value.Secret));
     }
 }
