@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Gatehouse.Analysis.Charts;
 using Gatehouse.Analysis.Pipeline;
+using Gatehouse.Analysis.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Gatehouse.Analysis.Tests.Charts.Rules;
@@ -10,33 +10,16 @@ namespace Gatehouse.Analysis.Tests.Charts.Rules;
 /// plain chart gets the findings Trivy also reports for it, and the same chart hardened the way the docs say passes with
 /// nothing of medium or above.
 /// </summary>
-public sealed class HelmCreateRulesTests(ITestOutputHelper output) : IDisposable
+public sealed class HelmCreateRulesTests(ITestOutputHelper output)
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gatehouse-h2-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string Helm => Environment.GetEnvironmentVariable("GATEHOUSE_HELM") is { Length: > 0 } helm
-        ? helm
-        : throw new InvalidOperationException("GATEHOUSE_HELM is not set: run eng/scripts/helm.sh and export its output (test.sh does)");
-
-    private string Run(params string[] args)
+    private IReadOnlyList<ManifestFinding> Render(TestChart chart)
     {
-        var start = new ProcessStartInfo(Helm) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        // Keep Helm's caches and config inside the test's folder.
-        foreach (var v in new[] { "HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME" }) start.Environment[v] = Path.Combine(_dir, ".helm");
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "helm did not finish in 60 s");
-        Assert.True(p.ExitCode == 0, $"helm {string.Join(' ', args)} failed: {stderr.Result}");
-        return stdout.Result;
+        var objects = Manifests.Parse(chart.RunHelm("template", "rel", chart.Dir));
+        return Check(objects);
     }
 
-    private IReadOnlyList<ManifestFinding> Render()
+    private List<ManifestFinding> Check(IReadOnlyList<RenderedObject> objects)
     {
-        var objects = Manifests.Parse(Run("template", "rel", Path.Combine(_dir, "demo")));
         var findings = Gatehouse.Analysis.Charts.Rules.ManifestRules.Check(objects, new ManifestCheckOptions("1.35")).ToList();
         foreach (var f in findings) output.WriteLine($"{f.Object.Id} {f.Rule.Id} {f.Severity ?? f.Rule.DefaultSeverity} {f.Field}");
         return findings;
@@ -48,8 +31,8 @@ public sealed class HelmCreateRulesTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_plain_helm_create_chart_gets_the_findings_of_a_default_security_context()
     {
-        Run("create", "demo");
-        var findings = Render();
+        using var chart = TestChart.Create();
+        var findings = Render(chart);
 
         Assert.Equal(
             ["chart.image-not-pinned", "k8s.capabilities", "k8s.low-id", "k8s.network-policy", "k8s.privilege-escalation", "k8s.read-only-root-fs",
@@ -68,10 +51,9 @@ public sealed class HelmCreateRulesTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_helm_create_chart_hardened_as_the_docs_say_has_nothing_of_medium_or_above()
     {
-        using var chart = Gatehouse.Analysis.Tests.Support.TestChart.Create().Harden();
+        using var chart = TestChart.Create().Harden();
 
-        var findings = Gatehouse.Analysis.Charts.Rules.ManifestRules.Check(chart.Render(), new ManifestCheckOptions("1.35")).ToList();
-        foreach (var f in findings) output.WriteLine($"{f.Object.Id} {f.Rule.Id} {f.Severity ?? f.Rule.DefaultSeverity} {f.Field}");
+        var findings = Check(chart.Render());
 
         Assert.DoesNotContain(findings, f => (f.Severity ?? f.Rule.DefaultSeverity) >= Severity.Medium);
         Assert.Empty(findings);
@@ -85,11 +67,8 @@ public sealed class HelmCreateRulesTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_misconfigured_chart_gets_a_finding_for_each_misconfiguration()
     {
-        Run("create", "demo");
-        var chart = Path.Combine(_dir, "demo");
-        Directory.Delete(Path.Combine(chart, "templates"), recursive: true);
-        Directory.CreateDirectory(Path.Combine(chart, "templates"));
-        File.WriteAllText(Path.Combine(chart, "templates", "all.yaml"), """
+        using var chart = TestChart.Create().Delete("templates");
+        chart.Write("templates/all.yaml", """
             apiVersion: apps/v1
             kind: DaemonSet
             metadata:
@@ -161,7 +140,7 @@ public sealed class HelmCreateRulesTests(ITestOutputHelper output) : IDisposable
               aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz9a8b7c6d
             """);
 
-        var findings = Render();
+        var findings = Render(chart);
 
         Assert.Equal(
             new[] { "k8s.apparmor-unconfined", "k8s.capabilities", "k8s.capability-added", "k8s.dangerous-capability", "k8s.host-namespace",

@@ -1,29 +1,18 @@
 using Gatehouse.Analysis.Signing.Provenance;
+using Gatehouse.Analysis.Tests.Support;
 
 namespace Gatehouse.Analysis.Tests.Signing.Provenance;
 
-/// <summary>The real Helm (GATEHOUSE_HELM, or eng/scripts/helm.sh's tools/helm/bin/helm): helm verify accepts our .prov, and our verifier accepts helm package --sign's.</summary>
+/// <summary>The real Helm (GATEHOUSE_HELM, as every chart test finds it: <see cref="TestChart.Helm"/>): helm verify accepts our .prov, and our verifier accepts helm package --sign's.</summary>
 public sealed class HelmProvenanceInteropTests
 {
-    static string Helm()
-    {
-        var env = Environment.GetEnvironmentVariable("GATEHOUSE_HELM");
-        if (!string.IsNullOrEmpty(env) && File.Exists(env)) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var bin = Path.Combine(dir.FullName, "tools", "helm", "bin", "helm");
-            if (File.Exists(bin)) return bin;
-        }
-        throw new InvalidOperationException("Helm is missing: run eng/scripts/helm.sh and export GATEHOUSE_HELM (test.sh does)");
-    }
-
     static void Ok((int Exit, string Out, string Err) r) => Assert.True(r.Exit == 0, r.Out + r.Err);
 
     [Fact]
     public void Helm_verify_accepts_our_prov_and_refuses_a_tampered_chart_and_another_key()
     {
         using var home = new GpgHome();
-        var helm = Helm();
+        var helm = TestChart.Helm;
         Ok(home.Run(helm, "create", "demo"));
         Ok(home.Run(helm, "package", "demo", "-d", "out"));
         var tgzPath = Path.Combine(home.Dir, "out", "demo-0.1.0.tgz");
@@ -50,7 +39,7 @@ public sealed class HelmProvenanceInteropTests
     public void Our_verifier_accepts_helm_package_sign_and_refuses_tampering(string algorithm)
     {
         using var home = new GpgHome();
-        var helm = Helm();
+        var helm = TestChart.Helm;
         Ok(home.Run(helm, "create", "demo"));
         Ok(home.Gpg("--passphrase", "", "--quick-gen-key", "Vendor <vendor@gatehouse.test>", algorithm, "sign", "never"));
         File.WriteAllBytes(Path.Combine(home.Dir, "pubring.gpg"), ExportBytes(home, "--export"));
