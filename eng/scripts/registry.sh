@@ -12,26 +12,9 @@ set -euo pipefail
 cmd=${1:?usage: registry.sh start DIR PORT REALM CERT | stop DIR}
 dir=${2:?usage: registry.sh start DIR PORT REALM CERT | stop DIR}
 
-# The registry we started for DIR, if it still runs (a recycled PID of another program does not count).
-running_pid() {
-  local pid
-  pid=$(cat "$dir/registry.bgpid" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q docker-registry || return 1
-  echo "$pid"
-}
-
-stop() {
-  local pid i
-  if pid=$(running_pid); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
-  rm -f "$dir/registry.bgpid"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/bgproc.sh"
+# Stops the docker-registry we started for DIR, if it still runs.
+stop() { bg_stop "$dir/registry.bgpid" docker-registry; }
 
 case "$cmd" in
   start)

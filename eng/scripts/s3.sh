@@ -13,26 +13,9 @@ dir=${2:?usage: s3.sh start DIR PORT | stop DIR}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=$repo/tests/tools/s3/node_modules/.bin/s3rver
 
-# The s3rver we started for DIR, if it still runs (a recycled PID of another program does not count).
-running_pid() {
-  local pid
-  pid=$(cat "$dir/s3rver.bgpid" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q s3rver || return 1
-  echo "$pid"
-}
-
-stop() {
-  local pid i
-  if pid=$(running_pid); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
-  rm -f "$dir/s3rver.bgpid"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/bgproc.sh"
+# Stops the s3rver we started for DIR, if it still runs.
+stop() { bg_stop "$dir/s3rver.bgpid" s3rver; }
 
 case "$cmd" in
   start)
