@@ -28,6 +28,8 @@ for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
 need_package postgresql have_pg_binaries
 # openssl: Tls/HttpsServingTests runs eng/scripts/tls-cert.sh, the certificate run.sh makes on a first start.
 need_package openssl command -v openssl
+# gpg: the Helm provenance tests make throw-away OpenPGP keys and check our .prov files with gpg --verify.
+need_package gpg command -v gpg
 install_needed_packages
 
 # ---- scratch space, and the clean-up that runs however this script ends ----------------------------
