@@ -25,6 +25,7 @@ using Gatehouse.Server.Registry;
 using Gatehouse.Server.Retention;
 using Gatehouse.Server.OAuth;
 using Gatehouse.Server.Scanning;
+using Gatehouse.Server.Signing;
 using Gatehouse.Server.Tls;
 using Hangfire;
 
@@ -63,6 +64,7 @@ builder.Services.AddGatehousePlatform();                          // MapPlatform
 builder.Services.AddGatehouseDownloads();                         // MapDownloadsApi, UseDownloadHost
 builder.Services.AddGatehouseRegistry(settings.DataDirectory);    // MapRegistryApi; the token service, registry.publish/unpublish (docs/registry.md)
 builder.Services.AddGatehouseCharts();                            // MapChartRepositoryApi; the chart scan runner, the Helm repository (docs/helm-repository.md)
+builder.Services.AddGatehouseSigning();                           // MapSigningApi; platform keys, signatures of approved artifacts, vendor keys (docs/signing.md)
 builder.Services.AddGatehouseRetention();                         // no endpoints: the blobs.retention job
 builder.Services.AddGatehouseConsole();                           // MapRazorPages
 builder.Services.AddGatehouseJobs(settings.Database, settings.Gatehouse, settings.Jobs); // MapHangfireDashboard
@@ -122,6 +124,7 @@ if (settings.Gatehouse.IsWeb)
     app.MapDownloadsApi();
     app.MapRegistryApi();
     app.MapChartRepositoryApi();
+    app.MapSigningApi();
     app.MapRazorPages(); // the console (docs/console.md)
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/account/" })
        .RequireAuthorization(Policies.Admin);
