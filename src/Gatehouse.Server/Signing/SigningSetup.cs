@@ -8,6 +8,9 @@ internal static class SigningSetup
         services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ISigningKeyProvider, SoftwareKeyProvider>();
         services.AddSingleton<PlatformKeyRing>();
+        services.AddPlatformKeys();       // PlatformKeysSetup.cs
+        services.AddArtifactSigning();    // ArtifactSigningSetup.cs
+        services.AddVendorSigning();      // VendorSigningSetup.cs
         return services;
     }
 }
