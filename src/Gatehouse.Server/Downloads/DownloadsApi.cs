@@ -105,29 +105,12 @@ internal static class DownloadsApi
 
     public static async Task<IResult> Serve(Guid versionId, string digest, HttpContext http, [AsParameters] DownloadServices s, CancellationToken ct)
     {
-        var (ring, db, blobs, options, time, audit, metrics, countWindow, loggers) = s;
+        var (_, db, blobs, options, time, audit, metrics, countWindow, _) = s;
         var o = options.Value;
-        var (grant, signature) = DownloadUrls.Parse(http.Request.Method, versionId, digest, http.Request.Query);
-        var refusal = grant is null ? UrlRefusal.Malformed : await CheckAsync(grant, signature!, http, ring, o, time.GetUtcNow(), ct);
-        if (refusal != UrlRefusal.None)
-        {
-            // One answer for every failure: a caller cannot learn which part was wrong.
-            metrics.Refused(refusal);
-            DownloadRefusals.RecordDownload(http, refusal, versionId);
-            loggers.CreateLogger("Gatehouse.Downloads").LogInformation("Download URL refused ({Reason}) for {Path} from {Address}",
-                refusal, http.Request.Path.Value, http.Connection.RemoteIpAddress);
-            return Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.DownloadUrlInvalid, "This download link is not valid",
-                "The link is expired, altered or not meant for you. Ask for a new one.");
-        }
+        var (found, grant, signature, denied) = await AuthorizeAsync(versionId, digest, http, s, ct);
+        if (denied is not null) return denied;
+        var v = found!;
         var g = grant!;
-        var v = await db.AppVersions.FirstOrDefaultAsync(x => x.Id == versionId, ct);
-        if (v is null || v.ArtifactDigest != BlobDigest.Prefix + g.DigestHex) return Unavailable("removed").ToProblem();
-        // Checked on every request, so quarantine, suspension or delisting stops URLs handed out before.
-        if (v.State != VersionStates.Published) return Unavailable(v.State).ToProblem();
-        if (g.TenantId is { } tenant
-            && !await db.Set<Installation>().AnyAsync(i => i.TenantId == tenant && i.AppId == v.AppId && i.UninstalledAt == null, ct))
-            return Unavailable("not-entitled").ToProblem();
-        if (g.UserId is { } user && !await StillAllowedAsync(db, user, v.OrganizationId, ct)) return Unavailable("not-entitled").ToProblem();
 
         var length = await blobs.GetLengthAsync(v.ArtifactDigest, ct);
         if (length is null) return Unavailable("removed").ToProblem();
@@ -145,6 +128,8 @@ internal static class DownloadsApi
         headers.CacheControl = "private, no-store";
         headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // The Sigstore bundle and the approval ticket, under this URL's own grant (docs/downloads.md, "Signatures").
+        await Signing.SignaturesApi.AddDownloadLinksAsync(http, db, v, g.Path, ct);
         // Range units other than bytes are ignored (RFC 9110 §14.2): the whole file, 200.
         if (http.Request.Headers.Range.Count > 0
             && (http.Request.GetTypedHeaders().Range is not { } asked || !string.Equals(asked.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase)))
@@ -169,6 +154,40 @@ internal static class DownloadsApi
         }
         return TypedResults.Stream(stream, contentType, fileDownloadName: null, lastModified: v.PublishedAt,
             entityTag: new EntityTagHeaderValue("\"" + v.ArtifactDigest + "\""), enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// Checks a signed download URL as presented (method, path, query) and the version behind it, exactly as the download
+    /// itself does: the URL's MAC, expiry and client address, the version still published with that artifact, the holder
+    /// still entitled. The version's signatures (<see cref="Signing.SignaturesApi"/>) are served under the same check.
+    /// </summary>
+    internal static async Task<(AppVersion? Version, DownloadGrant? Grant, string? Signature, IResult? Refusal)> AuthorizeAsync(
+        Guid versionId, string digest, HttpContext http, DownloadServices s, CancellationToken ct)
+    {
+        var (ring, db, _, options, time, _, metrics, _, loggers) = s;
+        var o = options.Value;
+        var (grant, signature) = DownloadUrls.Parse(http.Request.Method, versionId, digest, http.Request.Query);
+        var refusal = grant is null ? UrlRefusal.Malformed : await CheckAsync(grant, signature!, http, ring, o, time.GetUtcNow(), ct);
+        if (refusal != UrlRefusal.None)
+        {
+            // One answer for every failure: a caller cannot learn which part was wrong.
+            metrics.Refused(refusal);
+            DownloadRefusals.RecordDownload(http, refusal, versionId);
+            loggers.CreateLogger("Gatehouse.Downloads").LogInformation("Download URL refused ({Reason}) for {Path} from {Address}",
+                refusal, http.Request.Path.Value, http.Connection.RemoteIpAddress);
+            return (null, null, null, Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.DownloadUrlInvalid, "This download link is not valid",
+                "The link is expired, altered or not meant for you. Ask for a new one."));
+        }
+        var g = grant!;
+        var v = await db.AppVersions.FirstOrDefaultAsync(x => x.Id == versionId, ct);
+        if (v is null || v.ArtifactDigest != BlobDigest.Prefix + g.DigestHex) return (null, null, null, Unavailable("removed").ToProblem());
+        // Checked on every request, so quarantine, suspension or delisting stops URLs handed out before.
+        if (v.State != VersionStates.Published) return (null, null, null, Unavailable(v.State).ToProblem());
+        if (g.TenantId is { } tenant
+            && !await db.Set<Installation>().AnyAsync(i => i.TenantId == tenant && i.AppId == v.AppId && i.UninstalledAt == null, ct))
+            return (null, null, null, Unavailable("not-entitled").ToProblem());
+        if (g.UserId is { } user && !await StillAllowedAsync(db, user, v.OrganizationId, ct)) return (null, null, null, Unavailable("not-entitled").ToProblem());
+        return (v, g, signature, null);
     }
 
     private static ProblemHttpResult MethodNotAllowed(HttpContext http)

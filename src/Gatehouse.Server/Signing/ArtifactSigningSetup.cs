@@ -1,7 +1,16 @@
+using Gatehouse.Server.Jobs;
+
 namespace Gatehouse.Server.Signing;
 
-/// <summary>Services of ArtifactSigning (issue 19; filled in by its owner).</summary>
+/// <summary>Signing on approval (docs/signing.md, "What Gatehouse signs"): the observer that queues <c>signing.sign</c>, its handler, the signer.</summary>
 internal static class ArtifactSigningSetup
 {
-    public static IServiceCollection AddArtifactSigning(this IServiceCollection services) => services;
+    public static IServiceCollection AddArtifactSigning(this IServiceCollection services)
+    {
+        services.AddScoped<ArtifactSigner>();
+        services.AddScoped<VersionSignatures>();
+        services.AddScoped<Apps.IVersionTransitionObserver, SignOnPublish>();
+        services.AddScoped<IWorkHandler, SignVersionHandler>();
+        return services;
+    }
 }
