@@ -37,6 +37,9 @@ internal static class ChartRepositoryApi
 
     public const string ChartMediaType = "application/gzip";
 
+    /// <summary>What Helm appends to a chart's URL to fetch its provenance file.</summary>
+    public const string ProvenanceSuffix = ".prov";
+
     public static async Task<IResult> Index(HttpContext http, TenantCredentials credentials, ChartRepository charts, TimeProvider time, CancellationToken ct)
     {
         if (await credentials.AuthenticateAsync(http, ct) is not { } customer) return Unauthenticated(http);
@@ -50,7 +53,11 @@ internal static class ChartRepositoryApi
         TimeProvider time, CancellationToken ct)
     {
         if (await credentials.AuthenticateAsync(http, ct) is not { } customer) return Unauthenticated(http);
-        if (file.Length > 300 || await charts.FindAsync(customer.TenantId, versionId, file, ct) is not { } entry) return Problems.NotFound("Chart");
+        // NAME-VERSION.tgz.prov: the chart's Helm provenance (helm pull --verify fetches it next to the chart), under the same check.
+        var provenance = file.EndsWith(ProvenanceSuffix, StringComparison.Ordinal);
+        var chartFile = provenance ? file[..^ProvenanceSuffix.Length] : file;
+        if (file.Length > 300 || await charts.FindAsync(customer.TenantId, versionId, chartFile, ct) is not { } entry) return Problems.NotFound("Chart");
+        if (provenance) return await Signing.SignaturesApi.ProvenanceAsync(http, db, versionId, ct);
         var digest = BlobDigest.Prefix + entry.DigestHex;
         var stream = await blobs.OpenReadAsync(digest, ct);
         if (stream is null) return Problems.NotFound("Chart");

@@ -111,6 +111,7 @@ internal static class DownloadsApi
         if (denied is not null) return denied;
         var v = found!;
         var g = grant!;
+        ArgumentNullException.ThrowIfNull(v.ArtifactDigest); // AuthorizeAsync checked it is the URL's digest
 
         var length = await blobs.GetLengthAsync(v.ArtifactDigest, ct);
         if (length is null) return Unavailable("removed").ToProblem();

@@ -22,7 +22,7 @@ namespace Gatehouse.Server.Registry;
 /// </summary>
 internal sealed class RegistryPublisher(
     GatehouseDb db, IBlobStore blobs, ScratchSpace scratch, RegistrySigner signer, RegistryHttp http, IOptions<RegistryOptions> options,
-    Scanning.ScanPolicies policies, AuditLog audit, RegistryMetrics metrics, TimeProvider time, ILogger<RegistryPublisher> logger)
+    Scanning.ScanPolicies policies, AuditLog audit, RegistryMetrics metrics, Signing.ArtifactSigner signing, TimeProvider time, ILogger<RegistryPublisher> logger)
 {
     /// <summary>Pushes the version's image (blobs first, then the manifest's exact bytes, tag = version); returns a JSON result.</summary>
     public async Task<string> PublishAsync(Guid versionId, CancellationToken ct)
@@ -60,10 +60,14 @@ internal sealed class RegistryPublisher(
             if (v.ImageManifestDigest is { } reviewed && !string.Equals(reviewed, digest, StringComparison.Ordinal))
                 throw new InvalidOperationException($"version {v.Id}: the image's manifest {digest} is not the reviewed {reviewed}; not pushed");
             mediaType = image.Image.ManifestMediaType;
+            // The cosign signature exists before the image goes out (made now if the signing item has not run yet), and its
+            // .sig is pushed right after the image, so a published image is never served unsigned for longer than one push.
+            var signature = await signing.EnsureCosignAsync(v.Id, o.PullHost + "/" + repository, digest, ct);
             await PushBlobAsync(repository, token, image.Image.ConfigDigest, image.ConfigBytes.Length, () => new MemoryStream(image.ConfigBytes.ToArray()), ct);
             foreach (var layer in image.Image.Layers)
                 await PushBlobAsync(repository, token, layer.Digest, layer.Size, () => image.OpenBlob(layer.Digest), ct);
             await PushManifestAsync(repository, token, tag, manifest, mediaType, digest, ct);
+            await PushSignatureAsync(repository, token, digest, signature, ct);
         }
 
         // Quarantined (or delisted) while it was being pushed: the unpublish item may have run before the push ended, so
@@ -153,6 +157,42 @@ internal sealed class RegistryPublisher(
         if (done.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } answered && answered != digest)
             throw new InvalidOperationException($"the registry stored manifest {answered}, not the reviewed {digest}");
     }
+
+    /// <summary>
+    /// Pushes the cosign signature of <paramref name="digest"/> in cosign's tag layout (docs/registry.md): tag
+    /// <c>sha256-&lt;hex&gt;.sig</c>, an OCI manifest with an OCI config and one simple-signing layer (the payload) carrying the
+    /// signature annotation. Gatehouse is the only signer in its repositories, so the manifest is written whole (the same
+    /// bytes every time), not appended to.
+    /// </summary>
+    private async Task PushSignatureAsync(string repository, string token, string digest, Signing.ArtifactSignature signature, CancellationToken ct)
+    {
+        var payload = signature.Content;
+        var payloadDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(payload));
+        var config = System.Text.Encoding.UTF8.GetBytes(
+            "{\"architecture\":\"\",\"created\":\"0001-01-01T00:00:00Z\",\"history\":[{\"created\":\"0001-01-01T00:00:00Z\"}],\"os\":\"\","
+            + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + payloadDigest + "\"]},\"config\":{}}");
+        var configDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(config));
+        await PushBlobAsync(repository, token, configDigest, config.Length, () => new MemoryStream(config), ct);
+        await PushBlobAsync(repository, token, payloadDigest, payload.Length, () => new MemoryStream(payload), ct);
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = OciManifestMediaType,
+            ["config"] = new { mediaType = "application/vnd.oci.image.config.v1+json", size = config.Length, digest = configDigest },
+            ["layers"] = new[]
+            {
+                new
+                {
+                    mediaType = Gatehouse.Analysis.Signing.CosignSignature.LayerMediaType, size = payload.Length, digest = payloadDigest,
+                    annotations = new Dictionary<string, string> { [Gatehouse.Analysis.Signing.CosignSignature.SignatureAnnotation] = signature.Signature! },
+                },
+            },
+        });
+        var signatureDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(manifest));
+        await PushManifestAsync(repository, token, Gatehouse.Analysis.Signing.CosignSignature.SignatureTag(digest), manifest, OciManifestMediaType, signatureDigest, ct);
+    }
+
+    private const string OciManifestMediaType = "application/vnd.oci.image.manifest.v1+json";
 
     private async Task DeleteManifestAsync(string repository, string token, string digest, CancellationToken ct)
     {

@@ -122,10 +122,12 @@ internal sealed class ArtifactSigner(
             await db.SaveChangesAsync(ct);
             return true;
         }
-        catch (DbUpdateException) when (await AnyExistsAsync(v.Id, rows, ct))
+        catch (DbUpdateException)
         {
-            // Two runs raced (the item and the registry publisher): the unique (version, kind) index kept one; nothing else committed.
+            // Two runs raced (the item and the registry publisher): the unique (version, kind) index kept one; nothing of this
+            // run committed. Anything else is a real failure.
             db.ChangeTracker.Clear();
+            if (!await AnyExistsAsync(v.Id, rows, ct)) throw;
             return false;
         }
     }
@@ -183,7 +185,7 @@ internal sealed class ArtifactSigner(
         var policy = await policies.ForAsync(v.PolicyVersion, ct);
         var chart = ChartArchive.Read(new MemoryStream(bytes, writable: false), policy.Charts);
         var yaml = chart.File("Chart.yaml") ?? throw new InvalidOperationException($"version {v.Id}: the chart has no Chart.yaml");
-        var prov = OpenPgpKey.SignProvenance(key.Signer, key.CreatedAt, bytes, await SignedFileNameAsync(app, v, ct), Encoding.UTF8.GetString(yaml));
+        var prov = OpenPgpKey.SignProvenance(key.Signer, key.CreatedAt, time.GetUtcNow(), bytes, await SignedFileNameAsync(app, v, ct), Encoding.UTF8.GetString(yaml));
         return Row(key, v, ArtifactSignatureKinds.Provenance, v.ArtifactDigest!, Encoding.UTF8.GetBytes(prov), ProvenanceMediaType);
     }
 
