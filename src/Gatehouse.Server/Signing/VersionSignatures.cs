@@ -9,7 +9,17 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Server.Signing;
 
 /// <summary>A version's signatures and the artifact name they are named after.</summary>
-internal sealed record VersionSignatureSet(Guid VersionId, string Artifact, IReadOnlyList<ArtifactSignature> Rows);
+internal sealed record VersionSignatureSet(Guid VersionId, string AppSlug, string Version, string Artifact, IReadOnlyList<ArtifactSignature> Rows)
+{
+    /// <summary>The API URL of one signature (what the console links).</summary>
+    public string Url(string kind) => SignaturesApi.Url(AppSlug, Version, kind);
+
+    /// <summary>The file name a signature is downloaded as.</summary>
+    public string FileName(string kind) => SignatureFiles.FileName(Artifact, kind);
+
+    /// <summary>The row of one kind, or null.</summary>
+    public ArtifactSignature? Of(string kind) => Rows.FirstOrDefault(r => r.Kind == kind);
+}
 
 /// <summary>
 /// Who may read a version's signatures through the API (<c>/api/apps/{app}/versions/{version}/signatures</c>): the same
@@ -38,7 +48,16 @@ internal sealed class VersionSignatures(AppAccess access, GatehouseDb db)
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(v);
         var rows = await db.Set<ArtifactSignature>().AsNoTracking().Where(s => s.VersionId == v.Id).ToListAsync(ct);
-        return new VersionSignatureSet(v.Id, SignatureFiles.ArtifactName(app, v), rows.OrderBy(r => r.Kind, StringComparer.Ordinal).ToList());
+        return new VersionSignatureSet(v.Id, app.Slug, v.Version, SignatureFiles.ArtifactName(app, v), rows.OrderBy(r => r.Kind, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The signatures of several versions (the customer page), by version id.</summary>
+    public async Task<Dictionary<Guid, VersionSignatureSet>> ForManyAsync(IReadOnlyCollection<(App App, AppVersion Version)> versions, CancellationToken ct)
+    {
+        var ids = versions.Select(x => x.Version.Id).ToList();
+        var rows = await db.Set<ArtifactSignature>().AsNoTracking().Where(s => ids.Contains(s.VersionId)).ToListAsync(ct);
+        return versions.ToDictionary(x => x.Version.Id, x => new VersionSignatureSet(x.Version.Id, x.App.Slug, x.Version.Version,
+            SignatureFiles.ArtifactName(x.App, x.Version), rows.Where(r => r.VersionId == x.Version.Id).OrderBy(r => r.Kind, StringComparer.Ordinal).ToList()));
     }
 
     /// <summary>A tenant the user administers has the app installed (not uninstalled): the entitlement of a download URL.</summary>

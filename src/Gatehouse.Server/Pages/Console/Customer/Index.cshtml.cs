@@ -20,6 +20,8 @@ public sealed class IndexModel(GatehouseDb db, DownloadIssuer issuer, AppClients
     public sealed record InstalledApp(Installation Installation, App App, AppVersion? Latest);
 
     public IReadOnlyList<TenantView> Tenants { get; private set; } = [];
+    /// <summary>The signatures of each installed app's latest version, by version id (links to the bundle and the ticket, the key id).</summary>
+    internal IReadOnlyDictionary<Guid, Signing.VersionSignatureSet> Signatures { get; private set; } = new Dictionary<Guid, Signing.VersionSignatureSet>();
     public IssuedUrl? Download { get; private set; }
     public string? DownloadFor { get; private set; }
     public string? Error { get; private set; }
@@ -81,5 +83,7 @@ public sealed class IndexModel(GatehouseDb db, DownloadIssuer issuer, AppClients
                 .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
             return new TenantView(t, installed, installable);
         })];
+        var shown = Tenants.SelectMany(t => t.Installed).Where(i => i.Latest is not null).Select(i => (i.App, i.Latest!)).DistinctBy(x => x.Item2.Id).ToList();
+        Signatures = await HttpContext.RequestServices.GetRequiredService<Signing.VersionSignatures>().ForManyAsync(shown, ct);
     }
 }

@@ -78,6 +78,8 @@ public sealed class SubmissionModel(
     public Images.ImageView? Image { get; private set; }
     /// <summary>Helm chart versions: the chart, its renders and its objects with their findings (<c>_HelmChart</c>).</summary>
     public Charts.ChartView? Chart { get; private set; }
+    /// <summary>What Gatehouse signed for this version (bundle, ticket, .prov, cosign) and with which key.</summary>
+    internal Signing.VersionSignatureSet? Signatures { get; private set; }
     public IReadOnlyList<ProbeRun> Probes { get; private set; } = [];
     public IReadOnlyDictionary<string, string> Emails { get; private set; } = new Dictionary<string, string>();
     public DateTimeOffset Now { get; private set; }
@@ -144,6 +146,7 @@ public sealed class SubmissionModel(
 
         Image = Images.ImageView.Of(row, v, CurrentScan);
         Chart = Charts.ChartView.Of(row, v, CurrentScan);
+        Signatures = await HttpContext.RequestServices.GetRequiredService<Signing.VersionSignatures>().ForAsync(row, v, ct);
         Evidence = await db.EvidenceItems.AsNoTracking().Where(e => e.OrganizationId == row.OrganizationId).ToListAsync(ct);
         Evidence = [.. Evidence.OrderByDescending(e => e.UploadedAt)];
         EvidenceWarningDays = (await listing.CurrentAsync(ct)).Policy.EvidenceExpiryWarningDays;

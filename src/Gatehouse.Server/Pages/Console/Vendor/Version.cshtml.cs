@@ -52,6 +52,8 @@ public sealed class VersionModel(
     public Images.ImageView? Image { get; private set; }
     /// <summary>Helm chart versions: the chart, its renders and its objects with their findings (<c>_HelmChart</c>).</summary>
     public Charts.ChartView? Chart { get; private set; }
+    /// <summary>What Gatehouse signed for this version (bundle, ticket, .prov, cosign) and with which key.</summary>
+    internal Signing.VersionSignatureSet? Signatures { get; private set; }
     public string? Error { get; private set; }
     public long MaxUploadBytes => scanning.Value.MaxUploadBytes;
 
@@ -182,6 +184,7 @@ public sealed class VersionModel(
         }
         Image = Images.ImageView.Of(a, v, Scan);
         Chart = Charts.ChartView.Of(a, v, Scan);
+        Signatures = await HttpContext.RequestServices.GetRequiredService<Signing.VersionSignatures>().ForAsync(a, v, ct);
         var now = time.GetUtcNow();
         Suppressions = (await db.Suppressions.AsNoTracking().Where(s => s.AppId == a.Id).OrderByDescending(s => s.RequestedAt).ToListAsync(ct))
             .Select(s => SuppressionInfo.From(s, now)).ToList();
