@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Signing;
 
-/// <summary>Services of PlatformKeys (issue 19; filled in by its owner).</summary>
+/// <summary>Services of the platform keys: the admin operations (<see cref="PlatformKeys"/>) over the shared <see cref="PlatformKeyRing"/>.</summary>
 internal static class PlatformKeysSetup
 {
-    public static IServiceCollection AddPlatformKeys(this IServiceCollection services) => services;
+    public static IServiceCollection AddPlatformKeys(this IServiceCollection services) => services.AddScoped<PlatformKeys>();
 }
