@@ -105,7 +105,7 @@ public sealed partial class ArtifactSigningTests
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(content, await download.Content.ReadAsByteArrayAsync());
         var links = download.Headers.GetValues("Link").Select(l => LinkPattern().Match(l)).ToDictionary(m => m.Groups["rel"].Value, m => m.Groups["url"].Value);
-        Assert.Equal([SignatureFiles.BundleRel, SignatureFiles.TicketRel], links.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([SignatureFiles.TicketRel, SignatureFiles.BundleRel], links.Keys.Order(StringComparer.Ordinal));
         var bundle = await anonymous.GetByteArrayAsync(links[SignatureFiles.BundleRel]);
         var ticket = await anonymous.GetByteArrayAsync(links[SignatureFiles.TicketRel]);
         Assert.Equal(rows.Single(r => r.Kind == ArtifactSignatureKinds.Bundle).Content, bundle);
