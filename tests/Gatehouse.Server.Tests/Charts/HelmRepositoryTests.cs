@@ -125,6 +125,26 @@ public sealed class HelmRepositoryTests
         });
         Assert.Equal((1, 1), (count, audited));
 
+        // Signed on publication (issue 19): helm pull --verify fetches NAME-VERSION.tgz.prov next to the chart and checks it
+        // with the platform's published OpenPGP keyring; a keyring of another key is refused.
+        var chartVersionId = await app.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<GatehouseDb>();
+            var appId = await db.Apps.Where(a => a.Slug == slug).Select(a => a.Id).SingleAsync();
+            return await db.AppVersions.Where(v => v.AppId == appId && v.Version == "0.1.0").Select(v => v.Id).SingleAsync();
+        });
+        await Signing.ArtifactSigningTests.WaitForSignaturesAsync(app, chartVersionId, 3);
+        using (var anonymous = new HttpClient { BaseAddress = new Uri(origin + "/") })
+            await File.WriteAllBytesAsync(Path.Combine(helm.Home, "gatehouse.gpg"), await anonymous.GetByteArrayAsync(".well-known/gatehouse/pubring.gpg"));
+        var verified = Directory.CreateDirectory(Path.Combine(helm.Home, "verified")).FullName;
+        TestHelm.Check(await helm.RunAsync("pull", "gh/hello", "--version", "0.1.0", "--verify", "--keyring", Path.Combine(helm.Home, "gatehouse.gpg"), "-d", verified));
+        Assert.True(File.Exists(Path.Combine(verified, "hello-0.1.0.tgz.prov")));
+        using (var stranger = Gatehouse.Analysis.Signing.EcdsaP256Signer.Generate())
+            await File.WriteAllBytesAsync(Path.Combine(helm.Home, "other.gpg"),
+                Gatehouse.Analysis.Signing.Provenance.OpenPgpKey.PublicKeyring(stranger, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), "Other <other@example.com>"));
+        Assert.NotEqual(0, (await helm.RunAsync("pull", "gh/hello", "--version", "0.1.0", "--verify", "--keyring", Path.Combine(helm.Home, "other.gpg"),
+            "-d", Directory.CreateDirectory(Path.Combine(helm.Home, "refused")).FullName)).ExitCode);
+
         using var http = new HttpClient { BaseAddress = new Uri(origin + "/") };
         var indexA = await GetAsync(http, "charts/index.yaml", tenantA.ToString(), patA);
         Assert.Equal(HttpStatusCode.OK, indexA.StatusCode);
