@@ -211,6 +211,33 @@ public sealed class RegistryDistributionTests(RegistryWorld w) : IClassFixture<R
         Assert.True(File.Exists(Path.Combine(w.Dir, "pulled", "blobs", "sha256", w.ManifestDigest["sha256:".Length..])));
         Assert.Equal(1, await w.Scoped(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.Action == RegistryAuditActions.Pushed && e.Subject == w.VersionId.ToString())));
 
+        // Signed (issue 19): cosign's sha256-<hex>.sig next to the image, read back with the tenant's pull token and verified
+        // with the published key; it signs exactly the reviewed manifest, and another key or digest is refused.
+        var pullToken = JsonDocument.Parse(await (await w.TokenRequestAsync(w.TenantA.ToString(), w.TokenA, $"repository:{w.Repository}:pull")).Content.ReadAsStringAsync())
+            .RootElement.GetProperty("token").GetString()!;
+        using (var reader = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{w.Port}/") })
+        {
+            reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", pullToken);
+            using var sigRequest = new HttpRequestMessage(HttpMethod.Get, $"v2/{w.Repository}/manifests/{Gatehouse.Analysis.Signing.CosignSignature.SignatureTag(w.ManifestDigest)}");
+            sigRequest.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            using var sigManifest = await reader.SendAsync(sigRequest);
+            Assert.Equal(HttpStatusCode.OK, sigManifest.StatusCode);
+            var layer = JsonDocument.Parse(await sigManifest.Content.ReadAsStringAsync()).RootElement.GetProperty("layers").EnumerateArray().Single();
+            Assert.Equal(Gatehouse.Analysis.Signing.CosignSignature.LayerMediaType, layer.GetProperty("mediaType").GetString());
+            var payload = await reader.GetByteArrayAsync($"v2/{w.Repository}/blobs/{layer.GetProperty("digest").GetString()}");
+            var signature = layer.GetProperty("annotations").GetProperty(Gatehouse.Analysis.Signing.CosignSignature.SignatureAnnotation).GetString()!;
+            using var keys = new HttpClient { BaseAddress = new Uri(w.App.KestrelAddress! + "/") };
+            var key = Gatehouse.Analysis.Signing.PublicKey.FromPem(await keys.GetStringAsync(".well-known/gatehouse/keys.pem"));
+            var check = Gatehouse.Analysis.Signing.CosignSignature.Verify(key, payload, signature, w.ManifestDigest);
+            Assert.True(check.Valid, check.Reason);
+            Assert.Equal($"127.0.0.1:{w.Port}/{w.Repository}", JsonDocument.Parse(payload).RootElement.GetProperty("critical").GetProperty("identity").GetProperty("docker-reference").GetString());
+            Assert.Equal("cosign.digest-mismatch", Gatehouse.Analysis.Signing.CosignSignature.Verify(key, payload, signature, "sha256:" + new string('0', 64)).Code);
+            using var other = Gatehouse.Analysis.Signing.EcdsaP256Signer.Generate();
+            Assert.False(Gatehouse.Analysis.Signing.CosignSignature.Verify(other.PublicKey, payload, signature, w.ManifestDigest).Valid);
+        }
+        Assert.Equal(1, await w.Scoped(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.Signing.ArtifactSignature>()
+            .CountAsync(s => s.VersionId == w.VersionId && s.Kind == Gatehouse.Server.Signing.ArtifactSignatureKinds.Cosign)));
+
         // Uninstall: the tenant's next token grants nothing.
         var installation = await w.Scoped(async sp =>
         {
