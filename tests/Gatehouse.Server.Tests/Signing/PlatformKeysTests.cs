@@ -161,54 +161,58 @@ public sealed class PlatformKeysTests
         Assert.Matches($"{k2}\\s+active", table.Out);
         Assert.Matches($"{k1}\\s+retired", table.Out);
 
+        // The console: the same list with the exact PEM links, rotation through the form (antiforgery checked), admins only.
+        var consoleAdmin = await app.CreateUserAsync(Roles.Admin, "keys-admin");
+        using var browser = FormLogin.CookieClient(app);
+        using (var signIn = await FormLogin.SignInAsync(app, browser, consoleAdmin.Email!, "a-long-enough-password"))
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        const string page = "/console/admin/signing-keys";
+        using (var forged = await browser.PostAsync(page + "?handler=Rotate", new FormUrlEncodedContent([])))
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        using (var rotate = await browser.PostAsync(page + "?handler=Rotate", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await FormLogin.FormTokenAsync(browser, page),
+        })))
+            Assert.Equal(HttpStatusCode.Redirect, rotate.StatusCode);
+        var k3 = (await ring.CurrentAsync(CancellationToken.None)).KeyId;
+        Assert.NotEqual(k2, k3);
+        var html = await browser.GetStringAsync(page);
+        Assert.Contains($"New active signing key {k3}. Superseded: {k2} (still published).", html, StringComparison.Ordinal);
+        foreach (var (kid, status) in new[] { (k3, "active"), (k2, "superseded"), (k1, "retired") })
+        {
+            Assert.Contains($"data-kid=\"{kid}\" data-status=\"{status}\"", html, StringComparison.Ordinal);
+            Assert.Contains($"href=\"/.well-known/gatehouse/keys/{kid}.pem\"", html, StringComparison.Ordinal);
+        }
+        Assert.Contains($"value=\"{k2}\"", html, StringComparison.Ordinal);         // a retire button for the superseded key only
+        Assert.DoesNotContain($"value=\"{k3}\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/console/admin/signing-keys\" aria-current=\"page\"", html, StringComparison.Ordinal);
+        var reviewer = await app.CreateUserAsync(Roles.Reviewer, "keys-reviewer");
+        using var staff = FormLogin.CookieClient(app);
+        using (var signIn = await FormLogin.SignInAsync(app, staff, reviewer.Email!, "a-long-enough-password"))
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync(page)).StatusCode);
+
         // A rotation whose audit entry fails leaves no key behind.
         app.AuditFailure.Arm(SigningAuditActions.KeyCreated);
         Assert.Equal(HttpStatusCode.InternalServerError, (await adminApi.PostAsync("/api/signing/keys", null)).StatusCode);
         Assert.True(app.AuditFailure.Fired);
 
-        // Every change audited with its actor, in the same unit of work as the change.
+        // Every change audited with its actor, in the same unit of work as the change; the gap check finds none, and
+        // finds a key written behind the server's back.
         await app.WithScopeAsync(async sp =>
         {
             var data = sp.GetRequiredService<GatehouseDb>();
-            Assert.Equal(2, await data.Set<SigningKey>().CountAsync());
+            Assert.Equal(3, await data.Set<SigningKey>().CountAsync());
             var entries = await data.AuditEntries.AsNoTracking().Where(e => e.Action.StartsWith("signing.key-")).ToListAsync();
-            Assert.Equal([(SigningAuditActions.KeyCreated, k1), (SigningAuditActions.KeyCreated, k2), (SigningAuditActions.KeyRetired, k1)],
-                entries.OrderBy(e => e.Sequence).Select(e => (e.Action, e.Subject)));
-            Assert.All(entries, e => Assert.Equal(admin.Id, e.Actor));
+            Assert.Equal([(SigningAuditActions.KeyCreated, k1, admin.Id), (SigningAuditActions.KeyCreated, k2, admin.Id), (SigningAuditActions.KeyRetired, k1, admin.Id), (SigningAuditActions.KeyCreated, k3, consoleAdmin.Id)],
+                entries.OrderBy(e => e.Sequence).Select(e => (e.Action, e.Subject, e.Actor)));
+            var gaps = sp.GetServices<Gatehouse.Server.Audit.IAuditGapCheck>().OfType<SigningKeyAuditGaps>().Single();
+            Assert.Empty(await gaps.FindAsync(CancellationToken.None));
+            using var sneaked = EcdsaP256Signer.Generate();
+            data.Add(Row(sneaked, T0, superseded: T0, retired: T0.AddDays(1)));
+            await data.SaveChangesAsync();
+            Assert.Equal([("signing.key-created", sneaked.KeyId), ("signing.key-retired", sneaked.KeyId)],
+                (await gaps.FindAsync(CancellationToken.None)).Select(g => (g.Kind, g.Subject)).Order());
         });
-    }
-
-    [Fact]
-    public async Task The_console_page_lists_the_keys_with_their_pem_links_and_rotates()
-    {
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite);
-        var admin = await app.CreateUserAsync(Roles.Admin, "keys-admin");
-        using var client = FormLogin.CookieClient(app);
-        using (var signIn = await FormLogin.SignInAsync(app, client, admin.Email!, "a-long-enough-password"))
-            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        const string page = "/console/admin/signing-keys";
-        Assert.Contains("No key yet", await client.GetStringAsync(page), StringComparison.Ordinal);
-
-        using var rotate = await client.PostAsync(page + "?handler=Rotate", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = await FormLogin.FormTokenAsync(client, page),
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, rotate.StatusCode);
-        var kid = (await app.Services.GetRequiredService<PlatformKeyRing>().CurrentAsync(CancellationToken.None)).KeyId;
-        var html = await client.GetStringAsync(page);
-        Assert.Contains($"New active signing key {kid}.", html, StringComparison.Ordinal);
-        Assert.Contains($"href=\"/.well-known/gatehouse/keys/{kid}.pem\"", html, StringComparison.Ordinal);
-        Assert.Contains($"data-kid=\"{kid}\" data-status=\"active\"", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/console/admin/signing-keys\" aria-current=\"page\"", html, StringComparison.Ordinal);
-
-        // Without the antiforgery token nothing changes.
-        using var forged = await client.PostAsync(page + "?handler=Rotate", new FormUrlEncodedContent([]));
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        var reviewer = await app.CreateUserAsync(Roles.Reviewer, "keys-reviewer");
-        using var other = FormLogin.CookieClient(app);
-        using (var signIn = await FormLogin.SignInAsync(app, other, reviewer.Email!, "a-long-enough-password"))
-            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(page)).StatusCode);
-        Assert.Single(await app.Services.GetRequiredService<PlatformKeyRing>().KeysAsync(CancellationToken.None));
     }
 }
