@@ -43,6 +43,8 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
         "HEAD /dl/{versionId:guid}/{digest}",
         // Every other method on a download URL: 405 with Allow: GET, HEAD, never a sign-in redirect (Downloads/DownloadHardeningTests).
         "* /dl/{versionId:guid}/{digest}",
+        // A download's Sigstore bundle and approval ticket under the download URL's own grant (tests: Signing/ArtifactSigningTests).
+        "GET /dl/{versionId:guid}/{digest}/{file}",
         // The registry's token endpoint: HTTP Basic credentials checked by the handler (tests: Registry/RegistryDistributionTests).
         "GET /registry/token",
         // The Helm chart repository: HTTP Basic credentials (tenant id + token) checked by the handler (tests: Charts/HelmRepositoryTests).
