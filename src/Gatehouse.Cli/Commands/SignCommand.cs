@@ -88,7 +88,7 @@ internal static class SignCommand
         if (new FileInfo(path).Length > EcdsaP256Signer.MaxPemChars) throw Usage($"--key {keyArg}: too large for a P-256 private key PEM");
         var pem = File.ReadAllText(path);
         if (pem.Contains("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----", StringComparison.Ordinal))
-            throw Usage($"--key {keyArg}: a cosign key (ENCRYPTED SIGSTORE PRIVATE KEY) is not read; export it as PKCS#8 (see docs/verifying.md)");
+            throw Usage($"--key {keyArg}: a cosign key (ENCRYPTED SIGSTORE PRIVATE KEY) is not read; sign with an ECDSA P-256 PEM key (openssl genpkey, docs/cli.md#gatehouse-sign)");
         if (pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
         {
             if (passwordEnv is null) throw Usage($"--key {keyArg} is encrypted: name the variable holding its password with --password-env");
