@@ -253,6 +253,9 @@ internal static class VerifyCommand
     {
         if (Uri.TryCreate(key, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
         {
+            // Keys fetched over plain http can be swapped on the way; loopback is a test or a local proxy.
+            if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+                Terminal.WriteWarning(env.Err, $"{uri}: the keys are fetched over plain http, so anyone on the way could replace them; use https");
             var bytes = await FetchAsync(env, uri, VerificationKeys.MaxBytes, ct);
             try
             {
