@@ -74,8 +74,12 @@ public static class OpenPgpKey
     public static string Fingerprint(ISigner signer, DateTimeOffset created)
     {
         ArgumentNullException.ThrowIfNull(signer);
-        return Convert.ToHexString(FingerprintBytes(PublicKeyBody(signer.PublicKey, created)));
+        return Fingerprint(signer.PublicKey, created);
     }
+
+    /// <summary>The OpenPGP v4 fingerprint (40 hex digits, upper case) of a public key created at <paramref name="created"/> (no signer needed).</summary>
+    public static string Fingerprint(PublicKey key, DateTimeOffset created) =>
+        Convert.ToHexString(FingerprintBytes(PublicKeyBody(key, created)));
 
     /// <summary>The OpenPGP key id (16 hex digits, upper case: the fingerprint's last 8 bytes), as <c>helm verify</c> and gpg print it.</summary>
     public static string LongKeyId(ISigner signer, DateTimeOffset created) => Fingerprint(signer, created)[24..];
