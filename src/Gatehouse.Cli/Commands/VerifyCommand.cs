@@ -150,7 +150,7 @@ internal static class VerifyCommand
         }
         else if (keyUri is not null)
         {
-            keyring = await FetchAsync(env, new Uri(keyUri, "pubring.gpg"), MaxKeyringBytes, ct);
+            keyring = await FetchAsync(env, KeyringUri(keyUri), MaxKeyringBytes, ct);
         }
         else
         {
@@ -171,6 +171,17 @@ internal static class VerifyCommand
             return new CheckResult("prov", provPath, false, code, e.Message, null, null);
         }
         return new CheckResult("prov", provPath, result.Valid, result.Error, result.Detail, result.KeyId, null);
+    }
+
+    /// <summary>
+    /// The keyring beside a key URL: <c>/.well-known/gatehouse/pubring.gpg</c> for any key URL under
+    /// <c>/.well-known/gatehouse/</c> (keys, keys.pem, keys/{kid}.pem), else <c>pubring.gpg</c> in the key URL's folder.
+    /// </summary>
+    internal static Uri KeyringUri(Uri keyUri)
+    {
+        const string WellKnown = "/.well-known/gatehouse/";
+        var at = keyUri.AbsolutePath.IndexOf(WellKnown, StringComparison.Ordinal);
+        return at >= 0 ? new Uri(keyUri, keyUri.AbsolutePath[..(at + WellKnown.Length)] + "pubring.gpg") : new Uri(keyUri, "pubring.gpg");
     }
 
     private static async Task<CheckResult> VerifyTicketAsync(VerificationKeys keys, string ticketPath, string hex, CancellationToken ct)
