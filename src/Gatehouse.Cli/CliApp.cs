@@ -73,6 +73,8 @@ public static class CliApp
         root.Subcommands.Add(TenantsCommand.Create(env));
         root.Subcommands.Add(KeysCommand.Create(env));
         root.Subcommands.Add(EnginesCommand.Create(env));
+        root.Subcommands.Add(SignCommand.Create(env));
+        root.Subcommands.Add(VerifyCommand.Create(env));
         return root;
     }
 
