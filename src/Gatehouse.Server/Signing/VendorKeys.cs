@@ -12,7 +12,7 @@ namespace Gatehouse.Server.Signing;
 /// organisation's owner registers them (staff never act for a vendor), the owner or an admin revokes one (protective). An
 /// organisation the caller may not see is "not found"; keys are public halves only.
 /// </summary>
-internal sealed class VendorKeys(OrgAccess access, GatehouseDb db, AuditLog audit, TimeProvider time)
+public sealed class VendorKeys(OrgAccess access, GatehouseDb db, AuditLog audit, TimeProvider time)
 {
     /// <summary>Active keys an organisation may hold at once (revoked ones do not count).</summary>
     public const int MaxActiveKeys = 20;
