@@ -17,7 +17,7 @@ namespace Gatehouse.Server.Signing;
 internal sealed class VendorSignatures(AppAccess apps, GatehouseDb db, AuditLog audit, TimeProvider time)
 {
     /// <summary>The stable code of a refused upload (docs/errors/signing.vendor-signature-invalid.md).</summary>
-    public const string InvalidCode = "signing.vendor-signature-invalid";
+    public const string InvalidCode = ProblemCodes.VendorSignatureInvalid;
 
     /// <summary>
     /// Checks the route first (the version exists for the caller, a member of the vendor organisation, while a draft or
