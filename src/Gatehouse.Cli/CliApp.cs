@@ -72,6 +72,7 @@ public static class CliApp
         root.Subcommands.Add(DownloadCommand.Create(env));
         root.Subcommands.Add(TenantsCommand.Create(env));
         root.Subcommands.Add(EnginesCommand.Create(env));
+        root.Subcommands.Add(VendorKeysCommand.Create(env));
         return root;
     }
 
