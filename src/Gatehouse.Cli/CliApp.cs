@@ -71,6 +71,7 @@ public static class CliApp
         root.Subcommands.Add(ProbeCommand.Create(env));
         root.Subcommands.Add(DownloadCommand.Create(env));
         root.Subcommands.Add(TenantsCommand.Create(env));
+        root.Subcommands.Add(KeysCommand.Create(env));
         root.Subcommands.Add(EnginesCommand.Create(env));
         root.Subcommands.Add(VendorKeysCommand.Create(env));
         return root;

@@ -6,7 +6,7 @@ namespace Gatehouse.Server.Audit;
 /// </summary>
 /// <param name="Kind">What changed: <c>transition</c>, <c>decision</c>, <c>upload</c>, <c>evidence</c>, <c>evidence.decision</c>,
 /// <c>token.issued</c>, <c>token.revoked</c>, <c>apikey.created</c>, <c>apikey.rotated</c>, <c>apikey.revoked</c>,
-/// <c>app.created</c>, <c>org.created</c>, <c>suspension</c> or <c>suspension.lifted</c> (docs/audit.md#gaps-state-changes-without-an-entry).</param>
+/// <c>app.created</c>, <c>org.created</c>, <c>suspension</c>, <c>suspension.lifted</c>, <c>signing.key-created</c> or <c>signing.key-retired</c> (docs/audit.md#gaps-state-changes-without-an-entry).</param>
 /// <param name="Subject">The id the missing entry would carry as its subject (version, token, key, app, organisation or suspension id; an app's slug for the kill switch).</param>
 /// <param name="Action">The audit action that is missing, e.g. <c>version.approve</c>.</param>
 /// <param name="At">When the state says the change happened.</param>

@@ -1,4 +1,6 @@
 using Gatehouse.Analysis.Signing;
+using Gatehouse.Analysis.Signing.Provenance;
+using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,24 +13,39 @@ namespace Gatehouse.Server.Signing;
 /// rotation or retirement made by another process is seen within that time.
 /// </summary>
 internal sealed class PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<ISigningKeyProvider> providers, IOptions<SigningOptions> options,
-    TimeProvider time, ILogger<PlatformKeyRing> logger)
+    AuditLog audit, TimeProvider time, ILogger<PlatformKeyRing> logger)
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile Snapshot? _snapshot;
+    private volatile Keyring? _keyring;
 
     private sealed record Snapshot(IReadOnlyList<SigningKey> Keys, PlatformSigner? Current, DateTimeOffset LoadedAt);
+    private sealed record Keyring(string Of, byte[] Bytes);
 
     /// <summary>The key that signs now, created when there is none.</summary>
     public async Task<PlatformSigner> CurrentAsync(CancellationToken ct)
     {
         var s = await SnapshotAsync(ct);
         if (s.Current is not null) return s.Current;
-        await using (var scope = scopes.CreateAsyncScope())
+        // Under the lock and after a fresh look, so two first uses in this process make one key; the creation is audited
+        // like an admin's (signing.key-created by "system").
+        await _lock.WaitAsync(ct);
+        try
         {
+            await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
-            Add(db, "system");
-            await db.SaveChangesAsync(ct);
+            if (PlatformKeyStatus.ActiveId(await db.Set<SigningKey>().AsNoTracking().ToListAsync(ct)) is null)
+            {
+                var row = Add(db, "system");
+                audit.Record(db, new AuditEvent(SigningAuditActions.KeyCreated, "system", Subject: row.Id,
+                    Data: new { provider = row.Provider, superseded = Array.Empty<string>(), reason = "first use" }));
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        finally
+        {
+            _lock.Release();
         }
         s = await ReloadAsync(ct);
         return s.Current ?? throw new InvalidOperationException("no platform signing key after creating one");
@@ -36,6 +53,39 @@ internal sealed class PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<I
 
     /// <summary>Every key (newest first), public halves and dates only.</summary>
     public async Task<IReadOnlyList<SigningKey>> KeysAsync(CancellationToken ct) => (await SnapshotAsync(ct)).Keys;
+
+    /// <summary>
+    /// The binary OpenPGP public keyring of the published (active and superseded) keys, the active one first, each with its stored
+    /// creation time and <c>Signing:OpenPgpUserId</c> (<c>/.well-known/gatehouse/pubring.gpg</c>, for <c>helm verify
+    /// --keyring</c>). Each key's self-signature needs its signer, so the ring is made once per set of keys and kept.
+    /// Empty when no key is published.
+    /// </summary>
+    public async Task<byte[]> PublicKeyringAsync(CancellationToken ct)
+    {
+        var s = await SnapshotAsync(ct);
+        var published = PlatformKeyStatus.InOrder(s.Keys).Where(k => k.RetiredAt is null).ToList();
+        var userId = options.Value.OpenPgpUserId;
+        var of = userId + "\n" + string.Join('\n', published.Select(k => k.Id + "@" + k.CreatedAt.ToUnixTimeSeconds()));
+        if (_keyring is { } cached && string.Equals(cached.Of, of, StringComparison.Ordinal)) return cached.Bytes;
+        using var ring = new MemoryStream();
+        foreach (var key in published)
+        {
+            var signer = Provider(key.Provider).Open(key);
+            try
+            {
+                if (!string.Equals(signer.KeyId, key.Id, StringComparison.Ordinal))
+                    throw new InvalidOperationException($"signing key {key.Id}: the provider opened a different key ({signer.KeyId})");
+                ring.Write(OpenPgpKey.PublicKeyring(signer, key.CreatedAt, userId));
+            }
+            finally
+            {
+                (signer as IDisposable)?.Dispose();
+            }
+        }
+        var made = new Keyring(of, ring.ToArray());
+        _keyring = made;
+        return made.Bytes;
+    }
 
     /// <summary>Reloads now (after this process committed a rotation or retirement).</summary>
     public Task RefreshAsync(CancellationToken ct) => ReloadAsync(ct);
@@ -79,7 +129,8 @@ internal sealed class PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<I
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
             var rows = (await db.Set<SigningKey>().AsNoTracking().ToListAsync(ct)).OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
-            var active = rows.FirstOrDefault(k => k.SupersededAt is null && k.RetiredAt is null);
+            var activeId = PlatformKeyStatus.ActiveId(rows);
+            var active = rows.FirstOrDefault(k => string.Equals(k.Id, activeId, StringComparison.Ordinal));
             PlatformSigner? current = null;
             if (active is not null)
             {

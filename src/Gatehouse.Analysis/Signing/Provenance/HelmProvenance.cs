@@ -73,18 +73,24 @@ public static class HelmProvenance
         var subpackets = new PgpSignatureSubpacketGenerator();
         subpackets.SetIssuerFingerprint(false, secretKey.PublicKey);
         generator.SetHashedSubpackets(subpackets.Generate());
-        var lines = body.TrimEnd('\n').Split('\n');
+        var lines = BodyLines(body);
         generator.Update(Encoding.UTF8.GetBytes(Canonical(lines)));
+        return ClearSigned(lines, generator.Generate().GetEncoded());
+    }
 
-        // The clear text is written here rather than by ArmoredOutputStream's clear-text mode, so that the dash-escaping
-        // (RFC 4880 §7.1) is exactly once and the line ends are LF, as Helm writes them.
+    internal static string[] BodyLines(string body) => body.TrimEnd('\n').Split('\n');
+
+    // The clear text is written here rather than by ArmoredOutputStream's clear-text mode, so that the dash-escaping
+    // (RFC 4880 §7.1) is exactly once and the line ends are LF, as Helm writes them. signaturePacket: one encoded
+    // SHA-512 signature packet over Canonical(lines).
+    internal static string ClearSigned(IEnumerable<string> lines, byte[] signaturePacket)
+    {
         var text = new StringBuilder(BeginSigned).Append("\nHash: SHA512\n\n");
         foreach (var line in lines)
             text.Append(line.StartsWith('-') ? "- " : "").Append(line).Append('\n');
         using var output = new MemoryStream();
         using (var armor = new ArmoredOutputStream(output))
-        using (var packets = new BcpgOutputStream(armor))
-            generator.Generate().Encode(packets);
+            armor.Write(signaturePacket);
         return text.Append(Encoding.ASCII.GetString(output.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal)).ToString();
     }
 
@@ -213,7 +219,7 @@ public static class HelmProvenance
     }
 
     // The signed form of a text document: trailing spaces and tabs removed, lines joined by CRLF, no final line break.
-    static string Canonical(IEnumerable<string> lines) => string.Join("\r\n", lines.Select(l => l.TrimEnd(' ', '\t', '\r')));
+    internal static string Canonical(IEnumerable<string> lines) => string.Join("\r\n", lines.Select(l => l.TrimEnd(' ', '\t', '\r')));
 
     static string HashName(HashAlgorithmTag tag) => tag switch
     {
