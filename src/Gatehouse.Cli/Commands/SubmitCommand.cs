@@ -24,6 +24,7 @@ internal static partial class SubmitCommand
 
     private const string LifecycleGuardFailed = "lifecycle.guard-failed";
     private const string LifecycleInvalidTransition = "lifecycle.invalid-transition";
+    private const string VendorSignatureInvalid = "signing.vendor-signature-invalid";
 
     // The server's rule for version names (AppRegistry.VersionPattern), checked here so a typo is a usage error.
     [GeneratedRegex(@"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$")]
@@ -229,8 +230,17 @@ internal static partial class SubmitCommand
 
         if (bundle is not null)
         {
-            var checkedDoc = await api.SendAsync<JsonElement>(HttpMethod.Put, VersionView.VersionPath(request.App, request.Version) + "/signature",
-                () => new ByteArrayContent(bundle) { Headers = { ContentType = new("application/vnd.dev.sigstore.bundle.v0.3+json") } }, ct);
+            JsonElement checkedDoc;
+            try
+            {
+                checkedDoc = await api.SendAsync<JsonElement>(HttpMethod.Put, VersionView.VersionPath(request.App, request.Version) + "/signature",
+                    () => new ByteArrayContent(bundle) { Headers = { ContentType = new("application/vnd.dev.sigstore.bundle.v0.3+json") } }, ct);
+            }
+            catch (CliException ex) when (ex.Code == VendorSignatureInvalid)
+            {
+                // The gate checked the signature and said no (the reason is in the message): not a pipeline failure.
+                throw ex.WithExitCode(ExitCodes.GateSaidNo);
+            }
             result["signature"] = checkedDoc;
             var sig = Wire.Read<SignatureWire>(checkedDoc, "PUT …/signature");
             table.Write($"signature: {S(request.Signature!.Name)} {S(sig.Status)}, key {S(sig.KeyName)} ({S(sig.KeyId)})\n");

@@ -67,7 +67,7 @@ public sealed class VendorSigningCliTests(SharedServers servers) : IClassFixture
         await File.WriteAllBytesAsync(otherBundle, Sign(stranger, other));
         var bad = await CliRunner.RunAsync(app, token, "submit", slug, "--version", "2.0.0", "--artifact", other, "--signature", otherBundle,
             "--answers", Answers(), "--attest", "Jane Doe, CTO");
-        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Equal(1, bad.ExitCode);
         Assert.Contains("signing.vendor-signature-invalid", bad.Err, StringComparison.Ordinal);
         Assert.Contains("signing.unknown-key", bad.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("submitted:", bad.Out, StringComparison.Ordinal);
