@@ -48,6 +48,11 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
         // The Helm chart repository: HTTP Basic credentials (tenant id + token) checked by the handler (tests: Charts/HelmRepositoryTests).
         "GET /charts/index.yaml",
         "GET /charts/v/{versionId:guid}/{file}",
+        // The platform's public signing keys: public by nature, customers verify offline with them (tests: Signing/PlatformKeysTests).
+        "GET /.well-known/gatehouse/keys",
+        "GET /.well-known/gatehouse/keys.pem",
+        "GET /.well-known/gatehouse/keys/{kid}.pem",
+        "GET /.well-known/gatehouse/pubring.gpg",
     ];
 
     private sealed record Call(string Method, string Pattern, string Path);
@@ -274,6 +279,8 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             "invitationId" => invitationA.ToString(),
             "credentialId" => registryCredentialA.Id.ToString(),
             "file" => $"{appA.Slug}-{versionA.Version}.tgz",
+            // Platform keys belong to no organisation: the admin routes refuse a developer whatever the key.
+            "kid" => "some-platform-key",
             _ => throw new InvalidOperationException(
                 $"Route parameter '{name}' is new: teach this test which of organisation A's ids to aim it at."),
         });
