@@ -75,6 +75,7 @@ public static class CliApp
         root.Subcommands.Add(EnginesCommand.Create(env));
         root.Subcommands.Add(SignCommand.Create(env));
         root.Subcommands.Add(VerifyCommand.Create(env));
+        root.Subcommands.Add(VendorKeysCommand.Create(env));
         return root;
     }
 

@@ -24,6 +24,7 @@ internal static partial class SubmitCommand
 
     private const string LifecycleGuardFailed = "lifecycle.guard-failed";
     private const string LifecycleInvalidTransition = "lifecycle.invalid-transition";
+    private const string VendorSignatureInvalid = "signing.vendor-signature-invalid";
 
     // The server's rule for version names (AppRegistry.VersionPattern), checked here so a typo is a usage error.
     [GeneratedRegex(@"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$")]
@@ -68,6 +69,12 @@ internal static partial class SubmitCommand
             Description = "Your own CycloneDX SBOM (JSON) of the artifact, uploaded with it: the scan reports packages it finds that the SBOM leaves out.",
             HelpName = "file",
         };
+        var signature = new Option<FileInfo?>("--signature")
+        {
+            Description = "Your Sigstore bundle over the artifact (gatehouse sign FILE --key KEY.pem), checked against your organisation's registered keys. "
+                + "Default: ARTIFACT.sigstore.json when it is next to the artifact.",
+            HelpName = "bundle",
+        };
         var answers = new Option<FileInfo>("--answers")
         {
             Description = "The security questionnaire's answers: a JSON object or YAML mapping of question ID to answer (Q-DL-1: yes).",
@@ -106,7 +113,7 @@ internal static partial class SubmitCommand
 
         var command = new Command("submit", "Submit an app version: create it, upload the artifact, answer the questionnaire, attest and submit.")
         {
-            app, version, artifact, reference, sbom, answers, attest, format, wait, timeout,
+            app, version, artifact, reference, sbom, signature, answers, attest, format, wait, timeout,
             images.Image, images.Credential, images.SmokeCommand, images.SmokeHttp,
         };
         command.Validators.Add(result =>
@@ -119,6 +126,7 @@ internal static partial class SubmitCommand
             pr.GetRequiredValue(attest).Trim(), pr.GetValue(format), pr.GetValue(wait), TimeSpan.FromSeconds(pr.GetValue(timeout)))
         {
             Sbom = pr.GetValue(sbom),
+            Signature = pr.GetValue(signature),
             Image = pr.GetValue(images.Image),
             RegistryCredential = pr.GetValue(images.Credential),
             SmokeCommand = pr.GetValue(images.SmokeCommand),
@@ -132,6 +140,9 @@ internal static partial class SubmitCommand
     {
         /// <summary>The vendor's own SBOM (<c>--sbom</c>), uploaded after the artifact.</summary>
         public FileInfo? Sbom { get; init; }
+
+        /// <summary>The vendor's Sigstore bundle (<c>--signature</c>, or <c>ARTIFACT.sigstore.json</c> next to the artifact), uploaded after it.</summary>
+        public FileInfo? Signature { get; init; }
 
         /// <summary>A container image by registry reference (<c>--image</c>), pulled by the server.</summary>
         public string? Image { get; init; }
@@ -149,6 +160,9 @@ internal static partial class SubmitCommand
     private static async Task<int> RunAsync(CliEnvironment env, Request request, CancellationToken ct)
     {
         // Everything local is checked before the server is touched: a typo should not leave a half-made version.
+        // The bundle `gatehouse sign` writes next to a file is taken along unless --signature names another.
+        if (request.Signature is null && request.Artifact is { Exists: true } signed && new FileInfo(signed.FullName + ".sigstore.json") is { Exists: true } found)
+            request = request with { Signature = found };
         FileInfo? packed = null;
         if (request.Artifact is { Exists: false } missing)
         {
@@ -176,6 +190,7 @@ internal static partial class SubmitCommand
     {
         if (request.Sbom is { Exists: false } noSbom)
             throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--sbom {noSbom.FullName}: no such file");
+        var bundle = ReadSignature(request.Signature);
         var answers = ReadAnswers(request.Answers);
         var config = ConfigStore.LoadRequired(env);
         using var api = new GatehouseApi(env, config.Server, config.Token, config.CaCert);
@@ -211,6 +226,24 @@ internal static partial class SubmitCommand
             result["sbom"] = uploaded;
             table.Write(string.Create(CultureInfo.InvariantCulture,
                 $"sbom: uploaded {S(sbomFile.Name)}, CycloneDX {S(info.SpecVersion)}, {info.Packages:N0} packages, {S(info.Digest)}\n"));
+        }
+
+        if (bundle is not null)
+        {
+            JsonElement checkedDoc;
+            try
+            {
+                checkedDoc = await api.SendAsync<JsonElement>(HttpMethod.Put, VersionView.VersionPath(request.App, request.Version) + "/signature",
+                    () => new ByteArrayContent(bundle) { Headers = { ContentType = new("application/vnd.dev.sigstore.bundle.v0.3+json") } }, ct);
+            }
+            catch (CliException ex) when (ex.Code == VendorSignatureInvalid)
+            {
+                // The gate checked the signature and said no (the reason is in the message): not a pipeline failure.
+                throw ex.WithExitCode(ExitCodes.GateSaidNo);
+            }
+            result["signature"] = checkedDoc;
+            var sig = Wire.Read<SignatureWire>(checkedDoc, "PUT …/signature");
+            table.Write($"signature: {S(request.Signature!.Name)} {S(sig.Status)}, key {S(sig.KeyName)} ({S(sig.KeyId)})\n");
         }
 
         await SendImageAsync(api, request, table, result, ct);
@@ -314,6 +347,26 @@ internal static partial class SubmitCommand
             Terminal.WriteWarning(env.Err, $"--reference is ignored: version {request.Version} exists with reference {existing.Reference ?? "(none)"}");
         var versionDoc = detailDoc.TryGetProperty("version", out var v) ? v : detailDoc;
         return (versionDoc, false);
+    }
+
+    /// <summary>The signature's answer, as far as the summary line needs it.</summary>
+    private sealed record SignatureWire(string? Status, string? KeyId, string? KeyName);
+
+    /// <summary>The bundle's bytes (at most 1 MiB, the server's limit); null without one.</summary>
+    private static byte[]? ReadSignature(FileInfo? file)
+    {
+        if (file is null) return null;
+        if (!file.Exists) throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--signature {file.FullName}: no such file");
+        if (file.Length > 1024 * 1024)
+            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--signature {file.Name}: larger than 1 MiB; give the Sigstore bundle (gatehouse sign)");
+        try
+        {
+            return File.ReadAllBytes(file.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Usage, CliErrorCodes.InvalidArgument, $"--signature {file.Name}: {ex.Message}", null, ex);
+        }
     }
 
     /// <summary>The vendor SBOM's answer, as far as the summary line needs it.</summary>

@@ -51,7 +51,8 @@ public sealed record Caller(string UserId, Actor As, string? ClientAddress = nul
 /// </summary>
 public sealed class VersionWorkflow(
     GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier, AgreementGuard agreements,
-    ITierEvidence evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings, IEnumerable<IVersionTransitionObserver> observers)
+    ITierEvidence evidence, ListingPolicies listing, ScanStarter scans, VersionFindings findings, IEnumerable<IVersionTransitionObserver> observers,
+    IEnumerable<ISubmissionGuard> submissionGuards)
 {
     public static class Guards
     {
@@ -152,7 +153,8 @@ public sealed class VersionWorkflow(
     private static bool NeedsReason(string action) => action is Lifecycle.Actions.RequestChanges or Lifecycle.Actions.Reject
         or Lifecycle.Actions.Quarantine or Lifecycle.Actions.Suspend or Lifecycle.Actions.Delist;
 
-    /// <summary>Agreement accepted, evidence valid for the tier, questionnaire without fail, attestation, something to scan.</summary>
+    /// <summary>Agreement accepted, evidence valid for the tier, questionnaire without fail, attestation, something to scan,
+    /// and the guards features add (<see cref="ISubmissionGuard"/>: the vendor signature).</summary>
     public async Task<IReadOnlyList<GuardFailure>> SubmissionGuardsAsync(App app, AppVersion v, CancellationToken ct)
     {
         var failures = new List<GuardFailure>();
@@ -166,6 +168,7 @@ public sealed class VersionWorkflow(
             failures.Add(new(Guards.ArtifactMissing, app.Type == AppTypes.WebIntegration
                 ? "give the version a reference (the integration's base URL) or upload an artifact"
                 : "upload the version's artifact first (PUT …/artifact)"));
+        foreach (var guard in submissionGuards) failures.AddRange(await guard.CheckAsync(app, v, ct));
         return failures;
     }
 

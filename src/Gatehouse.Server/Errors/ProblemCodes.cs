@@ -44,6 +44,8 @@ internal static class ProblemCodes
     public const string SmokeTestInvalid = "smoke.invalid";
     /// <summary>A registry credential that is malformed, unknown, or for another registry than the reference's (issue 17).</summary>
     public const string RegistryCredentialInvalid = "registry-credential.invalid";
+    /// <summary>A vendor's Sigstore bundle that does not verify against the version's artifact and the organisation's keys (issue 19).</summary>
+    public const string VendorSignatureInvalid = "signing.vendor-signature-invalid";
 
     /// <summary>Default code for a status when the handler did not set one.</summary>
     public static string ForStatus(int status) => status switch

@@ -96,6 +96,8 @@ public sealed record TierPolicy
     public int ReviewSlaHours { get; init; } = 120;
     /// <summary>Each entry must be met by verified, unexpired evidence of one of its types.</summary>
     public IReadOnlyList<EvidenceRequirement> RequiredEvidence { get; init; } = [];
+    /// <summary>Submissions need the vendor's valid signature over the artifact (docs/signing.md#vendor-signatures).</summary>
+    public bool RequireVendorSignature { get; init; }
 }
 
 /// <summary>One evidence requirement: any of the types, verified and valid; optionally not older than <see cref="MaxAgeDays"/>.</summary>

@@ -247,12 +247,27 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
         });
         var invitationA = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.Invitations.Invitation>()
             .Where(i => i.TargetId == orgA.Id).Select(i => i.Id).FirstAsync());
+        // Organisation A's registered signing key (vendor signatures).
+        var vendorKeyA = await app.WithScopeAsync(async sp =>
+        {
+            using var signer = Gatehouse.Analysis.Signing.EcdsaP256Signer.Generate();
+            var k = new Gatehouse.Server.Signing.VendorKey
+            {
+                Id = Guid.NewGuid(), OrganizationId = orgA.Id, KeyId = signer.KeyId, PublicKeyPem = signer.PublicKey.ToPem(), Name = "Secret vendor key A",
+                CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(), CreatedBy = ownerA.Id,
+            };
+            var d = sp.GetRequiredService<GatehouseDb>();
+            d.Add(k);
+            await d.SaveChangesAsync();
+            return k;
+        });
         var auditBefore = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.OrganizationId == orgA.Id.ToString()));
 
         var markers = new[] { orgA.Id.ToString(), orgA.Name, ownerA.Email!, memberA.Email!, memberA.Id, ownerA.Id, tokenRecordA.Id, scanA.Id.ToString(), "secret-a.zip",
             evidenceA.Id.ToString(), evidenceA.FileName, evidenceA.Issuer, evidenceA.Scope };
         markers = [.. markers, apiKeyRecordA.Id, apiKeyA, "Secret key A", projectA.Name, issueA.Title];
         markers = [.. markers, registryCredentialA.Registry, registryCredentialA.Username, registryCredentialA.Id.ToString()];
+        markers = [.. markers, "Secret vendor key A"];
         markers = [.. markers, "Secret tenant A", installationA.Id.ToString(), webhookA.Url, appA.Slug, appA.Id.ToString(), versionA.Id.ToString(), "Secret Attester A", suppressionA.Justification];
         var calls = AllCalls(app, name => name switch
         {
@@ -283,6 +298,7 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             "file" => $"{appA.Slug}-{versionA.Version}.tgz",
             // Platform keys belong to no organisation: the admin routes refuse a developer whatever the key.
             "kid" => "some-platform-key",
+            "key" => vendorKeyA.KeyId,
             _ => throw new InvalidOperationException(
                 $"Route parameter '{name}' is new: teach this test which of organisation A's ids to aim it at."),
         });
