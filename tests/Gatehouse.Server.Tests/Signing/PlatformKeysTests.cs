@@ -186,11 +186,10 @@ public sealed class PlatformKeysTests
         Assert.Contains($"value=\"{k2}\"", html, StringComparison.Ordinal);         // a retire button for the superseded key only
         Assert.DoesNotContain($"value=\"{k3}\"", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/console/admin/signing-keys\" aria-current=\"page\"", html, StringComparison.Ordinal);
-        var reviewer = await app.CreateUserAsync(Roles.Reviewer, "keys-reviewer");
-        using var staff = FormLogin.CookieClient(app);
-        using (var signIn = await FormLogin.SignInAsync(app, staff, reviewer.Email!, "a-long-enough-password"))
-            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync(page)).StatusCode);
+        var (_, reviewerToken) = await app.UserWithTokenAsync(Roles.Reviewer, "keys-reviewer");
+        using var reviewer = app.ClientWith(reviewerToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync(page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostAsync("/api/signing/keys", null)).StatusCode);
 
         // A rotation whose audit entry fails leaves no key behind.
         app.AuditFailure.Arm(SigningAuditActions.KeyCreated);
