@@ -296,6 +296,8 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             "invitationId" => invitationA.ToString(),
             "credentialId" => registryCredentialA.Id.ToString(),
             "file" => $"{appA.Slug}-{versionA.Version}.tgz",
+            // A version's signatures (bundle, ticket, prov, cosign): organisation A's version decides, whatever the kind.
+            "kind" => "ticket",
             // Platform keys belong to no organisation: the admin routes refuse a developer whatever the key.
             "kid" => "some-platform-key",
             "key" => vendorKeyA.KeyId,
