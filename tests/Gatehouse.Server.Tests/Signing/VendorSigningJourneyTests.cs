@@ -22,7 +22,7 @@ namespace Gatehouse.Server.Tests.Signing;
 /// Vendor keys and signatures on one server (issue 19, item 6): the owner registers a key (bad ones refused, staff and
 /// strangers kept out); a tier that requires the vendor's signature blocks a draft without one; a bundle over other bytes or
 /// by another key is refused at upload, the right one stored; revoking the key blocks the submission at the re-check; a new
-/// key's signature lets it through, re-checked and audited with the move; the console shows the keys and the status.
+/// key's signature lets it through, re-checked and audited with the move; the console shows the keys and, to the vendor and the reviewer, the status.
 /// Then the CLI: <c>gatehouse vendor-keys</c> and <c>gatehouse submit</c> with the bundle next to the artifact. One server
 /// for both tests (the journey adds a tier to the listing policy, which the CLI test's standard tier does not see).
 /// </summary>
@@ -151,6 +151,9 @@ public sealed class VendorSigningJourneyTests(SharedServers servers) : IClassFix
         var versionPage = await vendorBrowser.GetStringAsync($"/console/vendor/apps/{slug}/versions/1.0.0");
         Assert.Contains("id=\"vendor-signature\" data-status=\"valid\"", versionPage, StringComparison.Ordinal);
         Assert.Contains(next.KeyId, versionPage, StringComparison.Ordinal);
+        var reviewPage = await w.Reviewer.GetStringAsync($"/console/review/apps/{slug}/versions/1.0.0");
+        Assert.Contains("id=\"vendor-signature\" data-status=\"valid\"", reviewPage, StringComparison.Ordinal);
+        Assert.Contains("CI key 2", reviewPage, StringComparison.Ordinal);
     }
 
     private static List<string> Blockers(JsonElement version) =>
