@@ -203,7 +203,7 @@ internal sealed class ArtifactSigner(
             var chart = (report is null ? null : ChartIdentities.Read(report)) ?? new ChartIdentity(app.Slug, v.Version, null);
             return $"{chart.Name}-{chart.Version}.tgz";
         }
-        return SignatureFiles.ArtifactName(app, v);
+        return SignatureLinks.ArtifactName(app, v);
     }
 
     private async Task<byte[]> ReadBlobAsync(string digest, CancellationToken ct)

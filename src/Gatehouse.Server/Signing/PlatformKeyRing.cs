@@ -132,7 +132,13 @@ internal sealed class PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<I
             var activeId = PlatformKeyStatus.ActiveId(rows);
             var active = rows.FirstOrDefault(k => string.Equals(k.Id, activeId, StringComparison.Ordinal));
             PlatformSigner? current = null;
-            if (active is not null)
+            // The signer of an unchanged active key is kept (opening it again every reload would decrypt the key, or call
+            // the KMS, each time). A replaced signer is not disposed: a signature in progress may still hold it.
+            if (active is not null && _snapshot?.Current is { } kept && string.Equals(kept.KeyId, active.Id, StringComparison.Ordinal))
+            {
+                current = kept;
+            }
+            else if (active is not null)
             {
                 var signer = Provider(active.Provider).Open(active);
                 if (!string.Equals(signer.KeyId, active.Id, StringComparison.Ordinal))

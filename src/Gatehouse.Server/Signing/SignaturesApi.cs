@@ -51,8 +51,8 @@ internal static class SignaturesApi
         foreach (var kind in kinds.Order(StringComparer.Ordinal))
         {
             var (segment, rel) = kind == ArtifactSignatureKinds.Bundle
-                ? (SignatureFiles.BundleSegment, SignatureFiles.BundleRel)
-                : (SignatureFiles.TicketSegment, SignatureFiles.TicketRel);
+                ? (SignatureLinks.BundleSegment, SignatureLinks.BundleRel)
+                : (SignatureLinks.TicketSegment, SignatureLinks.TicketRel);
             http.Response.Headers.Append("Link", $"<{downloadPath}/{segment}{query}>; rel=\"{rel}\"; type=\"{SigstoreBundleType}\"");
         }
     }
@@ -61,7 +61,7 @@ internal static class SignaturesApi
 
     public static async Task<IResult> ServeWithUrl(Guid versionId, string digest, string file, HttpContext http, [AsParameters] DownloadServices s, CancellationToken ct)
     {
-        var kind = SignatureFiles.KindOfSegment(file);
+        var kind = SignatureLinks.KindOfSegment(file);
         if (kind is null) return Problems.NotFound("Signature");
         var (found, _, _, denied) = await DownloadsApi.AuthorizeAsync(versionId, digest, http, s, ct);
         if (denied is not null) return denied;
@@ -69,7 +69,7 @@ internal static class SignaturesApi
         var row = await s.Db.Set<ArtifactSignature>().AsNoTracking().FirstOrDefaultAsync(x => x.VersionId == v.Id && x.Kind == kind, ct);
         if (row is null) return Problems.NotFound("Signature (the version is not signed yet)");
         var app = await s.Db.Apps.AsNoTracking().FirstAsync(a => a.Id == v.AppId, ct);
-        return Bytes(http, row, SignatureFiles.FileName(SignatureFiles.ArtifactName(app, v), kind));
+        return Bytes(http, row, SignatureLinks.FileName(SignatureLinks.ArtifactName(app, v), kind));
     }
 
     /// <summary>
@@ -105,11 +105,11 @@ internal static class SignaturesApi
         if (found.Refusal is { } refusal) return refusal.ToProblem();
         var row = found.Value!.Rows.FirstOrDefault(r => r.Kind == kind);
         if (row is null) return Problems.NotFound("Signature");
-        return Bytes(http, row, SignatureFiles.FileName(found.Value!.Artifact, kind));
+        return Bytes(http, row, SignatureLinks.FileName(found.Value!.Artifact, kind));
     }
 
     internal static SignatureInfo Info(string app, string version, string artifact, ArtifactSignature r) =>
-        new(r.Kind, r.KeyId, r.SubjectDigest, r.MediaType, SignatureFiles.FileName(artifact, r.Kind), r.CreatedAt, Url(app, version, r.Kind));
+        new(r.Kind, r.KeyId, r.SubjectDigest, r.MediaType, SignatureLinks.FileName(artifact, r.Kind), r.CreatedAt, Url(app, version, r.Kind));
 
     /// <summary>The API URL of one signature (what the console links).</summary>
     internal static string Url(string app, string version, string kind) =>

@@ -15,7 +15,7 @@ internal sealed record VersionSignatureSet(Guid VersionId, string AppSlug, strin
     public string Url(string kind) => SignaturesApi.Url(AppSlug, Version, kind);
 
     /// <summary>The file name a signature is downloaded as.</summary>
-    public string FileName(string kind) => SignatureFiles.FileName(Artifact, kind);
+    public string FileName(string kind) => SignatureLinks.FileName(Artifact, kind);
 
     /// <summary>The row of one kind, or null.</summary>
     public ArtifactSignature? Of(string kind) => Rows.FirstOrDefault(r => r.Kind == kind);
@@ -48,7 +48,7 @@ internal sealed class VersionSignatures(AppAccess access, GatehouseDb db)
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(v);
         var rows = await db.Set<ArtifactSignature>().AsNoTracking().Where(s => s.VersionId == v.Id).ToListAsync(ct);
-        return new VersionSignatureSet(v.Id, app.Slug, v.Version, SignatureFiles.ArtifactName(app, v), rows.OrderBy(r => r.Kind, StringComparer.Ordinal).ToList());
+        return new VersionSignatureSet(v.Id, app.Slug, v.Version, SignatureLinks.ArtifactName(app, v), rows.OrderBy(r => r.Kind, StringComparer.Ordinal).ToList());
     }
 
     /// <summary>The signatures of several versions (the customer page), by version id.</summary>
@@ -57,7 +57,7 @@ internal sealed class VersionSignatures(AppAccess access, GatehouseDb db)
         var ids = versions.Select(x => x.Version.Id).ToList();
         var rows = await db.Set<ArtifactSignature>().AsNoTracking().Where(s => ids.Contains(s.VersionId)).ToListAsync(ct);
         return versions.ToDictionary(x => x.Version.Id, x => new VersionSignatureSet(x.Version.Id, x.App.Slug, x.Version.Version,
-            SignatureFiles.ArtifactName(x.App, x.Version), rows.Where(r => r.VersionId == x.Version.Id).OrderBy(r => r.Kind, StringComparer.Ordinal).ToList()));
+            SignatureLinks.ArtifactName(x.App, x.Version), rows.Where(r => r.VersionId == x.Version.Id).OrderBy(r => r.Kind, StringComparer.Ordinal).ToList()));
     }
 
     /// <summary>A tenant the user administers has the app installed (not uninstalled): the entitlement of a download URL.</summary>

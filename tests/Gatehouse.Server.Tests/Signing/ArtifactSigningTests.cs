@@ -105,12 +105,12 @@ public sealed partial class ArtifactSigningTests
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(content, await download.Content.ReadAsByteArrayAsync());
         var links = download.Headers.GetValues("Link").Select(l => LinkPattern().Match(l)).ToDictionary(m => m.Groups["rel"].Value, m => m.Groups["url"].Value);
-        Assert.Equal([SignatureFiles.TicketRel, SignatureFiles.BundleRel], links.Keys.Order(StringComparer.Ordinal));
-        var bundle = await anonymous.GetByteArrayAsync(links[SignatureFiles.BundleRel]);
-        var ticket = await anonymous.GetByteArrayAsync(links[SignatureFiles.TicketRel]);
+        Assert.Equal([SignatureLinks.TicketRel, SignatureLinks.BundleRel], links.Keys.Order(StringComparer.Ordinal));
+        var bundle = await anonymous.GetByteArrayAsync(links[SignatureLinks.BundleRel]);
+        var ticket = await anonymous.GetByteArrayAsync(links[SignatureLinks.TicketRel]);
         Assert.Equal(rows.Single(r => r.Kind == ArtifactSignatureKinds.Bundle).Content, bundle);
         Assert.Equal(rows.Single(r => r.Kind == ArtifactSignatureKinds.Ticket).Content, ticket);
-        var tampered = links[SignatureFiles.BundleRel].Replace("sig=", "sig=A", StringComparison.Ordinal)[..^1];
+        var tampered = links[SignatureLinks.BundleRel].Replace("sig=", "sig=A", StringComparison.Ordinal)[..^1];
         Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.GetAsync(tampered)).StatusCode);
 
         // Independent verifiers: @sigstore/verify and openssl with the published key; other bytes and another key refused.

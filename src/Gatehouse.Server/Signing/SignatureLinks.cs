@@ -6,7 +6,7 @@ namespace Gatehouse.Server.Signing;
 /// How signatures are named and linked (docs/signing.md): the file names <c>&lt;artifact&gt;.sigstore.json</c> and
 /// <c>&lt;artifact&gt;.ticket.sigstore.json</c>, and the <c>Link</c> relations of a download response.
 /// </summary>
-internal static class SignatureFiles
+internal static class SignatureLinks
 {
     /// <summary>Link relation of the artifact's Sigstore bundle (an extension relation type, RFC 8288 §2.1.2).</summary>
     public const string BundleRel = "https://gatehouse.dev/rel/sigstore-bundle";
