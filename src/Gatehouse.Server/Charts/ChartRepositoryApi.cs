@@ -40,7 +40,7 @@ internal static class ChartRepositoryApi
     /// <summary>What Helm appends to a chart's URL to fetch its provenance file.</summary>
     public const string ProvenanceSuffix = ".prov";
 
-    public static async Task<IResult> Index(HttpContext http, TenantCredentials credentials, ChartRepository charts, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Index(HttpContext http, TenantCredentials credentials, ChartRepository charts, IChartProvenance provenanceFiles, TimeProvider time, CancellationToken ct)
     {
         if (await credentials.AuthenticateAsync(http, ct) is not { } customer) return Unauthenticated(http);
         var entries = await charts.EntriesAsync(customer.TenantId, ct);
@@ -48,7 +48,7 @@ internal static class ChartRepositoryApi
         return TypedResults.Text(ChartIndex.Write(entries, time.GetUtcNow()), IndexMediaType + "; charset=utf-8");
     }
 
-    public static async Task<IResult> Download(Guid versionId, string file, HttpContext http, TenantCredentials credentials, ChartRepository charts,
+    public static async Task<IResult> Download(Guid versionId, string file, HttpContext http, TenantCredentials credentials, ChartRepository charts, IChartProvenance provenanceFiles,
         GatehouseDb db, IBlobStore blobs, AuditLog audit, DownloadMetrics metrics, DownloadCountWindow countWindow, IOptions<DownloadOptions> options,
         TimeProvider time, CancellationToken ct)
     {
@@ -57,7 +57,7 @@ internal static class ChartRepositoryApi
         var provenance = file.EndsWith(ProvenanceSuffix, StringComparison.Ordinal);
         var chartFile = provenance ? file[..^ProvenanceSuffix.Length] : file;
         if (file.Length > 300 || await charts.FindAsync(customer.TenantId, versionId, chartFile, ct) is not { } entry) return Problems.NotFound("Chart");
-        if (provenance) return await Signing.SignaturesApi.ProvenanceAsync(http, db, versionId, ct);
+        if (provenance) return Provenance(http, await provenanceFiles.FindAsync(versionId, ct));
         var digest = BlobDigest.Prefix + entry.DigestHex;
         var stream = await blobs.OpenReadAsync(digest, ct);
         if (stream is null) return Problems.NotFound("Chart");
@@ -103,5 +103,16 @@ internal static class ChartRepositoryApi
         http.Response.Headers.WWWAuthenticate = "Basic realm=\"Gatehouse charts\", charset=\"UTF-8\"";
         return Problems.Of(StatusCodes.Status401Unauthorized, ProblemCodes.ChartsCredentialsInvalid, "The chart repository credentials are not valid",
             "Use the tenant's id as the user name and a personal access token with read scope of one of its admins as the password.");
+    }
+
+    /// <summary>A chart's .prov as text, under the chart's own headers; 404 until the version is signed.</summary>
+    private static IResult Provenance(HttpContext http, ChartProvenanceFile? file)
+    {
+        if (file is null) return Problems.NotFound("Chart provenance (the version is not signed yet)");
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.CacheControl = "private, no-store";
+        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        http.Response.Headers["Gatehouse-Key-Id"] = file.KeyId;
+        return TypedResults.Bytes(file.Content, "text/plain; charset=utf-8");
     }
 }

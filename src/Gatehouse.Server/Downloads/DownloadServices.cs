@@ -16,4 +16,5 @@ internal sealed record DownloadServices(
     [FromServices] AuditLog Audit,
     [FromServices] DownloadMetrics Metrics,
     [FromServices] DownloadCountWindow CountWindow,
-    [FromServices] ILoggerFactory Loggers);
+    [FromServices] ILoggerFactory Loggers,
+    [FromServices] IEnumerable<IDownloadLinks> Links);

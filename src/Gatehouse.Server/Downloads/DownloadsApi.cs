@@ -105,7 +105,7 @@ internal static class DownloadsApi
 
     public static async Task<IResult> Serve(Guid versionId, string digest, HttpContext http, [AsParameters] DownloadServices s, CancellationToken ct)
     {
-        var (_, db, blobs, options, time, audit, metrics, countWindow, _) = s;
+        var (_, db, blobs, options, time, audit, metrics, countWindow, _, links) = s;
         var o = options.Value;
         var (found, grant, signature, denied) = await AuthorizeAsync(versionId, digest, http, s, ct);
         if (denied is not null) return denied;
@@ -130,7 +130,7 @@ internal static class DownloadsApi
         headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
         // The Sigstore bundle and the approval ticket, under this URL's own grant (docs/downloads.md, "Signatures").
-        await Signing.SignaturesApi.AddDownloadLinksAsync(http, db, v, g.Path, ct);
+        foreach (var link in links) await link.AddAsync(http, v, g.Path, ct);
         // Range units other than bytes are ignored (RFC 9110 §14.2): the whole file, 200.
         if (http.Request.Headers.Range.Count > 0
             && (http.Request.GetTypedHeaders().Range is not { } asked || !string.Equals(asked.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase)))
@@ -160,12 +160,12 @@ internal static class DownloadsApi
     /// <summary>
     /// Checks a signed download URL as presented (method, path, query) and the version behind it, exactly as the download
     /// itself does: the URL's MAC, expiry and client address, the version still published with that artifact, the holder
-    /// still entitled. The version's signatures (<see cref="Signing.SignaturesApi"/>) are served under the same check.
+    /// still entitled. The version's signatures (<c>Signing/SignaturesApi.cs</c>) are served under the same check.
     /// </summary>
     internal static async Task<(AppVersion? Version, DownloadGrant? Grant, string? Signature, IResult? Refusal)> AuthorizeAsync(
         Guid versionId, string digest, HttpContext http, DownloadServices s, CancellationToken ct)
     {
-        var (ring, db, _, options, time, _, metrics, _, loggers) = s;
+        var (ring, db, _, options, time, _, metrics, _, loggers, _) = s;
         var o = options.Value;
         var (grant, signature) = DownloadUrls.Parse(http.Request.Method, versionId, digest, http.Request.Query);
         var refusal = grant is null ? UrlRefusal.Malformed : await CheckAsync(grant, signature!, http, ring, o, time.GetUtcNow(), ct);

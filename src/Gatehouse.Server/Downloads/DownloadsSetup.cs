@@ -14,6 +14,7 @@ internal static class DownloadsSetup
         services.AddScoped<DownloadIssuer>();
         services.AddScoped<TenantCredentials>();
         services.AddScoped<TenantEntitlement>();
+        services.AddScoped<VersionReaders>();
         services.AddScoped<SbomDownloads>();
         services.AddSingleton<DownloadMetrics>();
         services.AddSingleton<DownloadCountWindow>();

@@ -22,7 +22,7 @@ namespace Gatehouse.Server.Registry;
 /// </summary>
 internal sealed class RegistryPublisher(
     GatehouseDb db, IBlobStore blobs, ScratchSpace scratch, RegistrySigner signer, RegistryHttp http, IOptions<RegistryOptions> options,
-    Scanning.ScanPolicies policies, AuditLog audit, RegistryMetrics metrics, Signing.ArtifactSigner signing, TimeProvider time, ILogger<RegistryPublisher> logger)
+    Scanning.ScanPolicies policies, AuditLog audit, RegistryMetrics metrics, IImageSignatures signing, TimeProvider time, ILogger<RegistryPublisher> logger)
 {
     /// <summary>Pushes the version's image (blobs first, then the manifest's exact bytes, tag = version); returns a JSON result.</summary>
     public async Task<string> PublishAsync(Guid versionId, CancellationToken ct)
@@ -62,7 +62,7 @@ internal sealed class RegistryPublisher(
             mediaType = image.Image.ManifestMediaType;
             // The cosign signature exists before the image goes out (made now if the signing item has not run yet), and its
             // .sig is pushed right after the image, so a published image is never served unsigned for longer than one push.
-            var signature = await signing.EnsureCosignAsync(v.Id, o.PullHost + "/" + repository, digest, ct);
+            var signature = await signing.EnsureAsync(v.Id, o.PullHost + "/" + repository, digest, ct);
             await PushBlobAsync(repository, token, image.Image.ConfigDigest, image.ConfigBytes.Length, () => new MemoryStream(image.ConfigBytes.ToArray()), ct);
             foreach (var layer in image.Image.Layers)
                 await PushBlobAsync(repository, token, layer.Digest, layer.Size, () => image.OpenBlob(layer.Digest), ct);
@@ -164,9 +164,9 @@ internal sealed class RegistryPublisher(
     /// signature annotation. Gatehouse is the only signer in its repositories, so the manifest is written whole (the same
     /// bytes every time), not appended to.
     /// </summary>
-    private async Task PushSignatureAsync(string repository, string token, string digest, Signing.ArtifactSignature signature, CancellationToken ct)
+    private async Task PushSignatureAsync(string repository, string token, string digest, ImageSignature signature, CancellationToken ct)
     {
-        var payload = signature.Content;
+        var payload = signature.Payload;
         var payloadDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(payload));
         var config = System.Text.Encoding.UTF8.GetBytes(
             "{\"architecture\":\"\",\"created\":\"0001-01-01T00:00:00Z\",\"history\":[{\"created\":\"0001-01-01T00:00:00Z\"}],\"os\":\"\","
@@ -184,7 +184,7 @@ internal sealed class RegistryPublisher(
                 new
                 {
                     mediaType = Gatehouse.Analysis.Signing.CosignSignature.LayerMediaType, size = payload.Length, digest = payloadDigest,
-                    annotations = new Dictionary<string, string> { [Gatehouse.Analysis.Signing.CosignSignature.SignatureAnnotation] = signature.Signature! },
+                    annotations = new Dictionary<string, string> { [Gatehouse.Analysis.Signing.CosignSignature.SignatureAnnotation] = signature.Signature },
                 },
             },
         });

@@ -9,6 +9,10 @@ internal static class ArtifactSigningSetup
     {
         services.AddScoped<ArtifactSigner>();
         services.AddScoped<VersionSignatures>();
+        // What the registry, the downloads and the chart repository ask of signing, through their own interfaces.
+        services.AddScoped<Registry.IImageSignatures, ImageSignatures>();
+        services.AddScoped<Downloads.IDownloadLinks, DownloadSignatureLinks>();
+        services.AddScoped<Charts.IChartProvenance, ChartProvenanceSource>();
         services.AddScoped<Apps.IVersionTransitionObserver, SignOnPublish>();
         services.AddScoped<IWorkHandler, SignVersionHandler>();
         return services;

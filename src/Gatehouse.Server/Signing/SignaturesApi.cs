@@ -72,24 +72,6 @@ internal static class SignaturesApi
         return Bytes(http, row, SignatureLinks.FileName(SignatureLinks.ArtifactName(app, v), kind));
     }
 
-    /// <summary>
-    /// The Helm repository's <c>NAME-VERSION.tgz.prov</c> of a chart version the caller (already checked by
-    /// <see cref="Charts.ChartRepositoryApi"/>) gets; 404 until the version is signed.
-    /// </summary>
-    public static async Task<IResult> ProvenanceAsync(HttpContext http, GatehouseDb db, Guid versionId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(db);
-        var row = await db.Set<ArtifactSignature>().AsNoTracking()
-            .FirstOrDefaultAsync(x => x.VersionId == versionId && x.Kind == ArtifactSignatureKinds.Provenance, ct);
-        if (row is null) return Problems.NotFound("Chart provenance (the version is not signed yet)");
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers.CacheControl = "private, no-store";
-        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        http.Response.Headers["Gatehouse-Key-Id"] = row.KeyId;
-        return TypedResults.Bytes(row.Content, "text/plain; charset=utf-8");
-    }
-
     public static async Task<Results<Ok<List<SignatureInfo>>, ProblemHttpResult>> List(
         string app, string version, HttpContext http, VersionSignatures signatures, CancellationToken ct)
     {

@@ -27,18 +27,13 @@ internal sealed record VersionSignatureSet(Guid VersionId, string AppSlug, strin
 /// customer, for a published version of an app that a tenant they administer has installed. Everyone else, and every
 /// version the caller may not see, gets 404, so the answer never tells which apps or versions exist.
 /// </summary>
-internal sealed class VersionSignatures(AppAccess access, GatehouseDb db)
+internal sealed class VersionSignatures(Downloads.VersionReaders readers, GatehouseDb db)
 {
     public async Task<Outcome<VersionSignatureSet>> FindAsync(ClaimsPrincipal user, string app, string version, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        var a = await access.FindAsync(user, app, ct);
-        var vendorSide = a is not null;
-        a ??= await db.Apps.AsNoTracking().FirstOrDefaultAsync(x => x.Slug == app, ct);
-        if (a is null) return Refusal.NotFound("Version");
-        var v = await db.AppVersions.AsNoTracking().FirstOrDefaultAsync(x => x.AppId == a.Id && x.Version == version, ct);
-        if (v is null) return Refusal.NotFound("Version");
-        if (!vendorSide && !(v.State == VersionStates.Published && await EntitledAsync(user.Id(), a.Id, ct))) return Refusal.NotFound("Version");
+        var found = await readers.FindAsync(user, app, version, ct);
+        if (found.Refusal is { } refused) return refused;
+        var (a, v) = found.Value;
         return await ForAsync(a, v, ct);
     }
 
@@ -59,11 +54,4 @@ internal sealed class VersionSignatures(AppAccess access, GatehouseDb db)
         return versions.ToDictionary(x => x.Version.Id, x => new VersionSignatureSet(x.Version.Id, x.App.Slug, x.Version.Version,
             SignatureLinks.ArtifactName(x.App, x.Version), rows.Where(r => r.VersionId == x.Version.Id).OrderBy(r => r.Kind, StringComparer.Ordinal).ToList()));
     }
-
-    /// <summary>A tenant the user administers has the app installed (not uninstalled): the entitlement of a download URL.</summary>
-    private Task<bool> EntitledAsync(string userId, Guid appId, CancellationToken ct) =>
-        (from i in db.Set<Installation>()
-         join t in db.Set<TenantAdmin>() on i.TenantId equals t.TenantId
-         where t.UserId == userId && i.AppId == appId && i.UninstalledAt == null
-         select i.Id).AnyAsync(ct);
 }
