@@ -28,7 +28,8 @@ namespace Gatehouse.Server.Tests.Signing;
 /// re-driven or racing item signs nothing twice. The download response links both under the URL's own grant; the bundle is
 /// accepted by @sigstore/verify (node) and by <c>openssl dgst -verify</c> with the published key, and refused for other
 /// bytes and another key; the ticket names the artifact, the policy and the report, and is refused for another digest. The
-/// API and the console serve them to exactly the people who may download the file.
+/// API and the console serve them to exactly the people who may download the file. Retiring the key (after a rotation)
+/// re-signs the version with the new key, once.
 /// </summary>
 public sealed partial class ArtifactSigningTests
 {
