@@ -162,7 +162,10 @@ internal sealed class RegistryPublisher(
     /// Pushes the cosign signature of <paramref name="digest"/> in cosign's tag layout (docs/registry.md): tag
     /// <c>sha256-&lt;hex&gt;.sig</c>, an OCI manifest with an OCI config and one simple-signing layer (the payload) carrying the
     /// signature annotation. Gatehouse is the only signer in its repositories, so the manifest is written whole (the same
-    /// bytes every time), not appended to.
+    /// bytes every time), not appended to. That holds when a key is retired too: the re-signed cosign signature REPLACES the
+    /// manifest (only the new layer), rather than being appended as cosign would, because the old layer is by a key every
+    /// verifier now refuses; keeping it would only make verifiers try a signature that must fail, and the layout stays
+    /// the one a fresh publication has (docs/signing.md, "Rotation and retirement").
     /// </summary>
     private async Task PushSignatureAsync(string repository, string token, string digest, ImageSignature signature, CancellationToken ct)
     {

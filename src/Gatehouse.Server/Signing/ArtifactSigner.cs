@@ -22,10 +22,11 @@ namespace Gatehouse.Server.Signing;
 /// <c>.prov</c>; container images a cosign signature over the manifest digest. Idempotent: one <see cref="ArtifactSignature"/>
 /// row per version and kind, so a re-driven item (a crash after the commit, a reinstatement) finds the rows and signs
 /// nothing again. The rows of one run and one audit entry per signature commit in one transaction.
+/// A signature by a key retired since is replaced in its row by one from the active key (the retirement queues the item).
 /// </summary>
 internal sealed class ArtifactSigner(
     GatehouseDb db, PlatformKeyRing keys, IBlobStore blobs, AuditLog audit, ScanPolicies policies, IOptions<RegistryOptions> registry,
-    TimeProvider time, ILogger<ArtifactSigner> logger)
+    Jobs.WorkQueue queue, TimeProvider time, ILogger<ArtifactSigner> logger)
 {
     /// <summary>Chart archives larger than this are not read into memory for the .prov (the upload limit is far below).</summary>
     public const long MaxChartBytes = 64L << 20;
@@ -33,7 +34,11 @@ internal sealed class ArtifactSigner(
     /// <summary>The media type stored and served for a Helm provenance file (Helm's own OCI layer type for it).</summary>
     public const string ProvenanceMediaType = "application/vnd.cncf.helm.chart.provenance.v1.prov";
 
-    /// <summary>Makes every signature the version should have and does not have yet; returns the JSON result of the work item.</summary>
+    /// <summary>
+    /// Makes every signature the version should have and does not have yet, and (for a version published now) replaces
+    /// every signature by a retired key with one by the active key; returns the JSON result of the work item. Signatures by
+    /// an active or superseded key are left alone, so a re-driven item signs nothing twice.
+    /// </summary>
     public async Task<string> SignVersionAsync(Guid versionId, CancellationToken ct)
     {
         var v = await db.AppVersions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == versionId, ct);
@@ -42,24 +47,79 @@ internal sealed class ArtifactSigner(
         // Only what passed review is signed: a version that was never published (an item queued by a move that lost a race).
         if (v.State != VersionStates.Published && v.PublishedAt is null) return Result("skipped", $"the version is {v.State} and was never published");
 
-        var have = await db.Set<ArtifactSignature>().AsNoTracking().Where(s => s.VersionId == v.Id).Select(s => s.Kind).ToListAsync(ct);
+        var existing = await db.Set<ArtifactSignature>().AsNoTracking().Where(s => s.VersionId == v.Id).ToListAsync(ct);
+        var have = existing.Select(s => s.Kind).ToList();
         var missing = Wanted(app, v).Except(have, StringComparer.Ordinal).ToList();
-        if (missing.Count == 0) return JsonSerializer.Serialize(new { outcome = "signed-already", kinds = have });
+        // A retired key's signatures are refused by every verifier: a version customers can get now is re-signed. One that is
+        // not published now keeps them until it is published again (that move queues this item once more).
+        var retired = await db.Set<SigningKey>().AsNoTracking().Where(k => k.RetiredAt != null).Select(k => k.Id).ToListAsync(ct);
+        var stale = v.State != VersionStates.Published ? [] : existing.Where(s => retired.Contains(s.KeyId, StringComparer.Ordinal)).ToList();
+        if (missing.Count == 0 && stale.Count == 0) return JsonSerializer.Serialize(new { outcome = "signed-already", kinds = have });
 
         var key = await keys.CurrentAsync(ct);
-        var rows = new List<ArtifactSignature>(missing.Count);
-        foreach (var kind in missing)
-            rows.Add(kind switch
+        if (retired.Contains(key.KeyId, StringComparer.Ordinal))
+        {
+            // This process's ring is older than a rotation and retirement made by another instance (it reloads every 30
+            // seconds): never sign with a retired key; reload, and fail the attempt (retried) if it is still the one.
+            await keys.RefreshAsync(ct);
+            key = await keys.CurrentAsync(ct);
+            if (retired.Contains(key.KeyId, StringComparer.Ordinal)) throw new InvalidOperationException($"the signing key {key.KeyId} is retired");
+        }
+        var outcome = "signed";
+        if (missing.Count > 0)
+        {
+            var rows = new List<ArtifactSignature>(missing.Count);
+            foreach (var kind in missing) rows.Add(await MakeAsync(key, app, v, kind, null, ct));
+            if (!await SaveAsync(app, v, rows, ct)) outcome = "signed-concurrently";
+            else logger.LogInformation("Signed {App} {Version}: {Kinds} with key {KeyId}", app.Slug, v.Version, string.Join(", ", missing), key.KeyId);
+        }
+        var replaced = stale.Count == 0 ? [] : await ReplaceAsync(key, app, v, stale, ct);
+        if (missing.Count == 0 && replaced.Count == 0) outcome = "signed-concurrently";
+        return JsonSerializer.Serialize(new { outcome, kinds = missing, replaced, keyId = key.KeyId });
+    }
+
+    private async Task<ArtifactSignature> MakeAsync(PlatformSigner key, App app, AppVersion v, string kind, string? subject, CancellationToken ct) => kind switch
+    {
+        ArtifactSignatureKinds.Bundle => Bundle(key, v),
+        ArtifactSignatureKinds.Ticket => await TicketAsync(key, app, v, ct),
+        ArtifactSignatureKinds.Provenance => await ProvenanceAsync(key, app, v, ct),
+        // A re-signed image keeps the digest it was signed for (the pinned, pushed manifest).
+        ArtifactSignatureKinds.Cosign => Cosign(key, v, DockerReference(app), subject ?? v.ImageManifestDigest!),
+        _ => throw new InvalidOperationException($"unknown signature kind {kind}"),
+    };
+
+    /// <summary>
+    /// Replaces the <paramref name="stale"/> rows (signatures by a retired key) with signatures by <paramref name="key"/>: each
+    /// row is updated only if it still holds the retired key's signature (a racing run replaced it already: no second audit
+    /// entry), with one <c>signing.artifact-signed</c> entry naming the replaced key, all in one transaction. A replaced cosign
+    /// signature of a distributed image queues <c>registry.publish</c> in the same transaction: the publisher's push path
+    /// writes the new <c>.sig</c> (docs/signing.md, "Rotation and retirement").
+    /// </summary>
+    private async Task<List<string>> ReplaceAsync(PlatformSigner key, App app, AppVersion v, List<ArtifactSignature> stale, CancellationToken ct)
+    {
+        var fresh = new List<(ArtifactSignature Old, ArtifactSignature New)>(stale.Count);
+        foreach (var old in stale) fresh.Add((old, await MakeAsync(key, app, v, old.Kind, old.SubjectDigest, ct)));
+        var replaced = await db.InTransactionAsync(async () =>
+        {
+            var done = new List<string>();
+            foreach (var (old, row) in fresh)
             {
-                ArtifactSignatureKinds.Bundle => Bundle(key, v),
-                ArtifactSignatureKinds.Ticket => await TicketAsync(key, app, v, ct),
-                ArtifactSignatureKinds.Provenance => await ProvenanceAsync(key, app, v, ct),
-                ArtifactSignatureKinds.Cosign => Cosign(key, v, DockerReference(app), v.ImageManifestDigest!),
-                _ => throw new InvalidOperationException($"unknown signature kind {kind}"),
-            });
-        if (!await SaveAsync(app, v, rows, ct)) return JsonSerializer.Serialize(new { outcome = "signed-concurrently", kinds = missing });
-        logger.LogInformation("Signed {App} {Version}: {Kinds} with key {KeyId}", app.Slug, v.Version, string.Join(", ", missing), key.KeyId);
-        return JsonSerializer.Serialize(new { outcome = "signed", kinds = missing, keyId = key.KeyId });
+                var n = await db.Set<ArtifactSignature>().Where(s => s.Id == old.Id && s.KeyId == old.KeyId).ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.KeyId, row.KeyId).SetProperty(s => s.Content, row.Content).SetProperty(s => s.Signature, row.Signature)
+                    .SetProperty(s => s.MediaType, row.MediaType).SetProperty(s => s.SubjectDigest, row.SubjectDigest).SetProperty(s => s.CreatedAt, row.CreatedAt), ct);
+                if (n != 1) continue;
+                done.Add(old.Kind);
+                audit.Record(db, new AuditEvent(SigningAuditActions.ArtifactSigned, "system", app.OrganizationId.ToString(), v.Id.ToString(), null,
+                    new { app = app.Slug, version = v.Version, kind = row.Kind, keyId = row.KeyId, subjectDigest = row.SubjectDigest, replacedKeyId = old.KeyId }));
+            }
+            if (done.Contains(ArtifactSignatureKinds.Cosign) && registry.Value.Enabled)
+                queue.Add(RegistryWork.Publish, RegistryWork.Payload(v.Id), RegistryWork.MaxAttempts);
+            await db.SaveChangesAsync(ct);
+            return done;
+        }, ct);
+        if (replaced.Count > 0)
+            logger.LogInformation("Re-signed {App} {Version}: {Kinds} with key {KeyId} (the previous key is retired)", app.Slug, v.Version, string.Join(", ", replaced), key.KeyId);
+        return replaced;
     }
 
     /// <summary>

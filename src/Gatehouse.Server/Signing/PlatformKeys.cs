@@ -1,9 +1,11 @@
 using Gatehouse.Analysis.Signing;
 using Gatehouse.Analysis.Signing.Provenance;
+using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Errors;
 using Gatehouse.Server.Identity;
+using Gatehouse.Server.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Signing;
@@ -11,10 +13,11 @@ namespace Gatehouse.Server.Signing;
 /// <summary>
 /// The admin's operations on the platform keys, shared by the API (<see cref="PlatformKeysApi"/>), the console
 /// (<c>/console/admin/signing-keys</c>) and so <c>gatehouse keys</c>: list, rotate (a new active key; the previous one is
-/// superseded and still published), retire (published as retired; its signatures are refused from then on). Each change
-/// and its audit entry commit in one unit of work, then the in-memory ring is refreshed.
+/// superseded and still published), retire (published as retired; its signatures are refused from then on, so every
+/// published version it signed gets a <c>signing.sign</c> item that re-signs it with the active key). Each change and its
+/// audit entry (and those work items) commit in one unit of work, then the in-memory ring is refreshed.
 /// </summary>
-internal sealed class PlatformKeys(GatehouseDb db, PlatformKeyRing ring, AuditLog audit, TimeProvider time)
+internal sealed class PlatformKeys(GatehouseDb db, PlatformKeyRing ring, AuditLog audit, WorkQueue queue, TimeProvider time)
 {
     /// <summary>Every key, the active one first, then newest first, read from the database (not the ring's cache), so an admin sees the current state.</summary>
     public async Task<IReadOnlyList<PlatformKeyView>> ListAsync(CancellationToken ct)
@@ -44,7 +47,11 @@ internal sealed class PlatformKeys(GatehouseDb db, PlatformKeyRing ring, AuditLo
 
     /// <summary>
     /// Retires a superseded key now: it is published as retired with the date and verifiers refuse its signatures. The
-    /// active key cannot be retired (nothing would sign): rotate first.
+    /// active key cannot be retired (nothing would sign): rotate first. Every currently published version with a signature
+    /// by the key gets a <c>signing.sign</c> item in the same unit of work as the retirement, so a crash right after the
+    /// commit still re-signs them (the work machinery re-drives committed items); the handler replaces the retired key's
+    /// signatures (<see cref="ArtifactSigner.SignVersionAsync"/>). Versions not published now are re-signed when they are
+    /// published again (their publication queues the same item).
     /// </summary>
     public async Task<Outcome<PlatformKeyView>> RetireAsync(HttpContext http, string kid, CancellationToken ct)
     {
@@ -59,8 +66,12 @@ internal sealed class PlatformKeys(GatehouseDb db, PlatformKeyRing ring, AuditLo
             return Refusal.Conflict($"key {kid} is the active key: rotate first (a new key takes over signing), then retire it");
         row.RetiredAt = time.GetUtcNow();
         row.RetiredBy = http.User.Id();
+        var resign = await db.Set<ArtifactSignature>().AsNoTracking().Where(s => s.KeyId == kid)
+            .Join(db.AppVersions.Where(v => v.State == VersionStates.Published), s => s.VersionId, v => v.Id, (s, v) => v.Id)
+            .Distinct().ToListAsync(ct);
+        foreach (var versionId in resign.Order()) queue.Add(SigningWork.Sign, SigningWork.Payload(versionId), SigningWork.MaxAttempts);
         audit.Record(db, AuditEvent.By(http, SigningAuditActions.KeyRetired, subject: row.Id,
-            data: new { createdAt = PublishedKeys.Rfc3339(row.CreatedAt), supersededAt = row.SupersededAt is { } s ? PublishedKeys.Rfc3339(s) : null }));
+            data: new { createdAt = PublishedKeys.Rfc3339(row.CreatedAt), supersededAt = row.SupersededAt is { } s ? PublishedKeys.Rfc3339(s) : null, resigning = resign.Count }));
         await db.SaveChangesAsync(ct);
         await ring.RefreshAsync(ct);
         return View(row, activeId);

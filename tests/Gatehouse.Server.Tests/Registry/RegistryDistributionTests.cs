@@ -238,6 +238,34 @@ public sealed class RegistryDistributionTests(RegistryWorld w) : IClassFixture<R
         Assert.Equal(1, await w.Scoped(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.Signing.ArtifactSignature>()
             .CountAsync(s => s.VersionId == w.VersionId && s.Kind == Gatehouse.Server.Signing.ArtifactSignatureKinds.Cosign)));
 
+        // Rotate and retire the key that signed: the re-signing pushes the .sig again through the publisher, with only the
+        // new key's layer (the retired key's is gone), and it verifies with the new key.
+        using (var admin = new HttpClient { BaseAddress = new Uri(w.App.KestrelAddress! + "/") })
+        {
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await w.App.IssueTokenAsync((await w.App.AdminAsync()).Id)).Token);
+            var oldKey = Gatehouse.Analysis.Signing.PublicKey.FromPem(await admin.GetStringAsync(".well-known/gatehouse/keys.pem"));
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("api/signing/keys", null)).StatusCode);
+            var newKey = Gatehouse.Analysis.Signing.PublicKey.FromPem(await admin.GetStringAsync(".well-known/gatehouse/keys.pem"));
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"api/signing/keys/{oldKey.KeyId}/retire", null)).StatusCode);
+            var watch = Stopwatch.StartNew();
+            while (await w.Scoped(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.CountAsync(e => e.Action == RegistryAuditActions.Pushed && e.Subject == w.VersionId.ToString())) < 2)
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting for the re-signed .sig to be pushed");
+                await Task.Delay(100);
+            }
+            using var reader = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{w.Port}/") };
+            reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", pullToken);
+            using var sigRequest = new HttpRequestMessage(HttpMethod.Get, $"v2/{w.Repository}/manifests/{Gatehouse.Analysis.Signing.CosignSignature.SignatureTag(w.ManifestDigest)}");
+            sigRequest.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            using var sigManifest = await reader.SendAsync(sigRequest);
+            var layer = JsonDocument.Parse(await sigManifest.Content.ReadAsStringAsync()).RootElement.GetProperty("layers").EnumerateArray().Single();
+            var payload = await reader.GetByteArrayAsync($"v2/{w.Repository}/blobs/{layer.GetProperty("digest").GetString()}");
+            var signature = layer.GetProperty("annotations").GetProperty(Gatehouse.Analysis.Signing.CosignSignature.SignatureAnnotation).GetString()!;
+            var check = Gatehouse.Analysis.Signing.CosignSignature.Verify(newKey, payload, signature, w.ManifestDigest);
+            Assert.True(check.Valid, check.Reason);
+            Assert.False(Gatehouse.Analysis.Signing.CosignSignature.Verify(oldKey, payload, signature, w.ManifestDigest).Valid);
+        }
+
         // Uninstall: the tenant's next token grants nothing.
         var installation = await w.Scoped(async sp =>
         {

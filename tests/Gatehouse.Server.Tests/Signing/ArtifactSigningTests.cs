@@ -28,7 +28,8 @@ namespace Gatehouse.Server.Tests.Signing;
 /// re-driven or racing item signs nothing twice. The download response links both under the URL's own grant; the bundle is
 /// accepted by @sigstore/verify (node) and by <c>openssl dgst -verify</c> with the published key, and refused for other
 /// bytes and another key; the ticket names the artifact, the policy and the report, and is refused for another digest. The
-/// API and the console serve them to exactly the people who may download the file.
+/// API and the console serve them to exactly the people who may download the file. Retiring the key (after a rotation)
+/// re-signs the version with the new key, once.
 /// </summary>
 public sealed partial class ArtifactSigningTests
 {
@@ -166,17 +167,52 @@ public sealed partial class ArtifactSigningTests
             Assert.Contains($"<code>{key.KeyId}</code>", html, StringComparison.Ordinal);
             Assert.Contains("tool.zip.sigstore.json", html, StringComparison.Ordinal);
         }
+
+        // Rotate, then retire the old key: the retirement queues the re-signing in its own unit of work; the served bundle
+        // and ticket are then by the new key (the old ones are gone), one audit entry per replaced signature names the old
+        // key, and a second run changes nothing.
+        var (adminToken, _) = await app.IssueTokenAsync((await app.AdminAsync()).Id);
+        using var adminApi = app.ClientWith(adminToken);
+        Assert.Equal(HttpStatusCode.Created, (await adminApi.PostAsync("/api/signing/keys", null)).StatusCode);
+        var newKey = PublicKey.FromPem(await anonymous.GetStringAsync("/.well-known/gatehouse/keys.pem"));
+        Assert.NotEqual(key.KeyId, newKey.KeyId);
+        Assert.Equal(HttpStatusCode.OK, (await adminApi.PostAsync($"/api/signing/keys/{key.KeyId}/retire", null)).StatusCode);
+        var queued = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().WorkItems.AsNoTracking()
+            .CountAsync(w => w.Kind == SigningWork.Sign && w.Payload == SigningWork.Payload(versionId)));
+        Assert.Equal(2, queued); // the publication's item and the retirement's
+        var resigned = await WaitForSignaturesAsync(app, versionId, 2, newKey.KeyId);
+        Assert.All(resigned, r => Assert.Equal("sha256:" + hex, r.SubjectDigest));
+        var jwks = JsonDocument.Parse(await anonymous.GetStringAsync("/.well-known/gatehouse/keys")).RootElement;
+        Assert.Equal([newKey.KeyId], jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()));
+        Assert.Equal([key.KeyId], jwks.GetProperty("retired").EnumerateArray().Select(k => k.GetProperty("kid").GetString()));
+        var newBundle = await customer.GetByteArrayAsync($"/api/apps/{slug}/versions/1.0.0/signatures/bundle");
+        var newTicket = await customer.GetByteArrayAsync($"/api/apps/{slug}/versions/1.0.0/signatures/ticket");
+        Assert.NotEqual(bundle, newBundle);
+        Assert.NotEqual(ticket, newTicket);
+        Assert.True(SigstoreBundle.VerifyDigest(newKey, newBundle, Convert.FromHexString(hex)).Valid);
+        Assert.False(SigstoreBundle.VerifyDigest(key, newBundle, Convert.FromHexString(hex)).Valid);
+        var newEnvelope = Encoding.UTF8.GetBytes(JsonDocument.Parse(newTicket).RootElement.GetProperty("dsseEnvelope").GetRawText());
+        Assert.True(ApprovalTicket.Verify(newKey, newEnvelope, hex, out _).Valid);
+        Assert.Equal(newKey.KeyId, JsonDocument.Parse(newBundle).RootElement.GetProperty("verificationMaterial").GetProperty("publicKey").GetProperty("hint").GetString());
+        var replacedEntries = await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().AuditEntries.AsNoTracking()
+            .Where(e => e.Action == SigningAuditActions.ArtifactSigned && e.Subject == versionId.ToString() && e.Data.Contains(key.KeyId)).Select(e => e.Data).ToListAsync());
+        Assert.Equal(2, replacedEntries.Count(d => JsonDocument.Parse(d).RootElement.TryGetProperty("replacedKeyId", out var r) && r.GetString() == key.KeyId));
+        Assert.Equal(4, await AuditedAsync(app, versionId));
+        var rerun = await app.WithScopeAsync(sp => sp.GetRequiredService<ArtifactSigner>().SignVersionAsync(versionId, ct));
+        Assert.Contains("signed-already", rerun, StringComparison.Ordinal);
+        Assert.Equal(4, await AuditedAsync(app, versionId));
+        Assert.Equal(resigned.Select(r => r.Content), (await SignaturesAsync(app, versionId)).OrderBy(r => r.Kind, StringComparer.Ordinal).Select(r => r.Content));
     }
 
     [GeneratedRegex("^<(?<url>[^>]+)>; rel=\"(?<rel>[^\"]+)\"")]
     private static partial Regex LinkPattern();
 
-    internal static async Task<List<ArtifactSignature>> WaitForSignaturesAsync(GatehouseApp app, Guid versionId, int count)
+    internal static async Task<List<ArtifactSignature>> WaitForSignaturesAsync(GatehouseApp app, Guid versionId, int count, string? keyId = null)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            var rows = await SignaturesAsync(app, versionId);
+            var rows = (await SignaturesAsync(app, versionId)).Where(r => keyId is null || r.KeyId == keyId).OrderBy(r => r.Kind, StringComparer.Ordinal).ToList();
             if (rows.Count >= count) return rows;
             if (watch.Elapsed > TimeSpan.FromSeconds(30))
             {
