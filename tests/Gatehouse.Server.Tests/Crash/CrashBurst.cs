@@ -92,8 +92,11 @@ internal sealed class CrashBurst(Uri server, CrashWorld world)
     {
         if (!await WaitAsync(at, stop)) return;
         var text = action == "approve" ? "clean" : "does not meet the requirements";
-        await RecordAsync(version, action, () => reviewer.PostAsJsonAsync(Path(version, "/actions"),
-            new { action, reasonCodes = new[] { "GH-FILE-4" }, text }, stop), ledger, stop);
+        if (await RecordAsync(version, action, () => reviewer.PostAsJsonAsync(Path(version, "/actions"),
+                new { action, reasonCodes = new[] { "GH-FILE-4" }, text }, stop), ledger, stop) && action == "approve")
+            // Published at once, so a kill can also fall between the publication and its signing (issue 19).
+            await RecordAsync(version, "publish", () => reviewer.PostAsJsonAsync(Path(version, "/actions"),
+                new { action = "publish", reasonCodes = Array.Empty<string>() }, stop), ledger, stop);
     }
 
     /// <summary>Creates a draft and uploads to it again and again, slowly, until the kill: an upload is nearly always in flight.</summary>

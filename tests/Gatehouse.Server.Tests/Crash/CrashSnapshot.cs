@@ -3,6 +3,7 @@ using Gatehouse.Server.Apps;
 using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
+using Gatehouse.Server.Signing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Tests.Crash;
@@ -29,7 +30,8 @@ internal sealed record CrashSnapshot(
     IReadOnlyList<ScanRow> Scans,
     IReadOnlyList<WorkRow> Work,
     IReadOnlyList<(string Subject, string Action)> Audit,
-    IReadOnlyList<(string Event, string Payload)> Notices)
+    IReadOnlyList<(string Event, string Payload)> Notices,
+    IReadOnlyList<(Guid VersionId, string Kind)> Signatures)
 {
     public static async Task<CrashSnapshot> TakeAsync(CrashWorld world)
     {
@@ -43,13 +45,14 @@ internal sealed record CrashSnapshot(
             .Select(s => new ScanRow(s.Id, s.SubjectId, s.Purpose, s.State, s.Verdict, s.WorkItemId)).ToListAsync();
         var work = await db.WorkItems.AsNoTracking()
             .Select(w => new WorkRow(w.Id, w.Kind, w.State, w.LeaseUntil, w.LeaseOwner, w.Attempts)).ToListAsync();
-        var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Subject != null && a.Action.StartsWith("version."))
+        var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Subject != null && (a.Action.StartsWith("version.") || a.Action == SigningAuditActions.ArtifactSigned))
             .Select(a => new { a.Subject, a.Action }).ToListAsync();
         var notices = await db.Outbox.AsNoTracking()
             .Where(m => m.Channel == OutboxChannels.Email && m.Recipient == world.VendorEmail && m.Event.StartsWith("version."))
             .Select(m => new { m.Event, m.PayloadJson }).ToListAsync();
+        var signatures = await db.Set<ArtifactSignature>().AsNoTracking().Select(x => new { x.VersionId, x.Kind }).ToListAsync();
         return new CrashSnapshot(versions, transitions, scans, work, audit.Select(a => (a.Subject!, a.Action)).ToList(),
-            notices.Select(n => (n.Event, n.PayloadJson)).ToList());
+            notices.Select(n => (n.Event, n.PayloadJson)).ToList(), signatures.Select(x => (x.VersionId, x.Kind)).ToList());
     }
 
     /// <summary>
@@ -75,6 +78,14 @@ internal sealed record CrashSnapshot(
                 _ => $"{v.State}, its scan {scan.State}, work item {item.State} (attempt {item.Attempts})",
             };
             waiting.Add((v, why));
+        }
+        // A published file waits for its bundle and ticket (the signing.sign item committed with the publication).
+        foreach (var v in Versions.Where(v => v.State == VersionStates.Published))
+        {
+            var kinds = Signatures.Where(x => x.VersionId == v.Id).Select(x => x.Kind).ToHashSet();
+            if (kinds.Contains(ArtifactSignatureKinds.Bundle) && kinds.Contains(ArtifactSignatureKinds.Ticket)) continue;
+            var items = Work.Where(w => w.Kind == SigningWork.Sign).Select(w => $"{w.State} (attempt {w.Attempts})").ToList();
+            waiting.Add((v, $"published without its bundle and ticket ({kinds.Count} signature(s); signing items: {string.Join(", ", items)})"));
         }
         return waiting;
     }

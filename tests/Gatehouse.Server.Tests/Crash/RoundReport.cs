@@ -2,6 +2,7 @@ using System.Globalization;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Scanning;
+using Gatehouse.Server.Signing;
 
 namespace Gatehouse.Server.Tests.Crash;
 
@@ -22,6 +23,9 @@ internal sealed class RoundReport
     public int Versions { get; private set; }
     public int Submits { get; private set; }
     public int Verdicts { get; private set; }
+    /// <summary>Published versions, and stored signatures (bundle, ticket) of them.</summary>
+    public int Published { get; private set; }
+    public int Signatures { get; private set; }
     public int Wedged { get; private set; }
     public int LostOrDuplicated { get; private set; }
     public int UnauditedTransitions { get; private set; }
@@ -51,6 +55,8 @@ internal sealed class RoundReport
         r.Versions = s.Versions.Count;
         r.Submits = s.Transitions.Count(t => t.Action == Lifecycle.Actions.Submit);
         r.Verdicts = s.Transitions.Count(t => t.Action == Lifecycle.Actions.ScanCompleted);
+        r.Published = s.Versions.Count(v => v.State == VersionStates.Published);
+        r.Signatures = s.Signatures.Count;
         r.Recovery = recovery;
         r.ChainIntact = chainIntact;
         r.Leftovers = leftovers.Count;
@@ -65,7 +71,7 @@ internal sealed class RoundReport
         // one scan-completed transition and one finished submission scan per submit.
         var byVersion = s.Versions.ToDictionary(v => v.Version);
         var transitions = s.Transitions.GroupBy(t => t.AppVersionId).ToDictionary(g => g.Key, g => g.ToList());
-        foreach (var step in new[] { "submit", "approve", "reject" })
+        foreach (var step in new[] { "submit", "approve", "reject", "publish" })
             foreach (var (version, promised) in Merge(allRounds, step))
             {
                 var recorded = byVersion.TryGetValue(version, out var row) && transitions.TryGetValue(row.Id, out var ts) ? ts.Count(t => t.Action == step) : 0;
@@ -120,6 +126,13 @@ internal sealed class RoundReport
             }
         }
 
+        // Signing is exactly once: one signing.artifact-signed entry per stored signature, never a second one.
+        foreach (var group in s.Signatures.GroupBy(x => x.VersionId))
+        {
+            var audited = s.AuditCount(group.Key, SigningAuditActions.ArtifactSigned);
+            if (audited != group.Count()) r.Lost($"signing: {Name(s, group.Key)}: {group.Count()} signature(s), {audited} {SigningAuditActions.ArtifactSigned} entr(ies)");
+        }
+
         foreach (var path in leftovers) r.Problems.Add($"left behind: {path}");
         if (!chainIntact) r.Problems.Add("the audit chain does not verify");
         if (recovery is null) r.Problems.Add("the server did not settle within the bound after the restart");
@@ -141,7 +154,7 @@ internal sealed class RoundReport
     /// <summary>One line with the round's numbers, for the test output.</summary>
     public string Summary(string db) => string.Create(CultureInfo.InvariantCulture,
         $"{db} round {Round}: killed after {KilledAfterAnswers} answers (+{KillJitter.TotalMilliseconds:0} ms); accepted {AcceptedSubmits} submissions, {AcceptedDecisions} decisions, " +
-        $"{AcceptedUploads} uploads, {CutOff} requests cut off; database: {Versions} versions, {Submits} submits, {Verdicts} verdicts; " +
+        $"{AcceptedUploads} uploads, {CutOff} requests cut off; database: {Versions} versions, {Submits} submits, {Verdicts} verdicts, {Published} published with {Signatures} signatures; " +
         $"wedged {Wedged}, lost or duplicated {LostOrDuplicated}, unaudited transitions {UnauditedTransitions}, other unaudited changes {UnauditedOther}, unnotified moves {Unnotified}, " +
         $"leftover files {Leftovers}, chain {(ChainIntact ? "verifies" : "BROKEN")}, recovered in {(Recovery is { } t ? $"{t.TotalSeconds:0.0} s" : "never (bound reached)")}");
 }
