@@ -11,13 +11,14 @@ namespace Gatehouse.Server.Listing;
 public sealed record VersionedListingPolicy(int Version, ListingPolicy Policy);
 
 /// <summary>
-/// Versions of the listing policy. Versions are immutable, so parsed ones are cached for good.
+/// Versions of the listing policy. Versions are immutable, so parsed ones are cached for good, by content hash: a version
+/// number names different policies in different databases (several servers in one process, as in the tests).
 /// The file (or the default) is stored as a new version whenever its content differs from the
 /// last version that came from the file; the admin API adds versions in between.
 /// </summary>
 public sealed class ListingPolicies(GatehouseDb db, AuditLog audit, TimeProvider time)
 {
-    private static readonly ConcurrentDictionary<int, ListingPolicy> Parsed = new();
+    private static readonly ConcurrentDictionary<string, ListingPolicy> Parsed = new(StringComparer.Ordinal);
 
     public async Task<VersionedListingPolicy> CurrentAsync(CancellationToken ct)
     {
@@ -28,7 +29,6 @@ public sealed class ListingPolicies(GatehouseDb db, AuditLog audit, TimeProvider
 
     public async Task<VersionedListingPolicy?> GetAsync(int version, CancellationToken ct)
     {
-        if (Parsed.TryGetValue(version, out var cached)) return new VersionedListingPolicy(version, cached);
         var row = await db.ListingPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Version == version, ct);
         return row is null ? null : new VersionedListingPolicy(row.Version, Parse(row));
     }
@@ -70,5 +70,5 @@ public sealed class ListingPolicies(GatehouseDb db, AuditLog audit, TimeProvider
         await PublishAsync(policy, "file", "system", ct);
     }
 
-    private static ListingPolicy Parse(ListingPolicyVersion row) => Parsed.GetOrAdd(row.Version, _ => ListingPolicy.Parse(row.Json));
+    private static ListingPolicy Parse(ListingPolicyVersion row) => Parsed.GetOrAdd(row.Sha256, _ => ListingPolicy.Parse(row.Json));
 }
