@@ -10,15 +10,17 @@ public sealed class VolumeSpikeDetector(UsageDetectorOptions options) : IUsageDe
     public string Version => "1";
 
     /// <inheritdoc/>
-    public string Explanation => "Calls in the last hour far above the app's own baseline for that hour of the week (EWMA per hour-of-week, robust z-score).";
+    public string Explanation => "Authenticated calls (all but 401s) in the last hour far above the app's own baseline for that hour of the week (EWMA per hour-of-week, robust z-score).";
 
     /// <inheritdoc/>
     public IReadOnlyList<UsageAlert> Detect(UsageWindow window, DateTimeOffset now)
     {
         var series = HourlySeries.Build(window, now, options);
 
+        // Calls that failed authentication are left out: a 401 burst is the auth-failure detector's alert, and the
+        // rejected calls cost the app's tenants nothing.
         // A new app has no baseline: no alarm before MinimumBaseline of history rather than alarms on a guess.
-        if (!series.HasBaseline(options.MinimumBaseline) || series.Seasonal(series.Sum(m => m.Calls), options.EwmaAlpha) is not { } score)
+        if (!series.HasBaseline(options.MinimumBaseline) || series.Seasonal(series.Sum(m => m.Calls - m.Unauthorized401), options.EwmaAlpha) is not { } score)
         {
             return [];
         }
