@@ -16,8 +16,8 @@ public sealed class AuthFailureBurstDetector(UsageDetectorOptions options) : IUs
     public IReadOnlyList<UsageAlert> Detect(UsageWindow window, DateTimeOffset now)
     {
         var series = HourlySeries.Build(window, now, options);
-        var failures = series.Sum(m => m.Unauthorized401);
-        var calls = series.Sum(m => m.Calls);
+        var failures = series.Sum(m => HourlySeries.Count(m.Unauthorized401));
+        var calls = series.Sum(m => HourlySeries.Count(m.Calls));
         var observed = failures[^1];
         var share = calls[^1] > 0 ? observed / calls[^1] : 0;
 

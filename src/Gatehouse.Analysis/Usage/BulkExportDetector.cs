@@ -21,9 +21,9 @@ public sealed class BulkExportDetector(UsageDetectorOptions options) : IUsageDet
             return [];
         }
 
-        var calls = series.Sum(m => m.Calls);
-        var bytes = series.Sum(m => m.BytesOut);
-        var pages = series.Sum(m => m.Pages);
+        var calls = series.Sum(m => HourlySeries.Count(m.Calls));
+        var bytes = series.Sum(m => HourlySeries.Count(m.BytesOut));
+        var pages = series.Sum(m => HourlySeries.Count(m.Pages));
         var historyCalls = Math.Max(1, HourlySeries.History(calls));
         var currentCalls = Math.Max(1, calls[^1]);
 

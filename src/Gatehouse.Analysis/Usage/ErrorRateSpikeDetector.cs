@@ -22,8 +22,8 @@ public sealed class ErrorRateSpikeDetector(UsageDetectorOptions options) : IUsag
         }
 
         // 401 and 403 are left out: they have their own detectors, and counting them twice would raise two alerts for one cause.
-        var errors = series.Sum(m => Math.Max(0, m.Status4xx - m.Unauthorized401 - m.Forbidden403) + m.Status5xx);
-        var calls = series.Sum(m => m.Calls);
+        var errors = series.Sum(m => Math.Max(0, HourlySeries.Count(m.Status4xx) - HourlySeries.Count(m.Unauthorized401) - HourlySeries.Count(m.Forbidden403)) + HourlySeries.Count(m.Status5xx));
+        var calls = series.Sum(m => HourlySeries.Count(m.Calls));
         if (calls[^1] < options.ErrorRateMinimumCalls)
         {
             return [];

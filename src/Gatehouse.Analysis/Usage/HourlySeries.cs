@@ -59,7 +59,7 @@ internal sealed class HourlySeries
         return new HourlySeries(start, hours, first, rows);
     }
 
-    public double[] Sum(Func<UsageMinute, long> metric)
+    public double[] Sum(Func<UsageMinute, double> metric)
     {
         var values = new double[Hours];
         foreach (var row in Rows)
@@ -69,6 +69,9 @@ internal sealed class HourlySeries
 
         return values;
     }
+
+    /// <summary>A count as a double, negatives (a broken meter) as zero: arithmetic on it cannot overflow.</summary>
+    public static double Count(long value) => Math.Max(0, value);
 
     /// <summary>Total of a metric over the history (every hour before the evaluated one).</summary>
     public static double History(double[] values) => values.Take(values.Length - 1).Sum();

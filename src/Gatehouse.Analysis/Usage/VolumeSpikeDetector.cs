@@ -20,7 +20,7 @@ public sealed class VolumeSpikeDetector(UsageDetectorOptions options) : IUsageDe
         // Calls that failed authentication are left out: a 401 burst is the auth-failure detector's alert, and the
         // rejected calls cost the app's tenants nothing.
         // A new app has no baseline: no alarm before MinimumBaseline of history rather than alarms on a guess.
-        if (!series.HasBaseline(options.MinimumBaseline) || series.Seasonal(series.Sum(m => m.Calls - m.Unauthorized401), options.EwmaAlpha) is not { } score)
+        if (!series.HasBaseline(options.MinimumBaseline) || series.Seasonal(series.Sum(m => HourlySeries.Count(m.Calls) - HourlySeries.Count(m.Unauthorized401)), options.EwmaAlpha) is not { } score)
         {
             return [];
         }

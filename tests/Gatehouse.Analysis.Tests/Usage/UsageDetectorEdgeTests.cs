@@ -71,6 +71,15 @@ public sealed class UsageDetectorEdgeTests
     }
 
     [Fact]
+    public void NegativeCountsFromABrokenMeterAreReadAsZero()
+    {
+        var rows = Steady("app", 14, 1000);
+        rows.Add(new UsageMinute("app", "tenant-a", "GET /x", Now.AddMinutes(-30), long.MinValue, long.MinValue, long.MinValue, long.MinValue,
+            long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue));
+        Assert.Empty(UsageDetectors.DetectAll(UsageDetectors.All(), Window("app", rows), Now));
+    }
+
+    [Fact]
     public void RowsStampedAfterNowAreIgnored()
     {
         // The meter's clock went backwards relative to ours: its rows look like the future and must not count.
