@@ -116,8 +116,8 @@ fi
 say "installing the JSON-schema validator (npm ci)"
 npm ci --prefix tests/tools/schema-check --no-audit --no-fund --loglevel=error >/dev/null
 
-# ---- @sigstore/verify (npm, tools/sigstore): the independent verifier of our Sigstore bundles in the signing tests --
-say "installing @sigstore/verify (npm ci, tools/sigstore)"
+# ---- @sigstore/verify and @sigstore/sign (npm, tools/sigstore): independent verifier and signer of Sigstore bundles in the tests --
+say "installing @sigstore/verify and @sigstore/sign (npm ci, tools/sigstore)"
 npm ci --prefix tools/sigstore --no-audit --no-fund --loglevel=error >/dev/null
 
 # ---- throw-away S3-compatible server (s3rver, from npm) for the S3 blob-store tests ------------------

@@ -41,12 +41,7 @@ public static class SigstoreBundle
         using (var w = new Utf8JsonWriter(buffer, Dsse.WriterOptions))
         {
             w.WriteStartObject();
-            w.WriteString("mediaType", MediaType);
-            w.WriteStartObject("verificationMaterial");
-            w.WriteStartObject("publicKey");
-            w.WriteString("hint", signer.KeyId);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteHeader(w, signer.KeyId);
             w.WriteStartObject("messageSignature");
             w.WriteStartObject("messageDigest");
             w.WriteString("algorithm", "SHA2_256");
@@ -72,17 +67,23 @@ public static class SigstoreBundle
         using (var w = new Utf8JsonWriter(buffer, Dsse.WriterOptions))
         {
             w.WriteStartObject();
-            w.WriteString("mediaType", MediaType);
-            w.WriteStartObject("verificationMaterial");
-            w.WriteStartObject("publicKey");
-            w.WriteString("hint", keyId);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteHeader(w, keyId);
             w.WritePropertyName("dsseEnvelope");
             doc.RootElement.WriteTo(w);
             w.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>The members every bundle of ours starts with: the media type and the public-key hint (our key id).</summary>
+    private static void WriteHeader(Utf8JsonWriter w, string keyId)
+    {
+        w.WriteString("mediaType", MediaType);
+        w.WriteStartObject("verificationMaterial");
+        w.WriteStartObject("publicKey");
+        w.WriteString("hint", keyId);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     /// <summary>Verifies <paramref name="bundle"/> against the file <paramref name="artifact"/> (hashed while streaming).</summary>

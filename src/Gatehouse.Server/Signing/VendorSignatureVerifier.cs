@@ -26,7 +26,7 @@ internal static class VendorSignatureVerifier
         if (!TryParseDigest(artifactDigest, out var sha256))
             return new(NoArtifact, null, "the version has no uploaded artifact whose SHA-256 the signature could cover");
         if (bundle.Length > SigstoreBundle.MaxBundleBytes) return new("bundle.too-large", null, "the bundle exceeds 1 MiB");
-        var hint = Hint(bundle);
+        var hint = SignatureFiles.KeyHint(bundle);
         if (hint is null && !LooksLikeJson(bundle)) return new("bundle.bad-bundle", null, "not a Sigstore bundle (JSON)");
 
         // The hinted key first, then the active keys, then the revoked ones (to say "revoked" rather than "unknown").
@@ -82,24 +82,6 @@ internal static class VendorSignatureVerifier
         catch (FormatException)
         {
             return false;
-        }
-    }
-
-    private static string? Hint(ReadOnlySpan<byte> bundle)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(bundle, new JsonReaderOptions { MaxDepth = 16 });
-            using var doc = JsonDocument.ParseValue(ref reader);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                   && doc.RootElement.TryGetProperty("verificationMaterial", out var vm) && vm.ValueKind == JsonValueKind.Object
-                   && vm.TryGetProperty("publicKey", out var pk) && pk.ValueKind == JsonValueKind.Object
-                   && pk.TryGetProperty("hint", out var h) && h.ValueKind == JsonValueKind.String
-                ? h.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 
