@@ -16,7 +16,8 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 namespace Gatehouse.Server.Tests.Signing;
 
 /// <summary>
-/// Platform keys: the admin API, the console page and <c>gatehouse keys</c> rotate and retire them; the well-known
+/// Platform keys: the admin API, the console page and <c>gatehouse keys</c> rotate and retire them (and <c>gatehouse verify</c>
+/// trusts what the published keys sign until the key is retired); the well-known
 /// endpoints publish them (JWKS with statuses, the active PEM, each key's PEM, the OpenPGP keyring helm verify reads).
 /// </summary>
 public sealed class PlatformKeysTests
@@ -89,6 +90,17 @@ public sealed class PlatformKeysTests
         var ring = app.Services.GetRequiredService<PlatformKeyRing>();
         Assert.Equal(k1, (await ring.CurrentAsync(CancellationToken.None)).KeyId);
 
+        // gatehouse verify --key <the well-known JWKS> trusts a file's bundle and a chart's .prov (keyring fetched from
+        // pubring.gpg beside the key URL) signed with k1; after k1 is retired (below) it refuses both.
+        using var signed = new SignedByKey(await ring.CurrentAsync(CancellationToken.None));
+        var keysUrl = new Uri(app.Server.BaseAddress, "/.well-known/gatehouse/keys").ToString();
+        var verified = await CliRunner.RunAsync(app, null, "verify", signed.File, "--key", keysUrl);
+        Assert.True(verified.ExitCode == ExitCodes.Ok, verified.Out + verified.Err);
+        Assert.Contains($"(key {k1})", verified.Out, StringComparison.Ordinal);
+        var verifiedChart = await CliRunner.RunAsync(app, null, "verify", signed.Chart, "--key", keysUrl, "--format", "json");
+        Assert.True(verifiedChart.ExitCode == ExitCodes.Ok, verifiedChart.Out + verifiedChart.Err);
+        Assert.Equal(["prov"], JsonDocument.Parse(verifiedChart.Out).RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("check").GetString()));
+
         // Rotation through the API: k1 superseded (at k2's creation), k2 signs.
         using var rotated = await adminApi.PostAsync("/api/signing/keys", null);
         Assert.Equal(HttpStatusCode.Created, rotated.StatusCode);
@@ -136,6 +148,12 @@ public sealed class PlatformKeysTests
         var again = await CliRunner.RunAsync(app, adminToken, "keys", "retire", k1);
         Assert.Equal(ExitCodes.Incomplete, again.ExitCode);
         Assert.Contains("[request.conflict]", again.Err, StringComparison.Ordinal);
+        var refused = await CliRunner.RunAsync(app, null, "verify", signed.File, "--key", keysUrl);
+        Assert.Equal(ExitCodes.GateSaidNo, refused.ExitCode);
+        Assert.Contains("[signing.key-retired]", refused.Err, StringComparison.Ordinal);
+        var refusedChart = await CliRunner.RunAsync(app, null, "verify", signed.Chart, "--key", keysUrl);
+        Assert.Equal(ExitCodes.GateSaidNo, refusedChart.ExitCode);
+        Assert.Contains("[prov.unknown-key]", refusedChart.Err, StringComparison.Ordinal);
 
         // Published as retired: out of "keys", in "retired" with its date; its PEM still served, marked; out of the keyring.
         using (var jwks = JsonDocument.Parse(await anonymous.GetStringAsync("/.well-known/gatehouse/keys")))
