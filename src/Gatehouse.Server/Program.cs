@@ -27,6 +27,8 @@ using Gatehouse.Server.OAuth;
 using Gatehouse.Server.Scanning;
 using Gatehouse.Server.Signing;
 using Gatehouse.Server.Tls;
+using Gatehouse.Server.Usage;
+using Gatehouse.Server.Gateway;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -61,6 +63,10 @@ builder.Services.AddGatehouseAgreements();                        // MapAgreemen
 builder.Services.AddGatehouseEvidence();                          // MapEvidenceApi
 builder.Services.AddGatehouseApiKeys();                           // MapApiKeysApi
 builder.Services.AddGatehousePlatform();                          // MapPlatformApi
+builder.Services.AddGatehouseGateway(builder.Configuration);      // MapGateway: YARP in front of a platform's API, platform rate limits (docs/gateway.md)
+builder.Services.AddGatehouseMetering(builder.Configuration);     // UseUsageMetering, MapMeteringApi: per-minute usage, batch ingestion, OpenTelemetry (docs/usage.md)
+builder.Services.AddGatehouseUsageDetection();                    // no endpoints: usage.detect, alerts, actions, risk (docs/usage.md)
+builder.Services.AddGatehouseUsageViews();                        // MapUsageApi: usage series, alerts, risk (docs/usage.md)
 builder.Services.AddGatehouseDownloads();                         // MapDownloadsApi, UseDownloadHost
 builder.Services.AddGatehouseRegistry(settings.DataDirectory);    // MapRegistryApi; the token service, registry.publish/unpublish (docs/registry.md)
 builder.Services.AddGatehouseCharts();                            // MapChartRepositoryApi; the chart scan runner, the Helm repository (docs/helm-repository.md)
@@ -84,6 +90,7 @@ app.UseCookiePolicy(); // Secure on every cookie (AuthSetup)
 app.UseStaticFiles(); // the console's CSS and JavaScript (public, no secrets)
 if (settings.Gatehouse.IsWeb)
     app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Gatehouse v1"); o.RoutePrefix = "openapi/ui"; }); // static, public
+app.UseUsageMetering(); // platform API and gateway calls, outermost so 401, 403 and 429 are counted
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseTwoFactorEnforcement();
@@ -119,6 +126,9 @@ if (settings.Gatehouse.IsWeb)
     app.MapEvidenceApi();
     app.MapApiKeysApi();
     app.MapPlatformApi();
+    app.MapGateway();
+    app.MapMeteringApi();
+    app.MapUsageApi();
     app.MapConnectApi();
     app.MapAppClientsApi();
     app.MapDownloadsApi();
