@@ -22,8 +22,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     : BearerCredentialHandler(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public const string KeyIdClaim = "api_key_id";
-    public const string AppIdClaim = "app_id";
+    public const string KeyIdClaim = PlatformAuth.KeyIdClaim;
+    public const string AppIdClaim = PlatformAuth.AppIdClaim;
 
     /// <summary>True when the header carries a Gatehouse API key (the selector's test).</summary>
     public static bool Presents(string? authorization) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Scanning;
 using Gatehouse.Server.Scanning.Probes;
@@ -13,6 +14,7 @@ internal static class AppsSetup
 {
     public static IServiceCollection AddGatehouseApps(this IServiceCollection services)
     {
+        services.TryAddScoped<IAppUsageRisk, NoAppUsageRisk>(); // the usage feature registers the real one (UsageDetectionSetup)
         services.AddScoped<AppAccess>();
         services.AddScoped<VersionFindings>();
         services.AddScoped<VersionWorkflow>();

@@ -16,7 +16,8 @@ internal static class PlatformApi
 
     public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup(Prefix + "/v1").WithTags("Platform").RequireAuthorization(PlatformAuth.Policy);
+        var g = app.MapGroup(Prefix + "/v1").WithTags("Platform").RequireAuthorization(PlatformAuth.Policy)
+            .WithMetadata(MeteredPlatformEndpoint.Instance);
         g.MapGet("/projects", ListProjects).RequireAuthorization(PlatformAuth.ProjectsRead).WithName("ListPlatformProjects").WithSummary("List the projects an API key may see.");
         g.MapPost("/projects", CreateProject).RequireAuthorization(PlatformAuth.ProjectsWrite).WithName("CreatePlatformProject").WithSummary("Create a project.");
         g.MapGet("/projects/{projectId:guid}/issues", ListIssues).RequireAuthorization(PlatformAuth.IssuesRead).WithName("ListPlatformIssues").WithSummary("List a project's issues.");

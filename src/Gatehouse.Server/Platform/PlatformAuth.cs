@@ -21,6 +21,10 @@ internal static class PlatformAuth
     public const string IssuesWrite = "platform:" + PlatformScopes.IssuesWrite;
 
     public const string TenantClaim = "tenant_id";
+    /// <summary>The app an API key belongs to (API keys carry it; OAuth tokens name their client instead).</summary>
+    public const string AppIdClaim = "app_id";
+    /// <summary>The id of the API key that authenticated the call.</summary>
+    public const string KeyIdClaim = "api_key_id";
     public const string ScopeClaim = "scope";
     private const string OpenIddictScopeClaim = "oi_scp";
 

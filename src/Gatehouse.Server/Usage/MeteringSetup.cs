@@ -6,6 +6,7 @@ internal static class MeteringSetup
     public static IServiceCollection AddGatehouseMetering(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<PlatformCallers>();
         return services;
     }
 
