@@ -151,7 +151,10 @@ public sealed class ImageSmokeTestTests(SmokeImages images) : IClassFixture<Smok
         if (r is null) return;
         Assert.True(r.Status == SmokeResult.Passed, r.Log);
 
-        var bomb = await RunAsync(["sh", "-c", "i=0; while [ $i -lt 200 ]; do sleep 60 & i=$((i+1)); done; wait"], limits: limits);
+        // The settle time is long enough for the loop to reach the pid limit at half a CPU on a loaded machine (with
+        // 600 ms it sometimes had not yet, and "still running" counted as a pass); the shell dies at the first failed fork.
+        var bomb = await RunAsync(["sh", "-c", "i=0; while [ $i -lt 200 ]; do sleep 60 & i=$((i+1)); done; wait"],
+            limits: limits with { SettleTime = TimeSpan.FromSeconds(5) });
         Assert.Equal(SmokeResult.Failed, bomb!.Status);
         Assert.Contains("can't fork", bomb.Log, StringComparison.Ordinal);
         Assert.True(bomb.DurationMs < 10_000, bomb.DurationMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
