@@ -2,6 +2,7 @@ using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
 using Gatehouse.Server.Data;
 using Gatehouse.Server.Errors;
+using Gatehouse.Server.OAuth;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Server.Usage;
@@ -75,10 +76,10 @@ internal sealed class UsageAlertsService(GatehouseDb db, AppAccess access, Audit
         var now = time.GetUtcNow();
         var throttle = await db.Set<UsageThrottle>().AsNoTracking().Where(t => t.AppId == app.Id && t.LiftedAt == null && t.Until > now)
             .OrderBy(t => t.Factor).FirstOrDefaultAsync(ct);
-        var suspended = await db.Set<UsageAlertRecord>().AsNoTracking().CountAsync(a => a.AppId == app.Id && a.Action == "suspend"
-            && (a.Status == UsageAlertStatuses.Open || a.Status == UsageAlertStatuses.Acknowledged), ct);
+        var suspensions = await db.Set<AppAccessSuspension>().AsNoTracking().Where(x => x.AppId == app.Id && x.LiftedAt == null)
+            .OrderBy(x => x.SuspendedAt).Select(x => new UsageSuspensionInfo(x.Source, x.Reason, x.SuspendedAt)).ToListAsync(ct);
         return new UsageRiskInfo(app.Slug, r?.Score ?? 0, r?.Level ?? "none", r?.OpenAlerts ?? 0,
-            throttle is null ? null : new UsageThrottleInfo(throttle.Factor, throttle.From, throttle.Until, throttle.Reason, throttle.SetBy, throttle.AlertId), suspended);
+            throttle is null ? null : new UsageThrottleInfo(throttle.Factor, throttle.From, throttle.Until, throttle.Reason, throttle.SetBy, throttle.AlertId), suspensions);
     }
 
     private async Task<Outcome<UsageAlertInfo>> ChangeAsync(HttpContext http, string slug, Guid alertId, string? reason, string to, CancellationToken ct)
