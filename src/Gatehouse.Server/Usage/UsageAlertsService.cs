@@ -87,6 +87,11 @@ internal sealed class UsageAlertsService(GatehouseDb db, AppAccess access, Audit
         ArgumentNullException.ThrowIfNull(http);
         if (await access.FindAsync(http.User, slug, ct) is not { } app) return Refusal.NotFound("App");
         if (!await access.ActsAsStaffAsync(http.User)) return Refusal.Forbidden("Only staff (admins and reviewers) acknowledge or resolve usage alerts.");
+        // Resolving takes an alert out of the app's risk: a permissive decision, which staff may not take about an
+        // organisation they belong to (Apps/ConflictOfInterest). Acknowledging keeps it counted, so it stays open to them.
+        if (to == UsageAlertStatuses.Resolved && await access.IsMemberAsync(http.User, app.OrganizationId, ct))
+            return new Refusal(StatusCodes.Status403Forbidden, ProblemCodes.ConflictOfInterest, "Conflict of interest",
+                "staff cannot resolve a usage alert of an organisation they belong to; another staff member resolves it");
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (to == UsageAlertStatuses.Resolved && reason is null) return Refusal.Invalid("A reason is required to resolve a usage alert.");
         if (reason is { Length: > MaxReasonLength }) return Refusal.Invalid($"The reason is at most {MaxReasonLength} characters.");

@@ -157,5 +157,11 @@ public sealed class UsageViewsTests(SharedServers servers) : IClassFixture<Share
         var overview = (await reviewer.GetFromJsonAsync<JsonElement>("/api/usage/alerts")).EnumerateArray()
             .Select(a => a.GetProperty("app").GetString()).Where(a => a == w.AppSlug || a == second.AppSlug).ToList();
         Assert.Equal([second.AppSlug, w.AppSlug], overview);
+
+        // A reviewer who belongs to the vendor organisation may not take the alert out of its app's risk.
+        await w.App.JoinOrganizationAsync(w.OrgId, w.Reviewer);
+        var conflicted = await reviewer.PostAsJsonAsync($"{baseUrl}/{low}/resolve", new { reason = "my own organisation's app is fine" });
+        Assert.Equal(HttpStatusCode.Forbidden, conflicted.StatusCode);
+        Assert.Contains("review.conflict-of-interest", await conflicted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
