@@ -76,6 +76,7 @@ public static class CliApp
         root.Subcommands.Add(SignCommand.Create(env));
         root.Subcommands.Add(VerifyCommand.Create(env));
         root.Subcommands.Add(VendorKeysCommand.Create(env));
+        root.Subcommands.Add(UsageCommand.Create(env));
         return root;
     }
 

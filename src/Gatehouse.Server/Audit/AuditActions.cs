@@ -74,4 +74,8 @@ internal static class AuditActions
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyRotated = "apikey.rotated";
     public const string ApiKeyRevoked = "apikey.revoked";
+    /// <summary>Staff acknowledged a usage alert (seen; it still counts in the app's risk).</summary>
+    public const string UsageAlertAcknowledged = "usage.alert-acknowledged";
+    /// <summary>Staff resolved a usage alert with a reason (it no longer counts in the app's risk).</summary>
+    public const string UsageAlertResolved = "usage.alert-resolved";
 }

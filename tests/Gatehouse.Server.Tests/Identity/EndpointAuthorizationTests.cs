@@ -301,6 +301,8 @@ public sealed class EndpointAuthorizationTests(SharedServers servers) : IClassFi
             // Platform keys belong to no organisation: the admin routes refuse a developer whatever the key.
             "kid" => "some-platform-key",
             "key" => vendorKeyA.KeyId,
+            // A usage alert: the app in the path decides (organisation A's app is not B's to see or handle).
+            "alertId" => Guid.NewGuid().ToString(),
             _ => throw new InvalidOperationException(
                 $"Route parameter '{name}' is new: teach this test which of organisation A's ids to aim it at."),
         });
