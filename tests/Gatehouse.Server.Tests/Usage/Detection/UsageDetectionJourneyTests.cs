@@ -120,17 +120,19 @@ public sealed class UsageDetectionJourneyTests(UsageDetectionServer server, ITes
         Assert.Equal(1, item.GetProperty("usageOpenAlerts").GetInt32());
     }
 
-    [Fact]
-    public async Task A_suspend_policy_suspends_the_app_and_its_API_key_is_refused_until_lifted()
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task A_suspend_policy_suspends_the_app_and_its_API_key_is_refused_until_lifted(DbKind db)
     {
-        var w = await ApiKeyWorld.CreateAsync(server.App);
+        // A server of its own: the suspension is the point, and detection runs over every app of the server.
+        await using var host = await GatehouseApp.StartAsync(db, UsageDetectionServer.Settings);
+        var w = await ApiKeyWorld.CreateAsync(host);
         var (keyId, key) = await w.CreateKeyAsync(w.TenantA);
-        using var client = server.App.ClientWith(key);
+        using var client = host.ClientWith(key);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/platform/v1/projects")).StatusCode);
 
         // An authentication failure burst in the last complete hour (no baseline needed).
         var now = TimeProvider.System.GetUtcNow();
-        var appId = await server.App.WithScopeAsync(async sp =>
+        var appId = await host.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<GatehouseDb>();
             var id = await db.Apps.Where(a => a.Slug == w.AppSlug).Select(a => a.Id).SingleAsync();
@@ -146,17 +148,17 @@ public sealed class UsageDetectionJourneyTests(UsageDetectionServer server, ITes
         {
             Actions = [new UsageActionRule { Detector = "usage.auth-failure-burst", MinimumSeverity = "high", Action = UsageActionRule.Suspend }],
         };
-        var run = await server.RunAtAsync(now, policy);
+        var run = await UsageDetectionServer.RunAtAsync(host, now, policy);
         Assert.Equal(0, run.Failed);
-        var again = await server.RunAtAsync(now, policy);
+        var again = await UsageDetectionServer.RunAtAsync(host, now, policy);
         Assert.Equal(0, again.Actions); // never twice for one alert
 
-        var alert = Assert.Single(await server.AlertsAsync([appId]));
+        var alert = Assert.Single(await UsageDetectionServer.AlertsAsync(host, [appId]));
         Assert.Equal("usage.auth-failure-burst", alert.DetectorId);
         Assert.Equal("suspend", alert.Action);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/platform/v1/projects")).StatusCode);
 
-        await server.App.WithScopeAsync(async sp =>
+        await host.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<GatehouseDb>();
             var suspension = await db.Set<AppAccessSuspension>().AsNoTracking().SingleAsync(s => s.AppId == appId);
@@ -177,7 +179,7 @@ public sealed class UsageDetectionJourneyTests(UsageDetectionServer server, ITes
             var app = await db.Apps.AsNoTracking().SingleAsync(a => a.Id == appId);
             Assert.Equal(1, await sp.GetRequiredService<AppAccessGate>().LiftAsync(app, "checked: a broken deploy", "staff", null, CancellationToken.None));
         });
-        await server.App.WithScopeAsync(async sp =>
+        await host.WithScopeAsync(async sp =>
             Assert.Null(await sp.GetRequiredService<AppAccessGate>().RefusalAsync(appId, CancellationToken.None)));
     }
 }

@@ -20,6 +20,9 @@ public sealed class UsageDetectionServer : IAsyncLifetime
 {
     public const ulong Seed = 20;
 
+    /// <summary>usage.detect off its schedule: only the tests run it, at the hours they choose.</summary>
+    public static Dictionary<string, string?> Settings => new() { ["Usage:DetectEvery"] = "00:00:00" };
+
     public GatehouseApp App { get; private set; } = null!;
     internal CountingThrottles Throttles { get; } = new();
     public Guid OrgId { get; private set; }
@@ -36,8 +39,7 @@ public sealed class UsageDetectionServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = await GatehouseApp.StartAsync(DbKind.Sqlite, new Dictionary<string, string?> { ["Usage:DetectEvery"] = "00:00:00" },
-            s => s.AddSingleton<IActiveThrottles>(Throttles));
+        App = await GatehouseApp.StartAsync(DbKind.Sqlite, Settings, s => s.AddSingleton<IActiveThrottles>(Throttles));
         var vendor = await App.CreateUserAsync(Roles.Developer, "usage-vendor");
         OrgId = (await App.CreateOrganizationAsync(vendor.Id)).Id;
         await SeedAsync(new TrafficSimulator(Seed, Injections), Injected, "inj", vendor.Id);
@@ -90,7 +92,10 @@ public sealed class UsageDetectionServer : IAsyncLifetime
     };
 
     /// <summary>Runs usage.detect once with the clock at <paramref name="now"/> (and other action rules when given).</summary>
-    internal Task<UsageDetectHandler.Summary> RunAtAsync(DateTimeOffset now, UsageDetectionOptions? options = null) => App.WithScopeAsync(sp =>
+    internal Task<UsageDetectHandler.Summary> RunAtAsync(DateTimeOffset now, UsageDetectionOptions? options = null) => RunAtAsync(App, now, options);
+
+    /// <summary>Runs usage.detect once on <paramref name="app"/> with the clock at <paramref name="now"/> (and other action rules when given).</summary>
+    internal static Task<UsageDetectHandler.Summary> RunAtAsync(GatehouseApp app, DateTimeOffset now, UsageDetectionOptions? options = null) => app.WithScopeAsync(sp =>
     {
         var clock = new FakeTimeProvider(now);
         var opts = Options.Create(options ?? sp.GetRequiredService<IOptions<UsageDetectionOptions>>().Value);
@@ -101,10 +106,13 @@ public sealed class UsageDetectionServer : IAsyncLifetime
     });
 
     /// <summary>The stored alerts of the apps.</summary>
-    internal Task<List<UsageAlertRecord>> AlertsAsync(IEnumerable<Guid> appIds)
+    internal Task<List<UsageAlertRecord>> AlertsAsync(IEnumerable<Guid> appIds) => AlertsAsync(App, appIds);
+
+    /// <summary>The stored alerts of the apps on <paramref name="app"/>.</summary>
+    internal static Task<List<UsageAlertRecord>> AlertsAsync(GatehouseApp app, IEnumerable<Guid> appIds)
     {
         var ids = appIds.ToList();
-        return App.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<UsageAlertRecord>().AsNoTracking()
+        return app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<UsageAlertRecord>().AsNoTracking()
             .Where(a => ids.Contains(a.AppId)).ToListAsync());
     }
 
