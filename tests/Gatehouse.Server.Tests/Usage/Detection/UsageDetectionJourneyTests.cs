@@ -26,15 +26,18 @@ public sealed class UsageDetectionJourneyTests(UsageDetectionServer server, ITes
     public async Task Every_abuse_pattern_raises_its_alert_once_with_evidence_and_normal_traffic_raises_none()
     {
         var patterns = server.Injections.Where(i => i.DetectorId != "usage.unused-scope").OrderBy(i => i.From).ToList();
-        // Both hours of each injection, and the hour after it (normal again), on both the injected and the clean apps.
+        // Both hours of each injection, on the injected and the clean apps (every run looks at all ten).
         foreach (var i in patterns)
         {
             var first = await server.RunAtAsync(i.From.AddHours(1));
             Assert.Equal(0, first.Failed);
-            var again = await server.RunAtAsync(i.From.AddHours(1));
-            Assert.Equal(0, again.Raised + again.Updated + again.Actions); // the same hour twice records nothing twice
-            await server.RunAtAsync(i.From.AddHours(2));
-            await server.RunAtAsync(i.To.AddHours(1));
+            Assert.True(first.Raised >= 1, i.DetectorId);
+            if (i == patterns[0])
+            {
+                var again = await server.RunAtAsync(i.From.AddHours(1));
+                Assert.Equal(0, again.Raised + again.Updated + again.Actions); // the same hour twice records nothing twice
+            }
+            Assert.Equal(0, (await server.RunAtAsync(i.From.AddHours(2))).Failed);
         }
 
         var injectedIds = server.Injected.Values.ToHashSet();
