@@ -11,6 +11,7 @@ internal static class ApiKeysSetup
         services.AddScoped<ApiKeyService>();
         services.AddScoped<AppApiKeys>();
         services.AddScoped<OAuth.IAppKeyRevoker, AppKeyRevoker>(); // the kill switch revokes an app's keys
+        services.AddScoped<Usage.IUsageGrantSource, ApiKeyUsageGrants>(); // usage detection: keys' scopes for usage.unused-scope
         services.AddScoped<Audit.IAuditGapCheck, ApiKeyAuditGaps>(); // every key created, rotated and revoked has its audit entry
         services.AddSingleton<ApiKeyMetrics>();
         return services;

@@ -13,7 +13,12 @@ namespace Gatehouse.Server.Apps;
 /// The reviewers' queue (tier priority first, then the SLA clock) and assignment: a reviewer is never a member of the
 /// vendor organisation, and a version in a final state takes no reviewer. The API and the console both call it.
 /// </summary>
-public sealed class ReviewQueue(AppAccess apps, GatehouseDb db, VersionFindings findings, UserManager<GatehouseUser> users, AuditLog audit, TimeProvider time)
+/// <remarks>
+/// The usage risk (<see cref="IAppUsageRisk"/>, internal) is resolved from <paramref name="services"/>: this class is
+/// public (console page models take it), and a public constructor cannot name an internal type.
+/// </remarks>
+public sealed class ReviewQueue(AppAccess apps, GatehouseDb db, VersionFindings findings, UserManager<GatehouseUser> users, AuditLog audit, TimeProvider time,
+    IServiceProvider services)
 {
     /// <summary>
     /// The queue as <c>GET /api/review/queue</c> lists it (and the console's queue page): versions
@@ -31,6 +36,7 @@ public sealed class ReviewQueue(AppAccess apps, GatehouseDb db, VersionFindings 
         var appsById = await db.Apps.AsNoTracking().Where(a => appIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         var orgIds = appsById.Values.Select(a => a.OrganizationId).Distinct().ToList();
         var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var usage = await services.GetRequiredService<IAppUsageRisk>().RiskAsync(appIds, ct);
         var items = new List<QueueItem>();
         foreach (var v in versions)
         {
@@ -42,7 +48,12 @@ public sealed class ReviewQueue(AppAccess apps, GatehouseDb db, VersionFindings 
             var risk = (effective?.RiskScore ?? 0) + (v.QuestionnaireResult == "warn" ? 10 : 0);
             items.Add(new QueueItem(v.Id, a.Slug, a.Name, a.Type, a.Tier, orgs.GetValueOrDefault(a.OrganizationId) ?? "", v.Version, v.State,
                 v.SubmittedAt, v.SlaDueAt, v.SlaDueAt is { } due ? Math.Round((due - now).TotalHours, 1) : null, v.SlaDueAt < now,
-                v.Priority, v.AssignedReviewerId, VerdictNames.Of(scan?.Verdict), effective?.VerdictName, v.QuestionnaireResult, Math.Min(100, risk)));
+                v.Priority, v.AssignedReviewerId, VerdictNames.Of(scan?.Verdict), effective?.VerdictName, v.QuestionnaireResult, Math.Min(100, risk))
+            {
+                UsageRiskScore = usage.GetValueOrDefault(a.Id)?.Score ?? 0,
+                UsageRisk = usage.GetValueOrDefault(a.Id)?.Level ?? "none",
+                UsageOpenAlerts = usage.GetValueOrDefault(a.Id)?.OpenAlerts ?? 0,
+            });
         }
         return items;
     }

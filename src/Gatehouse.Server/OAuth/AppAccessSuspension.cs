@@ -35,4 +35,6 @@ internal static class AppAccessSuspensionSources
     public const string Quarantine = "version.quarantine";
     /// <summary>A version was suspended by staff.</summary>
     public const string Suspend = "version.suspend";
+    /// <summary>A usage alert's automatic action (<c>Usage:Actions</c>, docs/usage-alerts.md).</summary>
+    public const string UsageAlert = "usage.alert";
 }

@@ -61,6 +61,9 @@ public sealed class TrafficSimulator
     /// <summary>The injections of this run.</summary>
     public IReadOnlyList<Injection> Injections => _injections;
 
+    /// <summary>The generated rows of one app (the server's tests store them as <c>usage_minutes</c>).</summary>
+    public IReadOnlyList<UsageMinute> Rows(string app) => _rows[app];
+
     /// <summary>Runs every detector every simulated hour (the clock is a <see cref="FakeTimeProvider"/>) and returns all alerts.</summary>
     public IReadOnlyList<UsageAlert> Run(IReadOnlyList<IUsageDetector> detectors)
     {
