@@ -64,7 +64,7 @@ internal sealed class UsageAlertsService(GatehouseDb db, AppAccess access, Audit
                 var r = risks.TryGetValue(g.Key, out var x) ? x : null;
                 return new UsageAppAlertsInfo(a.Slug, a.Name, r?.Score ?? 0, r?.Level ?? "none", [.. g.Select(v => UsageAlertInfo.From(v, a.Slug))]);
             })
-            .OrderByDescending(v => v.Score).ThenByDescending(v => v.Alerts.Max(x => UsageSeverityOrder.Rank(x.Severity)))
+            .OrderByDescending(v => v.Score).ThenByDescending(v => v.Alerts.Max(x => UsageSeverities.Rank(x.Severity)))
             .ThenByDescending(v => v.Alerts.Count).ThenBy(v => v.App, StringComparer.Ordinal)];
     }
 
