@@ -41,8 +41,9 @@ internal sealed class PlatformRateLimitMiddleware(RequestDelegate next, IOptions
             await next(context);
             return;
         }
-        var refused = states.First(s => !s.Allowed);
-        var refusedPolicy = buckets[states.ToList().IndexOf(refused)].Policy;
+        // The bucket that refused is the one with a wait; the others only did not give (all or nothing).
+        var index = Enumerable.Range(0, states.Count).MaxBy(i => states[i].RetryAfter);
+        var (refused, refusedPolicy) = (states[index], buckets[index].Policy);
         var retry = Seconds(refused.RetryAfter);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers["RateLimit-Policy"] = policy;
