@@ -140,6 +140,11 @@ for ep in echo work; do
   printf '%-6s direct : %8s req/s   p99 %7s ms\n' "$ep" "${rps[direct-$ep]}" "${p99[direct-$ep]}"
   printf '%-6s gateway: %8s req/s   p99 %7s ms\n' "$ep" "${rps[gateway-$ep]}" "${p99[gateway-$ep]}"
 done
+# For the breakdown: the demo platform API on the same server (authentication, metering, rate limits and a database
+# query, no proxy): when it is as slow as the gateway, the cost is not the proxying.
+load "$base/platform/v1/projects" 3 >/dev/null
+read -r platform_rps platform_p99 < <(load "$base/platform/v1/projects" "$duration")
+printf '%-6s platform API /platform/v1/projects (no proxy): %8s req/s   p99 %7s ms\n' "" "$platform_rps" "$platform_p99"
 say "load average $(cut -d' ' -f1-3 /proc/loadavg) after the run"
 
 # ---- 6. the result -------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ internal static class GatewayCallGuard
         if (scope is null)
         {
             // Fail closed: a method the route's configuration gives no scope is not proxied.
-            context.Response.Headers.Allow = string.Join(", ", (route.Match.Methods ?? []));
+            var allowed = route.Metadata?.Keys.Where(k => k.StartsWith(GatewayRouteMetadata.ScopePrefix, StringComparison.OrdinalIgnoreCase))
+                .Select(k => k[GatewayRouteMetadata.ScopePrefix.Length..].ToUpperInvariant()).ToList() ?? [];
+            context.Response.Headers.Allow = string.Join(", ", allowed);
             await Write(context, 405, ProblemCodes.MethodNotAllowed, "Method not allowed", $"the gateway route allows no {context.Request.Method}");
             return;
         }
@@ -65,7 +67,7 @@ internal static class GatewayCallGuard
         {
             var timeout = error.Error is ForwarderError.RequestTimedOut;
             await Write(context, timeout ? 504 : 502, GatewayProblemCodes.UpstreamUnavailable,
-                timeout ? "The upstream did not answer in time" : "The upstream could not be reached", $"gateway route {route.RouteId}: {error.Error}");
+                timeout ? "The upstream did not answer in time" : "The upstream could not be reached", null); // no detail on a 5xx (docs/errors); YARP logs the cause
         }
     }
 
