@@ -95,6 +95,7 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseTwoFactorEnforcement();
 app.UseAuthorization();
+app.UsePlatformRateLimits(); // per app and installation, after authorization because the buckets are the app's (docs/gateway.md)
 app.UseAntiforgery();
 app.UseAntiforgeryRefusal(); // a failed form token is a 400 auth.antiforgery before any form is read
 app.UseCookieApiAntiforgery();

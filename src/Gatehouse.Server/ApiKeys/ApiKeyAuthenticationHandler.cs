@@ -11,7 +11,7 @@ namespace Gatehouse.Server.ApiKeys;
 /// <summary>
 /// <c>Authorization: Bearer ghk_…</c> on the platform API. The principal carries <c>api_key_id</c>,
 /// <c>app_id</c>, <c>tenant_id</c> (when the key is bound to a tenant) and one <c>scope</c> claim per scope.
-/// A key is refused anywhere but <c>/platform</c>: it is not a user and must not reach the Gatehouse API.
+/// A key is refused anywhere but <c>/platform</c> and the gateway's routes: it is not a user and must not reach the Gatehouse API.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -35,7 +35,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         string? header = Request.Headers.Authorization;
         if (!Presents(header)) return AuthenticateResult.NoResult();
-        if (!Request.Path.StartsWithSegments(PlatformApi.Prefix))
+        // The platform API and the gateway's routes (both marked as metered platform endpoints) take keys.
+        if (!Request.Path.StartsWithSegments(PlatformApi.Prefix) && Context.GetEndpoint()?.Metadata.GetMetadata<MeteredPlatformEndpoint>() is null)
         {
             metrics.Authentication("wrong-endpoint");
             return Fail("API keys are accepted only by the platform API");
