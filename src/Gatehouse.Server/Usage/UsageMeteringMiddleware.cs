@@ -112,10 +112,14 @@ internal sealed class UsageMeteringMiddleware(RequestDelegate next, IUsageMeter 
         return query.TryGetValue("page", out var page) && int.TryParse(page.ToString(), out var n) && n > 1;
     }
 
+    /// <summary>The route pattern without parameter constraints or defaults: <c>{projectId:guid}</c> becomes <c>{projectId}</c>.</summary>
+    internal static string Template(string rawPattern) =>
+        System.Text.RegularExpressions.Regex.Replace(rawPattern, @"\{(\*{0,2})([^}:=?]+)[^}]*\}", "{$1$2}");
+
     private async Task<MeteredEndpointInfo> DescribeAsync(Endpoint endpoint)
     {
         var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is { Count: 1 } m ? m[0] : "*";
-        var pattern = endpoint is RouteEndpoint route ? "/" + (route.RoutePattern.RawText ?? "").TrimStart('/') : endpoint.DisplayName ?? "";
+        var pattern = endpoint is RouteEndpoint route ? "/" + Template(route.RoutePattern.RawText ?? "").TrimStart('/') : endpoint.DisplayName ?? "";
         var policy = await AuthorizationPolicy.CombineAsync(policies, endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),
             endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
         var scope = policy?.Requirements.OfType<IScopeRequirement>().Select(r => r.Scope).FirstOrDefault() ?? "";
