@@ -85,8 +85,8 @@ internal sealed class UsageAggregator(IServiceScopeFactory scopes, IOptions<Mete
     /// <summary>Waits until the next flush is due: <paramref name="interval"/> passed or the key cap was reached.</summary>
     public async Task WaitForFlushAsync(TimeSpan interval, CancellationToken ct) => await _full.WaitAsync(interval, ct);
 
-    /// <summary>Takes the current aggregates out (the caller holds <see cref="_flushing"/>) once no request still adds to them.</summary>
-    private List<UsageMinuteRecord> Take()
+    /// <summary>Takes the current aggregates out as rows once no request still adds to them (FlushAsync holds the flush lock; tests call it directly).</summary>
+    internal List<UsageMinuteRecord> Take()
     {
         var g = Interlocked.Exchange(ref _current, new Generation());
         g.Sealed = true;
