@@ -50,7 +50,7 @@ internal static class MeteringSetup
     /// <summary>
     /// Meters calls to the platform API and the gateway's routes (outermost, so 401, 403 and 429 are counted), and serves the
     /// Prometheus scrape endpoint when it is on: as middleware before authentication, answered only to loopback and
-    /// <c>Usage:Prometheus:AllowedNetworks</c> (anyone else falls through to a 404), so it is no anonymous endpoint.
+    /// <c>Usage:Prometheus:AllowedNetworks</c> (anyone else falls through to the rest of the pipeline), so it is no anonymous endpoint.
     /// </summary>
     public static IApplicationBuilder UseUsageMetering(this IApplicationBuilder app)
     {

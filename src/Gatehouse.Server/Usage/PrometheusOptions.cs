@@ -2,7 +2,7 @@ namespace Gatehouse.Server.Usage;
 
 /// <summary>
 /// The Prometheus scrape endpoint (<c>Usage:Prometheus</c>). Metrics name apps and endpoints, so the endpoint is not public:
-/// it answers only callers from loopback or from <see cref="AllowedNetworks"/>; anyone else gets a 404, as if it were off.
+/// it answers only callers from loopback or from <see cref="AllowedNetworks"/>; anyone else falls through to the rest of the server, as if it were off.
 /// </summary>
 internal sealed class PrometheusOptions
 {
