@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Gatehouse.Server.Identity;
 using Gatehouse.Server.Platform;
 using Microsoft.AspNetCore.Authorization;
@@ -22,7 +22,8 @@ namespace Gatehouse.Server.Usage;
 internal sealed class UsageMeteringMiddleware(RequestDelegate next, IUsageMeter meter, PlatformCallers callers, UsageMetrics metrics,
     IAuthorizationPolicyProvider policies, TimeProvider time, ILogger<UsageMeteringMiddleware> logger)
 {
-    private readonly ConcurrentDictionary<Endpoint, MeteredEndpointInfo> _endpoints = new();
+    // Weak keys: the gateway's endpoints are rebuilt when its configuration reloads, and the old ones must not be kept alive.
+    private readonly ConditionalWeakTable<Endpoint, MeteredEndpointInfo> _endpoints = new();
 
     /// <summary>The query parameters that mark a call as following a next-page cursor.</summary>
     private static readonly string[] PageParameters = ["cursor", "page_token", "pageToken", "after", "continuation"];
@@ -51,6 +52,13 @@ internal sealed class UsageMeteringMiddleware(RequestDelegate next, IUsageMeter 
         }
         finally
         {
+            if (!failed && context.Response.HasStarted)
+            {
+                // Bytes still buffered in the pipe writer over the counting stream go out (and are counted) before it is unhooked.
+                try { await context.Response.BodyWriter.FlushAsync(context.RequestAborted); }
+                catch (OperationCanceledException) { }
+                catch (IOException) { }
+            }
             context.Response.Body = originalBody;
             try
             {
@@ -124,7 +132,7 @@ internal sealed class UsageMeteringMiddleware(RequestDelegate next, IUsageMeter 
             endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
         var scope = policy?.Requirements.OfType<IScopeRequirement>().Select(r => r.Scope).FirstOrDefault() ?? "";
         var info = new MeteredEndpointInfo(method + " " + pattern, scope);
-        _endpoints.TryAdd(endpoint, info);
+        _endpoints.AddOrUpdate(endpoint, info);
         return info;
     }
 }
