@@ -50,6 +50,8 @@ internal sealed class ApiKeyAuthenticationHandler(
                 var usage = Usage.UsageEndpointFeature.Of(Context);
                 usage.RefusedAppId = refused.AppId;
                 usage.RefusedCredentialId = refused.Id;
+                // A tenant's key used after the app was uninstalled there: a call for a tenant where the app is not installed.
+                if (failure == "not-installed" && refused.TenantId is { } tenant) usage.NotInstalledTenant = tenant;
             }
             return Fail($"API key {failure}");
         }

@@ -58,6 +58,22 @@ public sealed class MeteringHostTests(SharedServers servers) : IClassFixture<Sha
     }
 
     [Fact]
+    public async Task A_tenant_key_used_after_the_app_was_uninstalled_counts_a_not_installed_401_for_that_tenant()
+    {
+        var app = await servers.For(DbKind.Sqlite);
+        var w = await ApiKeyWorld.CreateAsync(app);
+        var (keyId, key) = await w.CreateKeyAsync(w.TenantA);
+        await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().Set<Gatehouse.Server.OAuth.Installation>()
+            .Where(i => i.TenantId == w.TenantA).ExecuteUpdateAsync(s => s.SetProperty(i => i.UninstalledAt, DateTimeOffset.UnixEpoch)));
+        using (var client = app.ClientWith(key))
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/platform/v1/projects")).StatusCode);
+
+        await app.Services.GetRequiredService<IUsageMeter>().FlushAsync(CancellationToken.None);
+        var row = Assert.Single(await RowsOfAsync(app, w.AppSlug));
+        Assert.Equal((keyId, w.TenantA, 1L, 1L), (row.CredentialId, row.TenantId, row.Unauthorized401, row.NotInstalledCalls));
+    }
+
+    [Fact]
     public async Task A_graceful_stop_flushes_every_counted_call()
     {
         await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, new Dictionary<string, string?> { ["Usage:FlushInterval"] = "01:00:00" });
