@@ -51,7 +51,7 @@ internal sealed class ApiKeyAuthenticationHandler(
                 usage.RefusedAppId = refused.AppId;
                 usage.RefusedCredentialId = refused.Id;
                 // A tenant's key used after the app was uninstalled there: a call for a tenant where the app is not installed.
-                if (failure == "not-installed" && refused.TenantId is { } tenant) usage.NotInstalledTenant = tenant;
+                if (failure == "not-installed" && refused.TenantId is { } keyTenant) usage.NotInstalledTenant = keyTenant;
             }
             return Fail($"API key {failure}");
         }
