@@ -43,7 +43,19 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
         var presented = header!["Bearer ".Length..].Trim();
         var (record, failure) = await keys.ValidateAsync(presented, Context.RequestAborted);
-        if (record is null) return Fail($"API key {failure}");
+        if (record is null)
+        {
+            // A known key refused (wrong secret, expired, revoked, app suspended): its app's usage counts the 401.
+            if (keys.Refused is { } refused)
+            {
+                var usage = Usage.UsageEndpointFeature.Of(Context);
+                usage.RefusedAppId = refused.AppId;
+                usage.RefusedCredentialId = refused.Id;
+                // A tenant's key used after the app was uninstalled there: a call for a tenant where the app is not installed.
+                if (failure == "not-installed" && refused.TenantId is { } keyTenant) usage.NotInstalledTenant = keyTenant;
+            }
+            return Fail($"API key {failure}");
+        }
 
         var claims = new List<Claim>
         {

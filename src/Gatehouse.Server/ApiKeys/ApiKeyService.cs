@@ -58,6 +58,9 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
     }
 
     /// <summary>Checks a presented key. Returns the record, or null with a reason for the log and metrics.</summary>
+    /// <summary>After a refused <see cref="ValidateAsync"/>: the key its id named, when that key exists (for the usage metering).</summary>
+    public ApiKey? Refused { get; private set; }
+
     public async Task<(ApiKey? Record, string? Failure)> ValidateAsync(string presented, CancellationToken ct)
     {
         // Shape and CRC-32 first: a typo or a made-up key never reaches the database.
@@ -66,6 +69,8 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         // Compare even when unknown, so timing does not tell which ids exist.
         var expected = Convert.FromHexString(record?.Hmac ?? new string('0', 64));
         var actual = Convert.FromHexString(ComputeHmac(presented));
+        // A known id with a wrong secret, or a known key refused below: the metering counts the 401 against its app.
+        Refused = record;
         if (!CryptographicOperations.FixedTimeEquals(expected, actual) || record is null) return Result(null, "unknown");
         if (record.RevokedAt is not null) return Result(null, "revoked");
         if (record.ExpiresAt <= time.GetUtcNow()) return Result(null, "expired");
@@ -77,6 +82,7 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         if (record.TenantId is { } tenant && !await db.Set<OAuth.Installation>()
                 .AnyAsync(i => i.TenantId == tenant && i.AppId == record.AppId && i.UninstalledAt == null, ct))
             return Result(null, "not-installed");
+        Refused = null;
         return Result(record, null);
     }
 
