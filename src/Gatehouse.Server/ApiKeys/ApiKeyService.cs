@@ -13,7 +13,8 @@ namespace Gatehouse.Server.ApiKeys;
 /// access tokens: <c>HMAC-SHA256(server token key, key)</c>, compared in constant time. A key whose
 /// checksum fails is refused before any database lookup.
 /// </summary>
-public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider time, ApiKeyMetrics metrics, OAuth.AppAccessGate gate)
+public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider time, ApiKeyMetrics metrics, OAuth.AppAccessGate gate,
+    ApiKeyValidationCache cache)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
@@ -57,18 +58,23 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         return (key, record);
     }
 
-    /// <summary>Checks a presented key. Returns the record, or null with a reason for the log and metrics.</summary>
     /// <summary>After a refused <see cref="ValidateAsync"/>: the key its id named, when that key exists (for the usage metering).</summary>
     public ApiKey? Refused { get; private set; }
 
+    /// <summary>Checks a presented key. Returns the record, or null with a reason for the log and metrics.</summary>
     public async Task<(ApiKey? Record, string? Failure)> ValidateAsync(string presented, CancellationToken ct)
     {
+        Refused = null;
         // Shape and CRC-32 first: a typo or a made-up key never reaches the database.
         if (!GatehouseApiKeyFormat.TryParse(presented, out var id, out _)) return Result(null, "malformed");
+        var hmac = ComputeHmac(presented);
+        // A key that passed every check below moments ago, with no access change since: no database read (ApiKeyValidationCache).
+        if (cache.Find(hmac) is { } known) return Result(known, null);
+        var generation = ApiKeyValidationCache.Generation; // read before the database, so a change racing these reads is not cached
         var record = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         // Compare even when unknown, so timing does not tell which ids exist.
         var expected = Convert.FromHexString(record?.Hmac ?? new string('0', 64));
-        var actual = Convert.FromHexString(ComputeHmac(presented));
+        var actual = Convert.FromHexString(hmac);
         // A known id with a wrong secret, or a known key refused below: the metering counts the 401 against its app.
         Refused = record;
         if (!CryptographicOperations.FixedTimeEquals(expected, actual) || record is null) return Result(null, "unknown");
@@ -83,6 +89,7 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
                 .AnyAsync(i => i.TenantId == tenant && i.AppId == record.AppId && i.UninstalledAt == null, ct))
             return Result(null, "not-installed");
         Refused = null;
+        cache.Store(hmac, record, generation);
         return Result(record, null);
     }
 
@@ -100,7 +107,10 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         if (record.LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1) && record.LastUsedFrom == from) return;
         record.LastUsedAt = now;
         record.LastUsedFrom = from;
-        await db.SaveChangesAsync(ct);
+        // A direct update, not a save of the unit of work: the record may be the cache's detached copy, and a use is not
+        // an access change (it must not empty the credential caches once a minute per key).
+        await db.ApiKeys.Where(k => k.Id == record.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now).SetProperty(k => k.LastUsedFrom, from), ct);
     }
 
     /// <summary>

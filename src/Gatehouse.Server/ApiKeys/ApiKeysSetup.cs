@@ -14,6 +14,7 @@ internal static class ApiKeysSetup
         services.AddScoped<Usage.IUsageGrantSource, ApiKeyUsageGrants>(); // usage detection: keys' scopes for usage.unused-scope
         services.AddScoped<Audit.IAuditGapCheck, ApiKeyAuditGaps>(); // every key created, rotated and revoked has its audit entry
         services.AddSingleton<ApiKeyMetrics>();
+        services.AddSingleton<ApiKeyValidationCache>(); // validated keys for a few seconds, dropped at any access change
         return services;
     }
 }

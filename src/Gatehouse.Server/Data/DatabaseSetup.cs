@@ -16,12 +16,12 @@ internal static class DatabaseSetup
                 var cs = string.IsNullOrWhiteSpace(db.ConnectionString)
                     ? $"Data Source={Path.Combine(dataDirectory, "gatehouse.db")}"
                     : db.ConnectionString;
-                services.AddDbContext<GatehouseDb, SqliteGatehouseDb>(o => o.UseSqlite(cs));
+                services.AddDbContext<GatehouseDb, SqliteGatehouseDb>(o => o.UseSqlite(cs).AddInterceptors(AfterCommitInterceptor.Instance), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(db.ConnectionString))
                     throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
-                services.AddDbContext<GatehouseDb, PostgresGatehouseDb>(o => o.UseNpgsql(db.ConnectionString));
+                services.AddDbContext<GatehouseDb, PostgresGatehouseDb>(o => o.UseNpgsql(db.ConnectionString).AddInterceptors(AfterCommitInterceptor.Instance), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{db.Provider}'.");

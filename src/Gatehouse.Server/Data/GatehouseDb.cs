@@ -102,6 +102,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        if (AccessChanges.Touches(this)) AfterCommit(AccessChanges.Bump); // credential caches drop what they hold
         if (_stagedAudit.Count == 0)
         {
             int saved;
@@ -148,6 +149,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     {
         if (_stagedAudit.Count > 0)
             throw new InvalidOperationException("a unit of work with audit events is saved with SaveChangesAsync");
+        if (AccessChanges.Touches(this)) AfterCommit(AccessChanges.Bump);
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
         if (Database.CurrentTransaction is null) RunAfterCommit();
         return saved;
@@ -169,7 +171,12 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         base.OnConfiguring(optionsBuilder);
-        optionsBuilder.AddInterceptors(AfterCommitInterceptor.Instance);
+        // The server's registration (DatabaseSetup) builds its options once, with the interceptor: adding it here again
+        // would make every unit of work (one per request) build and look up a new options set. Contexts made from other
+        // options (tests, tools) get it here.
+        var configured = optionsBuilder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.Interceptors;
+        if (configured is null || !configured.Contains(AfterCommitInterceptor.Instance))
+            optionsBuilder.AddInterceptors(AfterCommitInterceptor.Instance);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
