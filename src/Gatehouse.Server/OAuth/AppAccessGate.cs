@@ -169,7 +169,12 @@ public sealed class AppAccessGate(
         return result;
     }
 
-    private async Task<(KillSwitchResult, string[] KeyIds)> RevokeCredentialsAsync(App app, CancellationToken ct)
+    /// <summary>
+    /// Revokes every token and authorization of the app's OAuth client and every API key of the app, and saves (inside the
+    /// caller's transaction): the kill switch's step, also taken by a usage alert's suspension. Returns the counts and the
+    /// revoked keys' ids (for the audit entry the caller writes).
+    /// </summary>
+    internal async Task<(KillSwitchResult Result, string[] KeyIds)> RevokeCredentialsAsync(App app, CancellationToken ct)
     {
         long tokensRevoked = 0, authorizationsRevoked = 0;
         if (await applications.FindByClientIdAsync(app.Slug, ct) is { } application)

@@ -4,7 +4,6 @@ using Gatehouse.Server.Data;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.OAuth;
 using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 
 namespace Gatehouse.Server.Usage;
 
@@ -16,8 +15,7 @@ namespace Gatehouse.Server.Usage;
 /// </summary>
 internal sealed class UsageActions(
     GatehouseDb db, TimeProvider time, AuditLog audit, Notifier notifier, AppAccessGate gate, IOptions<UsageDetectionOptions> options,
-    IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens,
-    IAppKeyRevoker keyRevoker, IEnumerable<IActiveThrottles> throttles, ILogger<UsageActions> logger)
+    IEnumerable<IActiveThrottles> throttles, ILogger<UsageActions> logger)
 {
     /// <summary>The first rule matching the alert, or null when no action applies.</summary>
     public UsageActionRule? RuleFor(UsageAlertRecord alert)
@@ -66,14 +64,8 @@ internal sealed class UsageActions(
         alert.Action = UsageActionRule.Suspend;
         await db.SaveChangesAsync(ct);
 
-        long tokensRevoked = 0, authorizationsRevoked = 0;
-        if (await applications.FindByClientIdAsync(app.Slug, ct) is { } application)
-        {
-            var applicationId = (await applications.GetIdAsync(application, ct))!;
-            authorizationsRevoked = await authorizations.RevokeByApplicationIdAsync(applicationId, ct);
-            tokensRevoked = await tokens.RevokeByApplicationIdAsync(applicationId, ct);
-        }
-        var keys = await keyRevoker.RevokeAsync(app.Id, null, time.GetUtcNow(), ct);
+        var (revoked, keys) = await gate.RevokeCredentialsAsync(app, ct);
+        var (tokensRevoked, authorizationsRevoked) = (revoked.Tokens, revoked.Authorizations);
         logger.LogWarning("Usage alert {Alert} ({Detector}) suspended app {App}: {Tokens} tokens, {Authorizations} authorizations, {Keys} API keys revoked",
             alert.Id, alert.DetectorId, app.Slug, tokensRevoked, authorizationsRevoked, keys.Length);
         audit.Record(db, new AuditEvent(OAuthAuditActions.KillSwitch, "system", app.OrganizationId.ToString(), app.Slug, null,
