@@ -1,3 +1,4 @@
+using Gatehouse.Analysis.Analyzers.Secrets;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Gatehouse.Server.Errors;
@@ -17,8 +18,10 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyService keys,
-    ApiKeyMetrics metrics)
+    ApiKeyValidationCache cache,
+    ServerKeys serverKeys,
+    ApiKeyMetrics metrics,
+    TimeProvider time)
     : BearerCredentialHandler(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -42,11 +45,25 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Fail("API keys are accepted only by the platform API");
         }
         var presented = header!["Bearer ".Length..].Trim();
-        var (record, failure) = await keys.ValidateAsync(presented, Context.RequestAborted);
+        // A key accepted moments ago with no access change since (ApiKeyValidationCache) needs no service of its own: the
+        // scoped ApiKeyService (a database context, the access gate, OpenIddict's managers) is built only on a miss.
+        ApiKey? record = null;
+        string? failure = null;
+        ApiKeyService? keys = null;
+        if (GatehouseApiKeyFormat.TryParse(presented, out _, out _) && cache.Find(ApiKeyService.Hmac(serverKeys, presented)) is { } known)
+        {
+            record = known;
+            metrics.Authentication("ok");
+        }
+        else
+        {
+            keys = Context.RequestServices.GetRequiredService<ApiKeyService>();
+            (record, failure) = await keys.ValidateAsync(presented, Context.RequestAborted);
+        }
         if (record is null)
         {
             // A known key refused (wrong secret, expired, revoked, app suspended): its app's usage counts the 401.
-            if (keys.Refused is { } refused)
+            if (keys?.Refused is { } refused)
             {
                 var usage = Usage.UsageEndpointFeature.Of(Context);
                 usage.RefusedAppId = refused.AppId;
@@ -66,7 +83,9 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (record.TenantId is { } tenant) claims.Add(new Claim(PlatformAuth.TenantClaim, tenant.ToString()));
         claims.AddRange(record.ScopeList.Select(s => new Claim(PlatformAuth.ScopeClaim, s)));
 
-        await keys.TouchAsync(record, Context.Connection.RemoteIpAddress?.ToString(), Context.RequestAborted);
+        var from = Context.Connection.RemoteIpAddress?.ToString();
+        if (ApiKeyService.NeedsTouch(record, from, time.GetUtcNow()))
+            await (keys ?? Context.RequestServices.GetRequiredService<ApiKeyService>()).TouchAsync(record, from, Context.RequestAborted);
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

@@ -104,7 +104,7 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(record);
         var now = time.GetUtcNow();
-        if (record.LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1) && record.LastUsedFrom == from) return;
+        if (!NeedsTouch(record, from, now)) return;
         record.LastUsedAt = now;
         record.LastUsedFrom = from;
         // A direct update, not a save of the unit of work: the record may be the cache's detached copy, and a use is not
@@ -132,8 +132,15 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         return (key, record);
     }
 
-    private string ComputeHmac(string key) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(keys.TokenKey, Encoding.UTF8.GetBytes(key)));
+    private string ComputeHmac(string key) => Hmac(keys, key);
+
+    /// <summary>The stored form of a key: <c>HMAC-SHA256(server token key, key)</c>, lower-case hex.</summary>
+    internal static string Hmac(ServerKeys serverKeys, string key) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(serverKeys.TokenKey, Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>Whether <see cref="TouchAsync"/> would write: the last use is over a minute old or from another address.</summary>
+    internal static bool NeedsTouch(ApiKey record, string? from, DateTimeOffset now) =>
+        record.LastUsedAt is not { } last || now - last >= TimeSpan.FromMinutes(1) || record.LastUsedFrom != from;
 }
 
 /// <summary>
