@@ -53,7 +53,7 @@ internal static class GatewayCallGuard
             tenantHeader = named.ToString();
         }
         else tenantHeader = string.Join(' ', tenants.Select(t => t.ToString()).Order(StringComparer.Ordinal));
-        var caller = await context.RequestServices.GetRequiredService<PlatformCallers>().ResolveAsync(user, context.RequestAborted);
+        var caller = await context.RequestServices.GetRequiredService<PlatformCallers>().ResolveAsync(context);
         if (caller is null)
         {
             await Write(context, 403, ProblemCodes.Forbidden, "Forbidden", "the credential is not an app's");

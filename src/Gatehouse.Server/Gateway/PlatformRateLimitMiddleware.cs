@@ -21,7 +21,7 @@ internal sealed class PlatformRateLimitMiddleware(RequestDelegate next, IOptions
     {
         var settings = options.CurrentValue;
         if (!settings.Enabled || context.GetEndpoint()?.Metadata.GetMetadata<MeteredPlatformEndpoint>() is null
-            || await callers.ResolveAsync(context.User, context.RequestAborted) is not { } caller)
+            || await callers.ResolveAsync(context) is not { } caller)
         {
             await next(context);
             return;

@@ -22,6 +22,23 @@ internal sealed class PlatformCallers(IServiceScopeFactory scopes, TimeProvider 
     private readonly ConcurrentDictionary<string, AppEntry?> _bySlug = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, AppEntry?> _byId = new();
 
+    /// <summary>
+    /// The caller of this request (<see cref="HttpContext.User"/>), resolved once per request and principal: the rate
+    /// limiter, the gateway and the metering all ask for it.
+    /// </summary>
+    public async ValueTask<PlatformCaller?> ResolveAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = context.User;
+        if (context.Features.Get<ResolvedCaller>() is { } known && ReferenceEquals(known.User, user)) return known.Caller;
+        var caller = await ResolveAsync(user, context.RequestAborted);
+        context.Features.Set(new ResolvedCaller(user, caller));
+        return caller;
+    }
+
+    /// <summary>The caller resolved for a principal of a request (a request feature).</summary>
+    private sealed record ResolvedCaller(ClaimsPrincipal User, PlatformCaller? Caller);
+
     /// <summary>The caller, or null when the principal is not an app's credential (anonymous, a person's session).</summary>
     public async ValueTask<PlatformCaller?> ResolveAsync(ClaimsPrincipal user, CancellationToken ct)
     {

@@ -88,7 +88,7 @@ internal sealed class UsageMeteringMiddleware(RequestDelegate next, IUsageMeter 
         Guid? tenant = null;
         string credential;
         var scopeViolation = feature?.ScopeViolation == true;
-        var caller = await callers.ResolveAsync(context.User, context.RequestAborted);
+        var caller = await callers.ResolveAsync(context);
         if (caller is not null)
         {
             (appId, slug, tenant, credential) = (caller.AppId, caller.AppSlug, caller.TenantId, caller.CredentialId);
