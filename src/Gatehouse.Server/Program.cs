@@ -8,6 +8,7 @@ using Gatehouse.Server.Data;
 using Gatehouse.Server.Data.Blobs;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Charts;
+using Gatehouse.Server.Cluster;
 using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Images;
 using Gatehouse.Server.Errors;
@@ -43,6 +44,7 @@ builder.Services.AddGatehouseProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddGatehouseDatabase(settings.Database, settings.DataDirectory);
 builder.Services.AddGatehouseBlobStore(builder.Configuration, settings.DataDirectory); // Blobs:Backend, docs/storage.md
+builder.Services.AddGatehouseCluster(builder.Configuration);      // Redis (when set): shared limits, login throttling, cache invalidation (docs/scale-out.md)
 
 // Features, one line each, in the order of their endpoints below (each folder's XxxSetup.cs and XxxApi.cs).
 builder.Services.AddGatehouseHealth();                            // MapHealthApi

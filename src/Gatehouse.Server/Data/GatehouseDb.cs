@@ -10,6 +10,7 @@ using Gatehouse.Server.Listing;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Platform;
 using Gatehouse.Server.Scanning;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -30,8 +31,10 @@ namespace Gatehouse.Server.Data;
 /// Several saves that must commit together run in <see cref="InTransactionAsync{T}"/>.
 /// </para>
 /// </summary>
-public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<GatehouseUser, IdentityRole, string>(options)
+public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<GatehouseUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core data-protection keys, shared by every instance (issue 21; <c>DataProtectionKeyConfiguration</c>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<OrganizationMember> OrganizationMembers => Set<OrganizationMember>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
