@@ -47,8 +47,10 @@ public static class PnpmLockCataloger
             stream.Load(new StringReader(text));
             root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
         {
+            // YamlDotNet's scanner throws InvalidOperationException for some broken flow mappings ("a: { x\n\nb"), not a
+            // YamlException (found by fuzzing, issue 21): the same malformed YAML.
             problem = "not valid YAML: " + e.Message;
             return packages;
         }
