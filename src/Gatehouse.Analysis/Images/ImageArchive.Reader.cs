@@ -324,7 +324,8 @@ public sealed partial class ImageArchive
     {
         var bytes = ReadFile(store, "manifest.json", policy);
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 }); }
+        // Strict, as ImageJson.Parse: a string that is no text would throw InvalidOperationException when read (fuzzing, issue 21).
+        try { doc = Pipeline.StrictJson.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 }); }
         catch (JsonException e) { throw new ImageException("image.unreadable", "manifest.json is not valid JSON: " + e.Message, e); }
         var entries = new List<DockerEntry>();
         using (doc)

@@ -63,7 +63,7 @@ public static class QuestionnaireAnswers
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 4 });
+            using var doc = Pipeline.StrictJson.Parse(text, new JsonDocumentOptions { MaxDepth = 4 });
             foreach (var p in doc.RootElement.EnumerateObject())
             {
                 string? value = p.Value.ValueKind switch

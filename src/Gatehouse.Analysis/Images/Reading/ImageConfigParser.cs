@@ -93,7 +93,8 @@ internal static class ImageJson
     public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string what)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(bytes, Options); }
+        // Strict: a string that is no text would otherwise throw InvalidOperationException when a reader gets to it (fuzzing, issue 21).
+        try { doc = Pipeline.StrictJson.Parse(bytes, Options); }
         catch (JsonException e) { throw new ImageException("image.unreadable", $"{what} is not valid JSON: {e.Message}", e); }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {

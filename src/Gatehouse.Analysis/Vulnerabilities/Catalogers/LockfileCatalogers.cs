@@ -64,7 +64,7 @@ public static class LockfileCatalogers
             case "composer-lock":
                 try
                 {
-                    using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+                    using var doc = Pipeline.StrictJson.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
                     if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("packages", out var list) && list.ValueKind == JsonValueKind.Array)
                     {
                         foreach (var p in list.EnumerateArray())

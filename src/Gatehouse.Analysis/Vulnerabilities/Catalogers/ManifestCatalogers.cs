@@ -36,7 +36,7 @@ public static class ManifestCatalogers
         {
             try
             {
-                using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64, AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                using var doc = Pipeline.StrictJson.Parse(text, new JsonDocumentOptions { MaxDepth = 64, AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object) return null;
                 var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;

@@ -37,7 +37,7 @@ public static class NpmLockCataloger
         }
         try
         {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = false });
+            using var doc = Pipeline.StrictJson.Parse(json, new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = false });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -37,7 +37,7 @@ public static class NuGetCataloger
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            using var doc = Pipeline.StrictJson.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -47,8 +47,11 @@ public static class PnpmLockCataloger
             stream.Load(new StringReader(text));
             root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
+            // YamlDotNet throws InvalidOperationException (its scanner, for some broken flow mappings: "a: { x\n\nb") and
+            // ArgumentException (its node loader, for an event it does not expect) instead of a YamlException (found by
+            // fuzzing, issue 21): the same malformed YAML. ChartYaml and SafeYaml catch the same.
             problem = "not valid YAML: " + e.Message;
             return packages;
         }

@@ -90,11 +90,11 @@ public static class PythonCataloger
             case "pipfile-lock":
                 try
                 {
-                    using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+                    using var doc = Pipeline.StrictJson.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
                     if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("default", out var section) && section.ValueKind == JsonValueKind.Object)
                     {
                         foreach (var p in section.EnumerateObject())
-                            if (p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("version", out var ver) && ver.GetString() is { } s && s.StartsWith("==", StringComparison.Ordinal))
+                            if (p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("version", out var ver) && ver.ValueKind == JsonValueKind.String && ver.GetString() is { } s && s.StartsWith("==", StringComparison.Ordinal))
                                 Add(p.Name, s[2..]);
                     }
                     else problem = "no 'default' section";

@@ -54,7 +54,7 @@ public static class CycloneDxReader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(utf8.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+            doc = Pipeline.StrictJson.Parse(utf8.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

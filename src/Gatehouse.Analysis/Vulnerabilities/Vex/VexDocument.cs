@@ -51,7 +51,7 @@ public sealed record VexDocument(VexFormat Format, string? Id, string? Author, D
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(utf8.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+            doc = Pipeline.StrictJson.Parse(utf8.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

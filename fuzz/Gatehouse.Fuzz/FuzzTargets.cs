@@ -1,0 +1,75 @@
+namespace Gatehouse.Fuzz;
+
+/// <summary>
+/// Every fuzzing target, by name: the parsers of untrusted input in Gatehouse.Analysis (docs/fuzzing.md lists them with
+/// their entry points). A target's corpus is its generated seeds plus the files under <c>fuzz/corpus/&lt;name&gt;/</c>.
+/// </summary>
+internal static class FuzzTargets
+{
+    private static IEnumerable<(string, byte[])> None() => [];
+
+    /// <summary>A cataloger target: the file at <paramref name="path"/>, dispatched as the dependencies analyzer does.</summary>
+    private static FuzzTarget Dependency(string name, string path, string parser) =>
+        new(name, $"{parser} (as DependenciesAnalyzer reads {path})", DependencyHarness.For(path), None);
+
+    public static IReadOnlyList<FuzzTarget> All { get; } =
+    [
+        // Archives: the walker sniffs the format, so zip, tar and gzip differ only in their seeds.
+        new("zip", "ZipParser.Parse, then ArchiveWalker.WalkAsync", ArchiveHarness.Zip, ArchiveHarness.ZipSeeds),
+        new("tar", "ArchiveWalker.WalkAsync (tar: TarReader behind TarGuardStream, links, names)", ArchiveHarness.Walk, ArchiveHarness.TarSeeds),
+        new("gzip", "ArchiveWalker.WalkAsync (gzip, tar.gz, nested)", ArchiveHarness.Walk, ArchiveHarness.GzipSeeds),
+
+        // Container images.
+        new("oci-image", "ImageArchive.Open (OCI layout or docker-archive tar, gzip or not), every blob read through its verifying stream", ImageHarness.Open, ImageHarness.LayoutSeeds),
+        new("oci-index", "ImageArchive.Open with the input as index.json", ImageHarness.Index, ImageHarness.IndexSeeds),
+        new("oci-manifest", "ImageArchive.Open with the input as the image manifest (digests recomputed)", ImageHarness.Manifest, ImageHarness.ManifestSeeds),
+        new("oci-config", "ImageConfigParser.Parse, then ImageArchive.Open with the input as the config blob", ImageHarness.Config, ImageHarness.ConfigSeeds),
+        new("docker-manifest", "ImageArchive.Open with the input as a docker-archive's manifest.json", ImageHarness.DockerManifest, ImageHarness.DockerManifestSeeds),
+
+        // Lockfiles, manifests and package databases.
+        Dependency("npm-lock", "package-lock.json", "NpmLockCataloger.Parse"),
+        Dependency("yarn-lock", "yarn.lock", "TextLockCatalogers.Parse (yarn-lock)"),
+        Dependency("pnpm-lock", "pnpm-lock.yaml", "PnpmLockCataloger.Parse"),
+        Dependency("nuget-lock", "packages.lock.json", "NuGetCataloger.Parse"),
+        Dependency("nuget-deps", "app/Demo.deps.json", "NuGetCataloger.Parse"),
+        Dependency("nuspec", "demo.nuspec", "NuspecCataloger.Parse"),
+        Dependency("pipfile-lock", "Pipfile.lock", "PythonCataloger.Parse (pipfile-lock)"),
+        Dependency("poetry-lock", "poetry.lock", "PythonCataloger.Parse (poetry-lock)"),
+        Dependency("requirements", "requirements.txt", "PythonCataloger.Parse (requirements)"),
+        Dependency("python-metadata", "site-packages/demo-1.0.dist-info/METADATA", "PythonCataloger.Parse (metadata)"),
+        Dependency("cargo-lock", "Cargo.lock", "LockfileCatalogers.Parse (cargo-lock)"),
+        Dependency("composer-lock", "composer.lock", "LockfileCatalogers.Parse (composer-lock)"),
+        Dependency("go-mod", "go.mod", "LockfileCatalogers.Parse (go-mod)"),
+        Dependency("go-sum", "go.sum", "LockfileCatalogers.Parse (go-sum)"),
+        Dependency("gemfile-lock", "Gemfile.lock", "TextLockCatalogers.Parse (gemfile-lock)"),
+        Dependency("pom-xml", "pom.xml", "PomXmlCataloger.Parse"),
+        Dependency("pom-properties", "lib/demo.jar!/META-INF/maven/org.example/demo/pom.properties", "ManifestCatalogers.Parse (pom-properties)"),
+        Dependency("package-json", "node_modules/left-pad/package.json", "ManifestCatalogers.Parse (node-package)"),
+        Dependency("dpkg-status", "var/lib/dpkg/status", "DpkgStatusCataloger.Parse (with and without os-release)"),
+        Dependency("apk-installed", "lib/apk/db/installed", "ApkInstalledCataloger.Parse (with and without os-release)"),
+        Dependency("os-release", "etc/os-release", "OsRelease.Parse"),
+        new("rpmdb", "RpmDbCataloger.Parse (SQLite file; the input is the database)", DependencyHarness.For("var/lib/rpm/rpmdb.sqlite"), DependencyHarness.RpmDbSeeds),
+        new("rpm-header", "RpmHeader.Parse, RpmDbCataloger.Create", DependencyHarness.RpmHeaderBlob, DependencyHarness.RpmHeaderSeeds),
+
+        // Advisories, SBOMs, VEX, package URLs.
+        new("osv", "OsvParser.Parse, OsvRangeEvaluator.Evaluate", DocumentHarness.Osv, None),
+        new("cyclonedx", "CycloneDxReader.Read", DocumentHarness.CycloneDx, None),
+        new("vex", "VexDocument.Parse (OpenVEX, CycloneDX VEX)", DocumentHarness.Vex, None),
+        new("purl", "PackageUrl.TryParse (and its canonical form again)", DocumentHarness.Purl, None),
+
+        // Helm charts.
+        new("chart-archive", "ChartArchive.Read", ChartHarness.Archive, ChartHarness.ArchiveSeeds),
+        new("chart", "ChartAnalyzer.AnalyzeAsync up to Helm (the input is the chart .tgz)", ChartHarness.Analyze, ChartHarness.ArchiveSeeds),
+        new("chart-yaml", "ChartAnalyzer.AnalyzeAsync up to Helm, the input as Chart.yaml", ChartHarness.ChartYamlFile, ChartHarness.ChartYamlSeeds),
+        new("chart-values", "ChartAnalyzer.AnalyzeAsync up to Helm, the input as values.yaml", ChartHarness.ValuesFile, ChartHarness.ValuesSeeds),
+        new("chart-lock", "ChartAnalyzer.AnalyzeAsync up to Helm, the input as Chart.lock (ChartDependencies.Check)", ChartHarness.LockFile, ChartHarness.LockSeeds),
+        new("chart-rendered", "RenderedOutput.Parse (Helm's output), ManifestRules.Check", ChartHarness.RenderedManifests, ChartHarness.RenderedSeeds),
+
+        // Questionnaires and policies.
+        new("questionnaire", "QuestionnaireParser.Parse", DocumentHarness.Questionnaire, None),
+        new("answers", "QuestionnaireAnswers.ReadAsync, QuestionnaireScorer.Score", DocumentHarness.Answers, None),
+        new("policy", "PolicyFile.Parse (the listing policy's analysis section too)", DocumentHarness.Policy, None),
+    ];
+
+    public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+}
