@@ -168,6 +168,10 @@ internal static class DownloadsApi
         var (ring, db, _, options, time, _, metrics, _, loggers, _) = s;
         var o = options.Value;
         var (grant, signature) = DownloadUrls.Parse(http.Request.Method, versionId, digest, http.Request.Query);
+        // The route accepts any spelling of a GUID (upper case, no hyphens, braces); a URL has exactly one, the one signed.
+        if (!string.Equals(http.Request.RouteValues["versionId"] as string, versionId.ToString("D"), StringComparison.Ordinal)) grant = null;
+        // The query parser drops empty pairs ("&&", a trailing "&"); they are another spelling too.
+        if (http.Request.QueryString.Value is { } q && (q.EndsWith('&') || q.Contains("&&", StringComparison.Ordinal) || q.StartsWith("?&", StringComparison.Ordinal))) grant = null;
         var refusal = grant is null ? UrlRefusal.Malformed : await CheckAsync(grant, signature!, http, ring, o, time.GetUtcNow(), ct);
         if (refusal != UrlRefusal.None)
         {

@@ -105,10 +105,11 @@ internal static class DownloadUrls
     /// <summary>Constant-time check of <paramref name="signature"/> against the grant under <paramref name="key"/>.</summary>
     public static bool Verify(DownloadGrant g, string signature, ReadOnlySpan<byte> key)
     {
-        byte[] given;
-        try { given = FromBase64Url(signature); }
-        catch (FormatException) { return false; }
-        var expected = HMACSHA256.HashData(key, Canonical(g));
+        ArgumentNullException.ThrowIfNull(signature);
+        // Compared as text, not as decoded bytes: base64 decoding also takes '+' and '/' for '-' and '_' and ignores the
+        // last character's spare bits, so one signature would have several spellings (docs/security.md#regression-suite).
+        var expected = Encoding.ASCII.GetBytes(Base64Url(HMACSHA256.HashData(key, Canonical(g))));
+        var given = Encoding.ASCII.GetBytes(signature);
         return given.Length == expected.Length && CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
