@@ -4,7 +4,8 @@
 # test.sh does not run it (it takes minutes). docs/scale-out.md describes the topology and the last measured result.
 #
 #   1. installs what it needs (apt as root: postgresql, redis-server, clamav-daemon, the scan engines' libraries,
-#      nodejs/npm, python3-yaml; npm ci of s3rver in tests/tools/s3) and builds the server and bench/ClusterBench (Release);
+#      nodejs/npm, python3-yaml, haproxy, openssl; npm ci of s3rver in tests/tools/s3), checks that deploy/compose.yaml
+#      parses and that HAProxy accepts deploy/haproxy/haproxy.cfg, and builds the server and bench/ClusterBench (Release);
 #   2. starts on 127.0.0.1 and free ports: a throw-away PostgreSQL (eng/scripts/pg.sh, database `gatehouse`), s3rver
 #      (eng/scripts/s3.sh, bucket gatehouse-cluster), redis-server (eng/scripts/redis.sh) and clamd (eng/scripts/clamd.sh);
 #   3. starts the real server four times (dotnet src/Gatehouse.Server/bin/Release/net10.0/Gatehouse.Server.dll, settings
@@ -53,6 +54,8 @@ need_package nodejs command -v node
 need_package npm command -v npm
 need_package curl command -v curl
 need_package python3-yaml python3 -c 'import yaml'
+need_package haproxy command -v haproxy
+need_package openssl command -v openssl
 install_needed_packages
 
 # The deployment files are not run here (no containers on this machine); at least they must parse.
@@ -65,7 +68,14 @@ PY
 work=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-cluster.XXXXXX")
 # As root, pg.sh runs PostgreSQL as 'postgres', which must be able to enter the folder.
 if is_root; then chmod 711 "$work"; fi
-mkdir -p "$work/pids" "$work/ctl" "$work/logs"
+mkdir -p "$work/pids" "$work/ctl" "$work/logs" "$work/haproxy"
+# HAProxy's configuration must be valid too, with a throw-away certificate in place of the deployment's (the web
+# service's name resolves only inside compose: HAProxy warns about it and starts anyway).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -days 1 \
+  -keyout "$work/haproxy/key.pem" -out "$work/haproxy/cert.pem" 2>/dev/null
+cat "$work/haproxy/cert.pem" "$work/haproxy/key.pem" >"$work/haproxy/gatehouse.pem"
+sed "s#/usr/local/etc/haproxy/certs/gatehouse.pem#$work/haproxy/gatehouse.pem#" deploy/haproxy/haproxy.cfg >"$work/haproxy/haproxy.cfg"
+haproxy -c -q -f "$work/haproxy/haproxy.cfg" || { say "deploy/haproxy/haproxy.cfg is not valid"; exit 1; }
 watcher_pid=""
 pg_started=0
 s3_started=0
