@@ -24,7 +24,7 @@
 #
 # usage: bench/cluster.sh    env: SUBMISSIONS (200), CONCURRENCY (24 submissions in flight), LEASE (00:00:30),
 #                                 HEARTBEAT (00:00:10), RECONCILE (00:00:10), WORKER_COUNT (2 jobs per worker),
-#                                 RATE_BURST (40), WAIT_SECONDS (420), KEEP (0)
+#                                 RATE_BURST (40), WAIT_SECONDS (900), KEEP (0)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -35,7 +35,7 @@ heartbeat=${HEARTBEAT:-00:00:10}
 reconcile=${RECONCILE:-00:00:10}
 worker_count=${WORKER_COUNT:-2}
 rate_burst=${RATE_BURST:-40}
-wait_seconds=${WAIT_SECONDS:-420}
+wait_seconds=${WAIT_SECONDS:-900}
 for v in "$submissions" "$concurrency" "$worker_count" "$rate_burst" "$wait_seconds"; do
   case "$v" in '' | *[!0-9]*) echo "cluster: SUBMISSIONS, CONCURRENCY, WORKER_COUNT, RATE_BURST and WAIT_SECONDS must be whole numbers" >&2; exit 2 ;; esac
 done

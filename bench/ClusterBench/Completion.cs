@@ -9,7 +9,7 @@ internal static class Completion
     public static async Task<TimeSpan> WaitAsync(ClusterSettings settings, ClusterSeed world, Progress log)
     {
         var start = log.Elapsed;
-        var lastReport = TimeSpan.MinValue;
+        var lastReport = start - TimeSpan.FromMinutes(1);
         while (true)
         {
             await using var db = settings.OpenDb();

@@ -24,7 +24,7 @@ try
     settings = new ClusterSettings(
         Need("web").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToArray(),
         Need("db"), Need("s3"), Need("bucket"), Need("s3-key"), Need("s3-secret"), Need("token-key"), Need("admin-email"), Need("ctl"),
-        Number("submissions", 200), Number("concurrency", 24), TimeSpan.FromSeconds(Number("wait-seconds", 420)),
+        Number("submissions", 200), Number("concurrency", 24), TimeSpan.FromSeconds(Number("wait-seconds", 900)),
         Number("rate-burst", 40), Number("rate-per-second", 1));
 }
 catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)

@@ -100,7 +100,7 @@ internal sealed class SubmissionPush(ClusterSettings settings, ClusterSeed world
         return false;
     }
 
-    /// <summary>A clean app of a few files and a 1 MiB asset; the version and random bytes make each one's digest its own.</summary>
+    /// <summary>A clean app of a few files and a 256 KiB asset; the version and random bytes make each one's digest its own.</summary>
     private static byte[] Artifact(string version)
     {
         using var ms = new MemoryStream();
@@ -114,7 +114,7 @@ internal sealed class SubmissionPush(ClusterSettings settings, ClusterSeed world
             Add("README.md", System.Text.Encoding.UTF8.GetBytes($"# Cluster App {version}\nSynchronises calendars.\n"));
             Add("lib/sync.js", "export function sync(a, b) { return a.concat(b).sort(); }\n"u8.ToArray());
             Add("package.json", System.Text.Encoding.UTF8.GetBytes($"{{\"name\":\"cluster-app\",\"version\":\"{version}\"}}\n"));
-            Add("assets/data.bin", RandomNumberGenerator.GetBytes(1 << 20));
+            Add("assets/data.bin", RandomNumberGenerator.GetBytes(256 << 10));
         }
         return ms.ToArray();
     }
