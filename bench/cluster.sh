@@ -94,7 +94,8 @@ cleanup() {
   trap - EXIT INT TERM HUP
   [ -n "$watcher_pid" ] && kill "$watcher_pid" 2>/dev/null || true
   for f in "$work"/pids/*.pid; do [ -f "$f" ] && stop_pid "$(cat "$f")"; done
-  if [ "$status" != 0 ]; then
+  # The servers' last lines when the run broke down (1 is the driver's "a check failed": its lines say which).
+  if [ "$status" != 0 ] && [ "$status" != 1 ]; then
     for f in "$work"/logs/*.log; do
       [ -f "$f" ] || continue
       say "last lines of $(basename "$f"):"
@@ -105,7 +106,7 @@ cleanup() {
   [ "$redis_started" = 1 ] && { eng/scripts/redis.sh stop "$work/redis" || true; }
   [ "$s3_started" = 1 ] && { eng/scripts/s3.sh stop "$work/s3" || true; }
   [ "$pg_started" = 1 ] && { eng/scripts/pg.sh stop "$work/pg" || true; }
-  if [ "${KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+  if [ "${KEEP:-0}" = 1 ]; then say "kept $work (servers' output in logs/)"; else rm -rf "$work"; fi
   exit "$status"
 }
 trap cleanup EXIT
