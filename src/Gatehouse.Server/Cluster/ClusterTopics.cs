@@ -1,7 +1,7 @@
 namespace Gatehouse.Server.Cluster;
 
 /// <summary>The signals one instance sends every other (<see cref="IClusterSignals"/>).</summary>
-internal static class ClusterTopics
+public static class ClusterTopics
 {
     /// <summary>A committed change to who may call the platform (<c>Data/AccessChanges</c>): drop validated credentials.</summary>
     public const string AccessChanged = "access-changed";

@@ -7,7 +7,7 @@ namespace Gatehouse.Server.Cluster;
 /// own time to live, and every subscriber is also called when the connection comes back. Without Redis it only reaches
 /// this process's subscribers.
 /// </summary>
-internal interface IClusterSignals
+public interface IClusterSignals
 {
     /// <summary>Sends <paramref name="topic"/> to the other instances (after the change is committed). Never throws.</summary>
     void Publish(string topic);

@@ -7,8 +7,9 @@ namespace Gatehouse.Server.Data;
 /// A process-wide generation number that moves when a committed unit of work changed who may call the platform: API
 /// keys, installations, access suspensions (kill switch, quarantine), apps and their versions (an app with no published
 /// version is stopped). Caches of validated credentials keep the generation they read under and drop an entry as soon as
-/// it moves, so a revocation made in this process is seen by the next call. Other processes see it when their own
-/// entries expire (their time to live). The number moves after the commit, never before, so a reader that raced the
+/// it moves, so a revocation made in this process is seen by the next call. Other instances are told through
+/// <see cref="Cluster.IClusterSignals"/> (<c>GatehouseDb</c> publishes, <see cref="AccessChangeSubscription"/> bumps);
+/// without Redis, or when a signal is lost, they see it when their own entries expire (their time to live). The number moves after the commit, never before, so a reader that raced the
 /// commit stores its entry under the old generation, already stale.
 /// </summary>
 internal static class AccessChanges

@@ -2,6 +2,7 @@ using Gatehouse.Server.Agreements;
 using Gatehouse.Server.ApiKeys;
 using Gatehouse.Server.Apps;
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Cluster;
 using Gatehouse.Server.Developers;
 using Gatehouse.Server.Evidence;
 using Gatehouse.Server.Identity;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Gatehouse.Server.Data;
 
@@ -105,7 +107,7 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        if (AccessChanges.Touches(this)) AfterCommit(AccessChanges.Bump); // credential caches drop what they hold
+        if (AccessChanges.Touches(this)) AfterCommit(AccessChangedHere); // credential caches drop what they hold, here and on every instance
         if (_stagedAudit.Count == 0)
         {
             int saved;
@@ -148,11 +150,23 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
         }
     }
 
+    /// <summary>
+    /// After a commit that changed platform access: this process's credential caches drop their entries, and the other
+    /// instances are told (<see cref="ClusterTopics.AccessChanged"/>). A context made without the application's services
+    /// (some tests) only bumps this process.
+    /// </summary>
+    private void AccessChangedHere()
+    {
+        AccessChanges.Bump();
+        var services = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+        services?.GetService<IClusterSignals>()?.Publish(ClusterTopics.AccessChanged);
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (_stagedAudit.Count > 0)
             throw new InvalidOperationException("a unit of work with audit events is saved with SaveChangesAsync");
-        if (AccessChanges.Touches(this)) AfterCommit(AccessChanges.Bump);
+        if (AccessChanges.Touches(this)) AfterCommit(AccessChangedHere);
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
         if (Database.CurrentTransaction is null) RunAfterCommit();
         return saved;

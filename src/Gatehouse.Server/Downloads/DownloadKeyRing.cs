@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Gatehouse.Server.Cluster;
 using Gatehouse.Server.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -8,18 +9,38 @@ namespace Gatehouse.Server.Downloads;
 
 /// <summary>
 /// The download URL keys, cached in memory (verification does no database work). The cache is reloaded every
-/// 30 seconds, and at once (at most once a second) when a URL names a key it does not know, so a rotation or
-/// retirement in another process is seen within 30 seconds. The first key is made on first use.
+/// 30 seconds, and at once (at most once a second) when a URL names a key it does not know. A rotation or retirement
+/// committed by another instance reaches this one through <see cref="IClusterSignals"/> (Redis) at once, and within
+/// 30 seconds when that signal is lost. The first key is made on first use.
 /// </summary>
-public sealed class DownloadKeyRing(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider time,
-    IOptions<DownloadOptions> options, ILogger<DownloadKeyRing> logger)
+public sealed class DownloadKeyRing
 {
     private const string Purpose = "Gatehouse.Downloads.UrlKeys.v1";
+    private readonly IServiceScopeFactory scopes;
+    private readonly TimeProvider time;
+    private readonly IOptions<DownloadOptions> options;
+    private readonly ILogger<DownloadKeyRing> logger;
+    private readonly IClusterSignals _signals;
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
-    private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
+    private readonly IDataProtector _protector;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile Snapshot? _snapshot;
     private DateTimeOffset _lastMissReload;
+
+    public DownloadKeyRing(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider time,
+        IOptions<DownloadOptions> options, ILogger<DownloadKeyRing> logger, IClusterSignals signals)
+    {
+        ArgumentNullException.ThrowIfNull(protection);
+        ArgumentNullException.ThrowIfNull(signals);
+        this.scopes = scopes;
+        this.time = time;
+        this.options = options;
+        this.logger = logger;
+        _protector = protection.CreateProtector(Purpose);
+        _signals = signals;
+        // Another instance rotated or retired a key: the next use reloads (a retired key stops verifying here at once).
+        signals.Subscribe(ClusterTopics.DownloadKeys, () => { if (_snapshot is { } s) _snapshot = s with { LoadedAt = DateTimeOffset.MinValue }; });
+    }
 
     private sealed record Entry(string Id, byte[] Secret, DateTimeOffset CreatedAt, DateTimeOffset? RetiresAt);
     private sealed record Snapshot(IReadOnlyDictionary<string, Entry> Keys, Entry? Signing, DateTimeOffset LoadedAt);
@@ -90,8 +111,12 @@ public sealed class DownloadKeyRing(IServiceScopeFactory scopes, IDataProtection
         return true;
     }
 
-    /// <summary>Reloads the keys now (after a committed rotation or retirement, so this process sees it at once).</summary>
-    public Task RefreshAsync(CancellationToken ct) => ReloadAsync(ct);
+    /// <summary>Reloads the keys now (after a committed rotation or retirement, so this process sees it at once) and tells the other instances.</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        await ReloadAsync(ct);
+        _signals.Publish(ClusterTopics.DownloadKeys);
+    }
 
     public async Task<IReadOnlyList<DownloadKey>> ListAsync(CancellationToken ct)
     {
@@ -106,6 +131,7 @@ public sealed class DownloadKeyRing(IServiceScopeFactory scopes, IDataProtection
         var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
         var id = NewKey(db, by);
         await db.SaveChangesAsync(ct);
+        _signals.Publish(ClusterTopics.DownloadKeys);
         logger.LogInformation("Download URL key {KeyId} created by {By}", id, by);
         return id;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Gatehouse.Server.Errors;
+using Gatehouse.Server.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -48,10 +49,11 @@ internal sealed class DownloadCountWindow
 
 /// <summary>
 /// The rate limit of <c>/dl/</c>: a fixed window of <c>Downloads:RateLimitPerMinute</c> requests per client address
-/// (the holders are anonymous, so the address is what there is). Past it: 429 with <c>Retry-After</c> and problem
+/// (the holders are anonymous, so the address is what there is), shared by every instance through
+/// <see cref="IClientRateLimits"/> when Redis is configured. Past it: 429 with <c>Retry-After</c> and problem
 /// <c>request.rate-limited</c>, before the URL is checked or anything is read.
 /// </summary>
-internal sealed class DownloadRateLimitPolicy(IOptions<DownloadOptions> options) : IRateLimiterPolicy<string>
+internal sealed class DownloadRateLimitPolicy(IOptions<DownloadOptions> options, IClientRateLimits limits) : IRateLimiterPolicy<string>
 {
     public const string Name = "downloads";
 
@@ -67,10 +69,7 @@ internal sealed class DownloadRateLimitPolicy(IOptions<DownloadOptions> options)
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var limit = options.Value.RateLimitPerMinute;
-        return RateLimitPartition.GetFixedWindowLimiter(httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-        });
+        // Shared by every instance when Redis is configured (docs/redis.md).
+        return limits.FixedWindow(Name, httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", options.Value.RateLimitPerMinute, TimeSpan.FromMinutes(1));
     }
 }

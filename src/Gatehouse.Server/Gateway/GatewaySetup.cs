@@ -1,3 +1,4 @@
+using Gatehouse.Server.Cluster;
 using Gatehouse.Server.Platform;
 using Gatehouse.Server.Usage;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,10 @@ internal static class GatewaySetup
         // The platform rate limits apply to the platform API whether or not a gateway is configured.
         services.AddOptions<PlatformRateLimitOptions>().Bind(configuration.GetSection(PlatformRateLimitOptions.Section))
             .Validate(o => o.Problem() is null, "Gateway:RateLimits needs Burst >= 1 and PerSecond > 0 for every tier").ValidateOnStart();
-        services.AddSingleton<IPlatformRateLimitStore, InMemoryPlatformRateLimitStore>();
+        // With Redis the buckets are shared by every instance (docs/redis.md); without it they are this process's.
+        services.AddSingleton<IPlatformRateLimitStore>(sp => sp.GetRequiredService<ClusterRedis>().Enabled
+            ? ActivatorUtilities.CreateInstance<RedisPlatformRateLimitStore>(sp)
+            : ActivatorUtilities.CreateInstance<InMemoryPlatformRateLimitStore>(sp));
         services.AddSingleton<IActiveThrottles, ActiveThrottles>();
 
         var proxy = configuration.GetSection(ProxySection);

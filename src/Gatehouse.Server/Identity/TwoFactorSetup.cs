@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using static Gatehouse.Server.Identity.HtmlPage;
 
@@ -35,16 +36,15 @@ internal static class TwoFactorSetup
             o.Cookie.SecurePolicy = AuthSetup.CookieSecurePolicyFor(env);
         });
         services.AddSingleton<ThrottleAuditGate>();
+        services.TryAddSingleton<IClientRateLimits, LocalClientRateLimits>(); // Cluster/ClusterSetup registers the shared one first
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(LoginRateLimitPolicy, ctx =>
             {
                 var limit = ctx.RequestServices.GetRequiredService<IOptions<LoginThrottleOptions>>().Value.LoginRateLimitPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientKey(ctx), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-                });
+                // Shared by every instance when Redis is configured, so guesses spread over several web instances meet one limit.
+                return ctx.RequestServices.GetRequiredService<IClientRateLimits>().FixedWindow(LoginRateLimitPolicy, ClientKey(ctx), limit, TimeSpan.FromMinutes(1));
             });
             o.OnRejected = OnThrottledAsync;
         });

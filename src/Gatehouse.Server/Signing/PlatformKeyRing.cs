@@ -1,6 +1,7 @@
 using Gatehouse.Analysis.Signing;
 using Gatehouse.Analysis.Signing.Provenance;
 using Gatehouse.Server.Audit;
+using Gatehouse.Server.Cluster;
 using Gatehouse.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,13 +10,35 @@ namespace Gatehouse.Server.Signing;
 
 /// <summary>
 /// The platform signing keys, cached in memory: the key that signs now (the newest neither superseded nor retired; the first
-/// one is made on first use), and every key's public half for publishing and verifying. Reloaded every 30 seconds, so a
-/// rotation or retirement made by another process is seen within that time.
+/// one is made on first use), and every key's public half for publishing and verifying. A rotation or retirement committed
+/// by another instance reaches this one through <see cref="IClusterSignals"/> (Redis) at once; the ring is also reloaded
+/// every 30 seconds, in case that signal was lost.
 /// </summary>
-internal sealed class PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<ISigningKeyProvider> providers, IOptions<SigningOptions> options,
-    AuditLog audit, TimeProvider time, ILogger<PlatformKeyRing> logger)
+internal sealed class PlatformKeyRing
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
+    private readonly IServiceScopeFactory scopes;
+    private readonly IEnumerable<ISigningKeyProvider> providers;
+    private readonly IOptions<SigningOptions> options;
+    private readonly AuditLog audit;
+    private readonly TimeProvider time;
+    private readonly ILogger<PlatformKeyRing> logger;
+    private readonly IClusterSignals _signals;
+
+    public PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<ISigningKeyProvider> providers, IOptions<SigningOptions> options,
+        AuditLog audit, TimeProvider time, ILogger<PlatformKeyRing> logger, IClusterSignals signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        this.scopes = scopes;
+        this.providers = providers;
+        this.options = options;
+        this.audit = audit;
+        this.time = time;
+        this.logger = logger;
+        _signals = signals;
+        // Marked stale rather than dropped: the reload keeps the open signer of an unchanged active key.
+        signals.Subscribe(ClusterTopics.SigningKeys, () => { if (_snapshot is { } s) _snapshot = s with { LoadedAt = DateTimeOffset.MinValue }; });
+    }
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile Snapshot? _snapshot;
     private volatile Keyring? _keyring;
@@ -41,6 +64,7 @@ internal sealed class PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<I
                 audit.Record(db, new AuditEvent(SigningAuditActions.KeyCreated, "system", Subject: row.Id,
                     Data: new { provider = row.Provider, superseded = Array.Empty<string>(), reason = "first use" }));
                 await db.SaveChangesAsync(ct);
+                _signals.Publish(ClusterTopics.SigningKeys);
             }
         }
         finally
@@ -87,8 +111,12 @@ internal sealed class PlatformKeyRing(IServiceScopeFactory scopes, IEnumerable<I
         return made.Bytes;
     }
 
-    /// <summary>Reloads now (after this process committed a rotation or retirement).</summary>
-    public Task RefreshAsync(CancellationToken ct) => ReloadAsync(ct);
+    /// <summary>Reloads now (after this process committed a rotation or retirement) and tells the other instances.</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        await ReloadAsync(ct);
+        _signals.Publish(ClusterTopics.SigningKeys);
+    }
 
     /// <summary>
     /// Adds a new key to <paramref name="db"/>'s unit of work with the configured provider; nothing is saved (the caller commits

@@ -13,7 +13,7 @@ public sealed class DependencyRulesTests
     private const string Root = "Gatehouse.Server.";
 
     /// <summary>Folders every feature may use, which themselves use no feature.</summary>
-    private static readonly string[] Shared = ["Jobs", "Identity", "Audit", "Data", "Errors", "Notifications"];
+    private static readonly string[] Shared = ["Jobs", "Identity", "Audit", "Data", "Errors", "Notifications", "Cluster"];
 
     /// <summary>
     /// Types whose dependencies do not count: the EF context maps every feature's entities by design (it is the one
