@@ -27,7 +27,19 @@ internal sealed class RedisClusterSignals : IClusterSignals
             var connection = _redis.Connection;
             connection.ConnectionRestored += (_, _) => CallAll();
             var s = connection.GetSubscriber();
-            s.Subscribe(_channel, (_, message) => Receive(message));
+            Action<RedisChannel, RedisValue> receive = (_, message) => Receive(message);
+            try
+            {
+                // Connected: subscribed before the first request is served, so no signal sent after start-up is missed.
+                s.Subscribe(_channel, receive);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Redis is down at start-up: that must not stop the server. Fire and forget records the subscription, and
+                // the multiplexer sends it whenever it connects (then ConnectionRestored drops every cache once).
+                _logger.LogWarning(e, "Could not subscribe to the cluster signals yet; the connection retries by itself");
+                s.Subscribe(_channel, receive, CommandFlags.FireAndForget);
+            }
             return s;
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }

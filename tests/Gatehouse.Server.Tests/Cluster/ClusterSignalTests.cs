@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Gatehouse.Server.ApiKeys;
 using Gatehouse.Server.Cluster;
 using Gatehouse.Server.Data;
@@ -24,15 +23,13 @@ public sealed class ClusterSignalTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    private static string RedisAddress => Environment.GetEnvironmentVariable("GATEHOUSE_TEST_REDIS") is { Length: > 0 } a
-        ? a
-        : throw new InvalidOperationException("Cluster tests need GATEHOUSE_TEST_REDIS (host:port of a redis-server); ./test.sh starts one and sets it.");
+    private static string RedisAddress => RedisTestServer.Configuration;
 
-    private static string NewPrefix() => $"test-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}:";
+    private static string NewPrefix() => RedisTestServer.NewPrefix();
 
     private static (ClusterRedis Redis, RedisClusterSignals Signals) Instance(string prefix)
     {
-        var redis = new ClusterRedis(Options.Create(new RedisOptions { Configuration = RedisAddress, KeyPrefix = prefix }), NullLogger<ClusterRedis>.Instance);
+        var redis = new ClusterRedis(Options.Create(new RedisOptions { Configuration = RedisAddress, KeyPrefix = prefix, TimeoutMs = 5000 }), NullLogger<ClusterRedis>.Instance);
         return (redis, new RedisClusterSignals(redis, NullLogger<RedisClusterSignals>.Instance));
     }
 
@@ -75,6 +72,7 @@ public sealed class ClusterSignalTests
         {
             ["Redis:Configuration"] = RedisAddress,
             ["Redis:KeyPrefix"] = prefix,
+            ["Redis:TimeoutMs"] = RedisTestServer.LoadedMachineTimeoutMs,
             // Long enough that only the signal, never the entry's age, can explain a refusal within the bound.
             ["ApiKeys:ValidationCacheSeconds"] = "60",
         });
@@ -114,6 +112,7 @@ public sealed class ClusterSignalTests
         {
             ["Redis:Configuration"] = RedisAddress,
             ["Redis:KeyPrefix"] = prefix,
+            ["Redis:TimeoutMs"] = RedisTestServer.LoadedMachineTimeoutMs,
         });
         var (redis, other) = Instance(prefix);
         await using var _ = redis;
