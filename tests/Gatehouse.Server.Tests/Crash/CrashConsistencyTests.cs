@@ -32,6 +32,11 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
     private static readonly TimeSpan BurstBound = TimeSpan.FromMinutes(2);
     /// <summary>Successful answers a burst gets at most: five per submission, a decision per earlier version, uploads.</summary>
     private const int BurstAnswers = VersionsPerRound * 5 + VersionsPerRound;
+    /// <summary>
+    /// How long a (re)start may take before the test gives up: only a bound for a hang. A start takes seconds, but on a
+    /// machine shared with other builds and tests a cold .NET start has been seen to take over a minute.
+    /// </summary>
+    private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(3);
     /// <summary>How long the kill waits, after its point, for an upload, a scan and a download to be in flight at once.</summary>
     private static readonly TimeSpan CoverageBound = TimeSpan.FromSeconds(20);
     /// <summary>The kill comes this long (at most) after the held decision is sent: mostly inside it, sometimes just after its commit.</summary>
@@ -55,7 +60,7 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
         var reported = new HashSet<Guid>();
         var covered = new HashSet<string>();
         var afterRestart = (Sent: 0, Answered: 0, Issued: 0);
-        var server = await ServerProcess.StartAsync(settings);
+        var server = await ServerProcess.StartAsync(settings, StartBound);
         try
         {
             for (var round = 1; round <= Rounds; round++)
@@ -87,7 +92,7 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
                 foreach (var (point, count) in coverage.Points) if (count > 0) covered.Add(point);
 
                 var restarted = Stopwatch.StartNew();
-                server = await ServerProcess.StartAsync(settings);
+                server = await ServerProcess.StartAsync(settings, StartBound);
                 var up = restarted.Elapsed;
                 var recovery = await WaitForVersionsToSettleAsync(world, reported);
                 var (sent, answered, issued, problems) = await driver.CheckDownloadsAsync(ledger.LastUrl);
