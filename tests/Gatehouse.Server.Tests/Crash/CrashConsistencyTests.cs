@@ -95,7 +95,7 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
                 server = await ServerProcess.StartAsync(settings, StartBound);
                 var up = restarted.Elapsed;
                 var recovery = await WaitForVersionsToSettleAsync(world, reported);
-                var (sent, answered, issued, problems) = await driver.CheckDownloadsAsync(ledger.LastUrl);
+                var (sent, answered, issued, problems) = await new CrashBurst(server.BaseAddress, world).CheckDownloadsAsync(ledger.LastUrl); // the restarted server's port
                 afterRestart = (afterRestart.Sent + sent, afterRestart.Answered + answered, afterRestart.Issued + issued);
                 // A last look a moment later: what a finishing step writes after the version moves is in by then.
                 await Task.Delay(TimeSpan.FromSeconds(1));
