@@ -4,16 +4,22 @@ namespace Gatehouse.Server.Tests.Crash;
 
 /// <summary>
 /// What the clients saw during a burst: every request the server answered with a success (the server promised it),
-/// every one it refused, and how many the kill cut off (no answer: it may or may not have happened).
+/// every one it refused, how many the kill cut off (no answer: it may or may not have happened), per step, and which
+/// requests were in flight at any moment (so the round can say what the kill landed in).
 /// </summary>
 /// <param name="killAt">After this many successful answers <see cref="KillPoint"/> completes (0: never by count).</param>
 internal sealed class BurstLedger(int killAt = 0)
 {
     private readonly ConcurrentQueue<(string Version, string Step)> _accepted = new();
     private readonly ConcurrentQueue<(string Version, string Step, int Status)> _refused = new();
+    private readonly ConcurrentQueue<string> _cutOff = new();
+    private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _corrupt = new();
     private readonly TaskCompletionSource _killPoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _cutOff;
     private int _count;
+    private int _downloadsSent;
+    private int _downloadsAnswered;
+    private string? _lastUrl;
 
     /// <summary>
     /// Completes once the server has answered <c>killAt</c> requests with success, or when the burst's submissions and
@@ -30,9 +36,31 @@ internal sealed class BurstLedger(int killAt = 0)
         if (Interlocked.Increment(ref _count) == killAt) _killPoint.TrySetResult();
     }
     public void Refused(string version, string step, int status) => _refused.Enqueue((version, step, status));
-    public void CutOff() => Interlocked.Increment(ref _cutOff);
+    public void CutOff(string step) => _cutOff.Enqueue(step);
 
-    public int CutOffCount => Volatile.Read(ref _cutOff);
+    /// <summary>A request of <paramref name="step"/> was sent and has no answer yet (a download: its body is still arriving).</summary>
+    public void Begin(string step) => _inFlight.AddOrUpdate(step, 1, (_, n) => n + 1);
+    public void End(string step) => _inFlight.AddOrUpdate(step, 0, (_, n) => n - 1);
+    public int InFlight(string step) => _inFlight.GetValueOrDefault(step);
+
+    /// <summary>What was in flight now, per step (the caller reads it at the kill).</summary>
+    public IReadOnlyDictionary<string, int> InFlightNow() => _inFlight.Where(kv => kv.Value > 0).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    /// <summary>A GET of a download URL was sent.</summary>
+    public void DownloadSent() => Interlocked.Increment(ref _downloadsSent);
+    /// <summary>A download was answered 200: the server has recorded it (it records before it streams).</summary>
+    public void DownloadAnswered() => Interlocked.Increment(ref _downloadsAnswered);
+    /// <summary>A download that arrived whole but not as the file: the wrong length or digest.</summary>
+    public void Corrupt(string what) => _corrupt.Enqueue(what);
+    /// <summary>The last URL issued, still valid after the restart (URLs live 15 minutes).</summary>
+    public void Issued(string url) => Volatile.Write(ref _lastUrl, url);
+
+    public int CutOffCount => _cutOff.Count;
+    public IReadOnlyDictionary<string, int> CutOffSteps => _cutOff.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+    public int DownloadsSent => Volatile.Read(ref _downloadsSent);
+    public int DownloadsAnswered => Volatile.Read(ref _downloadsAnswered);
+    public IReadOnlyList<string> CorruptDownloads => [.. _corrupt];
+    public string? LastUrl => Volatile.Read(ref _lastUrl);
     public IReadOnlyList<(string Version, string Step)> AcceptedSteps => [.. _accepted];
     public IReadOnlyList<(string Version, string Step, int Status)> RefusedSteps => [.. _refused];
 

@@ -11,8 +11,8 @@ namespace Gatehouse.Server.Tests.Crash;
 /// <summary>
 /// The promise of docs/architecture.md ("a restart or a killed worker loses nothing") and of principle 6 (everything
 /// security-relevant is audited), tested the way it breaks in production: the real server process, SIGKILLed in the
-/// middle of submissions, scans, decisions and uploads, then restarted on the same data (issue 14). The kill points come
-/// from a seed printed in the output; <c>GATEHOUSE_CRASH_SEED</c> replays a run. One class per database
+/// middle of uploads, scans, decisions and downloads (each round's kill lands while all four are in flight, and its report
+/// says so), then restarted on the same data (issues 14 and 21). The kill points come from a seed printed in the output; <c>GATEHOUSE_CRASH_SEED</c> replays a run. One class per database
 /// (<see cref="SqliteCrashTests"/>, <see cref="PostgresCrashTests"/>), in one collection: they run one after the other,
 /// beside the rest of the suite, so that two real servers and their bursts never load the machine at once.
 /// </summary>
@@ -32,6 +32,15 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
     private static readonly TimeSpan BurstBound = TimeSpan.FromMinutes(2);
     /// <summary>Successful answers a burst gets at most: five per submission, a decision per earlier version, uploads.</summary>
     private const int BurstAnswers = VersionsPerRound * 5 + VersionsPerRound;
+    /// <summary>
+    /// How long a (re)start may take before the test gives up: only a bound for a hang. A start takes seconds, but on a
+    /// machine shared with other builds and tests a cold .NET start has been seen to take over a minute.
+    /// </summary>
+    private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(3);
+    /// <summary>How long the kill waits, after its point, for an upload, a scan and a download to be in flight at once.</summary>
+    private static readonly TimeSpan CoverageBound = TimeSpan.FromSeconds(20);
+    /// <summary>The kill comes this long (at most) after the held decision is sent: mostly inside it, sometimes just after its commit.</summary>
+    private const int DecisionJitterMs = 40;
 
     [Fact]
     public async Task A_server_killed_at_random_points_loses_no_submission_wedges_no_version_and_leaves_every_change_audited()
@@ -49,7 +58,9 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
         var ledgers = new List<BurstLedger>();
         var undecided = new List<string>();
         var reported = new HashSet<Guid>();
-        var server = await ServerProcess.StartAsync(settings);
+        var covered = new HashSet<string>();
+        var afterRestart = (Sent: 0, Answered: 0, Issued: 0);
+        var server = await ServerProcess.StartAsync(settings, StartBound);
         try
         {
             for (var round = 1; round <= Rounds; round++)
@@ -64,22 +75,39 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
                 var ledger = new BurstLedger(plan.KillAfterAccepted);
                 var burst = driver.RunAsync(plan, ledger, stop.Token);
                 await ledger.KillPoint.WaitAsync(BurstBound);
+                // From the kill point on: a scan is started (the held submission) if none runs, the kill waits until an
+                // upload, a scan and a download are in flight, then a decision is sent and the kill follows it closely.
+                driver.ReleaseSubmission();
+                await WaitForCoverageAsync(world, ledger);
+                await driver.ReleaseDecisionAsync();
                 await Task.Delay(plan.KillJitter);
+                var inFlight = ledger.InFlightNow();
                 var killedAfter = ledger.AcceptedSteps.Count;
                 await server.KillAsync();
+                var coverage = new KillCoverage(inFlight, await CrashSnapshot.RunningScansAsync(world));
                 await stop.CancelAsync();
                 await burst;
                 ledgers.Add(ledger);
                 await server.DisposeAsync();
+                foreach (var (point, count) in coverage.Points) if (count > 0) covered.Add(point);
 
                 var restarted = Stopwatch.StartNew();
-                server = await ServerProcess.StartAsync(settings);
+                server = await ServerProcess.StartAsync(settings, StartBound);
                 var up = restarted.Elapsed;
                 var recovery = await WaitForVersionsToSettleAsync(world, reported);
+                var (sent, answered, issued, problems) = await new CrashBurst(server.BaseAddress, world).CheckDownloadsAsync(ledger.LastUrl); // the restarted server's port
+                afterRestart = (afterRestart.Sent + sent, afterRestart.Answered + answered, afterRestart.Issued + issued);
                 // A last look a moment later: what a finishing step writes after the version moves is in by then.
                 await Task.Delay(TimeSpan.FromSeconds(1));
+                var counted = await DownloadCountAsync(server, world);
                 var snapshot = await CrashSnapshot.TakeAsync(world);
-                var report = RoundReport.Judge(round, plan.KillJitter, killedAfter, ledger, ledgers, snapshot, recovery,
+                var downloads = new DownloadFacts(world.DownloadVersionId, world.TenantId, world.DownloadSize,
+                    Sent: ledgers.Sum(l => l.DownloadsSent) + afterRestart.Sent,
+                    Answered: ledgers.Sum(l => l.DownloadsAnswered) + afterRestart.Answered,
+                    Issued: ledgers.Sum(l => l.Count("issue").Values.Sum()) + afterRestart.Issued,
+                    Completed: ledgers.Sum(l => l.Count("download").Values.Sum()) + afterRestart.Answered,
+                    [.. ledger.CorruptDownloads, .. problems], counted);
+                var report = RoundReport.Judge(round, plan.KillJitter, killedAfter, coverage, ledger, ledgers, snapshot, downloads, recovery,
                     TimeProvider.System.GetUtcNow(), Leftovers(world, server.Id), await ChainIntactAsync(server, world.AdminToken));
                 reports.Add(report);
                 reported.UnionWith(report.WaitingIds);
@@ -100,6 +128,10 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
         }
 
         var failed = reports.Where(r => r.Problems.Count > 0).ToList();
+        // Every kill point the issue names was really hit: in flight when the server died, in at least one round.
+        var missed = new[] { "upload", "scan", "decision", "download" }.Except(covered).ToList();
+        output.WriteLine($"{db}: kill points hit: {string.Join(", ", covered.Order())}{(missed.Count > 0 ? "; never hit: " + string.Join(", ", missed) : "")}");
+        Assert.True(missed.Count == 0, $"{db}, seed {seed}: no kill landed during {string.Join(", ", missed)}");
         Assert.True(failed.Count == 0, $"{db}, seed {seed}: " + string.Join("\n", failed.Select(r => r.Summary(db.ToString()) + "\n  " + string.Join("\n  ", r.Problems))));
     }
 
@@ -107,8 +139,9 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
         int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
 
     /// <summary>
-    /// A round's plan: new versions submitted at random offsets, a decision on each version of the earlier rounds and on
-    /// this round's warm-up version (approve or reject; refused unless it is in review), and the kill point.
+    /// A round's plan: new versions submitted at random offsets (one of them held back at its submit until the kill
+    /// point), a decision on each version of the earlier rounds (approve or reject; refused unless it is in review), the
+    /// held decision on this round's warm-up version (the last of <paramref name="undecided"/>), and the kill point.
     /// </summary>
     private static BurstPlan Plan(Random random, int round, List<string> undecided)
     {
@@ -116,9 +149,38 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
             .Select(i => ($"{round}.{i}.0", TimeSpan.FromMilliseconds(random.Next(0, WindowMs / 2)))).ToList();
         var decisions = undecided
             .Select(v => (v, random.Next(2) == 0 ? "approve" : "reject", TimeSpan.FromMilliseconds(random.Next(0, WindowMs)))).ToList();
+        var held = decisions[^1];
         undecided.Clear();
         undecided.AddRange(submissions.Select(s => s.Item1));
-        return new BurstPlan(round, submissions, decisions, random.Next(1, BurstAnswers), TimeSpan.FromMilliseconds(random.Next(0, 500)));
+        return new BurstPlan(round, submissions, decisions[..^1], submissions[random.Next(submissions.Count)].Item1, (held.v, held.Item2),
+            random.Next(1, BurstAnswers), TimeSpan.FromMilliseconds(random.Next(0, DecisionJitterMs)));
+    }
+
+    /// <summary>
+    /// Waits (at most <see cref="CoverageBound"/>) until an upload and a download are in flight and a scan runs (its work
+    /// item claimed, read from the database), so the kill that follows lands in all of them. A bound reached is not an
+    /// error here: the round's report says what was in flight, and the run fails if a point is never hit.
+    /// </summary>
+    private static async Task WaitForCoverageAsync(CrashWorld world, BurstLedger ledger)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < CoverageBound)
+        {
+            if (ledger.InFlight("upload") > 0 && ledger.InFlight("download") > 0 && await CrashSnapshot.RunningScansAsync(world) > 0) return;
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The app's download counts for the world's tenant as <c>GET /api/apps/{app}/downloads</c> answers them.</summary>
+    private static async Task<(int, int, long)?> DownloadCountAsync(ServerProcess server, CrashWorld world)
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", world.VendorToken);
+        var rows = await http.GetFromJsonAsync<JsonElement>($"/api/apps/{world.AppSlug}/downloads");
+        foreach (var row in rows.EnumerateArray())
+            if (row.GetProperty("tenantId").ValueKind == JsonValueKind.String && row.GetProperty("tenantId").GetGuid() == world.TenantId)
+                return (row.GetProperty("downloads").GetInt32(), row.GetProperty("requests").GetInt32(), row.GetProperty("bytes").GetInt64());
+        return null;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Gatehouse.Analysis.Verdicts;
 using Gatehouse.Server.Apps;
+using Gatehouse.Server.Downloads;
 using Gatehouse.Server.Jobs;
 using Gatehouse.Server.Notifications;
 using Gatehouse.Server.Scanning;
@@ -18,9 +19,13 @@ internal sealed record ScanRow(Guid Id, Guid? SubjectId, string Purpose, ScanSta
 /// <summary>A work item as the crash checks need it.</summary>
 internal sealed record WorkRow(Guid Id, string Kind, WorkState State, DateTimeOffset? LeaseUntil, string? LeaseOwner, int Attempts);
 
+/// <summary>A served download as the server recorded it (<c>download_records</c>; its audit entry is <c>download.served</c>).</summary>
+internal sealed record DownloadRow(Guid VersionId, Guid? TenantId, string? UserId, int Status, long Offset, long Bytes);
+
 /// <summary>
 /// The world's database as the server left it, read directly (the server may be running or dead): versions, their
-/// transitions, submission scans, work items, the audit entries about versions and the e-mails about them queued for
+/// transitions, submission scans, work items, the audit entries about versions (and their downloads), the download
+/// records, and the e-mails about them queued for
 /// the vendor member (the notification outbox). The database is the test's own, so
 /// everything in it belongs to the world.
 /// </summary>
@@ -31,7 +36,8 @@ internal sealed record CrashSnapshot(
     IReadOnlyList<WorkRow> Work,
     IReadOnlyList<(string Subject, string Action)> Audit,
     IReadOnlyList<(string Event, string Payload)> Notices,
-    IReadOnlyList<(Guid VersionId, string Kind)> Signatures)
+    IReadOnlyList<(Guid VersionId, string Kind)> Signatures,
+    IReadOnlyList<DownloadRow> Downloads)
 {
     public static async Task<CrashSnapshot> TakeAsync(CrashWorld world)
     {
@@ -45,14 +51,17 @@ internal sealed record CrashSnapshot(
             .Select(s => new ScanRow(s.Id, s.SubjectId, s.Purpose, s.State, s.Verdict, s.WorkItemId)).ToListAsync();
         var work = await db.WorkItems.AsNoTracking()
             .Select(w => new WorkRow(w.Id, w.Kind, w.State, w.LeaseUntil, w.LeaseOwner, w.Attempts)).ToListAsync();
-        var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Subject != null && (a.Action.StartsWith("version.") || a.Action == SigningAuditActions.ArtifactSigned))
+        var audit = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.Subject != null && (a.Action.StartsWith("version.") || a.Action.StartsWith("download.") || a.Action == SigningAuditActions.ArtifactSigned))
             .Select(a => new { a.Subject, a.Action }).ToListAsync();
         var notices = await db.Outbox.AsNoTracking()
             .Where(m => m.Channel == OutboxChannels.Email && m.Recipient == world.VendorEmail && m.Event.StartsWith("version."))
             .Select(m => new { m.Event, m.PayloadJson }).ToListAsync();
         var signatures = await db.Set<ArtifactSignature>().AsNoTracking().Select(x => new { x.VersionId, x.Kind }).ToListAsync();
+        var downloads = await db.Set<DownloadRecord>().AsNoTracking()
+            .Select(d => new DownloadRow(d.VersionId, d.TenantId, d.UserId, d.Status, d.Offset, d.Bytes)).ToListAsync();
         return new CrashSnapshot(versions, transitions, scans, work, audit.Select(a => (a.Subject!, a.Action)).ToList(),
-            notices.Select(n => (n.Event, n.PayloadJson)).ToList(), signatures.Select(x => (x.VersionId, x.Kind)).ToList());
+            notices.Select(n => (n.Event, n.PayloadJson)).ToList(), signatures.Select(x => (x.VersionId, x.Kind)).ToList(), downloads);
     }
 
     /// <summary>
@@ -98,6 +107,17 @@ internal sealed record CrashSnapshot(
     }
 
     private Dictionary<(string, string), int>? _auditCounts;
+
+    /// <summary>
+    /// Scans whose work item a server held when it died: <c>scan.artifact</c> items still marked running (read right after
+    /// a kill, before the restart reclaims them), i.e. the scans the kill landed in.
+    /// </summary>
+    public static async Task<int> RunningScansAsync(CrashWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        await using var db = world.OpenDb();
+        return await db.WorkItems.AsNoTracking().CountAsync(w => w.Kind == ScanArtifactHandler.KindName && w.State == WorkState.Running);
+    }
 
     /// <summary>How many e-mails of <paramref name="eventType"/> about <paramref name="versionId"/> are queued for the vendor member.</summary>
     public int NoticeCount(Guid versionId, string eventType)
