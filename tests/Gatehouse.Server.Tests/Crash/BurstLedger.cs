@@ -18,7 +18,7 @@ internal sealed class BurstLedger(int killAt = 0)
     private readonly TaskCompletionSource _killPoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _count;
     private int _downloadsSent;
-    private int _downloadsAnswered;
+    private readonly ConcurrentDictionary<string, bool> _answeredUrls = new(StringComparer.Ordinal);
     private string? _lastUrl;
 
     /// <summary>
@@ -48,8 +48,13 @@ internal sealed class BurstLedger(int killAt = 0)
 
     /// <summary>A GET of a download URL was sent.</summary>
     public void DownloadSent() => Interlocked.Increment(ref _downloadsSent);
-    /// <summary>A download was answered 200: the server has recorded it (it records before it streams).</summary>
-    public void DownloadAnswered() => Interlocked.Increment(ref _downloadsAnswered);
+    /// <summary>
+    /// A download through <paramref name="url"/> was answered 200: the server has recorded it (it records before it
+    /// streams) unless this process already recorded that URL for this address within <c>Downloads:CountWindow</c>.
+    /// Two URLs issued in the same second are the same URL (the signature covers the expiry in seconds), so what the
+    /// server must have recorded is one per distinct URL answered, not one per 200.
+    /// </summary>
+    public void DownloadAnswered(string url) => _answeredUrls.TryAdd(url, true);
     /// <summary>A download that arrived whole but not as the file: the wrong length or digest.</summary>
     public void Corrupt(string what) => _corrupt.Enqueue(what);
     /// <summary>The last URL issued, still valid after the restart (URLs live 15 minutes).</summary>
@@ -58,7 +63,8 @@ internal sealed class BurstLedger(int killAt = 0)
     public int CutOffCount => _cutOff.Count;
     public IReadOnlyDictionary<string, int> CutOffSteps => _cutOff.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
     public int DownloadsSent => Volatile.Read(ref _downloadsSent);
-    public int DownloadsAnswered => Volatile.Read(ref _downloadsAnswered);
+    /// <summary>Distinct URLs answered 200 (see <see cref="DownloadAnswered"/>).</summary>
+    public int DownloadsAnswered => _answeredUrls.Count;
     public IReadOnlyList<string> CorruptDownloads => [.. _corrupt];
     public string? LastUrl => Volatile.Read(ref _lastUrl);
     public IReadOnlyList<(string Version, string Step)> AcceptedSteps => [.. _accepted];

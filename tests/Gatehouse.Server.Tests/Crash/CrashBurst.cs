@@ -238,7 +238,7 @@ internal sealed class CrashBurst(Uri server, CrashWorld world)
                 ledger.Refused(world.DownloadVersion, "download", (int)r.StatusCode);
                 return false;
             }
-            ledger.DownloadAnswered();
+            ledger.DownloadAnswered(url);
             var (length, digest) = await ReadSlowlyAsync(await r.Content.ReadAsStreamAsync(stop), stop);
             if (length != world.DownloadSize || digest != world.DownloadDigest)
                 ledger.Corrupt($"a download ended after {length} of {world.DownloadSize} bytes, {digest} (the file is {world.DownloadDigest})");

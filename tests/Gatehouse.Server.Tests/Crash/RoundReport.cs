@@ -184,8 +184,8 @@ internal sealed class RoundReport
 
     /// <summary>
     /// A download's record and its <c>download.served</c> entry commit together before the first byte (issue 14): so
-    /// after any kill the database has as many records as entries, at least one per download a client saw start (200),
-    /// at most one per GET sent, each for the whole file; the app's counts are those records; every URL issued is audited.
+    /// after any kill the database has as many records as entries, at least one per distinct URL a client saw start (200;
+    /// a URL is counted once per address within <c>Downloads:CountWindow</c>), at most one per GET sent, each for the whole file; the app's counts are those records; every URL issued is audited.
     /// </summary>
     private void JudgeDownloads(CrashSnapshot s, DownloadFacts d)
     {
@@ -200,7 +200,7 @@ internal sealed class RoundReport
             Problems.Add("download: " + text);
         }
         if (records.Count != audited) Problem($"{records.Count} download record(s) but {audited} {DownloadAuditActions.Served} entr(ies): half of a download was written");
-        if (records.Count < d.Answered) Problem($"the clients saw {d.Answered} download(s) start (200), the database recorded {records.Count}");
+        if (records.Count < d.Answered) Problem($"the clients saw {d.Answered} distinct URL(s) start a download (200), the database recorded {records.Count}");
         if (records.Count > d.Sent) Problem($"{records.Count} download record(s) for {d.Sent} request(s) sent");
         foreach (var x in records.Where(x => x.TenantId != d.TenantId || x.UserId is not null || x.Status != 200 || x.Offset != 0 || x.Bytes != d.Size))
             Problem($"a record that is not what was served: tenant {x.TenantId}, user {x.UserId}, status {x.Status}, offset {x.Offset}, {x.Bytes} of {d.Size} bytes");
