@@ -14,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source=eng/scripts/prereqs.sh
 . eng/scripts/prereqs.sh
 
-say() { printf 'test.sh: %s\n' "$*"; }
+say() { printf 'test.sh: [%s] %s\n' "$(date +%T)" "$*"; }
 
 # ---- prerequisites -------------------------------------------------------------------------------
 require_dotnet

@@ -70,7 +70,7 @@ public sealed class ApiKeyService(GatehouseDb db, ServerKeys keys, TimeProvider 
         var hmac = ComputeHmac(presented);
         // A key that passed every check below moments ago, with no access change since: no database read (ApiKeyValidationCache).
         if (cache.Find(hmac) is { } known) return Result(known, null);
-        var generation = ApiKeyValidationCache.Generation; // read before the database, so a change racing these reads is not cached
+        var generation = cache.Generation; // read before the database, so a change racing these reads is not cached
         var record = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         // Compare even when unknown, so timing does not tell which ids exist.
         var expected = Convert.FromHexString(record?.Hmac ?? new string('0', 64));

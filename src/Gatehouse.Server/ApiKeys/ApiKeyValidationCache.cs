@@ -12,7 +12,7 @@ namespace Gatehouse.Server.ApiKeys;
 /// process; 0 turns the cache off), and (3) the key has not expired. Only successes are cached: a refused key is
 /// checked against the database every time.
 /// </summary>
-public sealed class ApiKeyValidationCache(IConfiguration configuration, TimeProvider time)
+public sealed class ApiKeyValidationCache(IConfiguration configuration, TimeProvider time, AccessChanges changes)
 {
     /// <summary>At most this many keys are held; past it the cache starts again empty (a flood of distinct valid keys is not a thing).</summary>
     public const int MaxEntries = 10_000;
@@ -23,14 +23,14 @@ public sealed class ApiKeyValidationCache(IConfiguration configuration, TimeProv
     private readonly TimeSpan _timeToLive = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("ApiKeys:ValidationCacheSeconds", 5.0), 0, 60));
 
     /// <summary>The generation to store a validation under: read it BEFORE the database.</summary>
-    public static long Generation => AccessChanges.Generation;
+    public long Generation => changes.Generation;
 
     /// <summary>The cached key for this HMAC, when it may be used now.</summary>
     public ApiKey? Find(string hmac)
     {
         if (_timeToLive <= TimeSpan.Zero || !_entries.TryGetValue(hmac, out var entry)) return null;
         var now = time.GetUtcNow();
-        if (entry.Generation == AccessChanges.Generation && now - entry.StoredAt < _timeToLive && entry.Key.ExpiresAt > now)
+        if (entry.Generation == changes.Generation && now - entry.StoredAt < _timeToLive && entry.Key.ExpiresAt > now)
             return entry.Key;
         _entries.TryRemove(new KeyValuePair<string, Entry>(hmac, entry));
         return null;
@@ -40,7 +40,7 @@ public sealed class ApiKeyValidationCache(IConfiguration configuration, TimeProv
     public void Store(string hmac, ApiKey key, long generation)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_timeToLive <= TimeSpan.Zero || generation != AccessChanges.Generation) return;
+        if (_timeToLive <= TimeSpan.Zero || generation != changes.Generation) return;
         if (_entries.Count >= MaxEntries) _entries.Clear();
         _entries[hmac] = new Entry(Snapshot(key), generation, time.GetUtcNow());
     }

@@ -7,13 +7,13 @@ namespace Gatehouse.Server.Data;
 /// <see cref="AccessChanges"/> generation, so its cached credentials are dropped before the next call, not when their time
 /// to live ends.
 /// </summary>
-internal sealed class AccessChangeSubscription(IClusterSignals signals) : IHostedService
+internal sealed class AccessChangeSubscription(IClusterSignals signals, AccessChanges changes) : IHostedService
 {
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = signals.Subscribe(ClusterTopics.AccessChanged, AccessChanges.Bump);
+        _subscription = signals.Subscribe(ClusterTopics.AccessChanged, changes.Bump);
         return Task.CompletedTask;
     }
 

@@ -26,6 +26,7 @@ internal static class DatabaseSetup
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{db.Provider}'.");
         }
+        services.AddSingleton<AccessChanges>();
         services.AddHostedService<AccessChangeSubscription>(); // access changes committed by other instances (docs/scale-out.md)
         return services;
     }

@@ -153,12 +153,12 @@ public abstract class GatehouseDb(DbContextOptions options) : IdentityDbContext<
     /// <summary>
     /// After a commit that changed platform access: this process's credential caches drop their entries, and the other
     /// instances are told (<see cref="ClusterTopics.AccessChanged"/>). A context made without the application's services
-    /// (some tests) only bumps this process.
+    /// (some tests) has no cache to tell.
     /// </summary>
     private void AccessChangedHere()
     {
-        AccessChanges.Bump();
         var services = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+        services?.GetService<AccessChanges>()?.Bump();
         services?.GetService<IClusterSignals>()?.Publish(ClusterTopics.AccessChanged);
     }
 

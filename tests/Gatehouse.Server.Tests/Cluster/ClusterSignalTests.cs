@@ -88,7 +88,7 @@ public sealed class ClusterSignalTests
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         await app.WithScopeAsync(sp => sp.GetRequiredService<GatehouseDb>().ApiKeys.Where(k => k.Id == id)
             .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, now)));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/platform/v1/projects")).StatusCode); // still cached here
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/platform/v1/projects")).StatusCode); // still cached here (the generation is this server's own)
         other.Publish(ClusterTopics.AccessChanged);
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithinAsync(client, HttpStatusCode.Unauthorized));
 
