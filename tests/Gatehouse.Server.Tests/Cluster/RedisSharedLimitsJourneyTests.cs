@@ -66,7 +66,7 @@ public sealed class RedisSharedLimitsJourneyTests
         Assert.Equal(0, a.Services.GetRequiredService<RedisFallbacks>().Count + b.Services.GetRequiredService<RedisFallbacks>().Count);
 
         // Redis stopped (a closed port): a third instance answers every call and limits by itself, never unlimited.
-        await using var c = a.StartSibling(new Dictionary<string, string?> { ["Redis:Configuration"] = RedisTestServer.ClosedPort() });
+        await using var c = a.StartSibling(new Dictionary<string, string?> { ["Redis:Configuration"] = RedisTestServer.ClosedPort(), ["Redis:TimeoutMs"] = "500" });
         using var onC = c.ClientWith(key);
         for (var i = 0; i < 4; i++)
             Assert.Equal(HttpStatusCode.OK, (await onC.GetAsync("/platform/v1/projects")).StatusCode); // its own bucket, full
