@@ -213,7 +213,7 @@ watch_requests() {
       if [ -z "$victim" ]; then
         answer kill-worker.failed "pid $pid is not one of the workers"
       else
-        kill -9 "$pid"
+        kill -9 "$pid" 2>/dev/null || true # the driver may have killed it already
         say "SIGKILL $victim (pid $pid)"
         answer kill-worker.done "killed $victim (pid $pid)"
       fi

@@ -41,8 +41,33 @@ internal sealed class Disruption(ClusterSettings settings, ScriptControl control
             KilledItems = items;
             var pid = owner.Split(':')[1];
             log.Say($"worker {owner} runs scan item(s) {string.Join(", ", items)}: killing it");
+            // SIGKILL from here, at once: a round trip through the script's control files took over a second, and on an
+            // idle machine the worker had finished its scans by then. The script is told afterwards (it checks the pid
+            // is one of its workers, and kill -9 of a dead process changes nothing).
+            try
+            {
+                using var victim = System.Diagnostics.Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
+                victim.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                log.Say($"could not SIGKILL {pid} directly ({e.Message}); asking the script");
+            }
             await control.AskAsync("kill-worker", pid, TimeSpan.FromSeconds(30));
             var killedAt = log.Elapsed;
+            // The kill goes through the script (a file it polls): on a fast machine the worker may finish its items in
+            // between, and then nothing was killed mid-scan. Only the items it still held at the kill count.
+            await using (var db = settings.OpenDb())
+                items = await db.WorkItems.AsNoTracking()
+                    .Where(w => items.Contains(w.Id) && w.State == WorkState.Running && w.LeaseOwner == owner).Select(w => w.Id).ToListAsync();
+            if (items.Count == 0)
+            {
+                _problems.Add("the worker finished its scans before the kill landed: nothing was killed mid-scan (run again)");
+                log.Say("the kill landed after the worker's scans finished: not mid-scan");
+                return;
+            }
+            KilledItems = items;
+            log.Say($"{items.Count} scan item(s) were still running under the killed worker");
             // The restart of a web instance overlaps the take-over of the killed worker's scans.
             var restart = RestartAsync();
             _pickup = await PickupAsync(owner, items, killedAt);
