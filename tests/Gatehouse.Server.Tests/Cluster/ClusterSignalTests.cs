@@ -9,7 +9,6 @@ using Gatehouse.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Tests.Cluster;
 
@@ -23,23 +22,19 @@ public sealed class ClusterSignalTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    private static string RedisAddress => RedisTestServer.Configuration;
-
-    private static string NewPrefix() => RedisTestServer.NewPrefix();
-
     private static (ClusterRedis Redis, RedisClusterSignals Signals) Instance(string prefix)
     {
-        var redis = new ClusterRedis(Options.Create(new RedisOptions { Configuration = RedisAddress, KeyPrefix = prefix, TimeoutMs = 5000 }), NullLogger<ClusterRedis>.Instance);
+        var redis = RedisTestServer.Connect(prefix);
         return (redis, new RedisClusterSignals(redis, NullLogger<RedisClusterSignals>.Instance));
     }
 
     [Fact]
     public async Task A_signal_reaches_the_other_instances_and_never_comes_back_to_its_sender()
     {
-        var prefix = NewPrefix();
+        var prefix = RedisTestServer.NewPrefix();
         var (ra, a) = Instance(prefix);
         var (rb, b) = Instance(prefix);
-        var (rc, c) = Instance(NewPrefix()); // another installation on the same Redis
+        var (rc, c) = Instance(RedisTestServer.NewPrefix()); // another installation on the same Redis
         await using (ra)
         await using (rb)
         await using (rc)
@@ -67,15 +62,11 @@ public sealed class ClusterSignalTests
     [Fact]
     public async Task A_key_revoked_on_another_instance_is_refused_here_at_once_and_a_revocation_here_is_sent_to_the_others()
     {
-        var prefix = NewPrefix();
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = RedisAddress,
-            ["Redis:KeyPrefix"] = prefix,
-            ["Redis:TimeoutMs"] = RedisTestServer.LoadedMachineTimeoutMs,
-            // Long enough that only the signal, never the entry's age, can explain a refusal within the bound.
-            ["ApiKeys:ValidationCacheSeconds"] = "60",
-        });
+        var prefix = RedisTestServer.NewPrefix();
+        var settings = RedisTestServer.Settings(prefix);
+        // Long enough that only the signal, never the entry's age, can explain a refusal within the bound.
+        settings["ApiKeys:ValidationCacheSeconds"] = "60";
+        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, settings);
         var (redis, other) = Instance(prefix);
         await using var _ = redis;
         var w = await ApiKeyWorld.CreateAsync(app);
@@ -107,13 +98,8 @@ public sealed class ClusterSignalTests
     [Fact]
     public async Task A_download_key_rotated_on_another_instance_signs_here_once_the_signal_arrives()
     {
-        var prefix = NewPrefix();
-        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = RedisAddress,
-            ["Redis:KeyPrefix"] = prefix,
-            ["Redis:TimeoutMs"] = RedisTestServer.LoadedMachineTimeoutMs,
-        });
+        var prefix = RedisTestServer.NewPrefix();
+        await using var app = await GatehouseApp.StartAsync(DbKind.Sqlite, RedisTestServer.Settings(prefix));
         var (redis, other) = Instance(prefix);
         await using var _ = redis;
         var ring = app.Services.GetRequiredService<DownloadKeyRing>();
