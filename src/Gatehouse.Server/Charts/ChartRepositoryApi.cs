@@ -65,7 +65,8 @@ internal static class ChartRepositoryApi
         // Counted and audited as a download (table download_records, audit download.served), once per token, version and
         // client address within Downloads:CountWindow, so a client that pulls in a loop cannot flood the append-only log.
         var now = time.GetUtcNow();
-        if (countWindow.ShouldCount($"chart|{customer.TokenId}|{versionId:N}|{http.Connection.RemoteIpAddress}", now, options.Value.CountWindow))
+        using var ticket = await countWindow.ClaimAsync($"chart|{customer.TokenId}|{versionId:N}|{http.Connection.RemoteIpAddress}", now, options.Value.CountWindow, ct);
+        if (ticket is not null)
         {
             var orgId = await db.AppVersions.Where(v => v.Id == versionId).Select(v => v.OrganizationId).FirstAsync(ct);
             var length = await blobs.GetLengthAsync(digest, ct) ?? 0;
@@ -82,6 +83,7 @@ internal static class ChartRepositoryApi
                     status = StatusCodes.Status200OK, bytes = length, tokenId = customer.TokenId,
                 }));
             await db.SaveChangesAsync(ct);
+            ticket.Committed();
             metrics.Served(StatusCodes.Status200OK);
         }
         NoStore(http);

@@ -138,8 +138,10 @@ internal static class DownloadsApi
 
         // Counted and audited once per URL and client address within Downloads:CountWindow: sixty Range requests of one
         // download manager are one download, and a holder cannot flood the append-only log.
-        if (!HttpMethods.IsHead(http.Request.Method)
-            && countWindow.ShouldCount(signature! + "|" + http.Connection.RemoteIpAddress, time.GetUtcNow(), o.CountWindow))
+        // A repeat waits for the first request's record (a 200 always has its record committed).
+        using var ticket = HttpMethods.IsHead(http.Request.Method) ? null
+            : await countWindow.ClaimAsync(signature! + "|" + http.Connection.RemoteIpAddress, time.GetUtcNow(), o.CountWindow, ct);
+        if (ticket is not null)
         {
             var (status, offset, bytes) = Planned(http.Request, length.Value, "\"" + v.ArtifactDigest + "\"", v.PublishedAt);
             db.Add(new DownloadRecord
@@ -151,6 +153,7 @@ internal static class DownloadsApi
             audit.Record(db, new AuditEvent(DownloadAuditActions.Served, g.Subject, v.OrganizationId.ToString(), v.Id.ToString(),
                 http.Connection.RemoteIpAddress?.ToString(), new { version = v.Version, digest = v.ArtifactDigest, status, offset, bytes, keyId = g.KeyId }));
             await db.SaveChangesAsync(ct);
+            ticket.Committed();
             metrics.Served(status);
         }
         return TypedResults.Stream(stream, contentType, fileDownloadName: null, lastModified: v.PublishedAt,
