@@ -114,6 +114,8 @@ fi
 connection=""
 if [ "$database" = postgres ]; then
   pg_dir="$work/pg"
+  # As root, pg.sh runs PostgreSQL as 'postgres', which must be able to enter the folder (mktemp made it 700).
+  [ "$(id -u)" = 0 ] && chmod 711 "$work"
   say "starting PostgreSQL"
   connection=$("$repo/eng/scripts/pg.sh" start "$pg_dir" "$(free_port)")
   server_env+=(Database__Provider=Postgres Database__ConnectionString="$connection")
