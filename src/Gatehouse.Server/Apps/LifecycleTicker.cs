@@ -23,20 +23,20 @@ internal sealed class LifecycleTicker(GatehouseDb db, VersionWorkflow workflow, 
         var now = time.GetUtcNow();
         var started = 0;
         var retries = await db.AppVersions.AsNoTracking().Where(v => v.State == VersionStates.Scanning && v.NextScanAttemptAt <= now)
-            .Select(v => v.Id).Take(100).ToListAsync(ct);
+            .OrderBy(v => v.NextScanAttemptAt).Select(v => v.Id).Take(100).ToListAsync(ct);
         foreach (var id in retries)
             if (await StartAsync(id, v => v.State == VersionStates.Scanning && v.NextScanAttemptAt <= now, ScanPurposes.Submission,
                     v => v.NextScanAttemptAt = null, ct)) started++;
 
         var due = await db.AppVersions.AsNoTracking().Where(v => v.State == VersionStates.Published && v.NextRescanAt <= now && v.ArtifactDigest != null)
-            .Select(v => v.Id).Take(100).ToListAsync(ct);
+            .OrderBy(v => v.NextRescanAt).Select(v => v.Id).Take(100).ToListAsync(ct);
         foreach (var id in due)
             if (await StartAsync(id, v => v.State == VersionStates.Published && v.NextRescanAt <= now, ScanPurposes.Rescan,
                     v => v.NextRescanAt = null, ct)) started++;
 
         // Published web integrations: the daily endpoint probe (docs/probe.md); VersionScanOutcome sets the next one.
         var probes = await db.AppVersions.AsNoTracking().Where(v => v.State == VersionStates.Published && v.NextProbeAt <= now)
-            .Select(v => v.Id).Take(100).ToListAsync(ct);
+            .OrderBy(v => v.NextProbeAt).Select(v => v.Id).Take(100).ToListAsync(ct);
         foreach (var id in probes)
             if (await StartAsync(id, v => v.State == VersionStates.Published && v.NextProbeAt <= now, ScanPurposes.Probe,
                     v => v.NextProbeAt = null, ct)) started++;

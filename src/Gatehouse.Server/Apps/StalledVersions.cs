@@ -36,12 +36,12 @@ internal sealed class StalledVersions(
         var settled = time.GetUtcNow() - 2 * jobs.Value.ReconcileInterval;
         var redriven = 0;
         var submitted = await db.AppVersions.AsNoTracking()
-            .Where(v => v.State == VersionStates.Submitted && v.UpdatedAt < settled).Select(v => v.Id).Take(100).ToListAsync(ct);
+            .Where(v => v.State == VersionStates.Submitted && v.UpdatedAt < settled).OrderBy(v => v.UpdatedAt).Select(v => v.Id).Take(100).ToListAsync(ct);
         foreach (var id in submitted)
             if (await RedriveAsync(id, VersionStates.Submitted, ct)) redriven++;
         var scanning = await db.AppVersions.AsNoTracking()
             .Where(v => v.State == VersionStates.Scanning && v.NextScanAttemptAt == null && v.UpdatedAt < settled)
-            .Select(v => v.Id).Take(100).ToListAsync(ct);
+            .OrderBy(v => v.UpdatedAt).Select(v => v.Id).Take(100).ToListAsync(ct);
         foreach (var id in scanning)
             if (await RedriveAsync(id, VersionStates.Scanning, ct)) redriven++;
         return redriven;

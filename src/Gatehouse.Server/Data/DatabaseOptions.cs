@@ -13,6 +13,13 @@ internal sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations at start-up (default true). Switch off when a deploy step migrates.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// Throw instead of logging when a query limits rows (<c>Take</c>, <c>Skip</c>) without an order, whose rows are
+    /// then the database's choice. Default false (a warning in the log); the test servers set it, so such a query
+    /// fails the suite.
+    /// </summary>
+    public bool StrictQueries { get; set; }
 }
 
 /// <summary>Supported database engines.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Server.Data;
@@ -16,12 +17,12 @@ internal static class DatabaseSetup
                 var cs = string.IsNullOrWhiteSpace(db.ConnectionString)
                     ? $"Data Source={Path.Combine(dataDirectory, "gatehouse.db")}"
                     : db.ConnectionString;
-                services.AddDbContext<GatehouseDb, SqliteGatehouseDb>(o => o.UseSqlite(cs).AddInterceptors(AfterCommitInterceptor.Instance), optionsLifetime: ServiceLifetime.Singleton);
+                services.AddDbContext<GatehouseDb, SqliteGatehouseDb>(o => Strict(o.UseSqlite(cs).AddInterceptors(AfterCommitInterceptor.Instance), db), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(db.ConnectionString))
                     throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
-                services.AddDbContext<GatehouseDb, PostgresGatehouseDb>(o => o.UseNpgsql(db.ConnectionString).AddInterceptors(AfterCommitInterceptor.Instance), optionsLifetime: ServiceLifetime.Singleton);
+                services.AddDbContext<GatehouseDb, PostgresGatehouseDb>(o => Strict(o.UseNpgsql(db.ConnectionString).AddInterceptors(AfterCommitInterceptor.Instance), db), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{db.Provider}'.");
@@ -30,6 +31,10 @@ internal static class DatabaseSetup
         services.AddHostedService<AccessChangeSubscription>(); // access changes committed by other instances (docs/scale-out.md)
         return services;
     }
+
+    /// <summary>With <c>Database:StrictQueries</c>, a row limit without an order throws (see <see cref="DatabaseOptions.StrictQueries"/>).</summary>
+    private static DbContextOptionsBuilder Strict(DbContextOptionsBuilder o, DatabaseOptions db) =>
+        db.StrictQueries ? o.ConfigureWarnings(w => w.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning)) : o;
 
     /// <summary>Applies pending migrations (when enabled) before anything else touches the database.</summary>
     public static async Task MigrateGatehouseDatabaseAsync(this IServiceProvider services, CancellationToken ct)

@@ -182,6 +182,7 @@ internal sealed class CrashWorld : IAsyncDisposable
         ["Gatehouse:BootstrapAdminPassword"] = GatehouseApp.AdminPassword,
         ["Database:Provider"] = Kind.ToString(),
         ["Database:ConnectionString"] = ConnectionString,
+        ["Database:StrictQueries"] = "true",
         ["Database:MigrateOnStartup"] = "false", // the schema is in place (a copy of the run's migrated template)
         ["Scanning:ClamdEndpoint"] = LifecycleWorld.Engines()["Scanning:ClamdEndpoint"],
         ["Jobs:WorkerCount"] = "2",

@@ -52,6 +52,8 @@ public sealed class GatehouseApp : WebApplicationFactory<Program>
             ["Gatehouse:PublicUrl"] = "https://localhost/",
             ["Database:Provider"] = kind.ToString(),
             ["Database:ConnectionString"] = pg?.ConnectionString,
+            // A query that limits rows without an order fails the test that runs it (docs/operations.md, "Strict queries").
+            ["Database:StrictQueries"] = "true",
             ["Jobs:WorkerCount"] = "2",
             ["Jobs:AuditVerifyInterval"] = "00:00:00",
             ["Jobs:EvidenceExpiryInterval"] = "00:00:00",
