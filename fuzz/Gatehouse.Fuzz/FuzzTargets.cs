@@ -79,6 +79,12 @@ internal static class FuzzTargets
         new("ticket", "ApprovalTicket.Verify, SignatureFiles.VerifyTicket (the input as the in-toto statement, signed by the harness)", SigningHarness.Ticket, SigningHarness.TicketSeeds),
         new("cosign", "CosignSignature.Verify (the input as the simple-signing payload, signed by the harness)", SigningHarness.Cosign, SigningHarness.CosignSeeds),
         new("verification-keys", "VerificationKeys.Parse (JWKS or PEM public keys)", SigningHarness.VerificationKeyFile, SigningHarness.VerificationKeySeeds),
+
+        // What a registry answers the engine's RegistryClient (an in-memory registry: no socket).
+        new("registry-challenge", "RegistryClient.GetCosignSignaturesAsync, the input as the WWW-Authenticate challenge (RegistryClient.ParseChallenge)", RegistryHarness.Challenge, RegistryHarness.ChallengeSeeds),
+        new("registry-token", "RegistryClient.GetCosignSignaturesAsync, the input as the token service's answer", RegistryHarness.Token, RegistryHarness.TokenSeeds),
+        new("registry-manifest", "RegistryClient.PullAsync, the input as the manifest or index the tag names", RegistryHarness.Manifest, RegistryHarness.ManifestSeeds),
+        new("registry-signatures", "RegistryClient.GetCosignSignaturesAsync, the input as the cosign .sig manifest, then CosignSignature.Verify", RegistryHarness.SignatureManifest, RegistryHarness.SignatureManifestSeeds),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
