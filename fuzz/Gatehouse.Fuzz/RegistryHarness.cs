@@ -78,30 +78,46 @@ internal static class RegistryHarness
     });
 
     /// <summary>The input as the token service's answer; then the signatures are read (a short conversation: ping, token, manifests).</summary>
-    public static void Token(byte[] data) => Signatures(Good.Value with { Token = data });
+    public static void Token(byte[] data) => TokenRefusal(data);
+
+    /// <summary><see cref="Token"/>, returning the <see cref="ImageException"/>'s code (null: the signatures were read).</summary>
+    public static string? TokenRefusal(byte[] data) => Signatures(Good.Value with { Token = data });
 
     /// <summary>The input as the parameters of the registry's <c>WWW-Authenticate</c> challenge (after <c>Bearer </c>).</summary>
     public static void Challenge(byte[] data) =>
-        Signatures(Good.Value with { Challenge = "Bearer " + System.Text.Encoding.UTF8.GetString(data) });
+        _ = Signatures(Good.Value with { Challenge = "Bearer " + System.Text.Encoding.UTF8.GetString(data) });
 
     /// <summary>The input as the manifest (or index) the tag names: <c>PullAsync</c> (index choice, manifest, config, layers).</summary>
-    public static void Manifest(byte[] data)
+    public static void Manifest(byte[] data) => ManifestRefusal(data);
+
+    /// <summary><see cref="Manifest"/>, returning the <see cref="ImageException"/>'s code (null: the image was pulled).</summary>
+    public static string? ManifestRefusal(byte[] data)
     {
         var answers = Good.Value with { TagManifest = data };
         try
         {
             new RegistryClient(new HttpClient(new InMemoryRegistry(answers)))
                 .PullAsync(Reference.Value, null, Destination.Value, FuzzPolicy, CancellationToken.None).GetAwaiter().GetResult();
+            return null;
         }
-        catch (ImageException)
+        catch (ImageException e)
         {
+            return e.Code;
         }
     }
 
     /// <summary>The input as the cosign <c>.sig</c> manifest: <c>GetCosignSignaturesAsync</c>, then each layer verified as the CLI does.</summary>
-    public static void SignatureManifest(byte[] data) => Signatures(Good.Value with { SignatureManifest = data });
+    public static void SignatureManifest(byte[] data) => _ = Signatures(Good.Value with { SignatureManifest = data });
 
-    private static void Signatures(Answers answers)
+    /// <summary>The good answers with nothing fuzzed: every cosign signature found and valid (the tests check the harness reaches that far).</summary>
+    public static IReadOnlyList<SignatureCheck> GoodSignatures()
+    {
+        var found = new RegistryClient(new HttpClient(new InMemoryRegistry(Good.Value)))
+            .GetCosignSignaturesAsync(Reference.Value, null, FuzzPolicy, CancellationToken.None).GetAwaiter().GetResult();
+        return [.. found.Layers.Select(l => CosignSignature.Verify(SigningKeys.Key, l.Payload!, l.SignatureBase64!, found.ManifestDigest))];
+    }
+
+    private static string? Signatures(Answers answers)
     {
         ImageSignatures found;
         try
@@ -109,13 +125,14 @@ internal static class RegistryHarness
             found = new RegistryClient(new HttpClient(new InMemoryRegistry(answers)))
                 .GetCosignSignaturesAsync(Reference.Value, null, FuzzPolicy, CancellationToken.None).GetAwaiter().GetResult();
         }
-        catch (ImageException)
+        catch (ImageException e)
         {
-            return;
+            return e.Code;
         }
         foreach (var layer in found.Layers)
             if (layer.Payload is { } payload && layer.SignatureBase64 is { } signature)
                 CosignSignature.Verify(SigningKeys.Key, payload, signature, found.ManifestDigest);
+        return null;
     }
 
     public static IEnumerable<(string, byte[])> TokenSeeds()

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Gatehouse.Analysis.Images.Reading;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Images.Registry;
 
@@ -195,7 +196,9 @@ public sealed partial class RegistryClient
             string? mediaType = null;
             try
             {
-                using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
+                // StrictJson: a mediaType that is no text (bytes that are no UTF-8, "\ud800") is a refusal, not an
+                // InvalidOperationException from GetString (registry-manifest fuzzing, docs/fuzzing.md).
+                using var doc = StrictJson.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
                 if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("mediaType", out var mt) && mt.ValueKind == JsonValueKind.String)
                     mediaType = mt.GetString();
             }
@@ -300,7 +303,7 @@ public sealed partial class RegistryClient
                 string? token = null;
                 try
                 {
-                    using var doc = JsonDocument.Parse(bytes);
+                    using var doc = StrictJson.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
                     foreach (var name in new[] { "token", "access_token" })
                         if (token is null && doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var t)
                             && t.ValueKind == JsonValueKind.String && t.GetString()!.Length > 0)
