@@ -153,7 +153,7 @@ internal static class SigningHarness
     public static IEnumerable<(string, byte[])> VerificationKeySeeds()
     {
         yield return ("key.pem", Utf8(SigningKeys.Key.ToPem()));
-        using var other = EcdsaP256Signer.Generate();
+        var other = SigningKeys.Other;
         yield return ("keys.jwks.json", Utf8($$"""{"keys":[{{SigningKeys.Key.ToJwk()}}],"retired":[{{other.PublicKey.ToJwk().TrimEnd('}')}},"retired":"2026-01-01T00:00:00Z"}]}"""));
         yield return ("two-keys.pem", Utf8(SigningKeys.Key.ToPem() + other.PublicKey.ToPem()));
     }

@@ -25,17 +25,9 @@ internal static class SigningKeys
 
     private static readonly byte[] D = SHA256.HashData("gatehouse fuzz signing key (public, for fuzzing only)"u8);
 
-    private static readonly Lazy<EcdsaP256Signer> LazySigner = new(() =>
-    {
-        var (x, y) = PublicPoint();
-        using var ec = ECDsa.Create(new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            D = D,
-            Q = new System.Security.Cryptography.ECPoint { X = x, Y = y },
-        });
-        return EcdsaP256Signer.FromPem(ec.ExportPkcs8PrivateKeyPem());
-    });
+    private static readonly Lazy<EcdsaP256Signer> LazySigner = new(() => FromScalar(D));
+
+    private static readonly Lazy<EcdsaP256Signer> LazyOther = new(() => FromScalar(SHA256.HashData("gatehouse fuzz: another key"u8)));
 
     private static readonly Lazy<PgpPublicKeyRingBundle> LazyKeyring = new(() =>
         HelmProvenance.ReadPublicKeyring(OpenPgpKey.PublicKeyring(Signer, Created, "Gatehouse Fuzz <fuzz@gatehouse.test>")));
@@ -52,6 +44,9 @@ internal static class SigningKeys
 
     /// <summary>The ECDSA P-256 signer (DSSE, tickets, bundles, cosign payloads, the .prov of <see cref="OpenPgpKey"/>).</summary>
     public static EcdsaP256Signer Signer => LazySigner.Value;
+
+    /// <summary>A second fixed key (a JWKS seed lists it as retired).</summary>
+    public static EcdsaP256Signer Other => LazyOther.Value;
 
     /// <summary>Its public key.</summary>
     public static PublicKey Key => Signer.PublicKey;
@@ -78,10 +73,16 @@ internal static class SigningKeys
         return HelmProvenance.ClearSigned(lines, generator.Generate().GetEncoded());
     }
 
-    // Q = d·G on P-256, each coordinate as 32 big-endian bytes.
-    private static (byte[] X, byte[] Y) PublicPoint()
+    // The P-256 key with private scalar d; Q = d·G computed here (each coordinate 32 big-endian bytes).
+    private static EcdsaP256Signer FromScalar(byte[] d)
     {
-        var q = SecNamedCurves.GetByName("secp256r1").G.Multiply(new BigInteger(1, D)).Normalize();
-        return (q.AffineXCoord.GetEncoded(), q.AffineYCoord.GetEncoded());
+        var q = SecNamedCurves.GetByName("secp256r1").G.Multiply(new BigInteger(1, d)).Normalize();
+        using var ec = ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            D = d,
+            Q = new System.Security.Cryptography.ECPoint { X = q.AffineXCoord.GetEncoded(), Y = q.AffineYCoord.GetEncoded() },
+        });
+        return EcdsaP256Signer.FromPem(ec.ExportPkcs8PrivateKeyPem());
     }
 }

@@ -57,7 +57,10 @@ public sealed class SigningFuzzTargetTests
     [InlineData("""{"access_token":"\udc00x"}""")]
     [InlineData("{\"token\":\"\"}")]
     [InlineData("[]")]
-    public void A_token_response_that_is_no_text_or_no_token_is_a_protocol_error(string body) =>
+    [InlineData("""{"access_token":"t0k\n"}""")]
+    [InlineData("""{"token":"a b"}""")]
+    [InlineData("""{"token":"t\u0000"}""")]
+    public void A_token_response_that_is_no_text_no_token_or_no_header_value_is_a_protocol_error(string body) =>
         Assert.Equal("registry.protocol", RegistryHarness.TokenRefusal(Encoding.UTF8.GetBytes(body)));
 
     [Fact]

@@ -160,6 +160,21 @@ public sealed class HostileSigningInputTests
             Assert.Equal(VerificationKeys.BadKeys, Assert.Throws<SigningFormatException>(() => VerificationKeys.Parse(jwks)).Code);
     }
 
+    [Fact]
+    public void A_pem_key_on_a_curve_the_platform_does_not_know_is_a_bad_key()
+    {
+        // Found by the verification-keys fuzzer: P-256's OID with one byte changed (1.2.1096.10045.3.1.7) made OpenSSL's
+        // import throw PlatformNotSupportedException, not CryptographicException.
+        var der = Key.SubjectPublicKeyInfo.ToArray();
+        var oid = der.AsSpan().IndexOf((byte[])[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07]);
+        Assert.True(oid > 0);
+        der[oid + 1] = 0x88;
+        var pem = System.Security.Cryptography.PemEncoding.WriteString("PUBLIC KEY", der);
+
+        Assert.Equal(VerificationKeys.BadKeys, Assert.Throws<SigningFormatException>(() => VerificationKeys.Parse(pem)).Code);
+        Assert.Equal("signing.bad-key", Assert.Throws<SigningFormatException>(() => PublicKey.FromPem(pem)).Code);
+    }
+
     private static SignatureCheck Cosign(byte[] payload) =>
         CosignSignature.Verify(Key, payload, B64(SigningKeys.Signer.Sign(payload)), SigningHarness.ManifestDigest);
 

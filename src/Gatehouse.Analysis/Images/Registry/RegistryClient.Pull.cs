@@ -311,6 +311,9 @@ public sealed partial class RegistryClient
                 }
                 catch (JsonException e) { throw new ImageException("registry.protocol", "the token response is not JSON: " + e.Message, e); }
                 if (token is null) throw new ImageException("registry.protocol", "the token response has no token");
+                // The token goes into a header: a line break or NUL in it made AuthenticationHeaderValue throw FormatException
+                // (registry-token fuzzing, docs/fuzzing.md). RFC 6750's b64token is visible ASCII; so must this be.
+                if (token.Any(c => c is < '!' or > '~')) throw new ImageException("registry.protocol", "the token response's token is not visible ASCII");
                 _authorization = new AuthenticationHeaderValue("Bearer", token);
             }
         }
