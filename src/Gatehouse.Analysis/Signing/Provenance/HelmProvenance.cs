@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gatehouse.Analysis.Requirements;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
-using Gatehouse.Analysis.Requirements;
 
 namespace Gatehouse.Analysis.Signing.Provenance;
 
