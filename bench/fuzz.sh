@@ -43,7 +43,7 @@ if [ "$target" = list ]; then
   exit 0
 fi
 if [ -z "$target" ] || [ -z "$seconds" ]; then
-  echo "usage: bench/fuzz.sh TARGET|all SECONDS   (bench/fuzz.sh list names the targets)" >&2
+  echo "usage: bench/fuzz.sh TARGET[,TARGET...]|all SECONDS   (bench/fuzz.sh list names the targets)" >&2
   exit 2
 fi
 case "$seconds$jobs" in *[!0-9]*) echo "fuzz: SECONDS and JOBS must be whole numbers" >&2; exit 2 ;; esac
