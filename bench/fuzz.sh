@@ -13,7 +13,7 @@
 #      to fuzz/findings/TARGET/ (crash-*, hang-*), replays them in-process and prints the exception of each.
 # Work folder: $FUZZ_WORK or a temp folder (kept: afl's queue and logs are in it). Everything is local; no network.
 #
-# usage: bench/fuzz.sh TARGET|all SECONDS      env: JOBS (targets at a time, default 1), FUZZ_WORK (work folder)
+# usage: bench/fuzz.sh TARGET[,TARGET...]|all SECONDS   env: JOBS (targets at a time, default 1), FUZZ_WORK (work folder)
 #        bench/fuzz.sh list                    the targets and their entry points
 # Needs: the .NET SDK; afl++ (apt package afl++: installed when root and missing).
 set -euo pipefail
@@ -43,7 +43,7 @@ if [ "$target" = list ]; then
   exit 0
 fi
 if [ -z "$target" ] || [ -z "$seconds" ]; then
-  echo "usage: bench/fuzz.sh TARGET|all SECONDS   (bench/fuzz.sh list names the targets)" >&2
+  echo "usage: bench/fuzz.sh TARGET[,TARGET...]|all SECONDS   (bench/fuzz.sh list names the targets)" >&2
   exit 2
 fi
 case "$seconds$jobs" in *[!0-9]*) echo "fuzz: SECONDS and JOBS must be whole numbers" >&2; exit 2 ;; esac
@@ -53,7 +53,7 @@ install_needed_packages
 build
 
 # Instrument once per publish: sharpfuzz rewrites the assembly in place and refuses one it already instrumented.
-for dll in Gatehouse.Analysis.dll YamlDotNet.dll Tomlyn.dll; do
+for dll in Gatehouse.Analysis.dll YamlDotNet.dll Tomlyn.dll BouncyCastle.Cryptography.dll; do
   if [ -f "$publish/$dll" ] && [ ! -f "$publish/$dll.instrumented" ]; then
     (cd "$repo" && dotnet sharpfuzz "$publish/$dll") >"$work/instrument-$dll.log" 2>&1 \
       || { cat "$work/instrument-$dll.log" >&2; exit 1; }
@@ -65,10 +65,13 @@ mapfile -t all_targets < <(dotnet "$publish/Gatehouse.Fuzz.dll" list | cut -f1)
 if [ "$target" = all ]; then
   targets=("${all_targets[@]}")
 else
-  found=0
-  for t in "${all_targets[@]}"; do [ "$t" = "$target" ] && found=1; done
-  [ "$found" = 1 ] || { echo "fuzz: unknown target $target (bench/fuzz.sh list)" >&2; exit 2; }
-  targets=("$target")
+  # One target or several, comma-separated (prov,dsse,...).
+  IFS=, read -r -a targets <<<"$target"
+  for wanted in "${targets[@]}"; do
+    found=0
+    for t in "${all_targets[@]}"; do [ "$t" = "$wanted" ] && found=1; done
+    [ "$found" = 1 ] || { echo "fuzz: unknown target $wanted (bench/fuzz.sh list)" >&2; exit 2; }
+  done
 fi
 
 # afl++ checks: the CPU governor (a shared machine has none to set), core dumps piped to a handler (afl cannot tell a
@@ -91,6 +94,11 @@ run_one() {
     oci-* | docker-manifest | npm-lock | nuget-* | pipfile-lock | composer-lock | package-json | osv | cyclonedx | vex | answers | policy)
       dict=(-x "$repo/fuzz/dictionaries/json.dict") ;;
     pnpm-lock | chart-* | questionnaire) dict=(-x "$repo/fuzz/dictionaries/yaml.dict") ;;
+    # The signing formats' JSON: the grammar plus their member names (afl++ takes several -x).
+    sigstore-bundle | dsse | ticket | cosign | verification-keys | registry-*)
+      dict=(-x "$repo/fuzz/dictionaries/json.dict" -x "$repo/fuzz/dictionaries/signing.dict") ;;
+    prov-body) dict=(-x "$repo/fuzz/dictionaries/yaml.dict") ;;
+    prov) dict=(-x "$repo/fuzz/dictionaries/prov.dict") ;;
   esac
   afl-fuzz -i "$in" -o "$out" "${dict[@]}" -V "$seconds" -t 5000 -m none -- dotnet "$publish/Gatehouse.Fuzz.dll" "$t" >"$work/afl-$t.log" 2>&1 || true
   local stats=$out/default/fuzzer_stats

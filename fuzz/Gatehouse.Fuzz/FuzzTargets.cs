@@ -69,6 +69,22 @@ internal static class FuzzTargets
         new("questionnaire", "QuestionnaireParser.Parse", DocumentHarness.Questionnaire, None),
         new("answers", "QuestionnaireAnswers.ReadAsync, QuestionnaireScorer.Score", DocumentHarness.Answers, None),
         new("policy", "PolicyFile.Parse (the listing policy's analysis section too)", DocumentHarness.Policy, None),
+
+        // Signing material a vendor supplies or a verifier reads (signatures are made here where they guard the parser).
+        new("prov", "HelmProvenance.Verify (the input as the .prov: clear-signed armor, signature packet)", SigningHarness.Prov, SigningHarness.ProvSeeds),
+        new("prov-body", "HelmProvenance.Verify (the input as the signed body, clear-signed by the harness: the file digests' YAML)", SigningHarness.ProvBody, SigningHarness.ProvBodySeeds),
+        new("pgp-keyring", "HelmProvenance.ReadPublicKeyring, then HelmProvenance.Verify with it", SigningHarness.Keyring, SigningHarness.KeyringSeeds),
+        new("sigstore-bundle", "SigstoreBundle.VerifyDigest, SignatureFiles.KeyHint", SigningHarness.Bundle, SigningHarness.BundleSeeds),
+        new("dsse", "Dsse.Verify, SignatureFiles.VerifyTicket (bundle or bare envelope)", SigningHarness.Dsse, SigningHarness.DsseSeeds),
+        new("ticket", "ApprovalTicket.Verify, SignatureFiles.VerifyTicket (the input as the in-toto statement, signed by the harness)", SigningHarness.Ticket, SigningHarness.TicketSeeds),
+        new("cosign", "CosignSignature.Verify (the input as the simple-signing payload, signed by the harness)", SigningHarness.Cosign, SigningHarness.CosignSeeds),
+        new("verification-keys", "VerificationKeys.Parse (JWKS or PEM public keys)", SigningHarness.VerificationKeyFile, SigningHarness.VerificationKeySeeds),
+
+        // What a registry answers the engine's RegistryClient (an in-memory registry: no socket).
+        new("registry-challenge", "RegistryClient.GetCosignSignaturesAsync, the input as the WWW-Authenticate challenge (RegistryClient.ParseChallenge)", RegistryHarness.Challenge, RegistryHarness.ChallengeSeeds),
+        new("registry-token", "RegistryClient.GetCosignSignaturesAsync, the input as the token service's answer", RegistryHarness.Token, RegistryHarness.TokenSeeds),
+        new("registry-manifest", "RegistryClient.PullAsync, the input as the manifest or index the tag names", RegistryHarness.Manifest, RegistryHarness.ManifestSeeds),
+        new("registry-signatures", "RegistryClient.GetCosignSignaturesAsync, the input as the cosign .sig manifest, then CosignSignature.Verify", RegistryHarness.SignatureManifest, RegistryHarness.SignatureManifestSeeds),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

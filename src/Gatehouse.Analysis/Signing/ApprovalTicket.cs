@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Signing;
 
@@ -73,7 +74,7 @@ public sealed partial record ApprovalTicket(
         if (!check.Valid) return check;
         try
         {
-            using var doc = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 8 });
+            using var doc = StrictJson.Parse(payload, new JsonDocumentOptions { MaxDepth = 8 });
             var root = doc.RootElement;
             if (root.GetProperty("_type").GetString() != StatementType || root.GetProperty("predicateType").GetString() != PredicateType)
                 return SignatureCheck.Fail("ticket.wrong-type", "not a Gatehouse approval statement");
@@ -84,17 +85,22 @@ public sealed partial record ApprovalTicket(
             if (!string.Equals(sha, expectedSha256, StringComparison.OrdinalIgnoreCase))
                 return SignatureCheck.Fail("ticket.digest-mismatch", $"ticket approves sha256:{sha}, not sha256:{expectedSha256}");
             var p = root.GetProperty("predicate");
-            ticket = new ApprovalTicket(subject.GetProperty("name").GetString()!, sha!, p.GetProperty("app").GetString()!,
-                p.GetProperty("version").GetString()!,
-                DateTimeOffset.Parse(p.GetProperty("approvedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                p.GetProperty("policyDigest").GetString()!, p.GetProperty("reportDigest").GetString()!);
+            // Every claim a string and the time a time: a signed statement with a null or a number where a claim belongs is
+            // not a ticket (TryParse: Parse throws ArgumentOutOfRangeException for an offset that leaves year 1 to 9999).
+            if (!DateTimeOffset.TryParse(Text(p, "approvedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var approvedAt))
+                return SignatureCheck.Fail("ticket.bad-statement", "the approval time is not a time");
+            ticket = new ApprovalTicket(Text(subject, "name"), Text(subject.GetProperty("digest"), "sha256"), Text(p, "app"), Text(p, "version"),
+                approvedAt, Text(p, "policyDigest"), Text(p, "reportDigest"));
             return SignatureCheck.Ok;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentNullException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return SignatureCheck.Fail("ticket.bad-statement", "the signed statement is not an approval ticket");
         }
     }
+
+    // A string member; KeyNotFoundException when it is missing, InvalidOperationException when it is no string (both refusals).
+    private static string Text(JsonElement e, string name) => e.GetProperty(name).GetString() ?? throw new InvalidOperationException($"{name} is null");
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Hex64();

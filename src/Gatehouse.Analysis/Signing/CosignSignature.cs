@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Signing;
 
@@ -73,7 +74,7 @@ public sealed partial class CosignSignature
         if (!key.Verify(payload, sig)) return SignatureCheck.Fail("cosign.signature-invalid", "signature does not verify with the key");
         try
         {
-            using var doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            using var doc = StrictJson.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
             var critical = doc.RootElement.GetProperty("critical");
             if (critical.GetProperty("type").GetString() != PayloadType)
                 return SignatureCheck.Fail("cosign.wrong-type", "critical.type is not a cosign container image signature");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Signing;
 
@@ -70,7 +71,7 @@ public static class Dsse
         if (envelope.Length > MaxEnvelopeBytes) return SignatureCheck.Fail("dsse.too-large", "envelope exceeds 1 MiB");
         try
         {
-            using var doc = JsonDocument.Parse(envelope.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            using var doc = StrictJson.Parse(envelope.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
             var root = doc.RootElement;
             var type = root.GetProperty("payloadType").GetString();
             if (!Base64.TryDecode(root.GetProperty("payload").GetString(), MaxEnvelopeBytes, out var body))

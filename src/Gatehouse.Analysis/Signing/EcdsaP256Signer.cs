@@ -42,7 +42,7 @@ public sealed class EcdsaP256Signer : ISigner, IDisposable
             key.ImportFromPem(pem);
             return new EcdsaP256Signer(key);
         }
-        catch (Exception e) when (e is ArgumentException or CryptographicException or SigningFormatException)
+        catch (Exception e) when (e is ArgumentException or CryptographicException or PlatformNotSupportedException or SigningFormatException)
         {
             key.Dispose();
             throw e as SigningFormatException ?? new SigningFormatException("signing.bad-pem", "not a P-256 private key PEM: " + e.Message);

@@ -59,7 +59,9 @@ public sealed class PublicKey
             key.ImportSubjectPublicKeyInfo(der, out var read);
             if (read != der.Length) throw new SigningFormatException("signing.bad-key", "trailing bytes after the public key");
         }
-        catch (CryptographicException e)
+        // PlatformNotSupportedException: a named curve OpenSSL does not know (found by the verification-keys fuzzer,
+        // docs/fuzzing.md); it is no P-256 key either.
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             throw new SigningFormatException("signing.bad-key", "not an EC public key: " + e.Message);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Signing;
 
@@ -14,7 +15,7 @@ public static class SignatureFiles
         if (bundle.Length > SigstoreBundle.MaxBundleBytes) return null;
         try
         {
-            using var doc = JsonDocument.Parse(bundle.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = StrictJson.Parse(bundle.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
             return doc.RootElement.ValueKind == JsonValueKind.Object
                    && doc.RootElement.TryGetProperty("verificationMaterial", out var m) && m.ValueKind == JsonValueKind.Object
                    && m.TryGetProperty("publicKey", out var k) && k.ValueKind == JsonValueKind.Object
@@ -37,7 +38,7 @@ public static class SignatureFiles
         if (file.Length > SigstoreBundle.MaxBundleBytes) return null;
         try
         {
-            using var doc = JsonDocument.Parse(file.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = StrictJson.Parse(file.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
             if (root.TryGetProperty("dsseEnvelope", out var envelope) && envelope.ValueKind == JsonValueKind.Object)
@@ -76,7 +77,7 @@ public static class SignatureFiles
     {
         try
         {
-            using var doc = JsonDocument.Parse(envelope, new JsonDocumentOptions { MaxDepth = 8 });
+            using var doc = StrictJson.Parse(envelope, new JsonDocumentOptions { MaxDepth = 8 });
             return doc.RootElement.TryGetProperty("signatures", out var s) && s.ValueKind == JsonValueKind.Array && s.GetArrayLength() > 0
                    && s[0].ValueKind == JsonValueKind.Object && s[0].TryGetProperty("keyid", out var k) && k.ValueKind == JsonValueKind.String
                 ? k.GetString()

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Signing;
 
@@ -103,7 +104,7 @@ public static class SigstoreBundle
         if (bundle.Length > MaxBundleBytes) return SignatureCheck.Fail("bundle.too-large", "bundle exceeds 1 MiB");
         try
         {
-            using var doc = JsonDocument.Parse(bundle.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = StrictJson.Parse(bundle.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
             var root = doc.RootElement;
             if (!AcceptedMediaTypes.Contains(root.GetProperty("mediaType").GetString() ?? ""))
                 return SignatureCheck.Fail("bundle.unsupported-media-type", "not a Sigstore bundle v0.1-v0.3");

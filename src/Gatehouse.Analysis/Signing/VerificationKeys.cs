@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Signing;
 
@@ -102,7 +103,7 @@ public sealed class VerificationKeys
     {
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });
+            using var doc = StrictJson.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });
             var root = doc.RootElement;
             if (!root.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Array)
                 throw new SigningFormatException(BadKeys, "the JWKS has no keys array");

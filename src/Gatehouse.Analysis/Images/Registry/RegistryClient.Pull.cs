@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Gatehouse.Analysis.Images.Reading;
+using Gatehouse.Analysis.Pipeline;
 
 namespace Gatehouse.Analysis.Images.Registry;
 
@@ -195,7 +196,9 @@ public sealed partial class RegistryClient
             string? mediaType = null;
             try
             {
-                using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
+                // StrictJson: a mediaType that is no text (bytes that are no UTF-8, "\ud800") is a refusal, not an
+                // InvalidOperationException from GetString (registry-manifest fuzzing, docs/fuzzing.md).
+                using var doc = StrictJson.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
                 if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("mediaType", out var mt) && mt.ValueKind == JsonValueKind.String)
                     mediaType = mt.GetString();
             }
@@ -300,7 +303,7 @@ public sealed partial class RegistryClient
                 string? token = null;
                 try
                 {
-                    using var doc = JsonDocument.Parse(bytes);
+                    using var doc = StrictJson.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
                     foreach (var name in new[] { "token", "access_token" })
                         if (token is null && doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var t)
                             && t.ValueKind == JsonValueKind.String && t.GetString()!.Length > 0)
@@ -308,6 +311,9 @@ public sealed partial class RegistryClient
                 }
                 catch (JsonException e) { throw new ImageException("registry.protocol", "the token response is not JSON: " + e.Message, e); }
                 if (token is null) throw new ImageException("registry.protocol", "the token response has no token");
+                // The token goes into a header: a line break or NUL in it made AuthenticationHeaderValue throw FormatException
+                // (registry-token fuzzing, docs/fuzzing.md). RFC 6750's b64token is visible ASCII; so must this be.
+                if (token.Any(c => c is < '!' or > '~')) throw new ImageException("registry.protocol", "the token response's token is not visible ASCII");
                 _authorization = new AuthenticationHeaderValue("Bearer", token);
             }
         }

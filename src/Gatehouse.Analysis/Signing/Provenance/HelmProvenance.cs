@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gatehouse.Analysis.Requirements;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
-using YamlDotNet.RepresentationModel;
 
 namespace Gatehouse.Analysis.Signing.Provenance;
 
@@ -105,7 +105,7 @@ public static class HelmProvenance
             var bundle = new PgpPublicKeyRingBundle(input);
             return bundle.Count > 0 ? bundle : throw new InvalidDataException($"{ProvenanceErrors.Malformed}: the keyring holds no public key");
         }
-        catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (IsUnreadable(e))
         {
             throw new InvalidDataException($"{ProvenanceErrors.Malformed}: the keyring cannot be read: {e.Message}", e);
         }
@@ -133,7 +133,7 @@ public static class HelmProvenance
             if (list is null || list.Count != 1) return ProvenanceVerification.Fail(ProvenanceErrors.Malformed, "the signature block does not hold exactly one signature");
             signature = list[0];
         }
-        catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (IsUnreadable(e))
         {
             return ProvenanceVerification.Fail(ProvenanceErrors.Malformed, "the signature block cannot be read: " + e.Message);
         }
@@ -157,7 +157,7 @@ public static class HelmProvenance
             signature.Update(Encoding.UTF8.GetBytes(Canonical(lines)));
             if (!signature.Verify()) return ProvenanceVerification.Fail(ProvenanceErrors.BadSignature, $"the signature by {keyId} does not match the text", keyId);
         }
-        catch (Exception e) when (e is PgpException or IOException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (IsUnreadable(e))
         {
             return ProvenanceVerification.Fail(ProvenanceErrors.BadSignature, "the signature cannot be checked: " + e.Message, keyId);
         }
@@ -169,7 +169,7 @@ public static class HelmProvenance
         var expected = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(chartTgz));
         string? named;
         try { named = FileDigest(body[(split + 5)..], name); }
-        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException)
+        catch (YamlDataException e)
         {
             return ProvenanceVerification.Fail(ProvenanceErrors.Malformed, "the file digests are not YAML: " + e.Message, keyId);
         }
@@ -179,13 +179,16 @@ public static class HelmProvenance
         return new ProvenanceVerification(true, null, null, keyId, body);
     }
 
+    // SafeYaml, not YamlStream: the signer's YAML is still hostile (a vendor's own key signs it). YamlStream loads nesting
+    // recursively, keeps anchors and aliases (a complex key built from aliases is hashed exponentially: "billion laughs")
+    // and throws more than YamlException; a flow sequence nested 100,000 deep and a billion-laughs key each ran over 10 s
+    // (HostileProvenanceTests, docs/fuzzing.md). Helm writes a plain two-level mapping; SafeYaml reads
+    // exactly that (one document, depth 16, no anchors, aliases or tags, no duplicate keys) and throws YamlDataException.
     static string? FileDigest(string yaml, string name)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root) return null;
-        if (!root.Children.TryGetValue(new YamlScalarNode("files"), out var files) || files is not YamlMappingNode map) return null;
-        return map.Children.TryGetValue(new YamlScalarNode(name), out var digest) && digest is YamlScalarNode scalar ? scalar.Value : null;
+        if (SafeYaml.Parse(yaml, MaxProvenanceBytes) is not YamlMapping root) return null;
+        if (root.Entries.FirstOrDefault(e => e.Key == "files").Value is not YamlMapping files) return null;
+        return files.Entries.FirstOrDefault(e => e.Key == name).Value is YamlScalar digest ? digest.Text : null;
     }
 
     // RFC 4880 §7: the cleartext between the armor headers' blank line and the signature, dash-escapes removed; the
@@ -214,9 +217,18 @@ public static class HelmProvenance
         if (i >= all.Length) { why = "the signed message has no signature block"; return false; }
         var end = Array.FindIndex(all, i, l => l.TrimEnd() == EndSignature);
         if (end < 0) { why = "the signature block is not closed"; return false; }
+        // Nothing may follow the one signature block: a second block (or a second signed message) would be a text or a
+        // signature that this check never looked at but another reader might (fail closed, as for a second signature).
+        if (Array.FindIndex(all, end + 1, l => l.Trim().Length > 0) >= 0) { why = "text follows the signature block"; return false; }
         signatureArmor = string.Join('\n', all[i..(end + 1)]) + "\n";
         return true;
     }
+
+    // What BouncyCastle throws for OpenPGP data it cannot read. UnsupportedPacketVersionException (a packet version, AEAD
+    // or S2K type it does not know) is no PgpException or IOException: it escaped both readers until the pgp-keyring
+    // fuzzer found it (docs/fuzzing.md).
+    static bool IsUnreadable(Exception e) =>
+        e is IOException or PgpException or UnsupportedPacketVersionException or ArgumentException or InvalidOperationException or FormatException;
 
     // The signed form of a text document: trailing spaces and tabs removed, lines joined by CRLF, no final line break.
     internal static string Canonical(IEnumerable<string> lines) => string.Join("\r\n", lines.Select(l => l.TrimEnd(' ', '\t', '\r')));
