@@ -25,7 +25,7 @@ public sealed class ReconcilerDispatchTests : IAsyncLifetime
     private string _dir = "";
     private ServiceProvider _services = null!;
 
-    public async ValueTask InitializeAsync()
+    public async Task InitializeAsync()
     {
         _dir = Directory.CreateTempSubdirectory("gatehouse-reconcile-").FullName;
         await MigratedTemplates.CopySqliteInto(_dir);
@@ -36,7 +36,7 @@ public sealed class ReconcilerDispatchTests : IAsyncLifetime
             .BuildServiceProvider();
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
         await _services.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
@@ -51,7 +51,7 @@ public sealed class ReconcilerDispatchTests : IAsyncLifetime
 
     private Process StartProcess(int batch = 500)
     {
-        var storage = new InMemoryStorage();
+        var storage = new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Guid }); // as JobsSetup
         var jobs = new BackgroundJobClient(storage);
         var options = Options.Create(new JobsOptions { ReconcileInterval = Interval, ReconcileBatchSize = batch });
         var reconciler = new Reconciler(_services.GetRequiredService<IServiceScopeFactory>(), jobs, storage, _time, options, NullLogger<Reconciler>.Instance);
@@ -125,7 +125,8 @@ public sealed class ReconcilerDispatchTests : IAsyncLifetime
         Assert.All(ids.Skip(7), id => Assert.Equal(before[id], after[id]));
         _time.Advance(Interval * 3);
         Assert.Equal(0, await PassAsync(worker));
-        Assert.Equal(10, worker.Enqueued); // 3 that kept their jobs + 7 new ones
+        using var connection = worker.Storage.GetConnection(); // 3 that kept their jobs + 7 new ones, each waiting
+        Assert.All(after.Values, jobId => Assert.Equal(EnqueuedState.StateName, connection.GetStateData(jobId).Name));
     }
 
     [Fact]
