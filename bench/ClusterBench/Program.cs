@@ -51,9 +51,11 @@ var waited = await Completion.WaitAsync(settings, world, log);
 var checks = new ClusterChecks(settings, world, log);
 var result = await checks.RunAsync(push.Submitted, disruption);
 var rate = await RateLimitCheck.RunAsync(settings, world, log);
+var jobCount = await JobCount.RunAsync(settings);
 
 Console.WriteLine($"cluster: killed worker's scan picked up again after {disruption.PickupText}; web restart {disruption.RestartText}; "
     + $"all final {waited.TotalSeconds:0} s after the last submission; run {clock.Elapsed.TotalSeconds:0} s");
+Console.WriteLine(jobCount);
 Console.WriteLine(rate.Line);
 Console.WriteLine(result.Line);
 return result.Ok && rate.Ok && push.Failed == 0 && disruption.Ok ? 0 : 1;

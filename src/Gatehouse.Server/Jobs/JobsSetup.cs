@@ -18,7 +18,9 @@ internal static class JobsSetup
     {
         services.AddSingleton<JobStorage>(_ => db.Provider == DatabaseProvider.Postgres
             ? CreatePostgresStorage(db.ConnectionString!)
-            : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(1) }));
+            // Guid job ids, never reused: a restarted process's new storage must not answer for a job id the old one
+            // recorded on a work item (numbered ids restart at 1, and the reconciler would take a new job for the old).
+            : new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(1), IdType = InMemoryStorageIdType.Guid }));
         services.AddSingleton<IBackgroundJobClient>(sp =>
         {
             _ = sp.GetRequiredService<IGlobalConfiguration>(); // apply this host's Hangfire settings first

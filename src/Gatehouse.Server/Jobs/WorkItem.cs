@@ -19,6 +19,12 @@ public sealed class WorkItem
     /// <summary>While running: when the claim lapses and another worker may take it over.</summary>
     public DateTimeOffset? LeaseUntil { get; set; }
     public string? LeaseOwner { get; set; }
+    /// <summary>
+    /// The job queue's (Hangfire's) id of the last job that was handed this item, written after the hand-over; the
+    /// reconciler asks the queue about it before handing a pending item over again. Null when unknown (a process died
+    /// between the hand-over and this write, or the row predates it): then the reconciler hands it over again.
+    /// </summary>
+    public string? JobId { get; set; }
     public string? Result { get; set; }
     public string? LastError { get; set; }
 }

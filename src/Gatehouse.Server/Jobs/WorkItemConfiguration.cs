@@ -14,6 +14,7 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
         e.Property(x => x.Kind).HasMaxLength(100);
         e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
         e.Property(x => x.LeaseOwner).HasMaxLength(200);
+        e.Property(x => x.JobId).HasMaxLength(100);
         e.HasIndex(x => x.State);
     }
 }

@@ -84,7 +84,10 @@ public sealed class WorkRunner(
         if (!final)
         {
             var delay = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(4, item.Attempts - 1)));
-            jobs.Schedule<WorkRunner>(r => r.RunAsync(id, CancellationToken.None), delay);
+            var retry = jobs.Schedule<WorkRunner>(r => r.RunAsync(id, CancellationToken.None), delay);
+            // The reconciler sees a scheduled job and leaves the item to it, instead of queueing another during the back-off.
+            await db.WorkItems.Where(w => w.Id == id && w.State == WorkState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.JobId, retry), ct);
         }
     }
 
