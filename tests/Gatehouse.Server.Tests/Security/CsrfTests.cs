@@ -129,7 +129,7 @@ public sealed class CsrfTests(SharedServers servers) : IClassFixture<SharedServe
         Assert.Contains(calls, c => c.Key.StartsWith("POST /api/", StringComparison.Ordinal));
         var unknownExemptions = NoSession.Keys.Concat(OtherRefusal.Keys).Where(k => !calls.Any(c => c.Key == k)).ToList();
         Assert.True(unknownExemptions.Count == 0, "exemptions for routes that no longer exist: " + string.Join(", ", unknownExemptions));
-        var before = await ChangesAsync(app);
+        var before = await SecurityFootprint.OfAsync(app);
 
         var failures = new List<string>();
         foreach (var c in calls.Where(c => !NoSession.ContainsKey(c.Key)))
@@ -162,7 +162,7 @@ public sealed class CsrfTests(SharedServers servers) : IClassFixture<SharedServe
         }
         foreach (var (_, session) in sessions.Skip(1)) session.Dispose();
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        Assert.Equal(before, await ChangesAsync(app));
+        Assert.Equal(before, await SecurityFootprint.OfAsync(app));
 
         // The session still works with its own token, so the refusals above were about the token.
         var own = await FormLogin.FormTokenAsync(sessions[0].Client, "/account/");
@@ -208,18 +208,4 @@ public sealed class CsrfTests(SharedServers servers) : IClassFixture<SharedServe
 
     private static HttpClient Https(GatehouseApp app, bool cookies) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false, HandleCookies = cookies });
-
-    /// <summary>What a forged request could have changed: audit entries (refusal summaries aside), tokens, organisations, apps, keys, hooks.</summary>
-    private static Task<string> ChangesAsync(GatehouseApp app) => app.WithScopeAsync(async sp =>
-    {
-        var db = sp.GetRequiredService<GatehouseDb>();
-        return string.Join(",",
-            await db.AuditEntries.CountAsync(a => !a.Action.StartsWith("security.refused")),
-            await db.PersonalAccessTokens.CountAsync(t => t.RevokedAt == null),
-            await db.Organizations.CountAsync(),
-            await db.Apps.CountAsync(),
-            await db.ApiKeys.CountAsync(),
-            await db.WebhookEndpoints.CountAsync(),
-            await db.Users.CountAsync());
-    });
 }
