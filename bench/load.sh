@@ -246,4 +246,9 @@ echo "load: $duration s measured after a $warmup s warm-up, $database, clamd $([
 python3 "$repo/bench/load/report.py" "$work/run" "${KINDS[@]}" -- \
   "$scans_line" "$server_alive; data folder $disk; server errors logged: $(grep -c -E '^(fail|crit):' "$work/server.log" || true)" \
   < /dev/null || status=$?
+# What the server logged as errors: the category and first line of each, counted (the whole log goes with the temp folder).
+if grep -q -E '^(fail|crit):' "$work/server.log"; then
+  echo "server errors by kind (category: first line):"
+  grep -A1 -E '^(fail|crit):' "$work/server.log" | grep -v '^--$' | paste - - | sed -E 's/[[:space:]]+/ /g' | sort | uniq -c | sort -rn | head -10
+fi
 exit "${status:-0}"
