@@ -37,23 +37,17 @@ install_needed_packages
 
 # ---- scratch space, and the clean-up that runs however this script ends ----------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-test.XXXXXX")
-log="$tmp/dotnet-test"  # one log per lane of tests (below): $log-server.log, $log-rest.log
-: >"$log-server.log"
-: >"$log-rest.log"
+log="$tmp/dotnet-test.log"
+: >"$log"
 pg_dir="$tmp/pg"
 pg_started=0
 clamd_dir="" # set once clamd runs (eng/scripts/clamd.sh)
 s3_dir=""    # set once s3rver runs (eng/scripts/s3.sh)
 redis_dir="" # set once redis-server runs (eng/scripts/redis.sh)
-lane_pid=""  # set while the server tests run in the background (see "tests" below)
 
 finish() {
   local status=$? summary
   trap - EXIT INT TERM HUP
-  if [ -n "$lane_pid" ]; then # interrupted while the server-test lane runs: stop it and what it started
-    pkill -TERM -P "$lane_pid" 2>/dev/null || true
-    kill "$lane_pid" 2>/dev/null || true
-  fi
   if [ "$pg_started" = 1 ]; then
     say "stopping PostgreSQL"
     eng/scripts/pg.sh stop "$pg_dir" || true
@@ -70,7 +64,7 @@ finish() {
     say "stopping redis-server"
     eng/scripts/redis.sh stop "$redis_dir" || true
   fi
-  summary=$(eng/scripts/test-summary.sh "$log-server.log" "$log-rest.log") || summary="0 passed, 0 failed"
+  summary=$(eng/scripts/test-summary.sh "$log") || summary="0 passed, 0 failed"
   rm -rf "$tmp"
   if [ "$status" != 0 ]; then say "FAILED (exit status $status)"; fi
   echo "$summary"
@@ -173,28 +167,11 @@ export GATEHOUSE_HELM
 # ---- tests ---------------------------------------------------------------------------------------
 # Output is teed to a log for the summary; through a pipe dotnet prints one result line per test
 # project. A test that hangs for 10 minutes is killed and reported, so CI is not held up.
-# Two lanes, because `dotnet test` on the solution ran two projects at a time in its own order and started the
-# longest, the server tests, only after the engine tests (its run ended with the server tests alone on the machine):
-# the server tests start at once in one lane, the engine, CLI and browser tests run one after another in the other.
 say "running the tests"
 status=0
 # Test hosts and the servers they start live for seconds to minutes: dynamic PGO's instrumentation costs them CPU it
 # never pays back, and the suite is CPU-bound on 2 cores (one run each: server tests 5 m 35 s with it, 5 m 05 s without).
 export DOTNET_TieredPGO=0
-run_tests() { # PROJECT... : each project's tests in turn, teed to the lane's log; fails if one failed
-  local lane_log=$1 lane_status=0 project
-  shift
-  for project in "$@"; do
-    MSBUILDTERMINALLOGGER=off dotnet test "$project" -c Release --no-build \
-      --blame-hang-timeout 10m --blame-hang-dump-type none "${test_args[@]}" 2>&1 | tee -a "$lane_log" || lane_status=$?
-  done
-  return "$lane_status"
-}
-test_args=("$@")
-run_tests "$log-server.log" tests/Gatehouse.Server.Tests/Gatehouse.Server.Tests.csproj &
-lane_pid=$!
-run_tests "$log-rest.log" tests/Gatehouse.Analysis.Tests/Gatehouse.Analysis.Tests.csproj \
-  tests/Gatehouse.Cli.Tests/Gatehouse.Cli.Tests.csproj tests/Gatehouse.Console.Tests/Gatehouse.Console.Tests.csproj || status=$?
-wait "$lane_pid" || status=$?
-lane_pid=""
+MSBUILDTERMINALLOGGER=off dotnet test Gatehouse.slnx -c Release --no-build \
+  --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log" || status=$?
 exit "$status"
