@@ -23,6 +23,14 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
     public const string RoundsVariable = "GATEHOUSE_CRASH_ROUNDS";
     /// <summary>Rounds per database: two in the default suite (its time budget), more with <c>GATEHOUSE_CRASH_ROUNDS=n</c>.</summary>
     private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable(RoundsVariable), out var n) && n is > 0 and <= 50 ? n : 2;
+    /// <summary>
+    /// Rounds added while a kill point was never hit: the kill waits at most <see cref="CoverageBound"/> for an upload, a
+    /// scan and a download to be in flight together, and on a loaded machine a short scan can miss that window in both
+    /// rounds (twice in a row in one run here, with the SQLite suite running beside it). Each added round is as strict.
+    /// </summary>
+    private const int ExtraRoundsForCoverage = 2;
+    /// <summary>Where the issue asks for kills: each must be in flight at the kill of at least one round.</summary>
+    private static readonly string[] KillPoints = ["upload", "scan", "decision", "download"];
     private const int VersionsPerRound = 6;
     /// <summary>The issue's promise: every accepted submission has its verdict within a minute of the restart.</summary>
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromMinutes(1);
@@ -63,7 +71,7 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
         var server = await ServerProcess.StartAsync(settings, StartBound);
         try
         {
-            for (var round = 1; round <= Rounds; round++)
+            for (var round = 1; round <= Rounds || (round <= Rounds + ExtraRoundsForCoverage && KillPoints.Except(covered).Any()); round++)
             {
                 var started = Stopwatch.StartNew();
                 var driver = new CrashBurst(server.BaseAddress, world);
@@ -129,7 +137,7 @@ public abstract class CrashConsistencyTests(DbKind db, ITestOutputHelper output)
 
         var failed = reports.Where(r => r.Problems.Count > 0).ToList();
         // Every kill point the issue names was really hit: in flight when the server died, in at least one round.
-        var missed = new[] { "upload", "scan", "decision", "download" }.Except(covered).ToList();
+        var missed = KillPoints.Except(covered).ToList();
         output.WriteLine($"{db}: kill points hit: {string.Join(", ", covered.Order())}{(missed.Count > 0 ? "; never hit: " + string.Join(", ", missed) : "")}");
         Assert.True(missed.Count == 0, $"{db}, seed {seed}: no kill landed during {string.Join(", ", missed)}");
         Assert.True(failed.Count == 0, $"{db}, seed {seed}: " + string.Join("\n", failed.Select(r => r.Summary(db.ToString()) + "\n  " + string.Join("\n  ", r.Problems))));
