@@ -40,12 +40,9 @@ if [ "$size_mb" -lt 1 ] || [ "$size_mb" -ge 2048 ]; then echo "bench: SIZE_MB mu
 work=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-dlbench.XXXXXX")
 server_pid=""
 static_pid=""
-stop() { # pid
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-}
+# shellcheck source=../eng/scripts/bgproc.sh
+. "$repo/eng/scripts/bgproc.sh"
+stop() { bg_stop_pid "$1" 50; } # pid: SIGTERM, 5 s, then SIGKILL
 cleanup() {
   stop "$server_pid"
   stop "$static_pid"

@@ -79,7 +79,11 @@ internal static class DependencyHarness
     private static string Text(byte[] content) =>
         Encoding.UTF8.GetString(content.AsSpan().StartsWith("\uFEFF"u8) ? content.AsSpan(3) : content);
 
-    /// <summary>A header blob as rpm writes it: il and dl, the index (region tag first), then the data.</summary>
+    /// <summary>
+    /// A header blob as rpm's lib/header.c writes it: il and dl (int32 big-endian), il index entries (tag, type, offset,
+    /// count), then the data. The first entry is the immutable region tag (63, BIN, 16 bytes of trailer), which readers
+    /// of the fields skip. The engine's tests build their rpm databases with it too.
+    /// </summary>
     public static byte[] HeaderBlob(string name, string version, string release, int? epoch, string arch, string? sourceRpm)
     {
         var data = new MemoryStream();

@@ -138,20 +138,7 @@ public sealed class AuthorizationMatrixTests(SharedServers servers) : IClassFixt
     {
         var app = await servers.For(DbKind.Sqlite);
         var w = await World.CreateAsync(app);
-        var forms = new List<(Call Call, string Handler, string Key)>();
-        foreach (var ep in app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
-        {
-            if (ep.Metadata.GetMetadata<CompiledPageActionDescriptor>() is not { } page) continue;
-            var pattern = "/" + ep.RoutePattern.RawText!.TrimStart('/');
-            var path = pattern;
-            foreach (var p in ep.RoutePattern.Parameters)
-                path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + p.Name + @"(:[^}]*)?\??\}", w.Fill(p.Name));
-            var call = new Call("POST", pattern, path, Page: true, ep.Metadata.GetMetadata<IAllowAnonymous>() is not null,
-                ep.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null), [.. ep.RoutePattern.Parameters.Select(p => p.Name)]);
-            foreach (var h in page.HandlerMethods.Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)))
-                forms.Add((call, h.Name ?? "", $"POST {pattern} handler {h.Name ?? "(default)"}"));
-        }
-        forms = forms.DistinctBy(f => f.Key).ToList();
+        var forms = ConsoleForms.Of(app).Select(f => (Call: CallOf(f.Endpoint, "POST", page: true, w.Fill), Handler: f.Handler ?? "", f.Key)).ToList();
         Assert.Contains(forms, f => f.Call.Policy == Policies.Admin);
         Assert.Contains(forms, f => f.Call.Policy == Policies.Staff);
         Assert.Contains(forms, f => f.Call.Parameters.Contains("orgId"));
@@ -234,18 +221,22 @@ public sealed class AuthorizationMatrixTests(SharedServers servers) : IClassFixt
         var calls = new List<Call>();
         foreach (var ep in app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
         {
-            var pattern = "/" + ep.RoutePattern.RawText!.TrimStart('/');
             var page = ep.Metadata.GetMetadata<PageActionDescriptor>() is not null;
             var methods = ep.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? (page ? ["GET"] : ["GET", "POST", "PUT", "DELETE"]);
-            var path = pattern;
-            foreach (var p in ep.RoutePattern.Parameters)
-                path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + p.Name + @"(:[^}]*)?\??\}", fill(p.Name));
-            var isPublic = ep.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            var policy = ep.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
-            foreach (var m in methods)
-                calls.Add(new Call(m, pattern, path, page, isPublic, policy, [.. ep.RoutePattern.Parameters.Select(p => p.Name)]));
+            calls.AddRange(methods.Select(m => CallOf(ep, m, page, fill)));
         }
         return calls.DistinctBy(c => c.Method + " " + c.Path).ToList();
+    }
+
+    /// <summary>One call of <paramref name="ep"/>: its parameters filled, its authorization metadata read.</summary>
+    private static Call CallOf(RouteEndpoint ep, string method, bool page, Func<string, string> fill)
+    {
+        var pattern = "/" + ep.RoutePattern.RawText!.TrimStart('/');
+        var path = pattern;
+        foreach (var p in ep.RoutePattern.Parameters)
+            path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\**" + p.Name + @"(:[^}]*)?\??\}", fill(p.Name));
+        return new Call(method, pattern, path, page, ep.Metadata.GetMetadata<IAllowAnonymous>() is not null,
+            ep.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null), [.. ep.RoutePattern.Parameters.Select(p => p.Name)]);
     }
 
     private static async Task<(int Status, char Class)> SendAsync(World w, Call c, Caller caller)

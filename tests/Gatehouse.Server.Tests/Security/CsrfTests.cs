@@ -53,16 +53,11 @@ public sealed class CsrfTests(SharedServers servers) : IClassFixture<SharedServe
 
     private static List<Post> StateChangingCalls(GatehouseApp app)
     {
-        var calls = new List<Post>();
+        var calls = ConsoleForms.Of(app).Select(f => new Post(f.Key, f.Pattern, "POST", f.Handler, Form: true)).ToList();
         foreach (var ep in app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
         {
+            if (ep.Metadata.GetMetadata<CompiledPageActionDescriptor>() is not null) continue; // the forms, above
             var pattern = "/" + ep.RoutePattern.RawText!.TrimStart('/');
-            if (ep.Metadata.GetMetadata<CompiledPageActionDescriptor>() is { } page)
-            {
-                foreach (var h in page.HandlerMethods.Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)))
-                    calls.Add(new Post($"POST {pattern} handler {h.Name ?? "(default)"}", pattern, "POST", h.Name, Form: true));
-                continue;
-            }
             var form = pattern.StartsWith("/account", StringComparison.Ordinal) || pattern.StartsWith("/connect", StringComparison.Ordinal);
             var methods = ep.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods;
             if (methods is null) { calls.Add(new Post($"* {pattern}", pattern, "POST", null, form)); continue; }

@@ -11,49 +11,9 @@ public sealed class RpmDbCatalogerTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("gatehouse-rpmdb-").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>
-    /// A header blob: il and dl (int32 big-endian), il index entries (tag, type, offset, count), then the data. As rpm does,
-    /// the first entry is the immutable region tag (63, BIN, 16 bytes of trailer), which readers of the fields skip.
-    /// </summary>
-    internal static byte[] HeaderBlob(string name, string version, string release, int? epoch, string arch, string? sourceRpm)
-    {
-        var data = new MemoryStream();
-        var entries = new List<(int Tag, int Type, int Offset, int Count)>();
-        void Str(int tag, string value)
-        {
-            entries.Add((tag, RpmHeader.TypeString, (int)data.Length, 1));
-            data.Write(Encoding.UTF8.GetBytes(value + "\0"));
-        }
-        entries.Add((63, 7, (int)data.Length, 16));
-        data.Write(new byte[16]);
-        Str(RpmHeader.TagName, name);
-        Str(RpmHeader.TagVersion, version);
-        Str(RpmHeader.TagRelease, release);
-        if (epoch is { } e)
-        {
-            while (data.Length % 4 != 0) data.WriteByte(0); // INT32 data is 4-byte aligned
-            entries.Add((RpmHeader.TagEpoch, RpmHeader.TypeInt32, (int)data.Length, 1));
-            var buffer = new byte[4];
-            BinaryPrimitives.WriteInt32BigEndian(buffer, e);
-            data.Write(buffer);
-        }
-        Str(RpmHeader.TagArch, arch);
-        if (sourceRpm is not null) Str(RpmHeader.TagSourceRpm, sourceRpm);
-
-        var blob = new byte[8 + (16 * entries.Count) + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(blob, entries.Count);
-        BinaryPrimitives.WriteInt32BigEndian(blob.AsSpan(4), (int)data.Length);
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var at = blob.AsSpan(8 + (16 * i));
-            BinaryPrimitives.WriteInt32BigEndian(at, entries[i].Tag);
-            BinaryPrimitives.WriteInt32BigEndian(at[4..], entries[i].Type);
-            BinaryPrimitives.WriteInt32BigEndian(at[8..], entries[i].Offset);
-            BinaryPrimitives.WriteInt32BigEndian(at[12..], entries[i].Count);
-        }
-        data.ToArray().CopyTo(blob, 8 + (16 * entries.Count));
-        return blob;
-    }
+    /// <summary>A header blob as rpm writes it (the fuzz harness's builder, which also seeds the rpmdb target).</summary>
+    internal static byte[] HeaderBlob(string name, string version, string release, int? epoch, string arch, string? sourceRpm) =>
+        Gatehouse.Fuzz.DependencyHarness.HeaderBlob(name, version, release, epoch, arch, sourceRpm);
 
     /// <summary>An rpmdb.sqlite with rpm's schema (<c>Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)</c>), in WAL mode as rpm leaves it.</summary>
     internal static byte[] Database(string dir, params byte[][] blobs)
